@@ -1,0 +1,189 @@
+/**
+ * Every parameter and secret of the backend, declared once.
+ *
+ * Params are declared at module scope (the CLI reads them at deploy time) and
+ * read with `.value()` only at run time, inside `resolveConfig()`. Nothing else in
+ * `src/` reads `process.env` for configuration (eslint enforces it).
+ *
+ * Local runs set them in `functions/.env.local` and `functions/.secret.local`
+ * (emulator only). The README's configuration table mirrors this file.
+ */
+import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+// --- Secrets -----------------------------------------------------------------
+/** HeyGen API key, sent as `X-Api-Key`. */
+export const HEYGEN_API_KEY = defineSecret("HEYGEN_API_KEY");
+/** Signing secret of the registered HeyGen webhook endpoint (`endpoint.add`). */
+export const HEYGEN_WEBHOOK_SECRET = defineSecret("HEYGEN_WEBHOOK_SECRET");
+/**
+ * Credentials of the photoreal provider. Avatar SDK takes `client_id:client_secret`;
+ * Didimo and in3D take their API key / bearer token as is.
+ */
+export const PROVIDER_API_KEY = defineSecret("PROVIDER_API_KEY");
+
+// --- Strings -------------------------------------------------------------------
+export const PROVIDER = defineString("PROVIDER", {
+  default: "avatar-sdk",
+  description: "Photoreal avatar provider: avatar-sdk | in3d | didimo",
+  input: {
+    select: {
+      options: [{ value: "avatar-sdk" }, { value: "in3d" }, { value: "didimo" }],
+    },
+  },
+});
+export const STORAGE_BUCKET = defineString("STORAGE_BUCKET", {
+  default: "",
+  description:
+    "Cloud Storage bucket for uploads, videos and GLBs; empty = the project's default bucket",
+});
+export const HEYGEN_API_VERSION = defineString("HEYGEN_API_VERSION", {
+  default: "v3",
+  description: "HeyGen API flavour: v3 (default) or v2 (legacy, the seed's flow)",
+  input: { select: { options: [{ value: "v3" }, { value: "v2" }] } },
+});
+export const HEYGEN_API_BASE_URL = defineString("HEYGEN_API_BASE_URL", {
+  default: "https://api.heygen.com",
+  description: "Base URL of the HeyGen API",
+});
+export const HEYGEN_UPLOAD_BASE_URL = defineString("HEYGEN_UPLOAD_BASE_URL", {
+  default: "https://upload.heygen.com",
+  description: "Base URL of HeyGen's legacy upload host (v2 only)",
+});
+export const HEYGEN_FALLBACK_AVATAR_ID = defineString("HEYGEN_FALLBACK_AVATAR_ID", {
+  default: "",
+  description: "Public HeyGen avatar used when the user has no photo; empty = none",
+});
+export const PROVIDER_API_BASE_URL = defineString("PROVIDER_API_BASE_URL", {
+  default: "",
+  description: "Base URL of the photoreal provider; empty = the provider's public API",
+});
+export const CORS_ORIGINS = defineString("CORS_ORIGINS", {
+  default: "",
+  description:
+    "Comma-separated origins allowed by CORS; empty = the project's Hosting domains and localhost; * = any",
+});
+export const HEYGEN_LIST_CACHE_SECONDS = defineInt("HEYGEN_LIST_CACHE_SECONDS", {
+  default: 600,
+  description: "How long avatar and voice listings are cached",
+});
+
+export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
+export type HeygenApiVersion = "v2" | "v3";
+
+/** Configuration resolved at run time: defaults applied, secrets read. */
+export interface AppConfig {
+  projectId: string;
+  isEmulator: boolean;
+  storageBucket: string;
+  corsOrigins: string[];
+  heygen: {
+    apiVersion: HeygenApiVersion;
+    apiBaseUrl: string;
+    uploadBaseUrl: string;
+    fallbackAvatarId: string | null;
+    listCacheSeconds: number;
+  };
+  provider: {
+    name: ProviderName;
+    baseUrl: string | null;
+  };
+}
+
+/** Secrets are read one by one where they are needed, never kept in the config object. */
+export const secrets = {
+  heygenApiKey: (): string => HEYGEN_API_KEY.value(),
+  heygenWebhookSecret: (): string => HEYGEN_WEBHOOK_SECRET.value(),
+  providerApiKey: (): string => PROVIDER_API_KEY.value(),
+};
+
+function parseFirebaseConfig(): { projectId?: string; storageBucket?: string } {
+  const raw = process.env.FIREBASE_CONFIG;
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as { projectId?: string; storageBucket?: string };
+  } catch {
+    return {};
+  }
+}
+
+/** Runtime facts set by the platform (not configuration the user chooses). */
+export function runtimeInfo(): { projectId: string; isEmulator: boolean; defaultBucket: string } {
+  const fb = parseFirebaseConfig();
+  const projectId = fb.projectId ?? process.env.GCLOUD_PROJECT ?? "demo-masky";
+  return {
+    projectId,
+    isEmulator: process.env.FUNCTIONS_EMULATOR === "true",
+    defaultBucket: fb.storageBucket || `${projectId}.appspot.com`,
+  };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`Parameter ${name} must be one of ${allowed.join(", ")}; got "${value}"`);
+}
+
+export function defaultCorsOrigins(projectId: string): string[] {
+  return [
+    `https://${projectId}.web.app`,
+    `https://${projectId}.firebaseapp.com`,
+    "http://localhost",
+    "http://127.0.0.1",
+  ];
+}
+
+/** Pure: turns raw param values into an AppConfig (unit-tested without Firebase). */
+export function buildConfig(
+  raw: {
+    provider: string;
+    storageBucket: string;
+    heygenApiVersion: string;
+    heygenApiBaseUrl: string;
+    heygenUploadBaseUrl: string;
+    heygenFallbackAvatarId: string;
+    providerApiBaseUrl: string;
+    corsOrigins: string;
+    heygenListCacheSeconds: number;
+  },
+  runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
+): AppConfig {
+  const trimSlash = (u: string) => u.trim().replace(/\/+$/, "");
+  const cors = raw.corsOrigins
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    projectId: runtime.projectId,
+    isEmulator: runtime.isEmulator,
+    storageBucket: raw.storageBucket.trim() || runtime.defaultBucket,
+    corsOrigins: cors.length > 0 ? cors : defaultCorsOrigins(runtime.projectId),
+    heygen: {
+      apiVersion: oneOf("HEYGEN_API_VERSION", raw.heygenApiVersion.trim(), ["v2", "v3"] as const),
+      apiBaseUrl: trimSlash(raw.heygenApiBaseUrl),
+      uploadBaseUrl: trimSlash(raw.heygenUploadBaseUrl),
+      fallbackAvatarId: raw.heygenFallbackAvatarId.trim() || null,
+      listCacheSeconds: Math.max(0, raw.heygenListCacheSeconds),
+    },
+    provider: {
+      name: oneOf("PROVIDER", raw.provider.trim(), ["avatar-sdk", "in3d", "didimo"] as const),
+      baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
+    },
+  };
+}
+
+/** Reads every param at run time. Call it inside a handler, never at import time. */
+export function resolveConfig(): AppConfig {
+  return buildConfig(
+    {
+      provider: PROVIDER.value(),
+      storageBucket: STORAGE_BUCKET.value(),
+      heygenApiVersion: HEYGEN_API_VERSION.value(),
+      heygenApiBaseUrl: HEYGEN_API_BASE_URL.value(),
+      heygenUploadBaseUrl: HEYGEN_UPLOAD_BASE_URL.value(),
+      heygenFallbackAvatarId: HEYGEN_FALLBACK_AVATAR_ID.value(),
+      providerApiBaseUrl: PROVIDER_API_BASE_URL.value(),
+      corsOrigins: CORS_ORIGINS.value(),
+      heygenListCacheSeconds: HEYGEN_LIST_CACHE_SECONDS.value(),
+    },
+    runtimeInfo(),
+  );
+}
