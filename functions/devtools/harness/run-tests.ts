@@ -1,0 +1,72 @@
+/**
+ * `npm test`: starts the Firebase Emulator Suite once (functions, firestore, auth,
+ * pubsub, tasks) with the offline emulator binaries when they are installed, runs the
+ * whole mocha suite inside `firebase emulators:exec`, and stops everything.
+ * The local Storage server and the simulators are started by the suite itself
+ * (test/setup.ts) on the fixed ports the functions are configured with.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { detectEmulatorBinaries } from "./emulator-binaries";
+import { createStackDir } from "./stack-dir";
+import { FIREBASE_BIN, FUNCTIONS_DIR } from "./paths";
+import {
+  SIMULATED_SECRETS,
+  TEST_PROJECT_ID,
+  simulatedParams,
+  storageEmulatorEnv,
+} from "../stack-env";
+
+function main(): void {
+  if (!existsSync(path.join(FUNCTIONS_DIR, "lib", "index.js"))) {
+    console.error("functions/lib is missing: run `npm --prefix functions run build` first.");
+    process.exit(1);
+  }
+  if (!existsSync(FIREBASE_BIN)) {
+    console.error("firebase-tools is not installed: run `npm ci` at the repository root.");
+    process.exit(1);
+  }
+  const binaries = detectEmulatorBinaries();
+  for (const note of binaries.notes) console.log(`[harness] ${note}`);
+
+  const params = simulatedParams(TEST_PROJECT_ID);
+  const stack = createStackDir("test", params, { ...SIMULATED_SECRETS });
+  console.log(`[harness] emulator project folder: ${stack.dir}`);
+
+  const mochaArgs = process.argv
+    .slice(2)
+    .map((a) => JSON.stringify(a))
+    .join(" ");
+  const mocha = `cd ${JSON.stringify(FUNCTIONS_DIR)} && node_modules/.bin/mocha ${mochaArgs}`;
+  const env = {
+    ...process.env,
+    ...binaries.env,
+    ...storageEmulatorEnv(),
+    // The mocha process sees the same params and secrets as the functions.
+    ...params,
+    ...SIMULATED_SECRETS,
+    GCLOUD_PROJECT: TEST_PROJECT_ID,
+    MASKY_TEST_PROJECT_ID: TEST_PROJECT_ID,
+  };
+  const args = [
+    "emulators:exec",
+    "--config",
+    stack.configFile,
+    "--project",
+    TEST_PROJECT_ID,
+    "--only",
+    "functions,firestore,auth,pubsub,tasks",
+    mocha,
+  ];
+  console.log(`[harness] firebase ${args.slice(0, -1).join(" ")} '<mocha>'`);
+  const child = spawn(FIREBASE_BIN, args, { env, stdio: "inherit", cwd: stack.dir });
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  child.on("exit", (code, signal) => {
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+main();

@@ -1,0 +1,39 @@
+/**
+ * Params and secrets of a local stack that runs entirely against the simulators.
+ * Used by the test harness (and the local stack when no keys are configured).
+ */
+import { PORTS, localUrl } from "./ports";
+
+export const TEST_PROJECT_ID = "demo-masky-test";
+
+export const SIMULATED_SECRETS = {
+  HEYGEN_API_KEY: "sim-heygen-api-key",
+  HEYGEN_WEBHOOK_SECRET: "sim-heygen-webhook-secret",
+  PROVIDER_API_KEY: "sim-client-id:sim-client-secret",
+} as const;
+
+export function simulatedParams(projectId: string): Record<string, string> {
+  return {
+    STORAGE_BUCKET: `${projectId}.appspot.com`,
+    HEYGEN_API_VERSION: "v3",
+    HEYGEN_API_BASE_URL: localUrl(PORTS.heygenApi),
+    HEYGEN_UPLOAD_BASE_URL: localUrl(PORTS.heygenUpload),
+    HEYGEN_FALLBACK_AVATAR_ID: "",
+    PROVIDER: "avatar-sdk",
+    PROVIDER_API_BASE_URL: localUrl(PORTS.avatarSdk),
+    CORS_ORIGINS: "",
+  };
+}
+
+/** Emulator-side variables that are not params (read by the SDKs themselves). */
+export function storageEmulatorEnv(): Record<string, string> {
+  return { STORAGE_EMULATOR_HOST: localUrl(PORTS.storage) };
+}
+
+export function toDotenv(values: Record<string, string>): string {
+  return (
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join("\n") + "\n"
+  );
+}
