@@ -1,0 +1,150 @@
+/**
+ * State of the HeyGen simulator: assets, folders, photo-avatar groups and looks,
+ * videos with their lifecycle, and the public catalogue. Time-based transitions are
+ * computed when a resource is read, like a remote service that moved on meanwhile.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { renderVideo } from "./render";
+
+export interface SimTimings {
+  /** A new look stays pending this long. */
+  lookReadyMs: number;
+  videoPendingMs: number;
+  videoProcessingMs: number;
+  /** Lifetime of signed media URLs (HeyGen: 7 days). */
+  urlTtlSeconds: number;
+}
+
+export const DEFAULT_TIMINGS: SimTimings = {
+  lookReadyMs: 1500,
+  videoPendingMs: 1000,
+  videoProcessingMs: 2000,
+  urlTtlSeconds: 7 * 24 * 3600,
+};
+
+export interface Asset {
+  id: string;
+  file: string;
+  mime: string;
+  size: number;
+  fileType: "image" | "audio" | "video";
+  imageKey?: string;
+  createdAt: number;
+}
+
+export interface SimLook {
+  id: string;
+  groupId: string;
+  name: string;
+  imageAssetId: string;
+  createdAt: number;
+  failed?: string;
+}
+
+export interface SimVideo {
+  id: string;
+  api: "v2" | "v3";
+  title: string;
+  callbackId: string | null;
+  folderId: string | null;
+  imageFile: string | null;
+  audioFile: string;
+  createdAt: number;
+  output: string;
+  render: Promise<number | null> | null;
+  durationSeconds: number | null;
+  failure: { code: number | string; message: string } | null;
+  renderError: string | null;
+}
+
+export const PUBLIC_AVATARS = [
+  { id: "Daisy-inskirt-20220818", name: "Daisy", gender: "female" },
+  { id: "Tyler-incasualsuit-20220721", name: "Tyler", gender: "male" },
+  { id: "Anna_public_3_20240108", name: "Anna", gender: "female" },
+];
+
+export const PUBLIC_VOICES = Array.from({ length: 130 }, (_, i) => ({
+  voice_id: `sim-voice-${String(i).padStart(3, "0")}`,
+  name: `Voice ${i}`,
+  language: i % 2 ? "English" : "German",
+  gender: i % 3 ? "female" : "male",
+}));
+
+export const newId = (): string => randomBytes(16).toString("hex");
+
+export class SimModel {
+  readonly assets = new Map<string, Asset>();
+  readonly folders = new Map<string, { id: string; name: string; projectType: string }>();
+  readonly groups = new Map<string, { id: string; name: string }>();
+  readonly looks = new Map<string, SimLook>();
+  readonly videos = new Map<string, SimVideo>();
+  /** Failure applied to the next videos created (e.g. 40119 "Video is too long"). */
+  nextVideoFailure: { code: number | string; message: string } | null = null;
+
+  constructor(
+    public timings: SimTimings,
+    private readonly mediaDir: string,
+    private readonly signingKey: string,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  lookStatus(look: SimLook, now = Date.now()): "pending" | "completed" | "failed" {
+    if (look.failed) return "failed";
+    return now - look.createdAt >= this.timings.lookReadyMs ? "completed" : "pending";
+  }
+
+  /** pending → processing → completed | failed, by elapsed time and render outcome. */
+  videoStatus(v: SimVideo, now = Date.now()): string {
+    const age = now - v.createdAt;
+    if (age < this.timings.videoPendingMs)
+      return v.api === "v3" && age < this.timings.videoPendingMs / 2 ? "waiting" : "pending";
+    if (!v.render) {
+      v.render = v.failure
+        ? Promise.resolve(null)
+        : renderVideo({ imageFile: v.imageFile, audioFile: v.audioFile, output: v.output }).then(
+            (d) => (v.durationSeconds = d),
+            (err: Error) => {
+              v.renderError = err.message;
+              return null;
+            },
+          );
+    }
+    if (age < this.timings.videoPendingMs + this.timings.videoProcessingMs) return "processing";
+    if (v.failure) return "failed";
+    if (v.renderError) {
+      v.failure = { code: "rendering_failed", message: v.renderError };
+      return "failed";
+    }
+    return v.durationSeconds !== null ? "completed" : "processing";
+  }
+
+  /** Waits for every render started so far (tests and shutdown). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.videos.values()].map((v) => v.render));
+  }
+
+  videoFile(id: string): string {
+    return `${this.mediaDir}/${id}.mp4`;
+  }
+
+  /** CloudFront-style signed URL, re-signed on every call (Expires, Signature, Key-Pair-Id). */
+  signedMediaUrl(pathname: string, now = Date.now()): string {
+    const expires = Math.floor(now / 1000) + this.timings.urlTtlSeconds;
+    const signature = createHmac("sha256", this.signingKey)
+      .update(`${pathname}:${expires}`)
+      .digest("hex");
+    return `${this.baseUrl()}${pathname}?Expires=${expires}&Signature=${signature}&Key-Pair-Id=SIMKEYPAIR`;
+  }
+
+  /** null when valid, else why it is refused. */
+  checkSignedMediaUrl(pathname: string, query: URLSearchParams, now = Date.now()): string | null {
+    const expires = Number(query.get("Expires"));
+    const signature = query.get("Signature") ?? "";
+    if (!expires || !signature) return "missing Expires or Signature";
+    if (now / 1000 > expires) return "expired";
+    const want = createHmac("sha256", this.signingKey)
+      .update(`${pathname}:${expires}`)
+      .digest("hex");
+    return want === signature ? null : "bad signature";
+  }
+}

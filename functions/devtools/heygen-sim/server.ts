@@ -1,0 +1,337 @@
+/**
+ * HeyGen simulator: a real HTTP server that follows shared/docs/heygen-api.md and
+ * heygen-v3.md (endpoints, envelopes, error codes and quirks). Two listeners, like
+ * HeyGen: the API host and the legacy upload host (`/v1/asset` exists only there).
+ *
+ * Test controls (no API key, not counted): programmatic (`sim.faults.push(...)`,
+ * `sim.calls`, `sim.reset()`) or over HTTP on the API port (`/_sim/*`).
+ */
+import { createReadStream, promises as fsp } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { pipeline } from "node:stream/promises";
+import { DEFAULT_TIMINGS, SimModel, type SimTimings } from "./model";
+import { legacyRoutes } from "./routes-legacy";
+import { v3Routes } from "./routes-v3";
+import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
+
+export interface SimFault {
+  /** Regular expression source matched against the request path. */
+  path: string;
+  method?: string;
+  kind: "status" | "slow" | "malformed" | "quota" | "reset";
+  status?: number;
+  retryAfterSeconds?: number;
+  delayMs?: number;
+  /** Run the real handler first, then answer with the fault (the work was done). */
+  afterHandler?: boolean;
+  /** How many matching requests it hits (default 1). */
+  times?: number;
+}
+
+export interface SimCall {
+  method: string;
+  path: string;
+  host: "api" | "upload";
+  status: number;
+  at: number;
+  idempotencyKey?: string;
+}
+
+export interface HeygenSimOptions {
+  apiPort?: number;
+  uploadPort?: number;
+  apiKey?: string;
+  timings?: Partial<SimTimings>;
+  mediaDir?: string;
+}
+
+export interface HeygenSim {
+  apiUrl: string;
+  uploadUrl: string;
+  apiKey: string;
+  model: SimModel;
+  faults: SimFault[];
+  calls: SimCall[];
+  /** Calls to HeyGen endpoints since the last reset, optionally filtered by path prefix. */
+  countCalls(prefix?: string): number;
+  reset(): void;
+  setTimings(t: Partial<SimTimings>): void;
+  close(): Promise<void>;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: http.ServerResponse, reply: SimReply): void {
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  if (reply.raw !== undefined) {
+    res.writeHead(reply.status, { "Content-Type": "application/json", ...headers });
+    res.end(reply.raw);
+    return;
+  }
+  const data = reply.body === undefined ? "" : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    "Content-Type": "application/json",
+    "X-Request-Id": randomBytes(8).toString("hex"),
+    ...headers,
+  });
+  res.end(data);
+}
+
+export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<HeygenSim> {
+  const mediaDir =
+    opts.mediaDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), "masky-heygen-sim-")));
+  const apiKey = opts.apiKey ?? "sim-heygen-api-key";
+  let apiUrl = "";
+  const model = new SimModel(
+    { ...DEFAULT_TIMINGS, ...(opts.timings ?? {}) },
+    mediaDir,
+    randomBytes(16).toString("hex"),
+    () => apiUrl,
+  );
+  const faults: SimFault[] = [];
+  const calls: SimCall[] = [];
+  const idempotent = new Map<string, SimReply | "in-flight">();
+  const routes: SimRoute[] = [...legacyRoutes(model, mediaDir), ...v3Routes(model, mediaDir)];
+
+  async function control(req: http.IncomingMessage, res: http.ServerResponse, p: string) {
+    const body = req.method === "POST" ? JSON.parse((await readBody(req)).toString() || "{}") : {};
+    if (p === "/_sim/calls") return send(res, { status: 200, body: { calls } });
+    if (p === "/_sim/reset") {
+      sim.reset();
+      return send(res, { status: 200, body: { ok: true } });
+    }
+    if (p === "/_sim/faults" && req.method === "POST") {
+      faults.push(body as SimFault);
+      return send(res, { status: 200, body: { faults } });
+    }
+    if (p === "/_sim/faults" && req.method === "DELETE") {
+      faults.length = 0;
+      return send(res, { status: 200, body: { faults } });
+    }
+    if (p === "/_sim/timings" && req.method === "POST") {
+      sim.setTimings(body as Partial<SimTimings>);
+      return send(res, { status: 200, body: model.timings });
+    }
+    if (p === "/_sim/next-video-failure" && req.method === "POST") {
+      model.nextVideoFailure = body as { code: number; message: string };
+      return send(res, { status: 200, body: { ok: true } });
+    }
+    send(res, { status: 404, body: { error: "unknown control" } });
+  }
+
+  async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, u: URL) {
+    const problem = model.checkSignedMediaUrl(u.pathname, u.searchParams);
+    if (problem) {
+      res.writeHead(403, { "Content-Type": "application/xml" });
+      return void res.end(`<Error><Code>AccessDenied</Code><Message>${problem}</Message></Error>`);
+    }
+    const m = /^\/media\/(videos|thumbnails|images)\/([a-f0-9]+)\.(mp4|jpg|png)$/.exec(u.pathname);
+    let file: string | null = null;
+    let type = "video/mp4";
+    if (m?.[1] === "videos") file = model.videoFile(m[2]);
+    if (m?.[1] === "thumbnails" || m?.[1] === "images") {
+      const asset = model.assets.get(m[2]) ?? null;
+      const video = model.videos.get(m[2]) ?? null;
+      file = asset?.file ?? video?.imageFile ?? null;
+      type = asset?.mime ?? "image/jpeg";
+    }
+    const stat = file ? await fsp.stat(file).catch(() => null) : null;
+    if (!file || !stat) {
+      res.writeHead(404);
+      return void res.end();
+    }
+    res.writeHead(200, { "Content-Type": type, "Content-Length": stat.size });
+    if (req.method === "HEAD") return void res.end();
+    await pipeline(createReadStream(file), res);
+  }
+
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    host: "api" | "upload",
+  ) {
+    const u = new URL(req.url ?? "/", "http://sim");
+    const p = u.pathname;
+    const method = req.method ?? "GET";
+    if (host === "api" && p.startsWith("/_sim/")) return control(req, res, p);
+    if (p.startsWith("/media/")) return serveMedia(req, res, u);
+
+    const matched = routes
+      .map((r) => ({ r, m: r.host === host ? r.pattern.exec(p) : null }))
+      .find((x) => x.m && x.r.method === method);
+    const api =
+      matched?.r.api ?? (p.startsWith("/v3/") ? "v3" : p.startsWith("/v1/") ? "v1" : "v2");
+    const record = (status: number) =>
+      calls.push({
+        method,
+        path: p,
+        host,
+        status,
+        at: Date.now(),
+        idempotencyKey: req.headers["idempotency-key"] as string | undefined,
+      });
+
+    const key = req.headers["x-api-key"];
+    if (key !== apiKey) {
+      record(401);
+      return send(
+        res,
+        errorReply(api, 401, api === "v1" ? 40009 : "unauthorized", "Invalid API key"),
+      );
+    }
+    const fault = faults.find(
+      (f) => (!f.method || f.method === method) && new RegExp(f.path).test(p),
+    );
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
+    }
+    const faultReply = (): SimReply | "reset" | null => {
+      if (!fault || fault.kind === "slow") return null;
+      if (fault.kind === "reset") return "reset";
+      if (fault.kind === "malformed") return { status: 200, raw: '{"data": {"video_id": ' };
+      if (fault.kind === "quota") {
+        return api === "v3"
+          ? errorReply(api, 402, "insufficient_credit", "Insufficient credit: balance 0, cost 1")
+          : errorReply(api, 400, 400140, "Exceed rate limit", "Daily rate limit exceeded");
+      }
+      const status = fault.status ?? 500;
+      const reply =
+        status === 429
+          ? errorReply(api, 429, "rate_limit_exceeded", "Too many requests")
+          : errorReply(api, status, "internal_error", "Internal server error");
+      if (status === 429)
+        reply.headers = { ...reply.headers, "Retry-After": String(fault.retryAfterSeconds ?? 1) };
+      return reply;
+    };
+    if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
+    if (fault && !fault.afterHandler) {
+      const r = faultReply();
+      if (r === "reset") {
+        record(0);
+        return void req.socket.destroy();
+      }
+      if (r) {
+        record(r.status);
+        return send(res, r);
+      }
+    }
+    if (!matched?.m) {
+      record(404);
+      return send(
+        res,
+        errorReply(api, 404, api === "v3" ? "not_found" : 404, `No route ${method} ${p}`),
+      );
+    }
+    const simReq: SimRequest = {
+      method,
+      path: p,
+      query: u.searchParams,
+      headers: req.headers,
+      req,
+      body: () => readBody(req),
+    };
+    // v3 Idempotency-Key: replay the first answer for 24 h; 409 while it is in flight.
+    const idemKey =
+      api === "v3" && method === "POST"
+        ? (req.headers["idempotency-key"] as string | undefined)
+        : undefined;
+    const scope = idemKey ? `${p}|${idemKey}` : null;
+    if (scope) {
+      const seen = idempotent.get(scope);
+      if (seen === "in-flight") {
+        record(409);
+        return send(
+          res,
+          errorReply(
+            "v3",
+            409,
+            "request_in_progress",
+            "A request with this Idempotency-Key is in progress",
+          ),
+        );
+      }
+      if (seen) {
+        record(seen.status);
+        return send(res, seen);
+      }
+      idempotent.set(scope, "in-flight");
+    }
+    let reply: SimReply;
+    try {
+      reply = await matched.r.handle(simReq, matched.m);
+    } catch (err) {
+      reply = errorReply(api, 500, "internal_error", (err as Error).message);
+    }
+    if (scope) {
+      if (reply.status < 500) idempotent.set(scope, reply);
+      else idempotent.delete(scope);
+    }
+    if (fault?.afterHandler) {
+      const r = faultReply();
+      if (r === "reset") {
+        record(0);
+        return void req.socket.destroy();
+      }
+      if (r) reply = r;
+    }
+    record(reply.status);
+    send(res, reply);
+  }
+
+  const listen = async (port: number, host: "api" | "upload") => {
+    const server = http.createServer((req, res) => {
+      handle(req, res, host).catch((err: Error) => {
+        if (!res.headersSent)
+          send(res, {
+            status: 500,
+            body: { error: { code: "internal_error", message: err.message } },
+          });
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve());
+    });
+    return server;
+  };
+
+  const apiServer = await listen(opts.apiPort ?? 0, "api");
+  const uploadServer = await listen(opts.uploadPort ?? 0, "upload");
+  apiUrl = `http://127.0.0.1:${(apiServer.address() as { port: number }).port}`;
+  const uploadUrl = `http://127.0.0.1:${(uploadServer.address() as { port: number }).port}`;
+
+  const sim: HeygenSim = {
+    apiUrl,
+    uploadUrl,
+    apiKey,
+    model,
+    faults,
+    calls,
+    countCalls: (prefix) => calls.filter((c) => !prefix || c.path.startsWith(prefix)).length,
+    reset() {
+      calls.length = 0;
+      faults.length = 0;
+      model.nextVideoFailure = null;
+    },
+    setTimings(t) {
+      Object.assign(model.timings, t);
+    },
+    async close() {
+      await model.settle();
+      for (const s of [apiServer, uploadServer]) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+    },
+  };
+  return sim;
+}

@@ -1,0 +1,92 @@
+/**
+ * One interface over HeyGen's two API generations. `v2.ts` reproduces the seed's
+ * legacy flow; `v3.ts` the current API. HEYGEN_API_VERSION picks one.
+ */
+export interface MediaFile {
+  /** Local file (streamed to HeyGen, never read into memory whole). */
+  path: string;
+  contentType: string;
+  size: number;
+}
+
+export interface UploadedAsset {
+  assetId: string;
+  /** v2 photo-avatar groups take the image_key of an uploaded image. */
+  imageKey?: string;
+}
+
+export interface Look {
+  lookId: string;
+  groupId: string;
+  /** pending | processing | completed | failed, or an unknown value (treated as not ready). */
+  status: string;
+  error?: string;
+}
+
+export interface VideoDetails {
+  videoId: string;
+  /** waiting | pending | processing | completed | failed, or unknown (non-terminal). */
+  status: string;
+  videoUrl: string | null;
+  thumbnailUrl: string | null;
+  durationSeconds: number | null;
+  error: { code: string | null; message: string } | null;
+  callbackId: string | null;
+}
+
+export interface AvatarSummary {
+  id: string;
+  name: string;
+  /** "avatar" (public/studio avatar) or "talking_photo" (photo look). */
+  type: "avatar" | "talking_photo";
+  previewImageUrl: string | null;
+  gender: string | null;
+}
+
+export interface VoiceSummary {
+  id: string;
+  name: string;
+  language: string | null;
+  gender: string | null;
+  previewAudioUrl: string | null;
+}
+
+export type VideoCharacter =
+  | { type: "look"; lookId: string }
+  | { type: "avatar"; avatarId: string; avatarStyle?: "normal" | "closeUp" | "circle" };
+
+export interface CreateVideoInput {
+  character: VideoCharacter;
+  audioAssetId: string;
+  title: string;
+  callbackId: string;
+  folderId?: string;
+  dimension: { width: number; height: number };
+  /** Our own key for this logical create (v3 sends it as Idempotency-Key). */
+  idempotencyKey: string;
+}
+
+export interface HeygenClient {
+  readonly version: "v2" | "v3";
+  /** v3 has no folder endpoints: the folder step is skipped there. */
+  readonly supportsFolders: boolean;
+  findFolder(name: string): Promise<string | null>;
+  createFolder(name: string): Promise<string>;
+  uploadImage(file: MediaFile, idempotencyKey: string): Promise<UploadedAsset>;
+  uploadAudio(file: MediaFile, idempotencyKey: string): Promise<UploadedAsset>;
+  /** Creates the group with its first look, or adds a look when groupId is given. */
+  createLook(input: {
+    name: string;
+    image: UploadedAsset;
+    groupId?: string;
+    idempotencyKey: string;
+  }): Promise<Look>;
+  getLook(lookId: string): Promise<Look>;
+  createVideo(input: CreateVideoInput): Promise<{ videoId: string }>;
+  getVideo(videoId: string): Promise<VideoDetails>;
+  listAvatars(): Promise<AvatarSummary[]>;
+  listVoices(): Promise<VoiceSummary[]>;
+}
+
+export const TERMINAL_VIDEO_STATUSES = new Set(["completed", "failed"]);
+export const isTerminalVideoStatus = (s: string): boolean => TERMINAL_VIDEO_STATUSES.has(s);

@@ -1,0 +1,273 @@
+/**
+ * HeyGen API v3. Facts: shared/docs/heygen-v3.md. Uncertain points, handled
+ * defensively and listed in the README:
+ * - upload answers `asset_id` in most docs but `id` in one example: read both [C3];
+ * - a look is usable only when `status` is completed *and* it has a preview image
+ *   (HeyGen's own skill) [C3];
+ * - v3 has no folders and no `folder_id` on create: `supportsFolders` is false [C];
+ * - `dimension` does not exist: it is mapped to `resolution` + `aspect_ratio` [C];
+ * - POSTs carry an Idempotency-Key, so a 5xx on create can be retried safely [C].
+ */
+import { openAsBlob } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { HeygenTransport, encodePath } from "./transport";
+import type {
+  AvatarSummary,
+  CreateVideoInput,
+  HeygenClient,
+  Look,
+  MediaFile,
+  UploadedAsset,
+  VideoDetails,
+  VoiceSummary,
+} from "./types";
+
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
+const MAX_LIST_PAGES = 5;
+
+const lookSchema = z.object({
+  id: z.string(),
+  group_id: z.string().nullish(),
+  status: z.string().nullish(),
+  preview_image_url: nullableString,
+  error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
+});
+
+/** Nearest supported aspect ratio and resolution for a requested pixel size. */
+export function v3OutputFormat(d: { width: number; height: number }): {
+  resolution: string;
+  aspect_ratio: string;
+} {
+  const ratios: [string, number][] = [
+    ["16:9", 16 / 9],
+    ["9:16", 9 / 16],
+    ["1:1", 1],
+    ["4:5", 4 / 5],
+    ["5:4", 5 / 4],
+  ];
+  const r = d.width / d.height;
+  const aspect = ratios.reduce((best, cur) =>
+    Math.abs(cur[1] - r) < Math.abs(best[1] - r) ? cur : best,
+  )[0];
+  const short = Math.min(d.width, d.height);
+  const resolution = short >= 2160 ? "4k" : short >= 1080 ? "1080p" : "720p";
+  return { resolution, aspect_ratio: aspect };
+}
+
+export class HeygenV3Client implements HeygenClient {
+  readonly version = "v3" as const;
+  readonly supportsFolders = false;
+
+  constructor(
+    private readonly transport: HeygenTransport,
+    private readonly apiBaseUrl: string,
+  ) {}
+
+  async findFolder(): Promise<string | null> {
+    return null;
+  }
+
+  async createFolder(): Promise<string> {
+    throw new Error("HeyGen v3 has no folder endpoints");
+  }
+
+  private async upload(file: MediaFile, idempotencyKey: string): Promise<UploadedAsset> {
+    const blob = await openAsBlob(file.path, { type: file.contentType });
+    const data = await this.transport.request({
+      method: "POST",
+      baseUrl: this.apiBaseUrl,
+      path: "/v3/assets",
+      body: () => {
+        const form = new FormData();
+        form.append("file", blob, path.basename(file.path));
+        return form;
+      },
+      idempotencyKey,
+      schema: z
+        .object({ asset_id: z.string().optional(), id: z.string().optional() })
+        .refine((d) => d.asset_id ?? d.id, { message: "asset_id is missing" }),
+      timeoutMs: 120000,
+    });
+    return { assetId: (data.asset_id ?? data.id) as string };
+  }
+
+  uploadImage(file: MediaFile, idempotencyKey: string): Promise<UploadedAsset> {
+    return this.upload(file, idempotencyKey);
+  }
+
+  uploadAudio(file: MediaFile, idempotencyKey: string): Promise<UploadedAsset> {
+    return this.upload(file, idempotencyKey);
+  }
+
+  private toLook(l: z.output<typeof lookSchema>, groupId?: string): Look {
+    const raw = l.status ?? "processing";
+    // Not usable before it has a preview image, whatever the status says.
+    const status = raw === "completed" && !l.preview_image_url ? "processing" : raw;
+    return {
+      lookId: l.id,
+      groupId: l.group_id ?? groupId ?? "",
+      status,
+      error: l.error?.message ?? undefined,
+    };
+  }
+
+  async createLook(input: {
+    name: string;
+    image: UploadedAsset;
+    groupId?: string;
+    idempotencyKey: string;
+  }): Promise<Look> {
+    const body: Record<string, unknown> = {
+      type: "photo",
+      name: input.name,
+      file: { type: "asset_id", asset_id: input.image.assetId },
+    };
+    if (input.groupId) body.avatar_group_id = input.groupId;
+    const data = await this.transport.request({
+      method: "POST",
+      baseUrl: this.apiBaseUrl,
+      path: "/v3/avatars",
+      body,
+      idempotencyKey: input.idempotencyKey,
+      schema: z.object({
+        avatar_item: lookSchema.nullish(),
+        avatar_group: z.object({ id: z.string() }).nullish(),
+      }),
+    });
+    if (!data.avatar_item) throw new Error("HeyGen created no look (avatar_item is null)");
+    return this.toLook(data.avatar_item, data.avatar_group?.id ?? input.groupId);
+  }
+
+  async getLook(lookId: string): Promise<Look> {
+    const data = await this.transport.request({
+      method: "GET",
+      baseUrl: this.apiBaseUrl,
+      path: encodePath`/v3/avatars/looks/${lookId}`,
+      schema: lookSchema,
+    });
+    return this.toLook(data);
+  }
+
+  async createVideo(input: CreateVideoInput): Promise<{ videoId: string }> {
+    const avatarId =
+      input.character.type === "look" ? input.character.lookId : input.character.avatarId;
+    const data = await this.transport.request({
+      method: "POST",
+      baseUrl: this.apiBaseUrl,
+      path: "/v3/videos",
+      idempotencyKey: input.idempotencyKey,
+      body: {
+        type: "avatar",
+        avatar_id: avatarId,
+        audio_asset_id: input.audioAssetId,
+        title: input.title,
+        callback_id: input.callbackId,
+        ...v3OutputFormat(input.dimension),
+      },
+      schema: z.object({ video_id: z.string() }),
+    });
+    return { videoId: data.video_id };
+  }
+
+  async getVideo(videoId: string): Promise<VideoDetails> {
+    const d = await this.transport.request({
+      method: "GET",
+      baseUrl: this.apiBaseUrl,
+      path: encodePath`/v3/videos/${videoId}`,
+      schema: z.object({
+        id: z.string().nullish(),
+        status: z.string(),
+        video_url: nullableString,
+        thumbnail_url: nullableString,
+        duration: z.number().nullish(),
+        callback_id: nullableString,
+        failure_code: nullableString,
+        failure_message: nullableString,
+      }),
+    });
+    return {
+      videoId: d.id ?? videoId,
+      status: d.status,
+      videoUrl: d.video_url,
+      thumbnailUrl: d.thumbnail_url,
+      durationSeconds: d.duration ?? null,
+      callbackId: d.callback_id,
+      error:
+        d.status === "failed" || d.failure_code || d.failure_message
+          ? {
+              code: d.failure_code,
+              message: d.failure_message ?? "HeyGen could not render the video",
+            }
+          : null,
+    };
+  }
+
+  private async listAll<T extends z.ZodType>(
+    path: string,
+    item: T,
+    query: Record<string, string | number>,
+  ) {
+    const out: z.output<T>[] = [];
+    let token: string | null = null;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const res: { data: z.output<T>[]; nextToken: string | null } =
+        await this.transport.requestPage({
+          method: "GET",
+          baseUrl: this.apiBaseUrl,
+          path,
+          query: { ...query, ...(token ? { token } : {}) },
+          schema: z.array(item),
+        });
+      out.push(...res.data);
+      token = res.nextToken;
+      if (!token) break;
+    }
+    return out;
+  }
+
+  async listAvatars(): Promise<AvatarSummary[]> {
+    const looks = await this.listAll(
+      "/v3/avatars/looks",
+      z.object({
+        id: z.string(),
+        name: z.string().default(""),
+        avatar_type: z.string().nullish(),
+        preview_image_url: nullableString,
+        gender: nullableString,
+      }),
+      { ownership: "public", limit: 50 },
+    );
+    return looks.map((l) => ({
+      id: l.id,
+      name: l.name,
+      type: l.avatar_type === "photo_avatar" ? ("talking_photo" as const) : ("avatar" as const),
+      previewImageUrl: l.preview_image_url,
+      gender: l.gender,
+    }));
+  }
+
+  async listVoices(): Promise<VoiceSummary[]> {
+    const voices = await this.listAll(
+      "/v3/voices",
+      z.object({
+        voice_id: z.string(),
+        name: z.string().default(""),
+        language: nullableString,
+        gender: nullableString,
+        preview_audio_url: nullableString,
+      }),
+      { type: "public", limit: 100 },
+    );
+    return voices.map((v) => ({
+      id: v.voice_id,
+      name: v.name,
+      language: v.language,
+      gender: v.gender,
+      previewAudioUrl: v.preview_audio_url,
+    }));
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Runs the ffmpeg binary shipped inside the @ffmpeg-installer/ffmpeg npm package
+ * (a static build with libmp3lame, libopus, libx264). Loaded lazily: only the
+ * functions that convert media pay for it.
+ */
+import { spawn } from "node:child_process";
+
+export function ffmpegPath(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+}
+
+export interface FfmpegResult {
+  stderr: string;
+  /** Media duration ffmpeg reported (input header, or the last progress time). */
+  durationSeconds: number | null;
+}
+
+function toSeconds(h: string, m: string, s: string): number {
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
+}
+
+/** Parses the output duration: the last `time=` progress stamp, else the input `Duration:`. */
+export function parseFfmpegDuration(stderr: string): number | null {
+  const times = [...stderr.matchAll(/time=(\d+):(\d+):(\d+(?:\.\d+)?)/g)];
+  if (times.length > 0) {
+    const t = times[times.length - 1];
+    return toSeconds(t[1], t[2], t[3]);
+  }
+  const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
+  return d ? toSeconds(d[1], d[2], d[3]) : null;
+}
+
+export function runFfmpeg(args: string[], timeoutMs = 120000): Promise<FfmpegResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpegPath(), ["-hide_banner", "-nostdin", ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      if (stderr.length > 64 * 1024) stderr = stderr.slice(-32 * 1024);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve({ stderr, durationSeconds: parseFfmpegDuration(stderr) });
+      else {
+        const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+        reject(new Error(`ffmpeg failed (${signal ?? code}): ${tail}`));
+      }
+    });
+  });
+}
