@@ -18,10 +18,11 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_API_VERSION: "v3",
     HEYGEN_API_BASE_URL: localUrl(PORTS.heygenApi),
     HEYGEN_UPLOAD_BASE_URL: localUrl(PORTS.heygenUpload),
-    HEYGEN_FALLBACK_AVATAR_ID: "",
+    HEYGEN_FALLBACK_AVATAR_ID: "Anna_public_3_20240108",
     PROVIDER: "avatar-sdk",
     PROVIDER_API_BASE_URL: localUrl(PORTS.avatarSdk),
     CORS_ORIGINS: "",
+    HEYGEN_LIST_CACHE_SECONDS: "600",
   };
 }
 

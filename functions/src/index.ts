@@ -6,6 +6,7 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { lazyHttp } from "./http/lazy";
+import { HEYGEN_API_KEY } from "./config";
 
 setGlobalOptions({ region: "us-central1", maxInstances: 20 });
 
@@ -15,6 +16,53 @@ export const me = onRequest(
   // cors: false hands CORS (and OPTIONS) to our own router, in the emulator as in production.
   { timeoutSeconds: 30, invoker: "public", cors: false },
   lazyHttp("me", "/api/me", async () => (await import("./handlers/me")).meRoutes),
+);
+
+/** POST /api/heygen/generate: photo + voice → HeyGen video (the Masky flow). */
+export const generate = onRequest(
+  // Waiting for a new photo look and converting audio take time; 1 GiB for ffmpeg.
+  {
+    timeoutSeconds: 540,
+    memory: "1GiB",
+    invoker: "public",
+    cors: false,
+    secrets: [HEYGEN_API_KEY],
+  },
+  lazyHttp(
+    "generate",
+    "/api/heygen/generate",
+    async () => (await import("./handlers/heygen")).generateRoutes,
+  ),
+);
+
+/** GET /api/heygen/video_status.get?video_id=: refreshes and returns the caller's video. */
+export const video_status = onRequest(
+  { timeoutSeconds: 60, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  lazyHttp(
+    "video_status",
+    "/api/heygen/video_status.get",
+    async () => (await import("./handlers/heygen")).videoStatusRoutes,
+  ),
+);
+
+/** GET /api/heygen/avatars: HeyGen avatars (cached). */
+export const avatars = onRequest(
+  { timeoutSeconds: 60, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  lazyHttp(
+    "avatars",
+    "/api/heygen/avatars",
+    async () => (await import("./handlers/heygen")).avatarsRoutes,
+  ),
+);
+
+/** GET /api/heygen/voices: HeyGen voices (cached). */
+export const voices = onRequest(
+  { timeoutSeconds: 60, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  lazyHttp(
+    "voices",
+    "/api/heygen/voices",
+    async () => (await import("./handlers/heygen")).voicesRoutes,
+  ),
 );
 
 /** users/{uid} created by the client → the server stamps created_at. */

@@ -1,19 +1,45 @@
 /**
- * Root hooks for the whole suite: the local Storage server (and, as they are added,
- * the simulators) run inside the mocha process on the fixed ports the functions are
- * configured with, so tests can inspect and steer them directly.
+ * Root hooks for the whole suite: the local Storage server and the simulators run
+ * inside the mocha process on the fixed ports the functions are configured with, so
+ * tests can inspect and steer them directly (call counts, faults, timings).
  */
 import { startStorageServer, type StorageServer } from "../devtools/storage-server/server";
+import { startHeygenSim, type HeygenSim } from "../devtools/heygen-sim/server";
 import { PORTS } from "../devtools/ports";
+import { SIMULATED_SECRETS } from "../devtools/stack-env";
 
-export const servers: { storage?: StorageServer } = {};
+export const servers: { storage?: StorageServer; heygen?: HeygenSim } = {};
+
+/** Fast but realistic: looks and renders take a moment, so waiting code is exercised. */
+export const TEST_HEYGEN_TIMINGS = {
+  lookReadyMs: 400,
+  videoPendingMs: 300,
+  videoProcessingMs: 700,
+};
+
+export function heygenSim(): HeygenSim {
+  if (!servers.heygen) throw new Error("HeyGen simulator not started");
+  return servers.heygen;
+}
+
+export function storageServer(): StorageServer {
+  if (!servers.storage) throw new Error("Storage server not started");
+  return servers.storage;
+}
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30000);
     servers.storage = await startStorageServer({ port: PORTS.storage });
+    servers.heygen = await startHeygenSim({
+      apiPort: PORTS.heygenApi,
+      uploadPort: PORTS.heygenUpload,
+      apiKey: SIMULATED_SECRETS.HEYGEN_API_KEY,
+      timings: TEST_HEYGEN_TIMINGS,
+    });
   },
   async afterAll() {
+    await servers.heygen?.close();
     await servers.storage?.close();
   },
 };

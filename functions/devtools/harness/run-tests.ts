@@ -50,6 +50,7 @@ function main(): void {
     MASKY_TEST_PROJECT_ID: TEST_PROJECT_ID,
   };
   const args = [
+    "--non-interactive",
     "emulators:exec",
     "--config",
     stack.configFile,
@@ -60,7 +61,11 @@ function main(): void {
     mocha,
   ];
   console.log(`[harness] firebase ${args.slice(0, -1).join(" ")} '<mocha>'`);
-  const child = spawn(FIREBASE_BIN, args, { env, stdio: "inherit", cwd: stack.dir });
+  const child = spawn(FIREBASE_BIN, args, {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+    cwd: stack.dir,
+  });
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);

@@ -1,0 +1,98 @@
+/**
+ * `video_status`: refreshes the caller's own video from HeyGen into its project
+ * (status, URL and the expiry read from its CloudFront `Expires`, thumbnail,
+ * duration, error) and returns a normalised body.
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import type { AppContext } from "../../context";
+import type { VideoDetails } from "../../clients/heygen";
+import { notFound } from "../../errors";
+import { projectRef, projectSchema, type Project } from "../../store/projects";
+import { heygenClientFor } from "./client";
+import { heygenToApiError } from "./upstream-errors";
+
+/** The `Expires=<unix seconds>` of a CloudFront-signed URL, or null. */
+export function parseUrlExpiry(url: string | null): Date | null {
+  if (!url) return null;
+  try {
+    const raw = new URL(url).searchParams.get("Expires");
+    const n = raw ? Number(raw) : NaN;
+    return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** completed | failed | pending | processing: `waiting` is pending, anything unknown is processing. */
+export function normaliseStatus(status: string): "completed" | "failed" | "pending" | "processing" {
+  if (
+    status === "completed" ||
+    status === "failed" ||
+    status === "pending" ||
+    status === "processing"
+  )
+    return status;
+  return status === "waiting" ? "pending" : "processing";
+}
+
+export function videoFields(d: VideoDetails, now: Date) {
+  return {
+    heygenStatus: d.status,
+    videoUrl: d.videoUrl,
+    videoUrlExpiresAt: parseUrlExpiry(d.videoUrl),
+    thumbnailUrl: d.thumbnailUrl,
+    durationSeconds: d.durationSeconds,
+    error:
+      d.status === "failed"
+        ? (d.error ?? { code: null, message: "HeyGen could not render the video" })
+        : null,
+    updatedAt: now,
+  };
+}
+
+export async function findOwnedProjectByVideo(
+  db: Firestore,
+  uid: string,
+  videoId: string,
+): Promise<{ id: string; project: Project }> {
+  const snap = await db
+    .collection("projects")
+    .where("heygenVideoId", "==", videoId)
+    .limit(10)
+    .get();
+  for (const doc of snap.docs) {
+    const parsed = projectSchema.safeParse(doc.data());
+    if (parsed.success && parsed.data.userId === uid) return { id: doc.id, project: parsed.data };
+  }
+  throw notFound(`Video ${videoId}`);
+}
+
+export async function refreshVideoStatus(app: AppContext, uid: string, videoId: string) {
+  const { id } = await findOwnedProjectByVideo(app.db, uid, videoId);
+  let details: VideoDetails;
+  try {
+    details = await heygenClientFor(app).getVideo(videoId);
+  } catch (err) {
+    throw heygenToApiError(err, "reading the video status");
+  }
+  const fields = videoFields(details, app.clock.now());
+  const ref = projectRef(app.db, id);
+  const project = await app.db.runTransaction(async (tx) => {
+    const current = projectSchema.parse((await tx.get(ref)).data());
+    // A newer generate may have replaced the video meanwhile: never write over it.
+    if (current.heygenVideoId === videoId) tx.update(ref, fields);
+    return current;
+  });
+  return {
+    videoId,
+    projectId: id,
+    status: normaliseStatus(details.status),
+    heygenStatus: details.status,
+    videoUrl: details.videoUrl,
+    videoUrlExpiresAt: fields.videoUrlExpiresAt?.toISOString() ?? null,
+    thumbnailUrl: details.thumbnailUrl,
+    durationSeconds: details.durationSeconds,
+    error: fields.error,
+    fallbackAvatarUsed: project.fallbackAvatarUsed === true,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * users/{uid}/heygenAvatarGroups/{imageHash}: one document per photo look of the
+ * user's single HeyGen group `masky_{uid}`. The document id is the sha256 of the
+ * photo's bytes, so the same photo always maps to the same look.
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+
+export const lookDocSchema = z.object({
+  avatar_group_id: z.string(),
+  talking_photo_id: z.string(),
+  lookStatus: z.string(),
+  imageHash: z.string(),
+  avatarUrl: z.string(),
+  apiVersion: z.enum(["v2", "v3"]),
+});
+export type LookDoc = z.infer<typeof lookDocSchema>;
+
+const looks = (db: Firestore, uid: string) => db.collection(`users/${uid}/heygenAvatarGroups`);
+
+export async function findLook(
+  db: Firestore,
+  uid: string,
+  imageHash: string,
+  apiVersion: "v2" | "v3",
+) {
+  const snap = await looks(db, uid).doc(imageHash).get();
+  const parsed = lookDocSchema.safeParse(snap.data());
+  return parsed.success && parsed.data.apiVersion === apiVersion ? parsed.data : null;
+}
+
+/** The user's group id for this API version, from any of their looks. */
+export async function findGroupId(
+  db: Firestore,
+  uid: string,
+  apiVersion: "v2" | "v3",
+): Promise<string | null> {
+  const snap = await looks(db, uid).where("apiVersion", "==", apiVersion).limit(1).get();
+  return (snap.docs[0]?.get("avatar_group_id") as string | undefined) ?? null;
+}
+
+export async function saveLook(
+  db: Firestore,
+  uid: string,
+  look: LookDoc,
+  now: Date,
+): Promise<void> {
+  await looks(db, uid)
+    .doc(look.imageHash)
+    .set({ ...look, createdAt: now, updatedAt: now });
+}
+
+export async function setLookStatus(
+  db: Firestore,
+  uid: string,
+  imageHash: string,
+  status: string,
+  now: Date,
+) {
+  await looks(db, uid).doc(imageHash).update({ lookStatus: status, updatedAt: now });
+}

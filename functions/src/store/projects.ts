@@ -1,0 +1,153 @@
+/**
+ * projects/{projectId}. The client creates `{userId, name, voiceUrl?, avatarUrl?}`;
+ * the server writes the HeyGen fields. `generation` is the claim of a running
+ * `generate` (state guard + lease) so a second call never creates a second video.
+ */
+import type { DocumentReference, Firestore, Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
+import { ApiError, notFound } from "../errors";
+import { isTerminalVideoStatus } from "../clients/heygen/types";
+
+const ts = z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toDate === "function");
+
+export const projectSchema = z.object({
+  userId: z.string(),
+  name: z.string().default(""),
+  voiceUrl: z.string().optional(),
+  avatarUrl: z.string().optional(),
+  heygenVideoId: z.string().nullish(),
+  heygenStatus: z.string().nullish(),
+  heygenApiVersion: z.enum(["v2", "v3"]).nullish(),
+  videoUrl: z.string().nullish(),
+  videoUrlExpiresAt: ts.nullish(),
+  thumbnailUrl: z.string().nullish(),
+  durationSeconds: z.number().nullish(),
+  error: z.object({ code: z.string().nullish(), message: z.string() }).nullish(),
+  fallbackAvatarUsed: z.boolean().nullish(),
+  archivedVideoPath: z.string().nullish(),
+  generation: z
+    .object({
+      state: z.enum(["submitting", "submitted", "failed"]),
+      attempt: z.number().int(),
+      leaseExpiresAt: z.number().nullish(),
+    })
+    .nullish(),
+  updatedAt: ts.nullish(),
+});
+export type Project = z.infer<typeof projectSchema>;
+
+export const projectRef = (db: Firestore, id: string): DocumentReference =>
+  db.collection("projects").doc(id);
+
+function parseOwned(data: unknown, uid: string, id: string): Project {
+  const parsed = projectSchema.safeParse(data);
+  if (!data || !parsed.success || parsed.data.userId !== uid) throw notFound(`Project ${id}`);
+  return parsed.data;
+}
+
+export async function getOwnedProject(db: Firestore, id: string, uid: string): Promise<Project> {
+  return parseOwned((await projectRef(db, id).get()).data(), uid, id);
+}
+
+export type GenerationClaim =
+  | { kind: "existing"; videoId: string; fallbackAvatarUsed: boolean }
+  | { kind: "in-progress" }
+  | { kind: "claimed"; attempt: number; project: Project };
+
+/**
+ * Claims the right to create a video for this project. A video in flight is returned
+ * as is; a running claim makes the caller wait. A claim whose lease expired (the
+ * function died mid-create) keeps its attempt number, so v3's Idempotency-Key replays
+ * the create that may have happened instead of billing a second one.
+ */
+export async function claimGeneration(
+  db: Firestore,
+  id: string,
+  uid: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<GenerationClaim> {
+  const ref = projectRef(db, id);
+  return db.runTransaction(async (tx) => {
+    const p = parseOwned((await tx.get(ref)).data(), uid, id);
+    if (p.heygenVideoId && p.heygenStatus && !isTerminalVideoStatus(p.heygenStatus)) {
+      return {
+        kind: "existing",
+        videoId: p.heygenVideoId,
+        fallbackAvatarUsed: p.fallbackAvatarUsed === true,
+      };
+    }
+    const g = p.generation;
+    if (g?.state === "submitting" && (g.leaseExpiresAt ?? 0) > nowMs)
+      return { kind: "in-progress" };
+    const attempt = g?.state === "submitting" ? g.attempt : (g?.attempt ?? 0) + 1;
+    tx.update(ref, {
+      generation: { state: "submitting", attempt, leaseExpiresAt: nowMs + leaseMs },
+    });
+    return { kind: "claimed", attempt, project: p };
+  });
+}
+
+export async function recordSubmitted(
+  db: Firestore,
+  id: string,
+  fields: {
+    videoId: string;
+    attempt: number;
+    fallbackAvatarUsed: boolean;
+    apiVersion: "v2" | "v3";
+    now: Date;
+  },
+): Promise<void> {
+  await projectRef(db, id).update({
+    heygenVideoId: fields.videoId,
+    heygenStatus: "pending",
+    heygenApiVersion: fields.apiVersion,
+    fallbackAvatarUsed: fields.fallbackAvatarUsed,
+    videoUrl: null,
+    videoUrlExpiresAt: null,
+    thumbnailUrl: null,
+    durationSeconds: null,
+    archivedVideoPath: null,
+    error: null,
+    generation: { state: "submitted", attempt: fields.attempt, leaseExpiresAt: null },
+    updatedAt: fields.now,
+  });
+}
+
+/** The failure stays visible on the project until the next successful generate. */
+export async function recordGenerateFailure(
+  db: Firestore,
+  id: string,
+  fields: { attempt: number; error: ApiError; now: Date },
+): Promise<void> {
+  await projectRef(db, id).update({
+    generation: { state: "failed", attempt: fields.attempt, leaseExpiresAt: null },
+    error: { code: fields.error.code, message: fields.error.message },
+    updatedAt: fields.now,
+  });
+}
+
+/** Waits for a concurrent generate of the same project to publish its video id. */
+export async function waitForVideoId(
+  db: Firestore,
+  id: string,
+  uid: string,
+  timeoutMs: number,
+): Promise<{ videoId: string; fallbackAvatarUsed: boolean } | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
+    await new Promise((r) => setTimeout(r, delay));
+    const p = await getOwnedProject(db, id, uid);
+    if (p.generation?.state === "submitted" && p.heygenVideoId) {
+      return { videoId: p.heygenVideoId, fallbackAvatarUsed: p.fallbackAvatarUsed === true };
+    }
+    if (p.generation?.state === "failed") {
+      throw new ApiError(
+        "CONFLICT",
+        p.error?.message ?? "The other generate request for this project failed.",
+      );
+    }
+  }
+  return null;
+}
