@@ -6,9 +6,32 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { lazyHttp } from "./http/lazy";
-import { HEYGEN_API_KEY } from "./config";
+import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET } from "./config";
 
 setGlobalOptions({ region: "us-central1", maxInstances: 20 });
+
+/** POST /api/heygen/webhook: HeyGen's signed events; OPTIONS answers 200 at once (URL validation). */
+const webhookHandler = lazyHttp(
+  "heygen_webhook",
+  "/api/heygen/webhook",
+  async () => (await import("./handlers/heygen-webhook")).webhookRoutes,
+);
+export const heygen_webhook = onRequest(
+  {
+    timeoutSeconds: 60,
+    invoker: "public",
+    cors: false,
+    secrets: [HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET],
+  },
+  async (req, res) => {
+    // HeyGen validates the URL with an OPTIONS request and a 1-second timeout.
+    if (req.method === "OPTIONS") {
+      res.status(200).end();
+      return;
+    }
+    await webhookHandler(req, res);
+  },
+);
 
 /** GET /api/me: the caller's account state (consent recorded, HeyGen folder). */
 export const me = onRequest(

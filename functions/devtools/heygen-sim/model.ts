@@ -78,6 +78,10 @@ export class SimModel {
   readonly groups = new Map<string, { id: string; name: string }>();
   readonly looks = new Map<string, SimLook>();
   readonly videos = new Map<string, SimVideo>();
+  readonly webhooks = new Map<
+    string,
+    { id: string; url: string; events: string[] | null; secret: string }
+  >();
   /** Failure applied to the next videos created (e.g. 40119 "Video is too long"). */
   nextVideoFailure: { code: number | string; message: string } | null = null;
 
@@ -87,6 +91,17 @@ export class SimModel {
     private readonly signingKey: string,
     private readonly baseUrl: () => string,
   ) {}
+
+  addWebhook(url: string, events: string[] | null) {
+    const endpoint = {
+      id: newId(),
+      url,
+      events,
+      secret: `whsec_${randomBytes(24).toString("hex")}`,
+    };
+    this.webhooks.set(endpoint.id, endpoint);
+    return endpoint;
+  }
 
   lookStatus(look: SimLook, now = Date.now()): "pending" | "completed" | "failed" {
     if (look.failed) return "failed";

@@ -55,6 +55,25 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
   return [
     {
       method: "POST",
+      host: "api",
+      api: "v1",
+      pattern: /^\/v1\/webhook\/endpoint\.add$/,
+      async handle(req) {
+        const body = await jsonBody<{ url?: string; events?: string[] | null }>(req);
+        if (!body?.url) return errorReply("v1", 400, 40001, "url is required");
+        const endpoint = model.addWebhook(body.url, body.events ?? null);
+        return ok("v1", {
+          endpoint_id: endpoint.id,
+          url: endpoint.url,
+          secret: endpoint.secret,
+          status: "enabled",
+          events: endpoint.events,
+          created_at: new Date().toISOString(),
+        });
+      },
+    },
+    {
+      method: "POST",
       host: "upload",
       api: "v1",
       pattern: /^\/v1\/asset$/,

@@ -88,6 +88,25 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
       method: "POST",
       host: "api",
       api: "v3",
+      pattern: /^\/v3\/webhooks\/endpoints$/,
+      async handle(req) {
+        const body = await jsonBody<{ url?: string; events?: string[] | null }>(req);
+        if (!body?.url) return errorReply("v3", 400, "invalid_parameter", "url is required");
+        const endpoint = model.addWebhook(body.url, body.events ?? null);
+        return ok("v3", {
+          endpoint_id: endpoint.id,
+          url: endpoint.url,
+          events: endpoint.events,
+          status: "enabled",
+          created_at: new Date().toISOString(),
+          secret: endpoint.secret,
+        });
+      },
+    },
+    {
+      method: "POST",
+      host: "api",
+      api: "v3",
       pattern: /^\/v3\/assets$/,
       async handle(req) {
         const bytes = await readFilePart(req);

@@ -67,6 +67,28 @@ export async function findOwnedProjectByVideo(
   throw notFound(`Video ${videoId}`);
 }
 
+/**
+ * Writes HeyGen's view of a video onto its project, in a transaction, only while the
+ * project still points at that video (a newer generate may have replaced it).
+ */
+export async function applyVideoDetails(
+  db: Firestore,
+  projectId: string,
+  videoId: string,
+  details: VideoDetails,
+  now: Date,
+): Promise<{ fields: ReturnType<typeof videoFields>; project: Project; applied: boolean }> {
+  const fields = videoFields(details, now);
+  const ref = projectRef(db, projectId);
+  return db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    const current = projectSchema.parse(snap.data());
+    const applied = current.heygenVideoId === videoId;
+    if (applied) tx.update(ref, fields);
+    return { fields, project: current, applied };
+  });
+}
+
 export async function refreshVideoStatus(app: AppContext, uid: string, videoId: string) {
   const { id } = await findOwnedProjectByVideo(app.db, uid, videoId);
   let details: VideoDetails;
@@ -75,14 +97,13 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
   } catch (err) {
     throw heygenToApiError(err, "reading the video status");
   }
-  const fields = videoFields(details, app.clock.now());
-  const ref = projectRef(app.db, id);
-  const project = await app.db.runTransaction(async (tx) => {
-    const current = projectSchema.parse((await tx.get(ref)).data());
-    // A newer generate may have replaced the video meanwhile: never write over it.
-    if (current.heygenVideoId === videoId) tx.update(ref, fields);
-    return current;
-  });
+  const { fields, project } = await applyVideoDetails(
+    app.db,
+    id,
+    videoId,
+    details,
+    app.clock.now(),
+  );
   return {
     videoId,
     projectId: id,
