@@ -23,6 +23,9 @@ export function simulatedParams(projectId: string): Record<string, string> {
     PROVIDER_API_BASE_URL: localUrl(PORTS.avatarSdk),
     CORS_ORIGINS: "",
     HEYGEN_LIST_CACHE_SECONDS: "600",
+    HEYGEN_POLL_CONCURRENCY: "4",
+    HEYGEN_RENDER_DEADLINE_MINUTES: "240",
+    HEYGEN_URL_REFRESH_MARGIN_MINUTES: "1440",
   };
 }
 

@@ -67,6 +67,19 @@ export const HEYGEN_LIST_CACHE_SECONDS = defineInt("HEYGEN_LIST_CACHE_SECONDS", 
   description: "How long avatar and voice listings are cached",
 });
 
+export const HEYGEN_POLL_CONCURRENCY = defineInt("HEYGEN_POLL_CONCURRENCY", {
+  default: 4,
+  description: "How many HeyGen status calls the poller makes at once",
+});
+export const HEYGEN_RENDER_DEADLINE_MINUTES = defineInt("HEYGEN_RENDER_DEADLINE_MINUTES", {
+  default: 240,
+  description: "A render still not finished this long after it was created is marked failed",
+});
+export const HEYGEN_URL_REFRESH_MARGIN_MINUTES = defineInt("HEYGEN_URL_REFRESH_MARGIN_MINUTES", {
+  default: 24 * 60,
+  description: "Completed videos whose HeyGen URL expires within this margin get a fresh URL",
+});
+
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
 
@@ -82,6 +95,9 @@ export interface AppConfig {
     uploadBaseUrl: string;
     fallbackAvatarId: string | null;
     listCacheSeconds: number;
+    pollConcurrency: number;
+    renderDeadlineMinutes: number;
+    urlRefreshMarginMinutes: number;
   };
   provider: {
     name: ProviderName;
@@ -143,6 +159,9 @@ export function buildConfig(
     providerApiBaseUrl: string;
     corsOrigins: string;
     heygenListCacheSeconds: number;
+    heygenPollConcurrency?: number;
+    heygenRenderDeadlineMinutes?: number;
+    heygenUrlRefreshMarginMinutes?: number;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
@@ -162,6 +181,9 @@ export function buildConfig(
       uploadBaseUrl: trimSlash(raw.heygenUploadBaseUrl),
       fallbackAvatarId: raw.heygenFallbackAvatarId.trim() || null,
       listCacheSeconds: Math.max(0, raw.heygenListCacheSeconds),
+      pollConcurrency: Math.min(20, Math.max(1, raw.heygenPollConcurrency ?? 4)),
+      renderDeadlineMinutes: Math.max(1, raw.heygenRenderDeadlineMinutes ?? 240),
+      urlRefreshMarginMinutes: Math.max(1, raw.heygenUrlRefreshMarginMinutes ?? 24 * 60),
     },
     provider: {
       name: oneOf("PROVIDER", raw.provider.trim(), ["avatar-sdk", "in3d", "didimo"] as const),
@@ -183,6 +205,9 @@ export function resolveConfig(): AppConfig {
       providerApiBaseUrl: PROVIDER_API_BASE_URL.value(),
       corsOrigins: CORS_ORIGINS.value(),
       heygenListCacheSeconds: HEYGEN_LIST_CACHE_SECONDS.value(),
+      heygenPollConcurrency: HEYGEN_POLL_CONCURRENCY.value(),
+      heygenRenderDeadlineMinutes: HEYGEN_RENDER_DEADLINE_MINUTES.value(),
+      heygenUrlRefreshMarginMinutes: HEYGEN_URL_REFRESH_MARGIN_MINUTES.value(),
     },
     runtimeInfo(),
   );

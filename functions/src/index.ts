@@ -5,6 +5,7 @@
 import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
+import { onSchedule } from "firebase-functions/v2/scheduler";
 import { lazyHttp } from "./http/lazy";
 import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET } from "./config";
 
@@ -30,6 +31,22 @@ export const heygen_webhook = onRequest(
       return;
     }
     await webhookHandler(req, res);
+  },
+);
+
+/**
+ * Every 5 minutes: unfinished HeyGen videos → their HeyGen state (deadline included),
+ * completed videos' URLs refreshed before they expire. The run stops taking work
+ * 60 s before its timeout; the rest is picked up next time, oldest first.
+ */
+export const poll_heygen_videos = onSchedule(
+  { schedule: "every 5 minutes", timeoutSeconds: 300, secrets: [HEYGEN_API_KEY] },
+  async () => {
+    const [{ pollHeygenVideos }, { getAppContext }] = await Promise.all([
+      import("./services/heygen/poll-videos"),
+      import("./context"),
+    ]);
+    await pollHeygenVideos(getAppContext(), { budgetMs: 240000 });
   },
 );
 

@@ -25,6 +25,7 @@ export const projectSchema = z.object({
   error: z.object({ code: z.string().nullish(), message: z.string() }).nullish(),
   fallbackAvatarUsed: z.boolean().nullish(),
   archivedVideoPath: z.string().nullish(),
+  heygenSubmittedAt: ts.nullish(),
   generation: z
     .object({
       state: z.enum(["submitting", "submitted", "failed"]),
@@ -103,6 +104,7 @@ export async function recordSubmitted(
     heygenVideoId: fields.videoId,
     heygenStatus: "pending",
     heygenApiVersion: fields.apiVersion,
+    heygenSubmittedAt: fields.now,
     fallbackAvatarUsed: fields.fallbackAvatarUsed,
     videoUrl: null,
     videoUrlExpiresAt: null,

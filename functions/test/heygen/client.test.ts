@@ -16,8 +16,6 @@ function client(
       apiVersion,
       apiBaseUrl: sim.apiUrl,
       uploadBaseUrl: sim.uploadUrl,
-      fallbackAvatarId: null,
-      listCacheSeconds: 0,
     },
     apiKey,
     { sleep, timeoutMs: 2000 },

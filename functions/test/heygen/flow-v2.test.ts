@@ -5,35 +5,14 @@
  */
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
-import { buildConfig, runtimeInfo } from "../../src/config";
-import { systemClock, type AppContext } from "../../src/context";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
-import { adminApp, adminAuth, db } from "../helpers/admin";
+import { db } from "../helpers/admin";
+import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { uploadFile } from "../helpers/storage";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
-import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
-
-function context(overrides: { apiVersion: "v2" | "v3"; fallback: string }): AppContext {
-  const p = simulatedParams(TEST_PROJECT_ID);
-  const config = buildConfig(
-    {
-      provider: p.PROVIDER,
-      storageBucket: p.STORAGE_BUCKET,
-      heygenApiVersion: overrides.apiVersion,
-      heygenApiBaseUrl: p.HEYGEN_API_BASE_URL,
-      heygenUploadBaseUrl: p.HEYGEN_UPLOAD_BASE_URL,
-      heygenFallbackAvatarId: overrides.fallback,
-      providerApiBaseUrl: p.PROVIDER_API_BASE_URL,
-      corsOrigins: "",
-      heygenListCacheSeconds: 600,
-    },
-    { ...runtimeInfo(), isEmulator: true },
-  );
-  return { app: adminApp(), db: db(), auth: adminAuth(), config, clock: systemClock };
-}
 
 async function project(uid: string, withPhoto: boolean) {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -57,7 +36,7 @@ describe("generate flow on the legacy v2 API, and without a fallback avatar", fu
   });
 
   it("v2: folder masky_{uid} once, talking_photo look, raw audio/mpeg upload on the upload host", async () => {
-    const app = context({ apiVersion: "v2", fallback: "" });
+    const app = testContext({ apiVersion: "v2", fallback: "" });
     const uid = `v2-${randomUUID().slice(0, 6)}`;
     const [a, b] = await Promise.all([
       generateVideo(app, uid, { projectId: await project(uid, true) }),
@@ -79,7 +58,7 @@ describe("generate flow on the legacy v2 API, and without a fallback avatar", fu
   });
 
   it("v2: a failing folder step is a warning; the video is created without folder_id", async () => {
-    const app = context({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
+    const app = testContext({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
     const uid = `v2f-${randomUUID().slice(0, 6)}`;
     heygenSim().faults.push({ path: "^/v1/folders", kind: "status", status: 403, times: 5 });
     const res = await generateVideo(app, uid, { projectId: await project(uid, false) });
@@ -88,7 +67,7 @@ describe("generate flow on the legacy v2 API, and without a fallback avatar", fu
   });
 
   it("no photo and no fallback: HEYGEN_AVATAR_REQUIRED with guidance, and no video", async () => {
-    const app = context({ apiVersion: "v3", fallback: "" });
+    const app = testContext({ apiVersion: "v3", fallback: "" });
     const uid = `nf-${randomUUID().slice(0, 6)}`;
     const err = await generateVideo(app, uid, { projectId: await project(uid, false) }).catch(
       (e: unknown) => e,

@@ -6,7 +6,7 @@ import { HeygenV2Client } from "./v2";
 import { HeygenV3Client } from "./v3";
 
 export function createHeygenClient(
-  config: AppConfig["heygen"],
+  config: Pick<AppConfig["heygen"], "apiVersion" | "apiBaseUrl" | "uploadBaseUrl">,
   apiKey: string,
   transportOptions: Omit<HeygenTransportOptions, "apiKey"> = {},
 ): HeygenClient {

@@ -1,0 +1,165 @@
+/**
+ * `poll_heygen_videos`: moves unfinished videos to their HeyGen state and refreshes
+ * completed videos' URLs before their `Expires`. Bounded concurrency, pagination,
+ * and a time budget: what one run does not reach, the next run reaches, oldest first.
+ * Safe to run twice at once: every write is a transaction guarded by the video id,
+ * and nothing is written when nothing changed.
+ */
+import type { Firestore, Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
+import type { AppContext } from "../../context";
+import { HeygenError } from "../../clients/heygen/errors";
+import type { HeygenClient, VideoDetails } from "../../clients/heygen";
+import { log } from "../../logs";
+import { projectRef, projectSchema, type Project } from "../../store/projects";
+import { heygenClientFor } from "./client";
+import { applyVideoDetails } from "./video-status";
+
+export interface PollOptions {
+  budgetMs: number;
+  pageSize?: number;
+  client?: HeygenClient;
+}
+
+export interface PollReport {
+  checked: number;
+  updated: number;
+  refreshed: number;
+  deadlineFailed: number;
+  transientErrors: number;
+  stoppedEarly: boolean;
+}
+
+const TERMINAL = ["completed", "failed"];
+
+function changed(p: Project, d: VideoDetails): boolean {
+  return (
+    p.heygenStatus !== d.status ||
+    (p.videoUrl ?? null) !== d.videoUrl ||
+    (p.thumbnailUrl ?? null) !== d.thumbnailUrl ||
+    (p.durationSeconds ?? null) !== d.durationSeconds
+  );
+}
+
+async function markDeadlineFailed(
+  db: Firestore,
+  id: string,
+  videoId: string,
+  minutes: number,
+  now: Date,
+) {
+  const ref = projectRef(db, id);
+  return db.runTransaction(async (tx) => {
+    const current = projectSchema.parse((await tx.get(ref)).data());
+    if (current.heygenVideoId !== videoId || TERMINAL.includes(current.heygenStatus ?? ""))
+      return false;
+    tx.update(ref, {
+      heygenStatus: "failed",
+      error: {
+        code: "RENDER_DEADLINE",
+        message: `HeyGen did not finish the video within ${minutes} minutes; generate it again.`,
+      },
+      updatedAt: now,
+    });
+    return true;
+  });
+}
+
+/** Runs `fn` over items with at most `limit` at once; stops taking new items when `stop()`. */
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  stop: () => boolean,
+  fn: (t: T) => Promise<void>,
+) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !stop()) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Promise<PollReport> {
+  const started = Date.now();
+  const client = opts.client ?? heygenClientFor(app);
+  const { pollConcurrency, renderDeadlineMinutes, urlRefreshMarginMinutes } = app.config.heygen;
+  const report: PollReport = {
+    checked: 0,
+    updated: 0,
+    refreshed: 0,
+    deadlineFailed: 0,
+    transientErrors: 0,
+    stoppedEarly: false,
+  };
+  let rateLimitedUntil = 0;
+  const outOfTime = () => Date.now() - started > opts.budgetMs || Date.now() < rateLimitedUntil;
+
+  const visit = async (doc: QueryDocumentSnapshot, refresh: boolean) => {
+    const parsed = projectSchema.safeParse(doc.data());
+    if (!parsed.success || !parsed.data.heygenVideoId) return;
+    const p = parsed.data;
+    const videoId = p.heygenVideoId as string;
+    report.checked++;
+    const now = app.clock.now();
+    let details: VideoDetails;
+    try {
+      details = await client.getVideo(videoId);
+    } catch (err) {
+      // A transient HeyGen error never fails a video; the next run tries again.
+      report.transientErrors++;
+      if (err instanceof HeygenError && err.kind === "rate_limited") {
+        rateLimitedUntil = Date.now() + (err.retryAfterSeconds ?? 30) * 1000;
+      }
+      log.warn("poller: HeyGen status unavailable", { projectId: doc.id, videoId, error: err });
+      return;
+    }
+    if (changed(p, details)) {
+      const { applied } = await applyVideoDetails(app.db, doc.id, videoId, details, now);
+      if (applied) report[refresh ? "refreshed" : "updated"]++;
+    }
+    const submitted = (p.heygenSubmittedAt ?? p.updatedAt)?.toDate();
+    const overdue =
+      submitted && now.getTime() - submitted.getTime() > renderDeadlineMinutes * 60000;
+    if (!refresh && overdue && !TERMINAL.includes(details.status)) {
+      if (await markDeadlineFailed(app.db, doc.id, videoId, renderDeadlineMinutes, now))
+        report.deadlineFailed++;
+    }
+  };
+
+  const pageSize = opts.pageSize ?? 100;
+  const runQuery = async (
+    build: (after: QueryDocumentSnapshot | null) => Query,
+    refresh: boolean,
+  ) => {
+    let after: QueryDocumentSnapshot | null = null;
+    while (!outOfTime()) {
+      const snap = await build(after).limit(pageSize).get();
+      await forEachLimited(snap.docs, pollConcurrency, outOfTime, (d) => visit(d, refresh));
+      if (snap.size < pageSize) return;
+      after = snap.docs[snap.docs.length - 1];
+    }
+  };
+
+  const projects = app.db.collection("projects");
+  // Unfinished videos, any non-terminal status (pending, processing, waiting, unknown).
+  await runQuery((after) => {
+    let q = projects
+      .where("heygenStatus", "not-in", TERMINAL)
+      .orderBy("heygenStatus")
+      .orderBy("updatedAt");
+    if (after) q = q.startAfter(after);
+    return q;
+  }, false);
+  // Completed videos whose signed URL expires soon.
+  const horizon = new Date(app.clock.now().getTime() + urlRefreshMarginMinutes * 60000);
+  await runQuery((after) => {
+    let q = projects
+      .where("heygenStatus", "==", "completed")
+      .where("videoUrlExpiresAt", "<=", horizon)
+      .orderBy("videoUrlExpiresAt");
+    if (after) q = q.startAfter(after);
+    return q;
+  }, true);
+  report.stoppedEarly = outOfTime();
+  log.info("poller run finished", { ...report, ms: Date.now() - started });
+  return report;
+}

@@ -1,0 +1,40 @@
+/** An AppContext of the test's own, against the emulators and the simulators. */
+import { buildConfig, runtimeInfo } from "../../src/config";
+import { systemClock, type AppContext, type Clock } from "../../src/context";
+import { adminApp, adminAuth, db } from "./admin";
+import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
+
+export function testContext(
+  overrides: {
+    apiVersion?: "v2" | "v3";
+    fallback?: string;
+    clock?: Clock;
+    renderDeadlineMinutes?: number;
+  } = {},
+): AppContext {
+  const p = simulatedParams(TEST_PROJECT_ID);
+  const config = buildConfig(
+    {
+      provider: p.PROVIDER,
+      storageBucket: p.STORAGE_BUCKET,
+      heygenApiVersion: overrides.apiVersion ?? "v3",
+      heygenApiBaseUrl: p.HEYGEN_API_BASE_URL,
+      heygenUploadBaseUrl: p.HEYGEN_UPLOAD_BASE_URL,
+      heygenFallbackAvatarId: overrides.fallback ?? p.HEYGEN_FALLBACK_AVATAR_ID,
+      providerApiBaseUrl: p.PROVIDER_API_BASE_URL,
+      corsOrigins: "",
+      heygenListCacheSeconds: 600,
+      heygenPollConcurrency: 3,
+      heygenRenderDeadlineMinutes: overrides.renderDeadlineMinutes ?? 240,
+      heygenUrlRefreshMarginMinutes: 60,
+    },
+    { ...runtimeInfo(), isEmulator: true },
+  );
+  return {
+    app: adminApp(),
+    db: db(),
+    auth: adminAuth(),
+    config,
+    clock: overrides.clock ?? systemClock,
+  };
+}
