@@ -4,7 +4,7 @@
  */
 import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
-import { onDocumentCreated } from "firebase-functions/v2/firestore";
+import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { lazyHttp } from "./http/lazy";
 import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET } from "./config";
@@ -47,6 +47,29 @@ export const poll_heygen_videos = onSchedule(
       import("./context"),
     ]);
     await pollHeygenVideos(getAppContext(), { budgetMs: 240000 });
+  },
+);
+
+/**
+ * projects/{projectId} updated: a video that just finished (archiveState → pending) is
+ * streamed into Storage at once. Exits early on every other write, its own included.
+ */
+export const on_project_updated = onDocumentUpdated(
+  {
+    document: "projects/{projectId}",
+    timeoutSeconds: 540,
+    memory: "512MiB",
+    secrets: [HEYGEN_API_KEY],
+  },
+  async (event) => {
+    const before = event.data?.before.get("archiveState");
+    const after = event.data?.after.get("archiveState");
+    if (after !== "pending" || before === "pending") return;
+    const [{ archiveVideo }, { getAppContext }] = await Promise.all([
+      import("./services/heygen/archive-video"),
+      import("./context"),
+    ]);
+    await archiveVideo(getAppContext(), event.params.projectId);
   },
 );
 

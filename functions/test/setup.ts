@@ -7,6 +7,7 @@ import { startStorageServer, type StorageServer } from "../devtools/storage-serv
 import { startHeygenSim, type HeygenSim } from "../devtools/heygen-sim/server";
 import { PORTS } from "../devtools/ports";
 import { SIMULATED_SECRETS } from "../devtools/stack-env";
+import { publicKeyOf } from "../devtools/dev-signer";
 
 export const servers: { storage?: StorageServer; heygen?: HeygenSim } = {};
 
@@ -30,7 +31,11 @@ export function storageServer(): StorageServer {
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30000);
-    servers.storage = await startStorageServer({ port: PORTS.storage });
+    const credentials = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    servers.storage = await startStorageServer({
+      port: PORTS.storage,
+      signerPublicKey: credentials ? publicKeyOf(credentials) : undefined,
+    });
     servers.heygen = await startHeygenSim({
       apiPort: PORTS.heygenApi,
       uploadPort: PORTS.heygenUpload,

@@ -10,7 +10,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { detectEmulatorBinaries } from "./emulator-binaries";
 import { createStackDir } from "./stack-dir";
-import { FIREBASE_BIN, FUNCTIONS_DIR } from "./paths";
+import { CACHE_DIR, FIREBASE_BIN, FUNCTIONS_DIR } from "./paths";
+import { ensureDevSigner } from "../dev-signer";
 import {
   SIMULATED_SECRETS,
   TEST_PROJECT_ID,
@@ -39,8 +40,10 @@ function main(): void {
     .map((a) => JSON.stringify(a))
     .join(" ");
   const mocha = `cd ${JSON.stringify(FUNCTIONS_DIR)} && node_modules/.bin/mocha ${mochaArgs}`;
+  const signer = ensureDevSigner(CACHE_DIR, TEST_PROJECT_ID);
   const env = {
     ...process.env,
+    GOOGLE_APPLICATION_CREDENTIALS: signer.credentialsFile,
     ...binaries.env,
     ...storageEmulatorEnv(),
     // The mocha process sees the same params and secrets as the functions.

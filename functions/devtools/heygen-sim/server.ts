@@ -161,7 +161,23 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     const p = u.pathname;
     const method = req.method ?? "GET";
     if (host === "api" && p.startsWith("/_sim/")) return control(req, res, p);
-    if (p.startsWith("/media/")) return serveMedia(req, res, u);
+    if (p.startsWith("/media/")) {
+      // CDN downloads: no API key, but faults apply (tests of archival retries).
+      const f = faults.find(
+        (x) => (!x.method || x.method === method) && new RegExp(x.path).test(p),
+      );
+      if (f) {
+        f.times = (f.times ?? 1) - 1;
+        if (f.times <= 0) faults.splice(faults.indexOf(f), 1);
+        if (f.kind === "slow") await new Promise((r) => setTimeout(r, f.delayMs ?? 5000));
+        else if (f.kind === "reset") return void req.socket.destroy();
+        else {
+          res.writeHead(f.status ?? 500);
+          return void res.end();
+        }
+      }
+      return serveMedia(req, res, u);
+    }
 
     const matched = routes
       .map((r) => ({ r, m: r.host === host ? r.pattern.exec(p) : null }))

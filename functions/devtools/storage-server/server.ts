@@ -288,12 +288,17 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
     if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(p)) && method === "PUT") {
       const s = sessions.get(u.searchParams.get("upload_id") ?? "");
       if (!s) return gcsError(res, 404, "no such upload session");
-      // Content-Range: "bytes a-b/*" (more to come), "bytes a-b/N", "bytes */N", or absent (all).
+      // Content-Range: "bytes a-b/*" (a chunk, more to come), "bytes a-b/N" (final when N bytes
+      // are in), "bytes a-*/*" or "bytes a-*/N" (one streaming request: its end is the end),
+      // "bytes */N" (finalize), or absent (all in one request).
       const range = String(req.headers["content-range"] ?? "");
       s.received += await appendTo(s.file, req);
       const total = /\/(\d+|\*)$/.exec(range)?.[1];
+      const streaming = /^bytes \d+-\*\//.test(range);
       const final =
-        range === "" || (total !== undefined && total !== "*" && Number(total) === s.received);
+        range === "" ||
+        streaming ||
+        (total !== undefined && total !== "*" && Number(total) === s.received);
       if (!final) {
         res.writeHead(308, s.received > 0 ? { Range: `bytes=0-${s.received - 1}` } : {});
         return void res.end();

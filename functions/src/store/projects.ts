@@ -26,6 +26,10 @@ export const projectSchema = z.object({
   fallbackAvatarUsed: z.boolean().nullish(),
   archivedVideoPath: z.string().nullish(),
   heygenSubmittedAt: ts.nullish(),
+  archiveState: z.enum(["pending", "running", "done", "failed"]).nullish(),
+  archiveAttempts: z.number().int().nullish(),
+  archiveNextAttemptAt: ts.nullish(),
+  archiveError: z.string().nullish(),
   generation: z
     .object({
       state: z.enum(["submitting", "submitted", "failed"]),
@@ -111,6 +115,10 @@ export async function recordSubmitted(
     thumbnailUrl: null,
     durationSeconds: null,
     archivedVideoPath: null,
+    archiveState: null,
+    archiveAttempts: 0,
+    archiveNextAttemptAt: null,
+    archiveError: null,
     error: null,
     generation: { state: "submitted", attempt: fields.attempt, leaseExpiresAt: null },
     updatedAt: fields.now,

@@ -13,6 +13,7 @@ import { log } from "../../logs";
 import { projectRef, projectSchema, type Project } from "../../store/projects";
 import { heygenClientFor } from "./client";
 import { applyVideoDetails } from "./video-status";
+import { archiveVideo } from "./archive-video";
 
 export interface PollOptions {
   budgetMs: number;
@@ -25,6 +26,7 @@ export interface PollReport {
   updated: number;
   refreshed: number;
   deadlineFailed: number;
+  archived: number;
   transientErrors: number;
   stoppedEarly: boolean;
 }
@@ -87,6 +89,7 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     updated: 0,
     refreshed: 0,
     deadlineFailed: 0,
+    archived: 0,
     transientErrors: 0,
     stoppedEarly: false,
   };
@@ -159,6 +162,21 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     if (after) q = q.startAfter(after);
     return q;
   }, true);
+  // Archival retries (and finished videos the trigger missed), oldest due first.
+  let after: QueryDocumentSnapshot | null = null;
+  while (!outOfTime()) {
+    let q = projects
+      .where("archiveState", "in", ["pending", "failed", "running"])
+      .where("archiveNextAttemptAt", "<=", app.clock.now())
+      .orderBy("archiveNextAttemptAt");
+    if (after) q = q.startAfter(after);
+    const snap = await q.limit(pageSize).get();
+    await forEachLimited(snap.docs, Math.min(2, pollConcurrency), outOfTime, async (d) => {
+      if ((await archiveVideo(app, d.id, { client })) === "archived") report.archived++;
+    });
+    if (snap.size < pageSize) break;
+    after = snap.docs[snap.docs.length - 1];
+  }
   report.stoppedEarly = outOfTime();
   log.info("poller run finished", { ...report, ms: Date.now() - started });
   return report;

@@ -84,7 +84,15 @@ export async function applyVideoDetails(
     const snap = await tx.get(ref);
     const current = projectSchema.parse(snap.data());
     const applied = current.heygenVideoId === videoId;
-    if (applied) tx.update(ref, fields);
+    // A finished video is queued for archival once (the trigger and the poller pick it up).
+    const queueArchive =
+      details.status === "completed" && !current.archivedVideoPath && !current.archiveState;
+    if (applied) {
+      tx.update(
+        ref,
+        queueArchive ? { ...fields, archiveState: "pending", archiveNextAttemptAt: now } : fields,
+      );
+    }
     return { fields, project: current, applied };
   });
 }
@@ -104,6 +112,11 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
     details,
     app.clock.now(),
   );
+  let archived: { url: string; expiresIn: number } | null = null;
+  if (project.archivedVideoPath && project.heygenVideoId === videoId) {
+    const { archivedVideoUrl } = await import("./archive-video");
+    archived = await archivedVideoUrl(app, project.archivedVideoPath);
+  }
   return {
     videoId,
     projectId: id,
@@ -115,5 +128,9 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
     durationSeconds: details.durationSeconds,
     error: fields.error,
     fallbackAvatarUsed: project.fallbackAvatarUsed === true,
+    /** Signed URL (1 h) of our own copy in Storage, once archived: it outlives HeyGen's link. */
+    archivedVideoUrl: archived?.url ?? null,
+    archivedVideoUrlExpiresIn: archived?.expiresIn ?? null,
+    archiveState: project.archiveState ?? null,
   };
 }

@@ -1,0 +1,174 @@
+/**
+ * Archival: HeyGen's video links die after 7 days, so a finished video is streamed
+ * from HeyGen into Storage at `videos/{uid}/{projectId}.mp4` (never held in memory).
+ * Claimed in a transaction (state guard + lease) so overlapping runs never archive
+ * twice at once; a failure is recorded with the next attempt time and retried by the
+ * poller; archival never touches the status fields.
+ */
+import axios from "axios";
+import type { Readable } from "node:stream";
+import type { Bucket } from "@google-cloud/storage";
+import { pipeline } from "node:stream/promises";
+import type { AppContext } from "../../context";
+import type { HeygenClient } from "../../clients/heygen";
+import { getBucket } from "../../clients/storage/bucket";
+import { log } from "../../logs";
+import { projectRef, projectSchema } from "../../store/projects";
+import { heygenClientFor } from "./client";
+
+/** Longer than a download of a long video can take inside the trigger's timeout. */
+export const ARCHIVE_LEASE_MS = 10 * 60 * 1000;
+const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
+
+export const archivePath = (uid: string, projectId: string): string =>
+  `videos/${uid}/${projectId}.mp4`;
+
+export type ArchiveOutcome = "archived" | "skipped" | "busy" | "failed";
+
+async function claim(app: AppContext, projectId: string) {
+  const ref = projectRef(app.db, projectId);
+  const nowMs = app.clock.now().getTime();
+  return app.db.runTransaction(async (tx) => {
+    const parsed = projectSchema.safeParse((await tx.get(ref)).data());
+    if (!parsed.success) return null;
+    const p = parsed.data;
+    if (
+      p.heygenStatus !== "completed" ||
+      !p.heygenVideoId ||
+      p.archivedVideoPath ||
+      p.archiveState === "done"
+    ) {
+      return null;
+    }
+    if (p.archiveState === "running" && (p.archiveNextAttemptAt?.toMillis() ?? 0) > nowMs)
+      return "busy" as const;
+    const attempts = (p.archiveAttempts ?? 0) + 1;
+    tx.update(ref, {
+      archiveState: "running",
+      archiveAttempts: attempts,
+      // While running, the next attempt time is the lease: a dead run is retried after it.
+      archiveNextAttemptAt: new Date(nowMs + ARCHIVE_LEASE_MS),
+    });
+    return { uid: p.userId, videoId: p.heygenVideoId, attempts };
+  });
+}
+
+function checkedUrl(url: string, isEmulator: boolean): string {
+  const u = new URL(url);
+  const local =
+    isEmulator && u.protocol === "http:" && ["127.0.0.1", "localhost"].includes(u.hostname);
+  if (u.protocol !== "https:" && !local)
+    throw new Error("HeyGen returned a video URL that is not https");
+  return url;
+}
+
+async function openDownload(url: string): Promise<{ status: number; body: Readable }> {
+  const res = await axios.get<Readable>(url, {
+    responseType: "stream",
+    timeout: 60000,
+    maxRedirects: 3,
+    validateStatus: () => true,
+  });
+  return { status: res.status, body: res.data };
+}
+
+/** Streams the video into Storage; a 403/404 (expired link) gets a fresh URL once. */
+export async function streamVideoToStorage(
+  client: HeygenClient,
+  videoId: string,
+  bucket: Bucket,
+  target: string,
+  isEmulator: boolean,
+): Promise<number> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const details = await client.getVideo(videoId);
+    if (details.status !== "completed" || !details.videoUrl)
+      throw new Error(`video is ${details.status}, no URL`);
+    const { status, body } = await openDownload(checkedUrl(details.videoUrl, isEmulator));
+    if (status === 403 || status === 404) {
+      body.resume();
+      continue;
+    }
+    if (status !== 200) {
+      body.resume();
+      throw new Error(`HeyGen's video download answered HTTP ${status}`);
+    }
+    let bytes = 0;
+    body.on("data", (c: Buffer) => (bytes += c.length));
+    const file = bucket.file(target);
+    await pipeline(
+      body,
+      file.createWriteStream({
+        resumable: true,
+        contentType: "video/mp4",
+        metadata: { metadata: { heygenVideoId: videoId } },
+      }),
+    );
+    return bytes;
+  }
+  throw new Error("HeyGen's video link kept expiring");
+}
+
+export async function archiveVideo(
+  app: AppContext,
+  projectId: string,
+  opts: { client?: HeygenClient } = {},
+): Promise<ArchiveOutcome> {
+  const claimed = await claim(app, projectId);
+  if (claimed === null) return "skipped";
+  if (claimed === "busy") return "busy";
+  const target = archivePath(claimed.uid, projectId);
+  const ref = projectRef(app.db, projectId);
+  try {
+    const bytes = await streamVideoToStorage(
+      opts.client ?? heygenClientFor(app),
+      claimed.videoId,
+      getBucket(app.config.storageBucket),
+      target,
+      app.config.isEmulator,
+    );
+    await app.db.runTransaction(async (tx) => {
+      const current = projectSchema.parse((await tx.get(ref)).data());
+      if (current.heygenVideoId !== claimed.videoId) return; // a newer video replaced it meanwhile
+      tx.update(ref, {
+        archivedVideoPath: target,
+        archiveState: "done",
+        archiveNextAttemptAt: null,
+        archiveError: null,
+        archivedAt: app.clock.now(),
+      });
+    });
+    log.info("video archived", { projectId, videoId: claimed.videoId, bytes });
+    return "archived";
+  } catch (err) {
+    const delay = RETRY_DELAYS_MIN[Math.min(claimed.attempts - 1, RETRY_DELAYS_MIN.length - 1)];
+    await ref.update({
+      archiveState: "failed",
+      archiveError: `Archiving the video failed (${(err as Error).message}); retrying in ${delay} min.`,
+      archiveNextAttemptAt: new Date(app.clock.now().getTime() + delay * 60000),
+    });
+    log.warn("video archival failed", {
+      projectId,
+      videoId: claimed.videoId,
+      attempt: claimed.attempts,
+      error: err,
+    });
+    return "failed";
+  }
+}
+
+/** A V4 signed read URL of the archived copy, valid for an hour. */
+export async function archivedVideoUrl(
+  app: AppContext,
+  path: string,
+): Promise<{ url: string; expiresIn: number }> {
+  const expiresIn = 3600;
+  const [url] = await getBucket(app.config.storageBucket)
+    .file(path)
+    .getSignedUrl({
+      version: "v4",
+      action: "read",
+      expires: app.clock.now().getTime() + expiresIn * 1000,
+    });
+  return { url, expiresIn };
+}

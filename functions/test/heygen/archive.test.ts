@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { callFunction } from "../helpers/http";
+import { createUser, type TestUser } from "../helpers/auth";
+import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { db } from "../helpers/admin";
+import { testContext } from "../helpers/context";
+import { bucket, uploadFile } from "../helpers/storage";
+import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { voiceWebm } from "../fixtures/media";
+import { archiveVideo } from "../../src/services/heygen/archive-video";
+import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
+import { videoFields } from "../../src/services/heygen/video-status";
+import { heygenClientFor } from "../../src/services/heygen/client";
+
+const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface StatusBody {
+  status: string;
+  archivedVideoUrl: string | null;
+  archiveState: string | null;
+}
+
+async function completedVideo(user: TestUser) {
+  const projectId = `p-${randomUUID().slice(0, 8)}`;
+  const voiceUrl = await uploadFile(
+    await voiceWebm(),
+    `users/${user.uid}/${projectId}.webm`,
+    "audio/webm",
+  );
+  await db().doc(`projects/${projectId}`).set({ userId: user.uid, name: "Archive", voiceUrl });
+  const gen = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {
+    method: "POST",
+    token: user.idToken,
+    body: { projectId },
+  });
+  expect(gen.status).to.equal(200);
+  const videoId = gen.body.videoId;
+  const video = heygenSim().model.videos.get(videoId);
+  for (let i = 0; i < 100 && video && heygenSim().model.videoStatus(video) !== "completed"; i++)
+    await waitMs(100);
+  return { projectId, videoId };
+}
+
+const status = (user: TestUser, videoId: string) =>
+  callFunction<StatusBody>("video_status", `/api/heygen/video_status.get?video_id=${videoId}`, {
+    token: user.idToken,
+  });
+
+describe("archival of finished videos into Storage", function () {
+  this.timeout(60000);
+  beforeEach(async () => {
+    await clearFirestore();
+    heygenSim().reset();
+    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  });
+
+  it("streams the finished video into videos/{uid}/{projectId}.mp4; video_status then serves a signed URL of it", async () => {
+    const user = await createUser();
+    const { projectId, videoId } = await completedVideo(user);
+    expect((await status(user, videoId)).body.status).to.equal("completed");
+    const done = await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.archiveState === "done",
+      30000,
+    );
+    expect(done?.archivedVideoPath).to.equal(`videos/${user.uid}/${projectId}.mp4`);
+    const [stored] = await bucket().file(done?.archivedVideoPath).download();
+    expect(stored.equals(readFileSync(heygenSim().model.videoFile(videoId)))).to.equal(true);
+
+    const res = await status(user, videoId);
+    expect(res.body.archiveState).to.equal("done");
+    expect(res.body.archivedVideoUrl).to.contain("X-Goog-Signature=");
+    const download = await fetch(res.body.archivedVideoUrl as string);
+    expect(download.status).to.equal(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(stored)).to.equal(true);
+  });
+
+  it("a failed archival leaves the status alone, is recorded, and the poller retries it when due", async () => {
+    const user = await createUser();
+    const { projectId, videoId } = await completedVideo(user);
+    heygenSim().faults.push({ path: "^/media/videos/", kind: "status", status: 500, times: 2 });
+    expect((await status(user, videoId)).body.status).to.equal("completed");
+    const failed = await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.archiveState === "failed",
+      30000,
+    );
+    expect(failed?.heygenStatus).to.equal("completed");
+    expect(failed?.archiveError).to.match(/retrying in 1 min/);
+    heygenSim().faults.length = 0;
+    const later = { now: () => new Date(Date.now() + 2 * 60000) };
+    const report = await pollHeygenVideos(testContext({ clock: later }), { budgetMs: 20000 });
+    expect(report.archived).to.equal(1);
+    const after = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(after).to.include({
+      archiveState: "done",
+      archivedVideoPath: `videos/${user.uid}/${projectId}.mp4`,
+    });
+  });
+
+  it("two archival runs at once: one archives, the other stands back", async () => {
+    const user = await createUser();
+    const { projectId } = await completedVideo(user);
+    // Completed without going through the trigger: set directly, as an older project would be.
+    const ctx = testContext();
+    const details = await heygenClientFor(ctx).getVideo(
+      (await db().doc(`projects/${projectId}`).get()).get("heygenVideoId"),
+    );
+    await db().doc(`projects/${projectId}`).update(videoFields(details, new Date()));
+    // A slow download keeps the first run busy while the second one arrives.
+    heygenSim().faults.push({ path: "^/media/videos/", kind: "slow", delayMs: 1500 });
+    const first = archiveVideo(ctx, projectId);
+    await waitMs(300);
+    const outcomes = await Promise.all([first, archiveVideo(ctx, projectId)]);
+    expect(outcomes.sort()).to.deep.equal(["archived", "busy"]);
+    expect((await db().doc(`projects/${projectId}`).get()).get("archiveAttempts")).to.equal(1);
+  });
+});
