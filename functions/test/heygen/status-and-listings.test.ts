@@ -90,6 +90,39 @@ describe("video_status, avatars and voices", function () {
     expect(project?.error?.message).to.match(/too long/);
   });
 
+  it("retry path: a failed video keeps its error until the owner generates again", async () => {
+    const user = await createUser();
+    heygenSim().model.nextVideoFailure = {
+      code: "rendering_failed",
+      message: "Rendering failed at 97%",
+    };
+    const { projectId, videoId } = await startVideo(user);
+    heygenSim().model.nextVideoFailure = null;
+    let res = await status(user, videoId);
+    for (let i = 0; i < 40 && res.body.status !== "failed"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await status(user, videoId);
+    }
+    const failed = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(failed?.heygenStatus).to.equal("failed");
+    expect(failed?.error?.message).to.equal("Rendering failed at 97%");
+
+    const again = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {
+      method: "POST",
+      token: user.idToken,
+      body: { projectId },
+    });
+    expect(again.status).to.equal(200);
+    expect(again.body.videoId).to.not.equal(videoId);
+    const retried = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(retried).to.include({
+      heygenVideoId: again.body.videoId,
+      heygenStatus: "pending",
+      error: null,
+    });
+    expect(retried?.generation?.attempt).to.equal(2);
+  });
+
   it("answers 404 for another user's video and 400 without video_id", async () => {
     const owner = await createUser();
     const other = await createUser();
