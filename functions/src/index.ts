@@ -73,6 +73,27 @@ export const on_project_updated = onDocumentUpdated(
   },
 );
 
+/** POST /avatar/jobs (multipart selfie) and GET /avatar/jobs/:jobId. */
+export const avatar_jobs = onRequest(
+  // 1 GiB: a 10 MB selfie is parsed from the buffered body.
+  { timeoutSeconds: 60, memory: "1GiB", invoker: "public", cors: false },
+  lazyHttp(
+    "avatar_jobs",
+    "/avatar/jobs",
+    async () => (await import("./handlers/avatar")).avatarJobsRoutes,
+  ),
+);
+
+/** POST /avatar/preferences and GET /avatar/preferences?assetId=. */
+export const avatar_preferences = onRequest(
+  { timeoutSeconds: 30, invoker: "public", cors: false },
+  lazyHttp(
+    "avatar_preferences",
+    "/avatar/preferences",
+    async () => (await import("./handlers/avatar")).avatarPreferencesRoutes,
+  ),
+);
+
 /** GET /api/me: the caller's account state (consent recorded, HeyGen folder). */
 export const me = onRequest(
   // Public invoker: callers are authenticated by their Firebase ID token instead.

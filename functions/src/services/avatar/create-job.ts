@@ -1,0 +1,74 @@
+/**
+ * `POST /avatar/jobs`: consent and age are required; the selfie must really be a
+ * JPEG or PNG (magic bytes, not the declared type) within the size limit. The selfie
+ * goes to a server-only Storage path and the job is queued for the onCreate trigger.
+ */
+import type { AppContext } from "../../context";
+import { ApiError } from "../../errors";
+import { getBucket } from "../../clients/storage/bucket";
+import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
+import { getUser } from "../../store/users";
+import { parseInput } from "../../http/validate";
+import { sniffType } from "../media/sniff";
+import type { ParsedMultipart } from "../../http/multipart";
+
+export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
+
+export async function requireConsent(app: AppContext, uid: string): Promise<void> {
+  const user = await getUser(app.db, uid);
+  if (user?.age_confirmed !== true || user?.consent_selfie !== true) {
+    throw new ApiError(
+      "CONSENT_REQUIRED",
+      "Confirm your age and consent to selfie processing first (users/{uid}: age_confirmed and consent_selfie).",
+    );
+  }
+}
+
+export async function createAvatarJob(
+  app: AppContext,
+  uid: string,
+  form: ParsedMultipart,
+): Promise<{ jobId: string }> {
+  if (!form.file || form.file.data.length === 0) {
+    throw new ApiError("INVALID_REQUEST", "Attach the selfie as the multipart part named file.");
+  }
+  let rawOptions: unknown = {};
+  if (form.fields.options !== undefined) {
+    try {
+      rawOptions = JSON.parse(form.fields.options);
+    } catch {
+      throw new ApiError("INVALID_REQUEST", "options must be a JSON object.");
+    }
+  }
+  const options = parseInput(jobOptionsSchema, rawOptions, "options field");
+  const type = sniffType(form.file.data.subarray(0, 64));
+  if (type !== "image/jpeg" && type !== "image/png") {
+    throw new ApiError("UNSUPPORTED_MEDIA", "The selfie must be a JPEG or PNG photo.");
+  }
+  const ref = jobsCollection(app.db).doc();
+  const selfiePath = `selfies/${uid}/${ref.id}.${type === "image/png" ? "png" : "jpg"}`;
+  await getBucket(app.config.storageBucket)
+    .file(selfiePath)
+    .save(form.file.data, {
+      contentType: type,
+      resumable: false,
+      metadata: { metadata: { jobId: ref.id } },
+    });
+  const now = app.clock.now();
+  await ref.create({
+    user_id: uid,
+    provider: app.config.provider.name,
+    provider_job_id: null,
+    status: "queued",
+    progress: 0,
+    asset_id: null,
+    error: null,
+    action: null,
+    attempts: 0,
+    options,
+    selfie_path: selfiePath,
+    created_at: now,
+    updated_at: now,
+  });
+  return { jobId: ref.id };
+}

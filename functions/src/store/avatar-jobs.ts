@@ -1,0 +1,39 @@
+/** avatar_jobs/{jobId}: written by the server only (rules), read by the owner. */
+import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
+import { notFound } from "../errors";
+
+export const jobOptionsSchema = z
+  .object({
+    output: z.literal("glb").default("glb"),
+    blendshapes: z.enum(["arkit", "basic"]).default("arkit"),
+    realism: z.literal("high").default("high"),
+  })
+  .strict();
+export type JobOptions = z.infer<typeof jobOptionsSchema>;
+
+export const jobSchema = z.object({
+  user_id: z.string(),
+  provider: z.string(),
+  provider_job_id: z.string().nullish(),
+  status: z.enum(["queued", "processing", "done", "error"]),
+  progress: z.number().min(0).max(1),
+  asset_id: z.string().nullish(),
+  error: z.string().nullish(),
+  /** What the user must do next when the provider needs them (in3D's scan page). */
+  action: z.object({ type: z.string(), url: z.string(), message: z.string() }).nullish(),
+  attempts: z.number().int().default(0),
+  options: jobOptionsSchema,
+  selfie_path: z.string().nullish(),
+  created_at: z.custom<Timestamp>().nullish(),
+  updated_at: z.custom<Timestamp>().nullish(),
+});
+export type AvatarJob = z.infer<typeof jobSchema>;
+
+export const jobsCollection = (db: Firestore) => db.collection("avatar_jobs");
+
+export async function getOwnedJob(db: Firestore, jobId: string, uid: string): Promise<AvatarJob> {
+  const parsed = jobSchema.safeParse((await jobsCollection(db).doc(jobId).get()).data());
+  if (!parsed.success || parsed.data.user_id !== uid) throw notFound(`Avatar job ${jobId}`);
+  return parsed.data;
+}

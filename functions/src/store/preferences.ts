@@ -1,0 +1,54 @@
+/**
+ * preferences/{assetId}: one document per avatar asset, updated in place (written
+ * by the server through the endpoint; read by the owner).
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+import { notFound } from "../errors";
+
+const assetOwnerSchema = z.object({ user_id: z.string() });
+
+export async function requireOwnedAsset(
+  db: Firestore,
+  assetId: string,
+  uid: string,
+): Promise<void> {
+  const parsed = assetOwnerSchema.safeParse(
+    (await db.collection("avatar_assets").doc(assetId).get()).data(),
+  );
+  if (!parsed.success || parsed.data.user_id !== uid) throw notFound(`Avatar asset ${assetId}`);
+}
+
+export async function upsertPreferences(
+  db: Firestore,
+  uid: string,
+  assetId: string,
+  prefs: { appearance: unknown; voice: unknown; persona: unknown },
+  now: Date,
+): Promise<void> {
+  const ref = db.collection("preferences").doc(assetId);
+  await db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    tx.set(ref, {
+      user_id: uid,
+      asset_id: assetId,
+      ...prefs,
+      created_at: snap.exists ? snap.get("created_at") : now,
+      updated_at: now,
+    });
+  });
+}
+
+export async function getPreferences(db: Firestore, uid: string, assetId: string) {
+  const snap = await db.collection("preferences").doc(assetId).get();
+  if (!snap.exists || snap.get("user_id") !== uid)
+    throw notFound(`Preferences of asset ${assetId}`);
+  const d = snap.data() ?? {};
+  return {
+    assetId,
+    appearance: d.appearance ?? {},
+    voice: d.voice ?? null,
+    persona: d.persona ?? {},
+    updatedAt: d.updated_at?.toDate().toISOString() ?? null,
+  };
+}

@@ -1,0 +1,208 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { functionUrl } from "../helpers/env";
+import { callFunction } from "../helpers/http";
+import { createUser, type TestUser } from "../helpers/auth";
+import { clearFirestore } from "../helpers/firestore";
+import { db } from "../helpers/admin";
+import { bucket } from "../helpers/storage";
+import { photoJpeg, photoPng, voiceWebm } from "../fixtures/media";
+
+async function postJob(
+  user: TestUser,
+  file: Buffer | null,
+  opts: { options?: string; type?: string; name?: string } = {},
+) {
+  const form = new FormData();
+  if (file)
+    form.append(
+      "file",
+      new Blob([file], { type: opts.type ?? "image/jpeg" }),
+      opts.name ?? "selfie.jpg",
+    );
+  if (opts.options !== undefined) form.append("options", opts.options);
+  const res = await fetch(functionUrl("avatar_jobs", "/avatar/jobs"), {
+    method: "POST",
+    headers: { Authorization: `Bearer ${user.idToken}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function consentingUser(): Promise<TestUser> {
+  const user = await createUser();
+  await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: true });
+  return user;
+}
+
+describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", function () {
+  this.timeout(30000);
+  beforeEach(clearFirestore);
+
+  it("queues a job for a consenting user: selfie in a server-only path, job queued at progress 0", async () => {
+    const user = await consentingUser();
+    const res = await postJob(user, readFileSync(await photoJpeg()), {
+      options: JSON.stringify({ output: "glb", blendshapes: "arkit", realism: "high" }),
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    const jobId = res.body.jobId as string;
+    const job = (await db().doc(`avatar_jobs/${jobId}`).get()).data();
+    expect(job).to.include({
+      user_id: user.uid,
+      provider: "avatar-sdk",
+      status: "queued",
+      progress: 0,
+      attempts: 0,
+    });
+    expect(job?.options).to.deep.equal({ output: "glb", blendshapes: "arkit", realism: "high" });
+    const [exists] = await bucket().file(`selfies/${user.uid}/${jobId}.jpg`).exists();
+    expect(exists).to.equal(true);
+
+    const status = await callFunction("avatar_jobs", `/avatar/jobs/${jobId}`, {
+      token: user.idToken,
+    });
+    expect(status.status).to.equal(200);
+    expect(status.body).to.deep.equal({ status: "queued", progress: 0 });
+    const other = await createUser();
+    const hidden = await callFunction("avatar_jobs", `/avatar/jobs/${jobId}`, {
+      token: other.idToken,
+    });
+    expect(hidden.status).to.equal(404);
+  });
+
+  it("accepts a PNG and applies option defaults", async () => {
+    const user = await consentingUser();
+    const res = await postJob(user, readFileSync(await photoPng()), {
+      type: "image/png",
+      name: "me.png",
+    });
+    expect(res.status).to.equal(202);
+    const job = (await db().doc(`avatar_jobs/${res.body.jobId}`).get()).data();
+    expect(job?.options).to.deep.equal({ output: "glb", blendshapes: "arkit", realism: "high" });
+    expect(job?.selfie_path).to.match(/\.png$/);
+  });
+
+  it("requires age confirmation and selfie consent: 403 CONSENT_REQUIRED", async () => {
+    const user = await createUser();
+    const none = await postJob(user, readFileSync(await photoJpeg()));
+    expect(none.status).to.equal(403);
+    expect(none.body.error).to.equal("CONSENT_REQUIRED");
+    await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: false });
+    expect((await postJob(user, readFileSync(await photoJpeg()))).status).to.equal(403);
+    expect((await db().collection("avatar_jobs").get()).size).to.equal(0);
+  });
+
+  it("rejects a file disguised as a JPEG with 415", async () => {
+    const user = await consentingUser();
+    const res = await postJob(user, readFileSync(await voiceWebm()), {
+      type: "image/jpeg",
+      name: "selfie.jpg",
+    });
+    expect(res.status).to.equal(415);
+    expect(res.body.error).to.equal("UNSUPPORTED_MEDIA");
+  });
+
+  it("rejects a selfie over 10 MB with 413", async () => {
+    const user = await consentingUser();
+    const big = Buffer.alloc(11 * 1024 * 1024, 1);
+    readFileSync(await photoJpeg()).copy(big);
+    const res = await postJob(user, big);
+    expect(res.status).to.equal(413);
+    expect(res.body.error).to.equal("PAYLOAD_TOO_LARGE");
+  });
+
+  it("validates options and requires the file part", async () => {
+    const user = await consentingUser();
+    const bad = await postJob(user, readFileSync(await photoJpeg()), {
+      options: JSON.stringify({ output: "fbx" }),
+    });
+    expect(bad.status).to.equal(400);
+    expect(JSON.stringify(bad.body.details)).to.contain("output");
+    const notJson = await postJob(user, readFileSync(await photoJpeg()), { options: "{nope" });
+    expect(notJson.status).to.equal(400);
+    const noFile = await postJob(user, null, { options: "{}" });
+    expect(noFile.status).to.equal(400);
+    expect((await db().collection("avatar_jobs").get()).size).to.equal(0);
+  });
+});
+
+describe("avatar preferences (POST/GET /avatar/preferences)", function () {
+  this.timeout(30000);
+  beforeEach(clearFirestore);
+
+  const prefs = (assetId: string) => ({
+    assetId,
+    appearance: { hairColor: "#223344", glasses: true },
+    voice: { pitch: -2, speed: 1.1, language: "de-DE" },
+    persona: { name: "Mia", traits: { warmth: 0.8, humor: 0.4 } },
+  });
+  const post = (user: TestUser, body: unknown) =>
+    callFunction<Record<string, unknown>>("avatar_preferences", "/avatar/preferences", {
+      method: "POST",
+      token: user.idToken,
+      body,
+    });
+
+  it("stores one preferences document per asset, updated in place, for the asset's owner", async () => {
+    const user = await createUser();
+    await db().doc("avatar_assets/a1").set({ user_id: user.uid, job_id: "j1" });
+    const first = await post(user, prefs("a1"));
+    expect(first.status, JSON.stringify(first.body)).to.equal(200);
+    expect(first.body).to.deep.equal({ ok: true });
+    const created = (await db().doc("preferences/a1").get()).data();
+    expect(created).to.include({ user_id: user.uid, asset_id: "a1" });
+
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await post(user, {
+      ...prefs("a1"),
+      voice: { pitch: 3, speed: 0.9, language: "en-US" },
+    });
+    expect(second.status).to.equal(200);
+    const updated = (await db().doc("preferences/a1").get()).data();
+    expect(updated?.created_at.isEqual(created?.created_at)).to.equal(true);
+    expect(updated?.updated_at.toMillis()).to.be.greaterThan(created?.updated_at.toMillis());
+    expect((await db().collection("preferences").get()).size).to.equal(1);
+
+    const got = await callFunction<Record<string, unknown>>(
+      "avatar_preferences",
+      "/avatar/preferences?assetId=a1",
+      {
+        token: user.idToken,
+      },
+    );
+    expect(got.status).to.equal(200);
+    expect(got.body.voice).to.deep.equal({ pitch: 3, speed: 0.9, language: "en-US" });
+    expect(got.body.persona).to.deep.equal({ name: "Mia", traits: { warmth: 0.8, humor: 0.4 } });
+  });
+
+  it("hides other users' assets and preferences (404)", async () => {
+    const owner = await createUser();
+    const other = await createUser();
+    await db().doc("avatar_assets/a2").set({ user_id: owner.uid });
+    expect((await post(owner, prefs("a2"))).status).to.equal(200);
+    expect((await post(other, prefs("a2"))).status).to.equal(404);
+    const read = await callFunction("avatar_preferences", "/avatar/preferences?assetId=a2", {
+      token: other.idToken,
+    });
+    expect(read.status).to.equal(404);
+    expect((await db().doc("preferences/a2").get()).get("user_id")).to.equal(owner.uid);
+  });
+
+  for (const [label, patch, field] of [
+    ["pitch out of range", { voice: { pitch: 40, speed: 1, language: "en-US" } }, "voice.pitch"],
+    ["unknown language", { voice: { pitch: 0, speed: 1, language: "xx-XX" } }, "voice.language"],
+    ["unknown appearance key", { appearance: { tattoo: "#000000" } }, "appearance"],
+    ["bad colour", { appearance: { hairColor: "red" } }, "appearance.hairColor"],
+    ["trait above 1", { persona: { traits: { warmth: 1.5 } } }, "persona.traits.warmth"],
+  ] as const) {
+    it(`rejects ${label} with 400 naming ${field}`, async () => {
+      const user = await createUser();
+      await db().doc("avatar_assets/a3").set({ user_id: user.uid });
+      const res = await post(user, { ...prefs("a3"), ...patch });
+      expect(res.status).to.equal(400);
+      expect(res.body.error).to.equal("INVALID_REQUEST");
+      expect(JSON.stringify(res.body.details)).to.contain(field.split(".").pop());
+      expect((await db().doc("preferences/a3").get()).exists).to.equal(false);
+    });
+  }
+});
