@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import {
+  ARKIT_BLENDSHAPES,
+  buildBlendshapeMap,
+  normaliseMorphName,
+  visemeMapFor,
+} from "../../src/services/avatar/blendshapes";
+import { inspectGlb } from "../../src/services/avatar/glb";
+import { buildHeadGlb, METAPERSON_HEAD_TARGETS } from "../../devtools/provider-sims/glb-fixture";
+import { ApiError } from "../../src/errors";
+
+describe("blendshape normalisation", () => {
+  it("maps ARKit names case-insensitively, with _L/_R sides and pose prefixes", () => {
+    expect(normaliseMorphName("eyeBlinkLeft")).to.deep.equal({
+      kind: "arkit",
+      name: "eyeBlinkLeft",
+    });
+    expect(normaliseMorphName("EyeBlink_L")).to.deep.equal({ kind: "arkit", name: "eyeBlinkLeft" });
+    expect(normaliseMorphName("BrowInnerUp")).to.deep.equal({ kind: "arkit", name: "browInnerUp" });
+    expect(normaliseMorphName("ARKit.mouthSmile_R")).to.deep.equal({
+      kind: "arkit",
+      name: "mouthSmileRight",
+    });
+    expect(normaliseMorphName("blendShape1.jawOpen")).to.deep.equal({
+      kind: "arkit",
+      name: "jawOpen",
+    });
+  });
+
+  it("maps visemes: viseme_ prefix, MetaPerson's ih/oh/ou, bare codes", () => {
+    expect(normaliseMorphName("viseme_PP")).to.deep.equal({ kind: "viseme", code: "PP" });
+    expect(normaliseMorphName("viseme_aa")).to.deep.equal({ kind: "viseme", code: "aa" });
+    expect(normaliseMorphName("ih")).to.deep.equal({ kind: "viseme", code: "I" });
+    expect(normaliseMorphName("oh")).to.deep.equal({ kind: "viseme", code: "O" });
+    expect(normaliseMorphName("ou")).to.deep.equal({ kind: "viseme", code: "U" });
+    expect(normaliseMorphName("oculus.sil")).to.deep.equal({ kind: "viseme", code: "sil" });
+    expect(normaliseMorphName("Laughter")).to.equal(null);
+    expect(normaliseMorphName("viseme_XX")).to.equal(null);
+  });
+
+  it("records what is missing and what maps to nothing", () => {
+    const map = buildBlendshapeMap(["jawOpen", "viseme_PP", "mouthOpen"]);
+    expect(map.arkit.jawOpen).to.equal("jawOpen");
+    expect(map.visemes.PP).to.equal("viseme_PP");
+    expect(map.unmapped).to.deep.equal(["mouthOpen"]);
+    expect(map.missing.arkit).to.have.length(51);
+    expect(map.missing.visemes).to.have.length(14);
+  });
+
+  it("serves the seed's viseme groups adapted to the asset, dropping shapes it lacks", () => {
+    const map = buildBlendshapeMap(METAPERSON_HEAD_TARGETS);
+    const visemes = visemeMapFor(map);
+    expect(Object.keys(visemes).sort()).to.deep.equal(["A", "E", "FV", "MBP", "O", "U"]);
+    expect(visemes.A).to.deep.equal({
+      arkit: { jawOpen: 0.6 },
+      morphs: { jawOpen: 0.6 },
+      nativeViseme: "aa",
+    });
+    expect(visemes.O.nativeViseme).to.equal("oh");
+    expect(visemes.MBP.morphs).to.include({ mouthRollLower: 0.8, mouthUpperUpLeft: 0.3 });
+  });
+});
+
+describe("GLB ingest (glTF-Transform)", () => {
+  it("reads the morph targets of a MetaPerson-style head: 51 ARKit + 15 visemes, tongueOut missing", async () => {
+    const glb = await buildHeadGlb([{ name: "AvatarHead", targetNames: METAPERSON_HEAD_TARGETS }]);
+    const info = await inspectGlb(glb);
+    expect(info.meshes).to.have.length(1);
+    expect(info.meshes[0].mesh).to.equal("AvatarHead");
+    expect(info.targetNames).to.have.length(66);
+    const map = buildBlendshapeMap(info.targetNames);
+    expect(Object.keys(map.arkit)).to.have.length(ARKIT_BLENDSHAPES.length - 1);
+    expect(map.missing.arkit).to.deep.equal(["tongueOut"]);
+    expect(map.missing.visemes).to.deep.equal([]);
+    expect(map.unmapped).to.deep.equal([]);
+  });
+
+  it("rejects bytes that are not a GLB, and a truncated GLB", async () => {
+    const notGlb = await inspectGlb(Buffer.from("PK\u0003\u0004 not a model")).catch(
+      (e: unknown) => e,
+    );
+    expect(notGlb).to.be.instanceOf(ApiError);
+    const glb = await buildHeadGlb([{ name: "AvatarHead", targetNames: ["jawOpen"] }]);
+    const truncated = await inspectGlb(glb.subarray(0, 40)).catch((e: unknown) => e);
+    expect(truncated).to.be.instanceOf(ApiError);
+    expect((truncated as ApiError).message).to.match(/not a valid GLB/);
+  });
+});
