@@ -1,0 +1,282 @@
+/**
+ * Avatar SDK (MetaPerson 2.0) simulator, following photoreal-providers.md §A:
+ * OAuth2 client credentials, players (`X-PlayerUID`), multipart avatar creation,
+ * `Queued → Computing (progress) → Completed | Failed`, exports, and a real export
+ * zip holding a GLB whose head morph targets use MetaPerson's names.
+ */
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import busboy from "busboy";
+import yazl from "yazl";
+import { buildHeadGlb, METAPERSON_HEAD_TARGETS } from "./glb-fixture";
+import { sniffType } from "../../src/services/media/sniff";
+
+export interface AvatarSdkSimOptions {
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  computeMs?: number;
+  exportMs?: number;
+  tokenTtlSeconds?: number;
+}
+
+interface SimAvatar {
+  code: string;
+  player: string;
+  createdAt: number;
+  failure: string | null;
+  exportRequested: boolean;
+}
+
+export interface AvatarSdkSim {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  calls: { method: string; path: string; status: number }[];
+  avatars: Map<string, SimAvatar>;
+  /** Next created avatars fail with this reason (e.g. "No face detected"). */
+  rejectNextPhotos: string | null;
+  faults: { path: string; status: number; times: number; retryAfterSeconds?: number }[];
+  timings: { computeMs: number; exportMs: number; tokenTtlSeconds: number };
+  close(): Promise<void>;
+}
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", ...headers });
+  res.end(data);
+}
+
+async function zipOf(files: Record<string, Uint8Array>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise<AvatarSdkSim> {
+  const tokens = new Map<string, number>();
+  const players = new Set<string>();
+  let url = "";
+  const glb = await buildHeadGlb([
+    { name: "AvatarHead", targetNames: METAPERSON_HEAD_TARGETS },
+    {
+      name: "AvatarTeethLower",
+      targetNames: [
+        "jawForward",
+        "jawLeft",
+        "jawOpen",
+        "jawRight",
+        ...METAPERSON_HEAD_TARGETS.slice(-15),
+      ],
+    },
+  ]);
+  const exportZip = await zipOf({
+    "model.glb": glb,
+    "textures/AvatarHead_Color.jpg": Buffer.from("jpg"),
+  });
+
+  const sim: AvatarSdkSim = {
+    url: "",
+    clientId: opts.clientId ?? "sim-client-id",
+    clientSecret: opts.clientSecret ?? "sim-client-secret",
+    calls: [],
+    avatars: new Map(),
+    rejectNextPhotos: null,
+    faults: [],
+    timings: {
+      computeMs: opts.computeMs ?? 1500,
+      exportMs: opts.exportMs ?? 500,
+      tokenTtlSeconds: opts.tokenTtlSeconds ?? 36000,
+    },
+    close: async () => undefined,
+  };
+
+  const view = (a: SimAvatar) => {
+    const age = Date.now() - a.createdAt;
+    const { computeMs } = sim.timings;
+    const status =
+      age < computeMs * 0.1
+        ? "Queued"
+        : age < computeMs
+          ? "Computing"
+          : a.failure
+            ? "Failed"
+            : "Completed";
+    const progress =
+      status === "Completed"
+        ? 100
+        : status === "Computing"
+          ? Math.floor((age / computeMs) * 100)
+          : 0;
+    return {
+      code: a.code,
+      status,
+      progress,
+      name: `avatar ${a.code}`,
+      pipeline: "metaperson_2.0",
+      created_on: new Date(a.createdAt).toISOString(),
+      url: `${url}/avatars/${a.code}/`,
+      exports: `${url}/avatars/${a.code}/exports/`,
+      ...(a.failure ? { status_verbose: { code: 1, message: a.failure } } : {}),
+    };
+  };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const u = new URL(req.url ?? "/", "http://sim");
+    const p = u.pathname;
+    const method = req.method ?? "GET";
+    const reply = (status: number, body: unknown, headers?: Record<string, string>) => {
+      sim.calls.push({ method, path: p, status });
+      send(res, status, body, headers);
+    };
+    const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
+    if (fault) {
+      if (--fault.times <= 0) sim.faults.splice(sim.faults.indexOf(fault), 1);
+      return reply(
+        fault.status,
+        { detail: "Simulated failure" },
+        fault.retryAfterSeconds ? { "Retry-After": String(fault.retryAfterSeconds) } : {},
+      );
+    }
+    if (p === "/o/token/" && method === "POST") {
+      const body = new URLSearchParams(
+        await new Promise<string>((r) => {
+          let d = "";
+          req.on("data", (c) => (d += c));
+          req.on("end", () => r(d));
+        }),
+      );
+      const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+      const [id, secret] = basic
+        ? Buffer.from(basic, "base64").toString().split(":")
+        : [body.get("client_id"), body.get("client_secret")];
+      if (body.get("grant_type") !== "client_credentials")
+        return reply(400, { error: "unsupported_grant_type" });
+      if (id !== sim.clientId || secret !== sim.clientSecret)
+        return reply(401, {
+          error: "invalid_client",
+          error_description: "Invalid client credentials",
+        });
+      const token = randomBytes(16).toString("hex");
+      tokens.set(token, Date.now() + sim.timings.tokenTtlSeconds * 1000);
+      return reply(200, {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: sim.timings.tokenTtlSeconds,
+        scope: "read write",
+      });
+    }
+    const bearer =
+      /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1] ??
+      u.searchParams.get("access_token");
+    if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) {
+      return reply(401, { detail: "Authentication credentials were not provided." });
+    }
+    if (p === "/players/" && method === "POST") {
+      req.resume();
+      const code = randomBytes(8).toString("hex");
+      players.add(code);
+      return reply(201, { code, comment: "" });
+    }
+    const player = String(req.headers["x-playeruid"] ?? "");
+    if (!players.has(player)) return reply(403, { detail: "Player is required (X-PlayerUID)." });
+    if (p === "/avatars/" && method === "POST") {
+      const fields: Record<string, string> = {};
+      let photo: Buffer | null = null;
+      await new Promise<void>((resolve) => {
+        const bb = busboy({ headers: req.headers });
+        bb.on("file", (name, stream) => {
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => name === "photo" && (photo = Buffer.concat(chunks)));
+        });
+        bb.on("field", (k, v) => (fields[k] = v));
+        bb.on("close", () => resolve());
+        req.pipe(bb);
+      });
+      const kind = photo ? sniffType((photo as Buffer).subarray(0, 64)) : null;
+      if (kind !== "image/jpeg" && kind !== "image/png")
+        return reply(400, { detail: "photo: upload a JPEG or PNG image." });
+      if (
+        fields.pipeline !== "metaperson_2.0" ||
+        !["male", "female"].includes(fields.pipeline_subtype ?? "")
+      ) {
+        return reply(400, { detail: "pipeline/pipeline_subtype: unsupported" });
+      }
+      let exportParams: { blendshapes?: { list?: string[] } } = {};
+      try {
+        exportParams = JSON.parse(fields.export_parameters ?? "{}");
+      } catch {
+        return reply(400, { detail: "export_parameters: invalid JSON" });
+      }
+      const a: SimAvatar = {
+        code: randomBytes(10).toString("hex"),
+        player,
+        createdAt: Date.now(),
+        failure: sim.rejectNextPhotos,
+        exportRequested: Boolean(exportParams.blendshapes?.list?.includes("mobile_51")),
+      };
+      sim.avatars.set(a.code, a);
+      return reply(201, view(a));
+    }
+    let m = /^\/avatars\/([a-f0-9]+)\/$/.exec(p);
+    if (m && method === "GET") {
+      const a = sim.avatars.get(m[1]);
+      if (!a || a.player !== player) return reply(404, { detail: "Not found." });
+      return reply(200, view(a));
+    }
+    m = /^\/avatars\/([a-f0-9]+)\/exports\/$/.exec(p);
+    if (m && method === "GET") {
+      const a = sim.avatars.get(m[1]);
+      if (!a || a.player !== player) return reply(404, { detail: "Not found." });
+      if (view(a).status !== "Completed" || !a.exportRequested) return reply(200, []);
+      const ready = Date.now() - a.createdAt > sim.timings.computeMs + sim.timings.exportMs;
+      return reply(200, [
+        {
+          avatar_code: a.code,
+          code: `${a.code}-glb`,
+          status: ready ? "Completed" : "Computing",
+          created_on: new Date().toISOString(),
+          url: `${url}/avatars/${a.code}/exports/${a.code}-glb/`,
+          files: ready
+            ? [
+                {
+                  identity: "avatar",
+                  category: "",
+                  file: `${url}/files/${a.code}/avatar.zip`,
+                  static_files: [],
+                },
+              ]
+            : [],
+        },
+      ]);
+    }
+    m = /^\/files\/([a-f0-9]+)\/avatar\.zip$/.exec(p);
+    if (m && method === "GET" && sim.avatars.has(m[1])) {
+      sim.calls.push({ method, path: p, status: 200 });
+      res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": exportZip.length });
+      return void res.end(exportZip);
+    }
+    reply(404, { detail: "Not found." });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: Error) => send(res, 500, { detail: err.message }));
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", () => resolve()));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  sim.url = url;
+  sim.close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  return sim;
+}

@@ -1,0 +1,63 @@
+/** One interface over the photoreal providers (photoreal-providers.md); PROVIDER picks one. */
+import type { ProviderName } from "../../config";
+
+export type ProviderErrorKind =
+  "unauthorized" | "quota" | "rejected" | "not_found" | "rate_limited" | "upstream";
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+  get transient(): boolean {
+    return this.kind === "rate_limited" || this.kind === "upstream";
+  }
+}
+
+export interface ProviderSubmission {
+  providerJobId: string;
+  /** When the provider needs the user (in3D's scanner), what to show them. */
+  action?: { type: "open_url"; url: string; message: string };
+}
+
+export interface ProviderStatus {
+  state: "processing" | "waiting_for_user" | "done" | "error";
+  /** 0..1 */
+  progress: number;
+  error?: string;
+}
+
+export interface DownloadedModel {
+  /** Local path of a GLB file. */
+  glbPath: string;
+  /** Extra morph/pose names to record in blendshape_map (Didimo's skeletal poses). */
+  poseNames?: string[];
+}
+
+export interface PhotorealProvider {
+  readonly name: ProviderName;
+  submit(input: {
+    jobId: string;
+    selfiePath: string;
+    contentType: string;
+    blendshapes: "arkit" | "basic";
+  }): Promise<ProviderSubmission>;
+  status(providerJobId: string): Promise<ProviderStatus>;
+  /** Downloads the finished model into `dir` and returns the GLB's path. */
+  download(providerJobId: string, dir: string): Promise<DownloadedModel>;
+}
+
+/** Maps a provider's HTTP status to an error kind. */
+export function kindForStatus(status: number): ProviderErrorKind {
+  if (status === 401 || status === 403) return "unauthorized";
+  if (status === 402) return "quota";
+  if (status === 404) return "not_found";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "upstream";
+  return "rejected";
+}
