@@ -26,6 +26,7 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_POLL_CONCURRENCY: "4",
     HEYGEN_RENDER_DEADLINE_MINUTES: "240",
     HEYGEN_URL_REFRESH_MARGIN_MINUTES: "1440",
+    AVATAR_JOB_DEADLINE_MINUTES: "60",
   };
 }
 

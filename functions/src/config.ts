@@ -80,6 +80,11 @@ export const HEYGEN_URL_REFRESH_MARGIN_MINUTES = defineInt("HEYGEN_URL_REFRESH_M
   description: "Completed videos whose HeyGen URL expires within this margin get a fresh URL",
 });
 
+export const AVATAR_JOB_DEADLINE_MINUTES = defineInt("AVATAR_JOB_DEADLINE_MINUTES", {
+  default: 60,
+  description: "A photoreal job not done this long after it was created ends in error",
+});
+
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
 
@@ -102,6 +107,7 @@ export interface AppConfig {
   provider: {
     name: ProviderName;
     baseUrl: string | null;
+    jobDeadlineMinutes: number;
   };
 }
 
@@ -162,6 +168,7 @@ export function buildConfig(
     heygenPollConcurrency?: number;
     heygenRenderDeadlineMinutes?: number;
     heygenUrlRefreshMarginMinutes?: number;
+    avatarJobDeadlineMinutes?: number;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
@@ -188,6 +195,7 @@ export function buildConfig(
     provider: {
       name: oneOf("PROVIDER", raw.provider.trim(), ["avatar-sdk", "in3d", "didimo"] as const),
       baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
+      jobDeadlineMinutes: Math.max(1, raw.avatarJobDeadlineMinutes ?? 60),
     },
   };
 }
@@ -208,6 +216,7 @@ export function resolveConfig(): AppConfig {
       heygenPollConcurrency: HEYGEN_POLL_CONCURRENCY.value(),
       heygenRenderDeadlineMinutes: HEYGEN_RENDER_DEADLINE_MINUTES.value(),
       heygenUrlRefreshMarginMinutes: HEYGEN_URL_REFRESH_MARGIN_MINUTES.value(),
+      avatarJobDeadlineMinutes: AVATAR_JOB_DEADLINE_MINUTES.value(),
     },
     runtimeInfo(),
   );

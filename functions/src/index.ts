@@ -7,7 +7,7 @@ import { onRequest } from "firebase-functions/v2/https";
 import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { lazyHttp } from "./http/lazy";
-import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET } from "./config";
+import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } from "./config";
 
 setGlobalOptions({ region: "us-central1", maxInstances: 20 });
 
@@ -82,6 +82,45 @@ export const avatar_jobs = onRequest(
     "/avatar/jobs",
     async () => (await import("./handlers/avatar")).avatarJobsRoutes,
   ),
+);
+
+/** GET /avatar/assets/:assetId → signed GLB URL (1 h), blendshape map, viseme map. */
+export const avatar_assets = onRequest(
+  { timeoutSeconds: 30, invoker: "public", cors: false },
+  lazyHttp(
+    "avatar_assets",
+    "/avatar/assets",
+    async () => (await import("./handlers/avatar")).avatarAssetsRoutes,
+  ),
+);
+
+/** avatar_jobs/{jobId} created → submit the selfie to the provider (once, even if redelivered). */
+export const on_avatar_job_created = onDocumentCreated(
+  {
+    document: "avatar_jobs/{jobId}",
+    timeoutSeconds: 120,
+    memory: "512MiB",
+    secrets: [PROVIDER_API_KEY],
+  },
+  async (event) => {
+    const [{ submitAvatarJob }, { getAppContext }] = await Promise.all([
+      import("./services/avatar/submit-job"),
+      import("./context"),
+    ]);
+    await submitAvatarJob(getAppContext(), event.params.jobId);
+  },
+);
+
+/** Every minute: provider progress → jobs; finished GLBs → Storage + avatar_assets; deadlines. */
+export const advance_avatar_jobs = onSchedule(
+  { schedule: "every 1 minutes", timeoutSeconds: 300, memory: "1GiB", secrets: [PROVIDER_API_KEY] },
+  async () => {
+    const [{ advanceAvatarJobs }, { getAppContext }] = await Promise.all([
+      import("./services/avatar/advance-jobs"),
+      import("./context"),
+    ]);
+    await advanceAvatarJobs(getAppContext(), { budgetMs: 240000 });
+  },
 );
 
 /** POST /avatar/preferences and GET /avatar/preferences?assetId=. */

@@ -8,8 +8,15 @@ import { startHeygenSim, type HeygenSim } from "../devtools/heygen-sim/server";
 import { PORTS } from "../devtools/ports";
 import { SIMULATED_SECRETS } from "../devtools/stack-env";
 import { publicKeyOf } from "../devtools/dev-signer";
+import { startAvatarSdkSim, type AvatarSdkSim } from "../devtools/provider-sims/avatar-sdk-sim";
 
-export const servers: { storage?: StorageServer; heygen?: HeygenSim } = {};
+export const servers: { storage?: StorageServer; heygen?: HeygenSim; avatarSdk?: AvatarSdkSim } =
+  {};
+
+export function avatarSdkSim(): AvatarSdkSim {
+  if (!servers.avatarSdk) throw new Error("Avatar SDK simulator not started");
+  return servers.avatarSdk;
+}
 
 /** Fast but realistic: looks and renders take a moment, so waiting code is exercised. */
 export const TEST_HEYGEN_TIMINGS = {
@@ -42,8 +49,17 @@ export const mochaHooks = {
       apiKey: SIMULATED_SECRETS.HEYGEN_API_KEY,
       timings: TEST_HEYGEN_TIMINGS,
     });
+    const [clientId, clientSecret] = SIMULATED_SECRETS.PROVIDER_API_KEY.split(":");
+    servers.avatarSdk = await startAvatarSdkSim({
+      port: PORTS.avatarSdk,
+      clientId,
+      clientSecret,
+      computeMs: 800,
+      exportMs: 200,
+    });
   },
   async afterAll() {
+    await servers.avatarSdk?.close();
     await servers.heygen?.close();
     await servers.storage?.close();
   },

@@ -35,6 +35,17 @@ export const avatarJobsRoutes = [
   }),
 ];
 
+export const avatarAssetsRoutes = [
+  route({
+    method: "GET",
+    path: "/:assetId",
+    handle: async ({ app, user, params }) => {
+      const { signedAsset } = await import("../services/avatar/asset-url");
+      return { body: await signedAsset(app, user.uid, params.assetId) };
+    },
+  }),
+];
+
 export const avatarPreferencesRoutes = [
   route({
     method: "POST",

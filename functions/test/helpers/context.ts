@@ -10,6 +10,7 @@ export function testContext(
     fallback?: string;
     clock?: Clock;
     renderDeadlineMinutes?: number;
+    jobDeadlineMinutes?: number;
   } = {},
 ): AppContext {
   const p = simulatedParams(TEST_PROJECT_ID);
@@ -27,6 +28,7 @@ export function testContext(
       heygenPollConcurrency: 3,
       heygenRenderDeadlineMinutes: overrides.renderDeadlineMinutes ?? 240,
       heygenUrlRefreshMarginMinutes: 60,
+      avatarJobDeadlineMinutes: overrides.jobDeadlineMinutes ?? 60,
     },
     { ...runtimeInfo(), isEmulator: true },
   );

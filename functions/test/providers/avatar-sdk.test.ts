@@ -90,7 +90,7 @@ describe("Avatar SDK adapter against its simulator (real HTTP)", function () {
     expect(limited).to.include({ kind: "rate_limited", retryAfterSeconds: 7 });
     expect((limited as ProviderError).transient).to.equal(true);
     sim.faults.push({ path: "^/avatars/", status: 502, times: 1 });
-    const down = await p.status("abc").catch((e) => e);
+    const down = await p.status("player/abc").catch((e) => e);
     expect(down).to.include({ kind: "upstream" });
   });
 
@@ -100,7 +100,8 @@ describe("Avatar SDK adapter against its simulator (real HTTP)", function () {
       const p = provider();
       await p.submit({ jobId: "j3", selfiePath: await photoJpeg(), contentType: "image/jpeg" });
       await waitMs(1200);
-      const code = [...sim.avatars.keys()].pop() as string;
+      const last = [...sim.avatars.values()].pop();
+      const code = `${last?.player}/${last?.code}`;
       const before = sim.calls.filter((c) => c.path === "/o/token/").length;
       const s = await p.status(code);
       expect(s.state).to.be.oneOf(["processing", "done"]);

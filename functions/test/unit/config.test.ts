@@ -20,7 +20,7 @@ describe("config.buildConfig", () => {
     expect(c.storageBucket).to.equal("demo-x.appspot.com");
     expect(c.heygen.apiBaseUrl).to.equal("http://127.0.0.1:9310");
     expect(c.heygen.fallbackAvatarId).to.equal(null);
-    expect(c.provider).to.deep.equal({ name: "didimo", baseUrl: null });
+    expect(c.provider).to.deep.equal({ name: "didimo", baseUrl: null, jobDeadlineMinutes: 60 });
     expect(c.corsOrigins).to.include("https://demo-x.web.app");
   });
 

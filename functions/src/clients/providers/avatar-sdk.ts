@@ -59,11 +59,12 @@ export class AvatarSdkProvider implements PhotorealProvider {
     cfg: AxiosRequestConfig,
     auth = true,
     retried = false,
+    player: string | null = this.player,
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = { ...((cfg.headers as Record<string, string>) ?? {}) };
     if (auth) {
       headers.Authorization = `Bearer ${await this.accessToken()}`;
-      if (this.player) headers["X-PlayerUID"] = this.player;
+      if (player) headers["X-PlayerUID"] = player;
     }
     let res;
     try {
@@ -82,7 +83,7 @@ export class AvatarSdkProvider implements PhotorealProvider {
     if (res.status === 401 && auth && !retried) {
       // The token expired early or was revoked: authorise again once, as the Unity SDK does.
       this.token = null;
-      return this.call(schema, cfg, auth, true);
+      return this.call(schema, cfg, auth, true, player);
     }
     if (res.status >= 400) {
       const body = res.data as { detail?: string; error_description?: string } | undefined;
@@ -155,22 +156,27 @@ export class AvatarSdkProvider implements PhotorealProvider {
       url: `${this.baseUrl}/avatars/`,
       data: form,
     });
-    return { providerJobId: avatar.code };
+    // A player reaches only its own avatars: the job id carries the player that made it.
+    return { providerJobId: `${this.player}/${avatar.code}` };
   }
 
-  private async exports(code: string) {
-    return this.call(z.array(exportSchema), {
-      method: "GET",
-      url: `${this.baseUrl}/avatars/${encodeURIComponent(code)}/exports/`,
-    });
+  private async exports(player: string, code: string) {
+    const url = `${this.baseUrl}/avatars/${encodeURIComponent(code)}/exports/`;
+    return this.call(z.array(exportSchema), { method: "GET", url }, true, false, player);
   }
 
-  async status(code: string): Promise<ProviderStatus> {
-    await this.ensurePlayer();
-    const avatar = await this.call(avatarSchema, {
-      method: "GET",
-      url: `${this.baseUrl}/avatars/${encodeURIComponent(code)}/`,
-    });
+  /** `{player}/{avatar code}` → its parts. */
+  private static parseJobId(providerJobId: string): { player: string; code: string } {
+    const [player, code] = providerJobId.split("/");
+    if (!player || !code)
+      throw new ProviderError("not_found", `Not an Avatar SDK job id: ${providerJobId}`);
+    return { player, code };
+  }
+
+  async status(providerJobId: string): Promise<ProviderStatus> {
+    const { player, code } = AvatarSdkProvider.parseJobId(providerJobId);
+    const url = `${this.baseUrl}/avatars/${encodeURIComponent(code)}/`;
+    const avatar = await this.call(avatarSchema, { method: "GET", url }, true, false, player);
     if (FAILED.has(avatar.status)) {
       return {
         state: "error",
@@ -180,7 +186,7 @@ export class AvatarSdkProvider implements PhotorealProvider {
     }
     if (avatar.status !== "Completed")
       return { state: "processing", progress: 0.8 * (avatar.progress / 100) };
-    const exp = (await this.exports(code))[0];
+    const exp = (await this.exports(player, code))[0];
     if (!exp) return { state: "processing", progress: 0.8 };
     if (FAILED.has(exp.status)) {
       return {
@@ -194,9 +200,9 @@ export class AvatarSdkProvider implements PhotorealProvider {
       : { state: "processing", progress: 0.9 };
   }
 
-  async download(code: string, dir: string) {
-    await this.ensurePlayer();
-    const exp = (await this.exports(code)).find((e) => e.status === "Completed");
+  async download(providerJobId: string, dir: string) {
+    const { player, code } = AvatarSdkProvider.parseJobId(providerJobId);
+    const exp = (await this.exports(player, code)).find((e) => e.status === "Completed");
     const file = exp?.files.find((f) => f.identity === "avatar") ?? exp?.files[0];
     if (!file) throw new ProviderError("upstream", "Avatar SDK's export has no model file");
     const zipPath = path.join(dir, "export.zip");
@@ -205,7 +211,7 @@ export class AvatarSdkProvider implements PhotorealProvider {
       timeout: 120000,
       headers: {
         Authorization: `Bearer ${await this.accessToken()}`,
-        "X-PlayerUID": this.player ?? "",
+        "X-PlayerUID": player,
       },
       validateStatus: () => true,
     });

@@ -1,0 +1,217 @@
+/**
+ * `advance_avatar_jobs` (scheduled every minute): mirrors each processing job's
+ * provider status and progress, stores the finished GLB at
+ * `avatars/{assetId}/model.glb` with its `avatar_assets` document and blendshape map,
+ * deletes the selfie, and ends jobs that failed or passed their deadline.
+ *
+ * Why a scheduler rather than a task queue: a job needs many polls over minutes, a
+ * lost task would strand it, and one bounded sweep per minute is easy to reason
+ * about; the sweep itself is idempotent (asset id = job id, claims with leases).
+ */
+import { createReadStream, promises as fsp } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import type { AppContext } from "../../context";
+import { getBucket } from "../../clients/storage/bucket";
+import { ProviderError, type PhotorealProvider } from "../../clients/providers";
+import { log } from "../../logs";
+import { jobSchema, jobsCollection, type AvatarJob } from "../../store/avatar-jobs";
+import { TempDir } from "../media/prepare";
+import { buildBlendshapeMap } from "./blendshapes";
+import { inspectGlb } from "./glb";
+import { providerFor, submitAvatarJob, userMessage } from "./submit-job";
+
+export interface AdvanceReport {
+  checked: number;
+  progressed: number;
+  done: number;
+  failed: number;
+  submitted: number;
+  transientErrors: number;
+}
+
+const FINALIZE_LEASE_MS = 5 * 60 * 1000;
+/** A submission that never recorded the provider's id within this time was interrupted. */
+const SUBMIT_STALE_MS = 10 * 60 * 1000;
+
+export const assetStorageKey = (assetId: string): string => `avatars/${assetId}/model.glb`;
+
+async function fail(app: AppContext, jobId: string, message: string): Promise<void> {
+  const ref = jobsCollection(app.db).doc(jobId);
+  await app.db.runTransaction(async (tx) => {
+    const job = jobSchema.safeParse((await tx.get(ref)).data());
+    if (!job.success || job.data.status === "done" || job.data.status === "error") return;
+    tx.update(ref, { status: "error", error: message, updated_at: app.clock.now() });
+  });
+}
+
+async function finalize(
+  app: AppContext,
+  provider: PhotorealProvider,
+  jobId: string,
+  job: AvatarJob,
+): Promise<boolean> {
+  const ref = jobsCollection(app.db).doc(jobId);
+  const nowMs = app.clock.now().getTime();
+  const claimed = await app.db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    const current = jobSchema.safeParse(snap.data());
+    if (!current.success || current.data.status !== "processing") return false;
+    if (((snap.get("finalizing_until") as number | undefined) ?? 0) > nowMs) return false;
+    tx.update(ref, { finalizing_until: nowMs + FINALIZE_LEASE_MS });
+    return true;
+  });
+  if (!claimed) return false;
+  const assetId = jobId; // one asset per job: a repeated finalisation rewrites the same files
+  const tmp = await TempDir.create();
+  try {
+    const model = await provider.download(job.provider_job_id as string, tmp.dir);
+    const bytes = await fsp.readFile(model.glbPath); // glTF parsing needs the whole file
+    const info = await inspectGlb(bytes);
+    const map = buildBlendshapeMap([...info.targetNames, ...(model.poseNames ?? [])]);
+    if (!map.arkit.jawOpen) {
+      await fail(
+        app,
+        jobId,
+        "The provider's model has no facial blendshapes (jawOpen is missing); try again.",
+      );
+      return false;
+    }
+    const bucket = getBucket(app.config.storageBucket);
+    await pipeline(
+      createReadStream(model.glbPath),
+      bucket
+        .file(assetStorageKey(assetId))
+        .createWriteStream({ resumable: false, contentType: "model/gltf-binary" }),
+    );
+    const now = app.clock.now();
+    await app.db
+      .collection("avatar_assets")
+      .doc(assetId)
+      .set({
+        user_id: job.user_id,
+        job_id: jobId,
+        provider: provider.name,
+        storage_key: assetStorageKey(assetId),
+        blendshape_map: map,
+        meshes: info.meshes.map((m) => ({ mesh: m.mesh, morphTargets: m.targetNames.length })),
+        created_at: now,
+      });
+    await ref.update({
+      status: "done",
+      progress: 1,
+      asset_id: assetId,
+      error: null,
+      finalizing_until: null,
+      updated_at: now,
+    });
+    if (job.selfie_path) await bucket.file(job.selfie_path).delete({ ignoreNotFound: true });
+    log.info("avatar job done", { jobId, assetId, arkit: Object.keys(map.arkit).length });
+    return true;
+  } catch (err) {
+    if (err instanceof ProviderError && err.transient) {
+      await ref.update({ finalizing_until: null });
+      throw err;
+    }
+    await fail(
+      app,
+      jobId,
+      err instanceof ProviderError
+        ? userMessage(err)
+        : "The provider returned an unusable model; try again.",
+    );
+    log.warn("avatar job finalisation failed", { jobId, error: err });
+    return false;
+  } finally {
+    await tmp.dispose();
+  }
+}
+
+export async function advanceAvatarJobs(
+  app: AppContext,
+  opts: { budgetMs: number; provider?: PhotorealProvider },
+): Promise<AdvanceReport> {
+  const started = Date.now();
+  const provider = opts.provider ?? providerFor(app);
+  const report: AdvanceReport = {
+    checked: 0,
+    progressed: 0,
+    done: 0,
+    failed: 0,
+    submitted: 0,
+    transientErrors: 0,
+  };
+  const jobs = jobsCollection(app.db);
+  const now = app.clock.now().getTime();
+  const deadlineMs = app.config.provider.jobDeadlineMinutes * 60000;
+  const outOfTime = () => Date.now() - started > opts.budgetMs;
+
+  // Queued jobs the trigger could not submit (rate limited, or a lost event).
+  const queued = await jobs.where("status", "==", "queued").orderBy("updated_at").limit(50).get();
+  for (const doc of queued.docs) {
+    if (outOfTime()) break;
+    const due =
+      (doc.get("next_attempt_at")?.toMillis?.() as number | undefined) ??
+      doc.get("created_at")?.toMillis() + 60000;
+    if (due > now) continue;
+    if ((await submitAvatarJob(app, doc.id, provider)) === "submitted") report.submitted++;
+  }
+
+  const processing = await jobs
+    .where("status", "==", "processing")
+    .orderBy("updated_at")
+    .limit(100)
+    .get();
+  for (const doc of processing.docs) {
+    if (outOfTime()) break;
+    const parsed = jobSchema.safeParse(doc.data());
+    if (!parsed.success) continue;
+    const job = parsed.data;
+    report.checked++;
+    const created = job.created_at?.toMillis() ?? now;
+    if (now - created > deadlineMs) {
+      await fail(
+        app,
+        doc.id,
+        `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`,
+      );
+      report.failed++;
+      continue;
+    }
+    if (!job.provider_job_id) {
+      if (now - (job.updated_at?.toMillis() ?? now) > SUBMIT_STALE_MS) {
+        await fail(
+          app,
+          doc.id,
+          "The submission to the avatar provider was interrupted; create a new job.",
+        );
+        report.failed++;
+      }
+      continue;
+    }
+    try {
+      const status = await provider.status(job.provider_job_id);
+      if (status.state === "error") {
+        await fail(app, doc.id, status.error ?? "The avatar provider could not make this avatar.");
+        report.failed++;
+      } else if (status.state === "done") {
+        if (await finalize(app, provider, doc.id, job)) report.done++;
+      } else if (status.progress > job.progress) {
+        await doc.ref.update({
+          progress: Math.min(0.99, status.progress),
+          updated_at: app.clock.now(),
+        });
+        report.progressed++;
+      }
+    } catch (err) {
+      if (err instanceof ProviderError && !err.transient) {
+        await fail(app, doc.id, userMessage(err));
+        report.failed++;
+      } else {
+        report.transientErrors++;
+        log.warn("avatar job status unavailable; retried next run", { jobId: doc.id, error: err });
+      }
+    }
+  }
+  log.info("avatar job sweep finished", { ...report, ms: Date.now() - started });
+  return report;
+}
