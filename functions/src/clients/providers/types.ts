@@ -2,7 +2,7 @@
 import type { ProviderName } from "../../config";
 
 export type ProviderErrorKind =
-  "unauthorized" | "quota" | "rejected" | "not_found" | "rate_limited" | "upstream";
+  "unauthorized" | "quota" | "rejected" | "not_found" | "rate_limited" | "upstream" | "unsupported";
 
 export class ProviderError extends Error {
   constructor(
