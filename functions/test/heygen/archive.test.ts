@@ -1,14 +1,13 @@
 import { expect } from "chai";
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { bucket, uploadFile } from "../helpers/storage";
+import { bucket } from "../helpers/storage";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
-import { voiceWebm } from "../fixtures/media";
 import { archiveVideo } from "../../src/services/heygen/archive-video";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { videoFields } from "../../src/services/heygen/video-status";
@@ -23,24 +22,9 @@ interface StatusBody {
 }
 
 async function completedVideo(user: TestUser) {
-  const projectId = `p-${randomUUID().slice(0, 8)}`;
-  const voiceUrl = await uploadFile(
-    await voiceWebm(),
-    `users/${user.uid}/${projectId}.webm`,
-    "audio/webm",
-  );
-  await db().doc(`projects/${projectId}`).set({ userId: user.uid, name: "Archive", voiceUrl });
-  const gen = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {
-    method: "POST",
-    token: user.idToken,
-    body: { projectId },
-  });
-  expect(gen.status).to.equal(200);
-  const videoId = gen.body.videoId;
-  const video = heygenSim().model.videos.get(videoId);
-  for (let i = 0; i < 100 && video && heygenSim().model.videoStatus(video) !== "completed"; i++)
-    await waitMs(100);
-  return { projectId, videoId };
+  const started = await startVideo(user);
+  await waitForRender(started.videoId);
+  return started;
 }
 
 const status = (user: TestUser, videoId: string) =>

@@ -6,6 +6,7 @@ import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
+import { waitForRender } from "../helpers/videos";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { voiceMp3, fileSize } from "../fixtures/media";
 
@@ -51,13 +52,6 @@ async function projectWithVideo(fields: Record<string, unknown> = {}) {
   return { projectId, videoId };
 }
 
-async function renderDone(videoId: string) {
-  const sim = heygenSim();
-  const v = sim.model.videos.get(videoId);
-  for (let i = 0; i < 100 && v && !["completed", "failed"].includes(sim.model.videoStatus(v)); i++)
-    await waitMs(100);
-}
-
 const project = async (id: string) => (await db().doc(`projects/${id}`).get()).data() ?? {};
 
 describe("poll_heygen_videos (the scheduled handler's service, against the emulator and the simulator)", function () {
@@ -73,8 +67,8 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
     heygenSim().model.nextVideoFailure = { code: 40119, message: "Video is too long" };
     const bad = await projectWithVideo();
     heygenSim().model.nextVideoFailure = null;
-    await renderDone(ok.videoId);
-    await renderDone(bad.videoId);
+    await waitForRender(ok.videoId);
+    await waitForRender(bad.videoId);
     const report = await pollHeygenVideos(testContext(), { budgetMs: 20000 });
     expect(report).to.include({ checked: 2, updated: 2, deadlineFailed: 0 });
     expect(await project(ok.projectId)).to.include({ heygenStatus: "completed" });
@@ -89,7 +83,7 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
 
   it("refreshes a completed video's URL before it expires", async () => {
     const { projectId, videoId } = await projectWithVideo();
-    await renderDone(videoId);
+    await waitForRender(videoId);
     heygenSim().setTimings({ urlTtlSeconds: 120 });
     await pollHeygenVideos(testContext(), { budgetMs: 20000 });
     const first = await project(projectId);
@@ -125,7 +119,7 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
 
   it("overlapping runs end in one consistent state", async () => {
     const videos = await Promise.all([projectWithVideo(), projectWithVideo(), projectWithVideo()]);
-    await Promise.all(videos.map((v) => renderDone(v.videoId)));
+    await Promise.all(videos.map((v) => waitForRender(v.videoId)));
     await Promise.all([
       pollHeygenVideos(testContext(), { budgetMs: 20000 }),
       pollHeygenVideos(testContext(), { budgetMs: 20000 }),
@@ -136,7 +130,7 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
 
   it("a 429 storm stops the run early and marks nothing failed; the next run finishes", async () => {
     const videos = await Promise.all([projectWithVideo(), projectWithVideo()]);
-    await Promise.all(videos.map((v) => renderDone(v.videoId)));
+    await Promise.all(videos.map((v) => waitForRender(v.videoId)));
     heygenSim().faults.push({
       path: "^/v3/videos/",
       kind: "status",

@@ -1,12 +1,10 @@
 import { expect } from "chai";
-import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
+import { startVideo } from "../helpers/videos";
 import { db } from "../helpers/admin";
-import { uploadFile } from "../helpers/storage";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
-import { voiceWebm } from "../fixtures/media";
 
 interface StatusBody {
   status: string;
@@ -14,23 +12,6 @@ interface StatusBody {
   videoUrlExpiresAt: string | null;
   durationSeconds: number | null;
   error: { code: string | null; message: string } | null;
-}
-
-async function startVideo(user: TestUser): Promise<{ projectId: string; videoId: string }> {
-  const projectId = `p-${randomUUID().slice(0, 8)}`;
-  const voiceUrl = await uploadFile(
-    await voiceWebm(),
-    `users/${user.uid}/${projectId}.webm`,
-    "audio/webm",
-  );
-  await db().doc(`projects/${projectId}`).set({ userId: user.uid, name: "Status", voiceUrl });
-  const res = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {
-    method: "POST",
-    token: user.idToken,
-    body: { projectId },
-  });
-  expect(res.status, JSON.stringify(res.body)).to.equal(200);
-  return { projectId, videoId: res.body.videoId };
 }
 
 const status = (user: TestUser, videoId: string) =>

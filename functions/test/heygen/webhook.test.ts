@@ -1,13 +1,10 @@
 import { expect } from "chai";
-import { randomUUID } from "node:crypto";
 import { functionUrl } from "../helpers/env";
-import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
+import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
-import { uploadFile } from "../helpers/storage";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
-import { voiceWebm } from "../fixtures/media";
 import { signBody } from "../../src/services/heygen/webhook";
 import { SIMULATED_SECRETS } from "../../devtools/stack-env";
 
@@ -30,26 +27,6 @@ async function deliver(body: unknown, headers: Record<string, string> = {}, sign
   };
 }
 
-async function videoInFlight() {
-  const user = await createUser();
-  const projectId = `p-${randomUUID().slice(0, 8)}`;
-  const voiceUrl = await uploadFile(
-    await voiceWebm(),
-    `users/${user.uid}/${projectId}.webm`,
-    "audio/webm",
-  );
-  await db().doc(`projects/${projectId}`).set({ userId: user.uid, name: "Hook", voiceUrl });
-  const res = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {
-    method: "POST",
-    token: user.idToken,
-    body: { projectId },
-  });
-  expect(res.status).to.equal(200);
-  return { projectId, videoId: res.body.videoId };
-}
-
-const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   this.timeout(60000);
   beforeEach(async () => {
@@ -66,7 +43,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("rejects a missing or wrong signature with 401 and changes nothing", async () => {
-    const { projectId, videoId } = await videoInFlight();
+    const { projectId, videoId } = await startVideo(await createUser());
     const event = {
       event_type: "avatar_video.success",
       event_data: { video_id: videoId, callback_id: projectId, url: "x" },
@@ -108,11 +85,9 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("completes the project at once from HeyGen's authoritative status; duplicates are harmless", async () => {
-    const { projectId, videoId } = await videoInFlight();
+    const { projectId, videoId } = await startVideo(await createUser());
     // Let the simulator finish the render before HeyGen "calls" us.
-    const video = heygenSim().model.videos.get(videoId);
-    for (let i = 0; i < 100 && video && heygenSim().model.videoStatus(video) !== "completed"; i++)
-      await waitMs(100);
+    await waitForRender(videoId);
     const event = {
       event_type: "avatar_video.success",
       event_data: { video_id: videoId, callback_id: projectId, url: "ignored" },
@@ -131,7 +106,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("does not trust a success event while HeyGen still reports processing", async () => {
-    const { projectId, videoId } = await videoInFlight();
+    const { projectId, videoId } = await startVideo(await createUser());
     const res = await deliver({
       event_type: "avatar_video.success",
       event_data: { video_id: videoId, callback_id: projectId },
@@ -144,7 +119,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("acknowledges and ignores unknown events and events for other videos", async () => {
-    const { projectId, videoId } = await videoInFlight();
+    const { projectId, videoId } = await startVideo(await createUser());
     const unknown = await deliver({
       event_type: "instant_avatar.success",
       event_data: { callback_id: projectId },
@@ -160,7 +135,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("answers 502 when HeyGen cannot confirm, so HeyGen delivers again later", async () => {
-    const { projectId, videoId } = await videoInFlight();
+    const { projectId, videoId } = await startVideo(await createUser());
     heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 5 });
     const res = await deliver({
       event_type: "avatar_video.success",

@@ -1,0 +1,41 @@
+/** A project with a recorded voice, its video started through `generate`, and the simulator's render. */
+import { randomUUID } from "node:crypto";
+import { expect } from "chai";
+import { callFunction } from "./http";
+import type { TestUser } from "./auth";
+import { db } from "./admin";
+import { uploadFile } from "./storage";
+import { heygenSim } from "../setup";
+import { voiceWebm } from "../fixtures/media";
+
+export async function startVideo(user: TestUser): Promise<{ projectId: string; videoId: string }> {
+  const projectId = `p-${randomUUID().slice(0, 8)}`;
+  const voiceUrl = await uploadFile(
+    await voiceWebm(),
+    `users/${user.uid}/${projectId}.webm`,
+    "audio/webm",
+  );
+  await db()
+    .doc(`projects/${projectId}`)
+    .set({ userId: user.uid, name: `Project ${projectId}`, voiceUrl });
+  const res = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {
+    method: "POST",
+    token: user.idToken,
+    body: { projectId },
+  });
+  expect(res.status, JSON.stringify(res.body)).to.equal(200);
+  return { projectId, videoId: res.body.videoId };
+}
+
+/** Waits until the simulator has finished (or failed) the render of this video. */
+export async function waitForRender(videoId: string): Promise<void> {
+  const sim = heygenSim();
+  const video = sim.model.videos.get(videoId);
+  for (
+    let i = 0;
+    i < 100 && video && !["completed", "failed"].includes(sim.model.videoStatus(video));
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
