@@ -1,6 +1,7 @@
 /** Builds the provider adapter PROVIDER names (base URL and key are parameters). */
 import type { AppConfig } from "../../config";
 import { AvatarSdkProvider } from "./avatar-sdk";
+import { In3dProvider } from "./in3d";
 import { ProviderError, type PhotorealProvider } from "./types";
 
 /** A provider this version does not implement: every call ends the job with a clear error. */
@@ -32,6 +33,7 @@ export const DEFAULT_BASE_URLS = {
 export function createProvider(config: AppConfig["provider"], apiKey: string): PhotorealProvider {
   const base = config.baseUrl ?? DEFAULT_BASE_URLS[config.name];
   if (config.name === "avatar-sdk") return new AvatarSdkProvider(base, apiKey);
+  if (config.name === "in3d") return new In3dProvider(base, apiKey);
   return new UnavailableProvider(config.name);
 }
 

@@ -101,6 +101,7 @@ async function finalize(
       progress: 1,
       asset_id: assetId,
       error: null,
+      action: null,
       finalizing_until: null,
       updated_at: now,
     });

@@ -1,0 +1,125 @@
+/**
+ * in3D simulator (photoreal-providers.md §C1): bearer token, `POST /scans/new`,
+ * `GET /scans/{id}` (created → processing once the user has scanned → completed, or
+ * expired when nobody scans in time), `GET /scans/{id}/result?type=glb` → a temporary
+ * URL of a real GLB. The user's scan is simulated with `sim.scan(id)` or
+ * `POST /_sim/scans/{id}/capture`.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import http from "node:http";
+import { buildHeadGlb } from "./glb-fixture";
+import { ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
+
+/** Facecap/Mixamo-style names ([U] for in3D): PascalCase with _L/_R sides. */
+export const IN3D_HEAD_TARGETS = ARKIT_BLENDSHAPES.map((n) =>
+  (n[0].toUpperCase() + n.slice(1)).replace(/Left$/, "_L").replace(/Right$/, "_R"),
+);
+
+interface Scan {
+  id: string;
+  createdAt: number;
+  capturedAt: number | null;
+}
+
+export interface In3dSim {
+  url: string;
+  token: string;
+  scans: Map<string, Scan>;
+  timings: { processingMs: number; expiresMs: number; resultUrlTtlMs: number };
+  faults: { path: string; status: number; times: number }[];
+  calls: { method: string; path: string; status: number }[];
+  scan(id: string): void;
+  close(): Promise<void>;
+}
+
+export async function startIn3dSim(
+  opts: { port?: number; token?: string; processingMs?: number } = {},
+): Promise<In3dSim> {
+  const secret = randomBytes(16).toString("hex");
+  const glb = await buildHeadGlb([{ name: "Head_Mesh", targetNames: IN3D_HEAD_TARGETS }]);
+  let url = "";
+  const sim: In3dSim = {
+    url: "",
+    token: opts.token ?? "sim-in3d-token",
+    scans: new Map(),
+    timings: {
+      processingMs: opts.processingMs ?? 500,
+      expiresMs: 30 * 60 * 1000,
+      resultUrlTtlMs: 10 * 60 * 1000,
+    },
+    faults: [],
+    calls: [],
+    scan(id) {
+      const s = sim.scans.get(id);
+      if (s) s.capturedAt = Date.now();
+    },
+    close: async () => undefined,
+  };
+  const status = (s: Scan) => {
+    if (!s.capturedAt)
+      return Date.now() - s.createdAt > sim.timings.expiresMs ? "expired" : "created";
+    return Date.now() - s.capturedAt < sim.timings.processingMs ? "processing" : "completed";
+  };
+  const sign = (id: string, exp: number) =>
+    createHmac("sha256", secret).update(`${id}:${exp}`).digest("hex");
+
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? "/", "http://sim");
+    const p = u.pathname;
+    const method = req.method ?? "GET";
+    const reply = (code: number, body: unknown) => {
+      sim.calls.push({ method, path: p, status: code });
+      res.writeHead(code, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    req.resume();
+    let m = /^\/_sim\/scans\/([a-f0-9]+)\/capture$/.exec(p);
+    if (m && method === "POST") {
+      sim.scan(m[1]);
+      return reply(200, { ok: true });
+    }
+    m = /^\/files\/([a-f0-9]+)\.glb$/.exec(p);
+    if (m && method === "GET") {
+      const exp = Number(u.searchParams.get("exp"));
+      if (!exp || exp < Date.now() || u.searchParams.get("sig") !== sign(m[1], exp))
+        return reply(403, { detail: "expired link" });
+      res.writeHead(200, { "Content-Type": "model/gltf-binary", "Content-Length": glb.length });
+      return void res.end(Buffer.from(glb));
+    }
+    const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
+    if (fault) {
+      if (--fault.times <= 0) sim.faults.splice(sim.faults.indexOf(fault), 1);
+      return reply(fault.status, { detail: "Simulated failure" });
+    }
+    if (req.headers.authorization !== `Bearer ${sim.token}`)
+      return reply(401, { detail: "Invalid token" });
+    if (p === "/scans/new" && method === "POST") {
+      const scan = { id: randomBytes(10).toString("hex"), createdAt: Date.now(), capturedAt: null };
+      sim.scans.set(scan.id, scan);
+      return reply(201, { id: scan.id, status: "created", config: u.searchParams.get("config") });
+    }
+    m = /^\/scans\/([a-f0-9]+)$/.exec(p);
+    if (m && method === "GET") {
+      const s = sim.scans.get(m[1]);
+      if (!s) return reply(404, { detail: "Scan not found" });
+      return reply(200, { id: s.id, status: status(s), eta_minutes: s.capturedAt ? 1 : null });
+    }
+    m = /^\/scans\/([a-f0-9]+)\/result$/.exec(p);
+    if (m && method === "GET") {
+      const s = sim.scans.get(m[1]);
+      if (!s || status(s) !== "completed") return reply(404, { detail: "Result not ready" });
+      if (u.searchParams.get("type") !== "glb") return reply(400, { detail: "type must be glb" });
+      const exp = Date.now() + sim.timings.resultUrlTtlMs;
+      return reply(200, { url: `${url}/files/${s.id}.glb?exp=${exp}&sig=${sign(s.id, exp)}` });
+    }
+    reply(404, { detail: "Not found" });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", () => resolve()));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  sim.url = url;
+  sim.close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  return sim;
+}

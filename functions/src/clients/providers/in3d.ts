@@ -1,0 +1,144 @@
+/**
+ * in3D adapter (photoreal-providers.md §C1, facts [C3] from third-party clients: no
+ * official docs were found). in3D cannot take an uploaded selfie: the user scans
+ * themselves in in3D's hosted scanner. So `submit` creates a scan and returns the
+ * scanner link as the job's `action`; the job then waits for the user, and polls the
+ * scan until its GLB is ready (`GET /scans/{id}/result?type=glb` → a temporary URL).
+ * Unknown: every scan status value (we treat anything but completed/expired/failed
+ * as "not finished") and whether its GLB carries ARKit blendshapes (checked on ingest).
+ */
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import axios, { type AxiosRequestConfig } from "axios";
+import { z } from "zod";
+import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
+
+export const IN3D_SCANNER_URL = "https://scan.in3d.io/";
+
+const scanSchema = z.object({
+  id: z.string(),
+  status: z.string().default("created"),
+  eta_minutes: z.number().nullish(),
+});
+
+export class In3dProvider implements PhotorealProvider {
+  readonly name = "in3d" as const;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly scannerUrl = IN3D_SCANNER_URL,
+    private readonly timeoutMs = 30000,
+  ) {}
+
+  private async call<S extends z.ZodType>(
+    schema: S,
+    cfg: AxiosRequestConfig,
+  ): Promise<z.output<S>> {
+    let res;
+    try {
+      res = await axios.request({
+        timeout: this.timeoutMs,
+        validateStatus: () => true,
+        ...cfg,
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          ...((cfg.headers as Record<string, string>) ?? {}),
+        },
+      });
+    } catch (err) {
+      throw new ProviderError("upstream", `in3D could not be reached (${(err as Error).message})`);
+    }
+    if (res.status >= 400) {
+      const retry = Number(res.headers["retry-after"]);
+      const detail = (res.data as { detail?: string; message?: string } | undefined) ?? {};
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `in3D answered ${res.status}: ${detail.detail ?? detail.message ?? "error"}`,
+        res.status,
+        Number.isFinite(retry) ? retry : undefined,
+      );
+    }
+    const parsed = schema.safeParse(res.data);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new ProviderError(
+        "upstream",
+        `in3D's answer changed shape: ${i?.path.join(".")}: ${i?.message}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async submit(input: { jobId: string }) {
+    const scan = await this.call(scanSchema, {
+      method: "POST",
+      url: `${this.baseUrl}/scans/new`,
+      params: { config: "head_body" },
+    });
+    const link = new URL(this.scannerUrl);
+    link.searchParams.set("scan_id", scan.id);
+    return {
+      providerJobId: scan.id,
+      action: {
+        type: "open_url" as const,
+        url: link.toString(),
+        message: `Open this link on your phone and follow in3D's scan to create your avatar (job ${input.jobId}).`,
+      },
+    };
+  }
+
+  async status(scanId: string): Promise<ProviderStatus> {
+    const scan = await this.call(scanSchema, {
+      method: "GET",
+      url: `${this.baseUrl}/scans/${encodeURIComponent(scanId)}`,
+    });
+    switch (scan.status) {
+      case "completed":
+        return { state: "done", progress: 1 };
+      case "expired":
+        return {
+          state: "error",
+          progress: 0,
+          error: "The in3D scan link expired before a scan was made; create a new job.",
+        };
+      case "failed":
+        return {
+          state: "error",
+          progress: 0,
+          error: "in3D could not build an avatar from the scan; scan again in good light.",
+        };
+      case "created":
+      case "waiting":
+        return { state: "waiting_for_user", progress: 0.1 };
+      default:
+        return { state: "processing", progress: 0.5 };
+    }
+  }
+
+  async download(scanId: string, dir: string) {
+    const result = await this.call(z.object({ url: z.string().url() }), {
+      method: "GET",
+      url: `${this.baseUrl}/scans/${encodeURIComponent(scanId)}/result`,
+      params: { type: "glb" },
+    });
+    const res = await axios.get<Readable>(result.url, {
+      responseType: "stream",
+      timeout: 120000,
+      validateStatus: () => true,
+    });
+    if (res.status !== 200) {
+      res.data.resume();
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `in3D's model download answered ${res.status}`,
+        res.status,
+      );
+    }
+    const glbPath = path.join(dir, "model.glb");
+    await pipeline(res.data, createWriteStream(glbPath));
+    return { glbPath };
+  }
+}
