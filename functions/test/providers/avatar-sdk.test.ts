@@ -6,8 +6,6 @@ import { startAvatarSdkSim, type AvatarSdkSim } from "../../devtools/provider-si
 import { AvatarSdkProvider } from "../../src/clients/providers/avatar-sdk";
 import { ProviderError, type ProviderStatus } from "../../src/clients/providers/types";
 import { inspectGlb } from "../../src/services/avatar/glb";
-import { createProvider } from "../../src/clients/providers/index";
-import { userMessage } from "../../src/services/avatar/submit-job";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 
@@ -111,16 +109,5 @@ describe("Avatar SDK adapter against its simulator (real HTTP)", function () {
     } finally {
       sim.timings.tokenTtlSeconds = 36000;
     }
-  });
-});
-
-describe("providers not in this version", () => {
-  it("end a job with a clear error instead of leaving it queued", async () => {
-    const p = createProvider({ name: "didimo", baseUrl: null, jobDeadlineMinutes: 60 }, "k");
-    const err = await p
-      .submit({ jobId: "j", selfiePath: "/x", contentType: "image/jpeg", blendshapes: "arkit" })
-      .catch((e) => e);
-    expect(err).to.be.instanceOf(ProviderError).and.include({ kind: "unsupported" });
-    expect(userMessage(err)).to.match(/didimo provider is not available.*PROVIDER=avatar-sdk/);
   });
 });

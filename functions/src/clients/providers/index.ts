@@ -2,27 +2,8 @@
 import type { AppConfig } from "../../config";
 import { AvatarSdkProvider } from "./avatar-sdk";
 import { In3dProvider } from "./in3d";
-import { ProviderError, type PhotorealProvider } from "./types";
-
-/** A provider this version does not implement: every call ends the job with a clear error. */
-class UnavailableProvider implements PhotorealProvider {
-  constructor(readonly name: AppConfig["provider"]["name"]) {}
-  private fail(): never {
-    throw new ProviderError(
-      "unsupported",
-      `The ${this.name} provider is not available in this version; the operator must set PROVIDER=avatar-sdk.`,
-    );
-  }
-  async submit(): Promise<never> {
-    this.fail();
-  }
-  async status(): Promise<never> {
-    this.fail();
-  }
-  async download(): Promise<never> {
-    this.fail();
-  }
-}
+import { DidimoProvider } from "./didimo";
+import type { PhotorealProvider } from "./types";
 
 export const DEFAULT_BASE_URLS = {
   "avatar-sdk": "https://api.avatarsdk.com",
@@ -34,7 +15,7 @@ export function createProvider(config: AppConfig["provider"], apiKey: string): P
   const base = config.baseUrl ?? DEFAULT_BASE_URLS[config.name];
   if (config.name === "avatar-sdk") return new AvatarSdkProvider(base, apiKey);
   if (config.name === "in3d") return new In3dProvider(base, apiKey);
-  return new UnavailableProvider(config.name);
+  return new DidimoProvider(base, apiKey);
 }
 
 export * from "./types";

@@ -23,8 +23,6 @@ export function userMessage(err: unknown): string {
     switch (err.kind) {
       case "rejected":
         return `The provider could not use this selfie (${err.message}); try a clear, front-facing photo.`;
-      case "unsupported":
-        return err.message;
       case "not_found":
         return "The avatar provider no longer has this avatar; create a new job.";
       case "quota":

@@ -6,6 +6,9 @@
 import { expect } from "chai";
 import { startIn3dSim, type In3dSim } from "../../devtools/provider-sims/in3d-sim";
 import { In3dProvider } from "../../src/clients/providers/in3d";
+import { startDidimoSim } from "../../devtools/provider-sims/didimo-sim";
+import { DidimoProvider } from "../../src/clients/providers/didimo";
+import { photoJpeg } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
@@ -67,5 +70,47 @@ describe("in3D job flow: scanner link → scan → GLB", function () {
     });
     const [stored] = await bucket().file("avatars/in3d-job/model.glb").exists();
     expect(stored).to.equal(true);
+  });
+});
+
+describe("Didimo job flow: skeletal poses recorded in the asset's blendshape map", function () {
+  this.timeout(30000);
+  beforeEach(clearFirestore);
+
+  it("repackages the glTF as a GLB in Storage and maps Didimo's poses to ARKit names", async () => {
+    const sim = await startDidimoSim({ processingMs: 200 });
+    try {
+      const user = await createUser();
+      const provider = new DidimoProvider(sim.url, sim.apiKey);
+      const sub = await provider.submit({
+        selfiePath: await photoJpeg(),
+        contentType: "image/jpeg",
+      });
+      const now = new Date();
+      await db()
+        .doc("avatar_jobs/didimo-job")
+        .set({
+          user_id: user.uid,
+          provider: "didimo",
+          provider_job_id: sub.providerJobId,
+          status: "processing",
+          progress: 0.05,
+          attempts: 1,
+          options: { output: "glb", blendshapes: "arkit", realism: "high" },
+          created_at: now,
+          updated_at: now,
+        });
+      await new Promise((r) => setTimeout(r, 250));
+      const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000, provider });
+      expect(report.done).to.equal(1);
+      const asset = (await db().doc("avatar_assets/didimo-job").get()).data();
+      expect(asset?.provider).to.equal("didimo");
+      expect(asset?.blendshape_map.arkit.eyeBlinkLeft).to.equal("ARKit.eyeBlinkLeft");
+      expect(asset?.blendshape_map.visemes.aa).to.equal("oculus.aa");
+      const [glb] = await bucket().file("avatars/didimo-job/model.glb").download();
+      expect(glb.subarray(0, 4).toString("latin1")).to.equal("glTF");
+    } finally {
+      await sim.close();
+    }
   });
 });

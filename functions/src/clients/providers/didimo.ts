@@ -1,0 +1,175 @@
+/**
+ * Didimo v3 adapter (photoreal-providers.md §B): `DIDIMO-API-KEY` header, multipart
+ * `POST /v3/didimos` from a photo with glTF output and the ARKit and Oculus pose sets,
+ * `GET /v3/didimos/{key}` for status/percent, and the glTF package fetched through
+ * `DIDIMO-FOLLOW-URI: 0` (JSON `{uri}`, then a GET without the key). The package is a
+ * zipped glTF whose facial poses are skeletal animation frames, not morph targets: it
+ * is repackaged as one GLB (glTF-Transform) and the pose names (from avatar_info.json,
+ * e.g. `ARKit.eyeBlinkLeft: [16, 17]`) are returned for the blendshape map.
+ * Unknown ([U]): the exact layout of avatar_info.json (any nested name → frame list is
+ * read) and whether the v3 API is still sold.
+ */
+import { createWriteStream, openAsBlob, promises as fsp } from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import axios, { type AxiosRequestConfig } from "axios";
+import { z } from "zod";
+import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
+import { extractAll } from "./zip";
+
+const didimoSchema = z.object({
+  key: z.string(),
+  status: z.string(),
+  percent: z.number().nullish(),
+  status_message: z.string().nullish(),
+  transfer_formats: z
+    .array(z.object({ name: z.string(), __links: z.object({ self: z.string() }) }))
+    .default([]),
+});
+
+/** Every `name → [frame, …]` pair of avatar_info.json, nested keys joined with ".". */
+export function poseNamesOf(info: unknown, prefix = ""): string[] {
+  if (!info || typeof info !== "object") return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
+    const name = prefix ? `${prefix}.${k}` : k;
+    if (Array.isArray(v) && v.every((x) => typeof x === "number")) out.push(name);
+    else out.push(...poseNamesOf(v, k === "poses" ? prefix : name)); // a "poses" wrapper adds no name
+  }
+  return out;
+}
+
+export class DidimoProvider implements PhotorealProvider {
+  readonly name = "didimo" as const;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+    private readonly timeoutMs = 30000,
+  ) {}
+
+  private async call<S extends z.ZodType>(
+    schema: S,
+    cfg: AxiosRequestConfig,
+  ): Promise<z.output<S>> {
+    let res;
+    try {
+      res = await axios.request({
+        timeout: this.timeoutMs,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        ...cfg,
+        headers: {
+          "DIDIMO-API-KEY": this.apiKey,
+          ...((cfg.headers as Record<string, string>) ?? {}),
+        },
+      });
+    } catch (err) {
+      throw new ProviderError(
+        "upstream",
+        `Didimo could not be reached (${(err as Error).message})`,
+      );
+    }
+    if (res.status >= 400) {
+      const body = (res.data as { description?: string; detail?: string } | undefined) ?? {};
+      const retry = Number(res.headers["retry-after"]);
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `Didimo answered ${res.status}: ${body.description ?? body.detail ?? "error"}`,
+        res.status,
+        Number.isFinite(retry) ? retry : undefined,
+      );
+    }
+    const parsed = schema.safeParse(res.data);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new ProviderError(
+        "upstream",
+        `Didimo's answer changed shape: ${i?.path.join(".")}: ${i?.message}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async submit(input: { selfiePath: string; contentType: string }) {
+    const form = new FormData();
+    form.append("input_type", "photo");
+    form.append(
+      "photo",
+      await openAsBlob(input.selfiePath, { type: input.contentType }),
+      "selfie.jpg",
+    );
+    form.append("transfer_formats", "gltf");
+    form.append("arkit", "true");
+    form.append("oculus_lipsync", "true");
+    const d = await this.call(didimoSchema, {
+      method: "POST",
+      url: `${this.baseUrl}/v3/didimos`,
+      data: form,
+    });
+    return { providerJobId: d.key };
+  }
+
+  private get(key: string) {
+    return this.call(didimoSchema, {
+      method: "GET",
+      url: `${this.baseUrl}/v3/didimos/${encodeURIComponent(key)}`,
+    });
+  }
+
+  async status(key: string): Promise<ProviderStatus> {
+    const d = await this.get(key);
+    const progress = Math.min(1, Math.max(0, (d.percent ?? 0) / 100));
+    if (d.status === "error" || (d.status !== "done" && d.status_message)) {
+      return {
+        state: "error",
+        progress,
+        error: `Didimo could not make an avatar from this selfie (${d.status_message ?? "error"}); try a clear, front-facing photo.`,
+      };
+    }
+    return d.status === "done" ? { state: "done", progress: 1 } : { state: "processing", progress };
+  }
+
+  async download(key: string, dir: string) {
+    const d = await this.get(key);
+    const gltf = d.transfer_formats.find((t) => t.name === "gltf");
+    if (!gltf) throw new ProviderError("upstream", "Didimo's result has no glTF package");
+    const { uri } = await this.call(z.object({ uri: z.string().url() }), {
+      method: "GET",
+      url: gltf.__links.self,
+      headers: { "DIDIMO-FOLLOW-URI": "0" },
+    });
+    // The storage link is fetched without the API key.
+    const res = await axios.get<Readable>(uri, {
+      responseType: "stream",
+      timeout: 120000,
+      validateStatus: () => true,
+    });
+    if (res.status !== 200) {
+      res.data.resume();
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `Didimo's package download answered ${res.status}`,
+        res.status,
+      );
+    }
+    const zipPath = path.join(dir, "package.zip");
+    await pipeline(res.data, createWriteStream(zipPath));
+    const unpacked = path.join(dir, "package");
+    const files = await extractAll(zipPath, unpacked);
+    const gltfFile = files.find((f) => f.endsWith(".gltf"));
+    if (!gltfFile) throw new ProviderError("upstream", "Didimo's package holds no .gltf file");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { NodeIO } = require("@gltf-transform/core") as typeof import("@gltf-transform/core");
+    const io = new NodeIO();
+    const doc = await io.read(path.join(unpacked, gltfFile));
+    const glbPath = path.join(dir, "model.glb");
+    await fsp.writeFile(glbPath, await io.writeBinary(doc));
+    const infoFile = files.find((f) => path.basename(f) === "avatar_info.json");
+    const poseNames = infoFile
+      ? poseNamesOf(JSON.parse(await fsp.readFile(path.join(unpacked, infoFile), "utf8")))
+      : [];
+    return { glbPath, poseNames };
+  }
+}

@@ -1,0 +1,72 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startDidimoSim, type DidimoSim } from "../../devtools/provider-sims/didimo-sim";
+import { DidimoProvider, poseNamesOf } from "../../src/clients/providers/didimo";
+import { ProviderError, type ProviderStatus } from "../../src/clients/providers/types";
+import { inspectGlb } from "../../src/services/avatar/glb";
+import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
+import { photoJpeg } from "../fixtures/media";
+
+const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function settle(p: DidimoProvider, key: string): Promise<ProviderStatus> {
+  for (let i = 0; i < 60; i++) {
+    const s = await p.status(key);
+    if (s.state === "done" || s.state === "error") return s;
+    await waitMs(50);
+  }
+  throw new Error("never settled");
+}
+
+describe("Didimo adapter against its simulator (real HTTP)", function () {
+  this.timeout(20000);
+  let sim: DidimoSim;
+  before(async () => (sim = await startDidimoSim({ processingMs: 300 })));
+  after(() => sim.close());
+  beforeEach(() => (sim.rejectNextPhotos = null));
+
+  it("creates from a photo, follows percent, repackages the zipped glTF as one GLB, and maps its poses to ARKit", async () => {
+    const p = new DidimoProvider(sim.url, sim.apiKey);
+    const { providerJobId } = await p.submit({
+      selfiePath: await photoJpeg(),
+      contentType: "image/jpeg",
+    });
+    expect(await settle(p, providerJobId)).to.deep.equal({ state: "done", progress: 1 });
+    const model = await p.download(providerJobId, mkdtempSync(path.join(os.tmpdir(), "didimo-")));
+    const glb = readFileSync(model.glbPath);
+    expect(glb.subarray(0, 4).toString("latin1")).to.equal("glTF");
+    const info = await inspectGlb(glb);
+    expect(info.targetNames).to.deep.equal([]); // skeletal poses, no morph targets
+    const map = buildBlendshapeMap(model.poseNames ?? []);
+    expect(map.arkit.jawOpen).to.equal("ARKit.jawOpen");
+    expect(map.visemes.PP).to.equal("oculus.PP");
+    expect(map.missing.arkit).to.deep.equal(["tongueOut"]);
+    expect(map.missing.visemes).to.deep.equal([]);
+    const storage = sim.calls.find((c) => c.path.startsWith("/storage/"));
+    expect(storage?.status).to.equal(200); // fetched without the API key
+  });
+
+  it("reports a rejected photo as an error the user can act on, and a bad key as unauthorized", async () => {
+    sim.rejectNextPhotos = "No face found in the photo";
+    const p = new DidimoProvider(sim.url, sim.apiKey);
+    const { providerJobId } = await p.submit({
+      selfiePath: await photoJpeg(1),
+      contentType: "image/jpeg",
+    });
+    const s = await settle(p, providerJobId);
+    expect(s.state).to.equal("error");
+    expect(s.error).to.match(/No face found.*front-facing/);
+    const denied = await new DidimoProvider(sim.url, "wrong")
+      .submit({ selfiePath: await photoJpeg(), contentType: "image/jpeg" })
+      .catch((e) => e);
+    expect(denied).to.be.instanceOf(ProviderError).and.include({ kind: "unauthorized" });
+  });
+
+  it("reads pose names from flat or nested avatar_info.json", () => {
+    expect(
+      poseNamesOf({ "ARKit.jawOpen": [1, 2], oculus: { PP: [3] }, version: "2" }),
+    ).to.deep.equal(["ARKit.jawOpen", "oculus.PP"]);
+  });
+});
