@@ -25,6 +25,8 @@ export interface DidimoSim {
   apiKey: string;
   didimos: Map<string, Didimo>;
   rejectNextPhotos: string | null;
+  /** Switchable failures: the next `times` requests whose path matches answer `status`. */
+  faults: { path: string; status: number; times: number }[];
   timings: { processingMs: number };
   calls: { method: string; path: string; status: number }[];
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startDidimoSim(
     apiKey: opts.apiKey ?? "sim-didimo-key",
     didimos: new Map(),
     rejectNextPhotos: null,
+    faults: [],
     timings: { processingMs: opts.processingMs ?? 600 },
     calls: [],
     close: async () => undefined,
@@ -129,6 +132,12 @@ export async function startDidimoSim(
       sim.calls.push({ method, path: p, status: 200 });
       res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": zip.length });
       return void res.end(zip);
+    }
+    const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
+    if (fault) {
+      req.resume();
+      if (--fault.times <= 0) sim.faults.splice(sim.faults.indexOf(fault), 1);
+      return reply(fault.status, { is_error: true, description: "Simulated failure" });
     }
     if (req.headers["didimo-api-key"] !== sim.apiKey) {
       req.resume();

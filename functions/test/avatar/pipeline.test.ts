@@ -137,7 +137,12 @@ describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
     avatarSdkSim().faults.push({ path: "^/avatars/", status: 503, times: 3 });
     const transient = await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
     expect(transient.transientErrors).to.equal(1);
-    expect((await db().doc(`avatar_jobs/${jobId}`).get()).get("status")).to.equal("processing");
+    const backedOff = (await db().doc(`avatar_jobs/${jobId}`).get()).data();
+    expect(backedOff?.status).to.equal("processing");
+    expect(backedOff?.transient_failures).to.equal(1);
+    // Within the back-off window the job is not polled again.
+    const quiet = await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
+    expect(quiet).to.include({ checked: 0, transientErrors: 0 });
     avatarSdkSim().faults.length = 0;
     const later = { now: () => new Date(Date.now() + 2 * 3600_000) };
     await advanceAvatarJobs(testContext({ clock: later, jobDeadlineMinutes: 60 }), {

@@ -64,6 +64,19 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
     expect(denied).to.be.instanceOf(ProviderError).and.include({ kind: "unauthorized" });
   });
 
+  it("maps quota and server failures to typed errors", async () => {
+    const p = new DidimoProvider(sim.url, sim.apiKey);
+    sim.faults.push({ path: "^/v3/didimos$", status: 402, times: 1 });
+    const quota = await p
+      .submit({ selfiePath: await photoJpeg(), contentType: "image/jpeg" })
+      .catch((e) => e);
+    expect(quota).to.include({ kind: "quota" });
+    sim.faults.push({ path: "^/v3/didimos/", status: 503, times: 1 });
+    const down = await p.status("0123abcd").catch((e) => e);
+    expect(down).to.include({ kind: "upstream" });
+    expect((down as ProviderError).transient).to.equal(true);
+  });
+
   it("reads pose names from flat or nested avatar_info.json", () => {
     expect(
       poseNamesOf({ "ARKit.jawOpen": [1, 2], oculus: { PP: [3] }, version: "2" }),

@@ -167,6 +167,8 @@ export async function advanceAvatarJobs(
     const parsed = jobSchema.safeParse(doc.data());
     if (!parsed.success) continue;
     const job = parsed.data;
+    const nextCheck = (doc.get("next_check_at")?.toMillis?.() as number | undefined) ?? 0;
+    if (nextCheck > now && now - (job.created_at?.toMillis() ?? now) <= deadlineMs) continue;
     report.checked++;
     const created = job.created_at?.toMillis() ?? now;
     if (now - created > deadlineMs) {
@@ -191,6 +193,8 @@ export async function advanceAvatarJobs(
     }
     try {
       const status = await provider.status(job.provider_job_id);
+      if (doc.get("transient_failures"))
+        await doc.ref.update({ transient_failures: 0, next_check_at: null });
       if (status.state === "error") {
         await fail(app, doc.id, status.error ?? "The avatar provider could not make this avatar.");
         report.failed++;
@@ -209,7 +213,18 @@ export async function advanceAvatarJobs(
         report.failed++;
       } else {
         report.transientErrors++;
-        log.warn("avatar job status unavailable; retried next run", { jobId: doc.id, error: err });
+        // Back off: 1, 2, 4 … 30 minutes between checks while the provider keeps failing.
+        const failures = ((doc.get("transient_failures") as number | undefined) ?? 0) + 1;
+        const waitMin = Math.min(30, 2 ** (failures - 1));
+        await doc.ref.update({
+          transient_failures: failures,
+          next_check_at: new Date(now + waitMin * 60000),
+        });
+        log.warn("avatar job status unavailable; retried later", {
+          jobId: doc.id,
+          waitMin,
+          error: err,
+        });
       }
     }
   }
