@@ -148,11 +148,11 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
+  const ticker: { timer?: NodeJS.Timeout } = {};
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (timer) clearInterval(timer);
+    if (ticker.timer) clearInterval(ticker.timer);
     console.log("\n[stack] stopping…");
     if (child.exitCode === null) {
       child.kill("SIGINT");
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
       console.error(`[stack] avatar jobs: ${e.message}`),
     );
   };
-  timer = setInterval(() => void tick(), 60000);
+  ticker.timer = setInterval(() => void tick(), 60000);
 
   const fn = (name: string) => `http://127.0.0.1:5001/${LOCAL_PROJECT_ID}/us-central1/${name}`;
   console.log(`
