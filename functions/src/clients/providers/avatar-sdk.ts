@@ -15,6 +15,7 @@ import { pipeline } from "node:stream/promises";
 import axios, { type AxiosRequestConfig } from "axios";
 import { z } from "zod";
 import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
+import { providerRequest } from "./http";
 import { extractFirst } from "./zip";
 
 export const METAPERSON_EXPORT = {
@@ -66,44 +67,16 @@ export class AvatarSdkProvider implements PhotorealProvider {
       headers.Authorization = `Bearer ${await this.accessToken()}`;
       if (player) headers["X-PlayerUID"] = player;
     }
-    let res;
     try {
-      res = await axios.request({
-        timeout: this.timeoutMs,
-        validateStatus: () => true,
-        ...cfg,
-        headers,
-      });
+      return await providerRequest("Avatar SDK", schema, { ...cfg, headers }, this.timeoutMs);
     } catch (err) {
-      throw new ProviderError(
-        "upstream",
-        `Avatar SDK could not be reached (${(err as Error).message})`,
-      );
+      if (err instanceof ProviderError && err.status === 401 && auth && !retried) {
+        // The token expired early or was revoked: authorise again once, as the Unity SDK does.
+        this.token = null;
+        return this.call(schema, cfg, auth, true, player);
+      }
+      throw err;
     }
-    if (res.status === 401 && auth && !retried) {
-      // The token expired early or was revoked: authorise again once, as the Unity SDK does.
-      this.token = null;
-      return this.call(schema, cfg, auth, true, player);
-    }
-    if (res.status >= 400) {
-      const body = res.data as { detail?: string; error_description?: string } | undefined;
-      const retry = Number(res.headers["retry-after"]);
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `Avatar SDK answered ${res.status}: ${body?.detail ?? body?.error_description ?? "error"}`,
-        res.status,
-        Number.isFinite(retry) ? retry : undefined,
-      );
-    }
-    const parsed = schema.safeParse(res.data);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ProviderError(
-        "upstream",
-        `Avatar SDK's answer changed shape: ${i?.path.join(".")}: ${i?.message}`,
-      );
-    }
-    return parsed.data;
   }
 
   private async accessToken(): Promise<string> {

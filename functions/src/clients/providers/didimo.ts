@@ -16,6 +16,7 @@ import { pipeline } from "node:stream/promises";
 import axios, { type AxiosRequestConfig } from "axios";
 import { z } from "zod";
 import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
+import { providerRequest } from "./http";
 import { extractAll } from "./zip";
 
 const didimoSchema = z.object({
@@ -49,47 +50,12 @@ export class DidimoProvider implements PhotorealProvider {
     private readonly timeoutMs = 30000,
   ) {}
 
-  private async call<S extends z.ZodType>(
-    schema: S,
-    cfg: AxiosRequestConfig,
-  ): Promise<z.output<S>> {
-    let res;
-    try {
-      res = await axios.request({
-        timeout: this.timeoutMs,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        ...cfg,
-        headers: {
-          "DIDIMO-API-KEY": this.apiKey,
-          ...((cfg.headers as Record<string, string>) ?? {}),
-        },
-      });
-    } catch (err) {
-      throw new ProviderError(
-        "upstream",
-        `Didimo could not be reached (${(err as Error).message})`,
-      );
-    }
-    if (res.status >= 400) {
-      const body = (res.data as { description?: string; detail?: string } | undefined) ?? {};
-      const retry = Number(res.headers["retry-after"]);
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `Didimo answered ${res.status}: ${body.description ?? body.detail ?? "error"}`,
-        res.status,
-        Number.isFinite(retry) ? retry : undefined,
-      );
-    }
-    const parsed = schema.safeParse(res.data);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ProviderError(
-        "upstream",
-        `Didimo's answer changed shape: ${i?.path.join(".")}: ${i?.message}`,
-      );
-    }
-    return parsed.data;
+  private call<S extends z.ZodType>(schema: S, cfg: AxiosRequestConfig): Promise<z.output<S>> {
+    const headers = {
+      "DIDIMO-API-KEY": this.apiKey,
+      ...((cfg.headers as Record<string, string>) ?? {}),
+    };
+    return providerRequest("Didimo", schema, { maxRedirects: 0, ...cfg, headers }, this.timeoutMs);
   }
 
   async submit(input: { selfiePath: string; contentType: string }) {

@@ -14,6 +14,7 @@ import { pipeline } from "node:stream/promises";
 import axios, { type AxiosRequestConfig } from "axios";
 import { z } from "zod";
 import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
+import { providerRequest } from "./http";
 
 export const IN3D_SCANNER_URL = "https://scan.in3d.io/";
 
@@ -33,43 +34,12 @@ export class In3dProvider implements PhotorealProvider {
     private readonly timeoutMs = 30000,
   ) {}
 
-  private async call<S extends z.ZodType>(
-    schema: S,
-    cfg: AxiosRequestConfig,
-  ): Promise<z.output<S>> {
-    let res;
-    try {
-      res = await axios.request({
-        timeout: this.timeoutMs,
-        validateStatus: () => true,
-        ...cfg,
-        headers: {
-          Authorization: `Bearer ${this.token}`,
-          ...((cfg.headers as Record<string, string>) ?? {}),
-        },
-      });
-    } catch (err) {
-      throw new ProviderError("upstream", `in3D could not be reached (${(err as Error).message})`);
-    }
-    if (res.status >= 400) {
-      const retry = Number(res.headers["retry-after"]);
-      const detail = (res.data as { detail?: string; message?: string } | undefined) ?? {};
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `in3D answered ${res.status}: ${detail.detail ?? detail.message ?? "error"}`,
-        res.status,
-        Number.isFinite(retry) ? retry : undefined,
-      );
-    }
-    const parsed = schema.safeParse(res.data);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ProviderError(
-        "upstream",
-        `in3D's answer changed shape: ${i?.path.join(".")}: ${i?.message}`,
-      );
-    }
-    return parsed.data;
+  private call<S extends z.ZodType>(schema: S, cfg: AxiosRequestConfig): Promise<z.output<S>> {
+    const headers = {
+      Authorization: `Bearer ${this.token}`,
+      ...((cfg.headers as Record<string, string>) ?? {}),
+    };
+    return providerRequest("in3D", schema, { ...cfg, headers }, this.timeoutMs);
   }
 
   async submit(input: { jobId: string }) {

@@ -1,0 +1,51 @@
+/**
+ * One HTTP call to a photoreal provider: timeout, the provider's error body mapped to a
+ * typed ProviderError (kind from the status, `Retry-After` kept), and the answer
+ * zod-parsed so a changed API fails loudly with the field's path.
+ */
+import axios, { type AxiosRequestConfig } from "axios";
+import type { z } from "zod";
+import { ProviderError, kindForStatus } from "./types";
+
+export async function providerRequest<S extends z.ZodType>(
+  provider: string,
+  schema: S,
+  cfg: AxiosRequestConfig,
+  timeoutMs: number,
+): Promise<z.output<S>> {
+  let res;
+  try {
+    res = await axios.request({ timeout: timeoutMs, validateStatus: () => true, ...cfg });
+  } catch (err) {
+    throw new ProviderError(
+      "upstream",
+      `${provider} could not be reached (${(err as Error).message})`,
+    );
+  }
+  if (res.status >= 400) {
+    const body = (res.data ?? {}) as {
+      detail?: string;
+      description?: string;
+      error_description?: string;
+      message?: string;
+    };
+    const reason =
+      body.detail ?? body.description ?? body.error_description ?? body.message ?? "error";
+    const retry = Number(res.headers["retry-after"]);
+    throw new ProviderError(
+      kindForStatus(res.status),
+      `${provider} answered ${res.status}: ${reason}`,
+      res.status,
+      Number.isFinite(retry) ? retry : undefined,
+    );
+  }
+  const parsed = schema.safeParse(res.data);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ProviderError(
+      "upstream",
+      `${provider}'s answer changed shape: ${i?.path.join(".")}: ${i?.message}`,
+    );
+  }
+  return parsed.data;
+}
