@@ -8,14 +8,12 @@
  * required and we cannot know the user's body type (we send `female`), and the file
  * names inside the export zip (we take the first `.glb`).
  */
-import { createWriteStream, openAsBlob } from "node:fs";
+import { openAsBlob } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import axios, { type AxiosRequestConfig } from "axios";
+import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
-import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
-import { providerRequest } from "./http";
+import { ProviderError, type PhotorealProvider, type ProviderStatus } from "./types";
+import { downloadToFile, providerRequest } from "./http";
 import { extractFirst } from "./zip";
 
 export const METAPERSON_EXPORT = {
@@ -179,24 +177,10 @@ export class AvatarSdkProvider implements PhotorealProvider {
     const file = exp?.files.find((f) => f.identity === "avatar") ?? exp?.files[0];
     if (!file) throw new ProviderError("upstream", "Avatar SDK's export has no model file");
     const zipPath = path.join(dir, "export.zip");
-    const res = await axios.get<Readable>(file.file, {
-      responseType: "stream",
-      timeout: 120000,
-      headers: {
-        Authorization: `Bearer ${await this.accessToken()}`,
-        "X-PlayerUID": player,
-      },
-      validateStatus: () => true,
+    await downloadToFile("Avatar SDK's export download", file.file, zipPath, {
+      Authorization: `Bearer ${await this.accessToken()}`,
+      "X-PlayerUID": player,
     });
-    if (res.status !== 200) {
-      res.data.resume();
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `Avatar SDK's export download answered ${res.status}`,
-        res.status,
-      );
-    }
-    await pipeline(res.data, createWriteStream(zipPath));
     const glbPath = path.join(dir, "model.glb");
     const entry = await extractFirst(zipPath, /\.glb$/i, glbPath);
     if (!entry) throw new ProviderError("upstream", "Avatar SDK's export zip holds no .glb");

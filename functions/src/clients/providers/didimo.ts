@@ -9,14 +9,12 @@
  * Unknown ([U]): the exact layout of avatar_info.json (any nested name → frame list is
  * read) and whether the v3 API is still sold.
  */
-import { createWriteStream, openAsBlob, promises as fsp } from "node:fs";
+import { openAsBlob, promises as fsp } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import axios, { type AxiosRequestConfig } from "axios";
+import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
-import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
-import { providerRequest } from "./http";
+import { ProviderError, type PhotorealProvider, type ProviderStatus } from "./types";
+import { downloadToFile, providerRequest } from "./http";
 import { extractAll } from "./zip";
 
 const didimoSchema = z.object({
@@ -107,21 +105,8 @@ export class DidimoProvider implements PhotorealProvider {
       headers: { "DIDIMO-FOLLOW-URI": "0" },
     });
     // The storage link is fetched without the API key.
-    const res = await axios.get<Readable>(uri, {
-      responseType: "stream",
-      timeout: 120000,
-      validateStatus: () => true,
-    });
-    if (res.status !== 200) {
-      res.data.resume();
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `Didimo's package download answered ${res.status}`,
-        res.status,
-      );
-    }
     const zipPath = path.join(dir, "package.zip");
-    await pipeline(res.data, createWriteStream(zipPath));
+    await downloadToFile("Didimo's package download", uri, zipPath);
     const unpacked = path.join(dir, "package");
     const files = await extractAll(zipPath, unpacked);
     const gltfFile = files.find((f) => f.endsWith(".gltf"));

@@ -3,6 +3,9 @@
  * typed ProviderError (kind from the status, `Retry-After` kept), and the answer
  * zod-parsed so a changed API fails loudly with the field's path.
  */
+import { createWriteStream } from "node:fs";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import axios, { type AxiosRequestConfig } from "axios";
 import type { z } from "zod";
 import { ProviderError, kindForStatus } from "./types";
@@ -48,4 +51,28 @@ export async function providerRequest<S extends z.ZodType>(
     );
   }
   return parsed.data;
+}
+
+/** Streams a provider's file (model, zip) to `target` on disk; a non-200 becomes a typed error. */
+export async function downloadToFile(
+  what: string,
+  url: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const res = await axios.get<Readable>(url, {
+    responseType: "stream",
+    timeout: 120000,
+    headers,
+    validateStatus: () => true,
+  });
+  if (res.status !== 200) {
+    res.data.resume();
+    throw new ProviderError(
+      kindForStatus(res.status),
+      `${what} answered ${res.status}`,
+      res.status,
+    );
+  }
+  await pipeline(res.data, createWriteStream(target));
 }

@@ -7,14 +7,11 @@
  * Unknown: every scan status value (we treat anything but completed/expired/failed
  * as "not finished") and whether its GLB carries ARKit blendshapes (checked on ingest).
  */
-import { createWriteStream } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import axios, { type AxiosRequestConfig } from "axios";
+import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
-import { ProviderError, kindForStatus, type PhotorealProvider, type ProviderStatus } from "./types";
-import { providerRequest } from "./http";
+import type { PhotorealProvider, ProviderStatus } from "./types";
+import { downloadToFile, providerRequest } from "./http";
 
 export const IN3D_SCANNER_URL = "https://scan.in3d.io/";
 
@@ -94,21 +91,8 @@ export class In3dProvider implements PhotorealProvider {
       url: `${this.baseUrl}/scans/${encodeURIComponent(scanId)}/result`,
       params: { type: "glb" },
     });
-    const res = await axios.get<Readable>(result.url, {
-      responseType: "stream",
-      timeout: 120000,
-      validateStatus: () => true,
-    });
-    if (res.status !== 200) {
-      res.data.resume();
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `in3D's model download answered ${res.status}`,
-        res.status,
-      );
-    }
     const glbPath = path.join(dir, "model.glb");
-    await pipeline(res.data, createWriteStream(glbPath));
+    await downloadToFile("in3D's model download", result.url, glbPath);
     return { glbPath };
   }
 }
