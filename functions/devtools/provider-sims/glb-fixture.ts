@@ -4,26 +4,12 @@
  * shapes + 15 visemes without prefix).
  */
 import { Document, NodeIO } from "@gltf-transform/core";
-import { ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
+import { ARKIT_BLENDSHAPES, VISEMES } from "../../src/services/avatar/blendshapes";
 
 /** MetaPerson's AvatarHead: ARKit minus tongueOut, plus `sil PP … ih oh ou`. */
 export const METAPERSON_HEAD_TARGETS = [
   ...ARKIT_BLENDSHAPES.filter((n) => n !== "tongueOut"),
-  "sil",
-  "PP",
-  "FF",
-  "TH",
-  "DD",
-  "kk",
-  "CH",
-  "SS",
-  "nn",
-  "RR",
-  "aa",
-  "E",
-  "ih",
-  "oh",
-  "ou",
+  ...VISEMES.map((v) => ({ I: "ih", O: "oh", U: "ou" })[v as string] ?? v),
 ];
 
 /** An octahedron "head" (6 vertices) with one displaced morph target per name. */

@@ -19,11 +19,7 @@ import type {
   VideoDetails,
   VoiceSummary,
 } from "./types";
-
-const nullableString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
+import { nullableString } from "./schemas";
 
 const folderSchema = z.object({ id: z.string(), name: z.string().optional() });
 const uploadSchema = z.object({ id: z.string(), image_key: z.string().nullish() });

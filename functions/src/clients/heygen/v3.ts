@@ -22,11 +22,8 @@ import type {
   VideoDetails,
   VoiceSummary,
 } from "./types";
+import { nullableString } from "./schemas";
 
-const nullableString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
 const MAX_LIST_PAGES = 5;
 
 const lookSchema = z.object({
