@@ -6,11 +6,32 @@ import { PORTS, localUrl } from "./ports";
 
 export const TEST_PROJECT_ID = "demo-masky-test";
 
+export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
+
+/** Each photoreal provider's simulator: where it listens and the key it accepts. */
+export const SIMULATED_PROVIDERS: Record<ProviderName, { port: number; apiKey: string }> = {
+  "avatar-sdk": { port: PORTS.avatarSdk, apiKey: "sim-client-id:sim-client-secret" },
+  in3d: { port: PORTS.in3d, apiKey: "sim-in3d-token" },
+  didimo: { port: PORTS.didimo, apiKey: "sim-didimo-key" },
+};
+
 export const SIMULATED_SECRETS = {
   HEYGEN_API_KEY: "sim-heygen-api-key",
   HEYGEN_WEBHOOK_SECRET: "sim-heygen-webhook-secret",
-  PROVIDER_API_KEY: "sim-client-id:sim-client-secret",
-} as const;
+  PROVIDER_API_KEY: SIMULATED_PROVIDERS["avatar-sdk"].apiKey,
+};
+
+/** The PROVIDER params and the PROVIDER_API_KEY secret that point at one simulator. */
+export function simulatedProviderConfig(name: ProviderName): {
+  params: { PROVIDER: ProviderName; PROVIDER_API_BASE_URL: string };
+  secrets: { PROVIDER_API_KEY: string };
+} {
+  const sim = SIMULATED_PROVIDERS[name];
+  return {
+    params: { PROVIDER: name, PROVIDER_API_BASE_URL: localUrl(sim.port) },
+    secrets: { PROVIDER_API_KEY: sim.apiKey },
+  };
+}
 
 export function simulatedParams(projectId: string): Record<string, string> {
   return {
@@ -19,8 +40,7 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_API_BASE_URL: localUrl(PORTS.heygenApi),
     HEYGEN_UPLOAD_BASE_URL: localUrl(PORTS.heygenUpload),
     HEYGEN_FALLBACK_AVATAR_ID: "Anna_public_3_20240108",
-    PROVIDER: "avatar-sdk",
-    PROVIDER_API_BASE_URL: localUrl(PORTS.avatarSdk),
+    ...simulatedProviderConfig("avatar-sdk").params,
     CORS_ORIGINS: "",
     HEYGEN_LIST_CACHE_SECONDS: "600",
     HEYGEN_POLL_CONCURRENCY: "4",

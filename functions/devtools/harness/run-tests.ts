@@ -51,6 +51,8 @@ function main(): void {
     ...SIMULATED_SECRETS,
     GCLOUD_PROJECT: TEST_PROJECT_ID,
     MASKY_TEST_PROJECT_ID: TEST_PROJECT_ID,
+    // Lets a suite redeploy the emulated functions with other params (test/helpers/stack.ts).
+    MASKY_TEST_STACK_DIR: stack.dir,
   };
   const args = [
     "--non-interactive",

@@ -1,70 +1,17 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import functionsTest from "firebase-functions-test";
-import { functionUrl, PROJECT_ID } from "../helpers/env";
+import { PROJECT_ID } from "../helpers/env";
 import { callFunction } from "../helpers/http";
-import { createUser, type TestUser } from "../helpers/auth";
+import { createUser } from "../helpers/auth";
+import { consentingUser, postJob, sweepUntilTerminal, waitMs } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
 import { avatarSdkSim } from "../setup";
-import { photoJpeg } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
-
-const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function consentingUser(): Promise<TestUser> {
-  const user = await createUser();
-  await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: true });
-  return user;
-}
-
-async function postJob(user: TestUser, variant = 0): Promise<string> {
-  const form = new FormData();
-  form.append(
-    "file",
-    new Blob([readFileSync(await photoJpeg(variant))], { type: "image/jpeg" }),
-    "selfie.jpg",
-  );
-  form.append("options", JSON.stringify({ output: "glb", blendshapes: "arkit", realism: "high" }));
-  const res = await fetch(functionUrl("avatar_jobs", "/avatar/jobs"), {
-    method: "POST",
-    headers: { Authorization: `Bearer ${user.idToken}` },
-    body: form,
-  });
-  expect(res.status).to.equal(202);
-  return ((await res.json()) as { jobId: string }).jobId;
-}
-
-/** Runs the scheduled sweep until the job is terminal, recording every status write. */
-async function sweepUntilTerminal(jobId: string) {
-  const writes: { status: string; progress: number }[] = [];
-  const unsubscribe = db()
-    .doc(`avatar_jobs/${jobId}`)
-    .onSnapshot((s) => {
-      const d = s.data();
-      if (d) writes.push({ status: d.status, progress: d.progress });
-    });
-  try {
-    await waitForDoc(
-      db().doc(`avatar_jobs/${jobId}`),
-      (d) => Boolean(d?.provider_job_id) || d?.status === "error",
-    );
-    for (let i = 0; i < 60; i++) {
-      const job = (await db().doc(`avatar_jobs/${jobId}`).get()).data();
-      if (job?.status === "done" || job?.status === "error") break;
-      await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
-      await waitMs(150);
-    }
-    await waitMs(100);
-    return writes;
-  } finally {
-    unsubscribe();
-  }
-}
 
 describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
   this.timeout(60000);

@@ -1,116 +1,189 @@
 /**
- * in3D through the job sweep (service layer, real Firestore emulator and Storage server,
- * in3D simulator): the job exposes the scanner link to its owner, waits for the scan,
- * then ends with a stored GLB and an asset.
+ * in3D and Didimo end to end through the emulators, like the Avatar SDK pipeline suite:
+ * the emulated functions are redeployed with PROVIDER (and its base URL and key)
+ * pointing at that provider's simulator, then POST /avatar/jobs → onCreate trigger →
+ * scheduled sweep → done → the asset's signed URL downloads the stored GLB.
  */
 import { expect } from "chai";
 import { startIn3dSim, type In3dSim } from "../../devtools/provider-sims/in3d-sim";
-import { In3dProvider } from "../../src/clients/providers/in3d";
-import { startDidimoSim } from "../../devtools/provider-sims/didimo-sim";
-import { DidimoProvider } from "../../src/clients/providers/didimo";
-import { photoJpeg } from "../fixtures/media";
+import { startDidimoSim, type DidimoSim } from "../../devtools/provider-sims/didimo-sim";
+import { SIMULATED_PROVIDERS } from "../../devtools/stack-env";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
+import { inspectGlb } from "../../src/services/avatar/glb";
+import { buildBlendshapeMap, ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
 import { callFunction } from "../helpers/http";
-import { createUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
+import { createUser, type TestUser } from "../helpers/auth";
+import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
+import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
+import { useProvider } from "../helpers/stack";
+import { avatarSdkSim } from "../setup";
 
-describe("in3D job flow: scanner link → scan → GLB", function () {
-  this.timeout(30000);
+interface AssetBody {
+  url: string;
+  expiresIn: number;
+  blendshapeMap: {
+    arkit: Record<string, string>;
+    visemes: Record<string, string>;
+    missing: { arkit: string[]; visemes: string[] };
+  };
+  visemes: Record<string, Record<string, number>>;
+}
+
+async function downloadAsset(user: TestUser, assetId: string) {
+  const asset = await callFunction<AssetBody>("avatar_assets", `/avatar/assets/${assetId}`, {
+    token: user.idToken,
+  });
+  expect(asset.status).to.equal(200);
+  expect(asset.body.expiresIn).to.equal(3600);
+  const res = await fetch(asset.body.url);
+  expect(res.status).to.equal(200);
+  const glb = new Uint8Array(await res.arrayBuffer());
+  return { body: asset.body, glb, inspection: await inspectGlb(glb) };
+}
+
+async function expectFinished(user: TestUser, jobId: string, provider: string) {
+  const job = await callFunction("avatar_jobs", `/avatar/jobs/${jobId}`, { token: user.idToken });
+  expect(job.body).to.deep.equal({ status: "done", progress: 1, assetId: jobId });
+  expect((await db().doc(`avatar_assets/${jobId}`).get()).get("provider")).to.equal(provider);
+  const [selfieLeft] = await bucket().file(`selfies/${user.uid}/${jobId}.jpg`).exists();
+  expect(selfieLeft).to.equal(false);
+}
+
+describe("in3D end to end: POST → trigger → scanner link → scan → GLB", function () {
+  this.timeout(90000);
   let sim: In3dSim;
-  before(async () => (sim = await startIn3dSim({ processingMs: 200 })));
-  after(() => sim.close());
+  before(async function () {
+    this.timeout(60000);
+    sim = await startIn3dSim({
+      port: SIMULATED_PROVIDERS.in3d.port,
+      token: SIMULATED_PROVIDERS.in3d.apiKey,
+      processingMs: 300,
+    });
+    await useProvider("in3d");
+  });
+  after(async function () {
+    this.timeout(60000);
+    await useProvider("avatar-sdk");
+    await sim.close();
+  });
   beforeEach(clearFirestore);
 
-  it("shows the owner what to do, then finishes the job when the scan is done", async () => {
-    const user = await createUser();
-    const provider = new In3dProvider(sim.url, sim.token);
-    const sub = await provider.submit({ jobId: "in3d-job" });
-    const now = new Date();
-    await db()
-      .doc("avatar_jobs/in3d-job")
-      .set({
-        user_id: user.uid,
-        provider: "in3d",
-        provider_job_id: sub.providerJobId,
-        status: "processing",
-        progress: 0.05,
-        action: sub.action,
-        attempts: 1,
-        options: { output: "glb", blendshapes: "arkit", realism: "high" },
-        created_at: now,
-        updated_at: now,
-      });
-    await advanceAvatarJobs(testContext(), { budgetMs: 10000, provider });
+  it("shows the owner the scanner link, waits for the scan, then serves the GLB", async () => {
+    const user = await consentingUser();
+    const jobId = await postJob(user);
+    const submitted = await waitForDoc(db().doc(`avatar_jobs/${jobId}`), (d) =>
+      Boolean(d?.provider_job_id),
+    );
+    expect(submitted).to.include({ provider: "in3d", status: "processing" });
+
+    // Nobody has scanned yet: the sweep keeps the job waiting, with the link for the owner.
+    await advanceAvatarJobs(testContext(), { budgetMs: 10000 });
     const waiting = await callFunction<Record<string, unknown>>(
       "avatar_jobs",
-      "/avatar/jobs/in3d-job",
+      `/avatar/jobs/${jobId}`,
       { token: user.idToken },
     );
-    expect(waiting.body).to.deep.include({ status: "processing", progress: 0.1 });
-    expect(waiting.body.action).to.deep.include({ type: "open_url", url: sub.action?.url });
+    expect(waiting.body).to.include({ status: "processing" });
+    const action = waiting.body.action as { type: string; url: string; message: string };
+    expect(action.type).to.equal("open_url");
+    expect(action.url).to.be.a("string").and.not.equal("");
+    expect(action.message).to.match(/scan/i);
+    const other = await createUser();
+    expect(
+      (await callFunction("avatar_jobs", `/avatar/jobs/${jobId}`, { token: other.idToken })).status,
+    ).to.equal(404);
 
-    sim.scan(sub.providerJobId);
-    await new Promise((r) => setTimeout(r, 250));
-    const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000, provider });
-    expect(report.done).to.equal(1);
-    const done = await callFunction<Record<string, unknown>>(
-      "avatar_jobs",
-      "/avatar/jobs/in3d-job",
-      { token: user.idToken },
+    sim.scan(String(submitted?.provider_job_id));
+    const writes = await sweepUntilTerminal(jobId);
+    expect(writes.at(-1)?.status).to.equal("done");
+    await expectFinished(user, jobId, "in3d");
+    const { body, inspection } = await downloadAsset(user, jobId);
+    const map = buildBlendshapeMap(inspection.targetNames);
+    expect(map.arkit.jawOpen).to.be.a("string");
+    expect(Object.keys(map.arkit)).to.have.length(
+      ARKIT_BLENDSHAPES.length - map.missing.arkit.length,
     );
-    expect(done.body).to.deep.equal({ status: "done", progress: 1, assetId: "in3d-job" });
-    const asset = (await db().doc("avatar_assets/in3d-job").get()).data();
-    expect(asset).to.include({
-      user_id: user.uid,
-      provider: "in3d",
-      storage_key: "avatars/in3d-job/model.glb",
-    });
-    const [stored] = await bucket().file("avatars/in3d-job/model.glb").exists();
-    expect(stored).to.equal(true);
+    expect(body.blendshapeMap.arkit).to.deep.equal(map.arkit);
+    expect(Object.keys(body.visemes).sort()).to.deep.equal(["A", "E", "FV", "MBP", "O", "U"]);
   });
 });
 
-describe("Didimo job flow: skeletal poses recorded in the asset's blendshape map", function () {
+describe("Didimo end to end: POST → trigger → percent → zipped glTF → one GLB", function () {
+  this.timeout(90000);
+  let sim: DidimoSim;
+  before(async function () {
+    this.timeout(60000);
+    sim = await startDidimoSim({
+      port: SIMULATED_PROVIDERS.didimo.port,
+      apiKey: SIMULATED_PROVIDERS.didimo.apiKey,
+      processingMs: 600,
+    });
+    await useProvider("didimo");
+  });
+  after(async function () {
+    this.timeout(60000);
+    await useProvider("avatar-sdk");
+    await sim.close();
+  });
+  beforeEach(clearFirestore);
+
+  it("stores a valid GLB and maps Didimo's skeletal poses to ARKit names and visemes", async () => {
+    const user = await consentingUser();
+    const jobId = await postJob(user, 1);
+    const writes = await sweepUntilTerminal(jobId);
+    const statuses = writes.map((w) => w.status).filter((s, i, a) => s !== a[i - 1]);
+    expect(statuses.filter((s) => s !== "queued")).to.deep.equal(["processing", "done"]);
+    const progress = writes.map((w) => w.progress);
+    expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
+    await expectFinished(user, jobId, "didimo");
+
+    const { body, glb } = await downloadAsset(user, jobId);
+    expect(Buffer.from(glb.subarray(0, 4)).toString("latin1")).to.equal("glTF");
+    // Didimo's facial poses are skeletal (photoreal-providers.md): the map points at poses.
+    expect(body.blendshapeMap.arkit.eyeBlinkLeft).to.equal("ARKit.eyeBlinkLeft");
+    expect(body.blendshapeMap.arkit.jawOpen).to.equal("ARKit.jawOpen");
+    expect(body.blendshapeMap.visemes.aa).to.equal("oculus.aa");
+    expect(body.blendshapeMap.missing.arkit).to.deep.equal(["tongueOut"]); // as in the samples
+  });
+});
+
+describe("a job whose provider is no longer the configured one", function () {
   this.timeout(30000);
   beforeEach(clearFirestore);
 
-  it("repackages the glTF as a GLB in Storage and maps Didimo's poses to ARKit names", async () => {
-    const sim = await startDidimoSim({ processingMs: 200 });
-    try {
-      const user = await createUser();
-      const provider = new DidimoProvider(sim.url, sim.apiKey);
-      const sub = await provider.submit({
-        selfiePath: await photoJpeg(),
-        contentType: "image/jpeg",
-      });
-      const now = new Date();
-      await db()
-        .doc("avatar_jobs/didimo-job")
-        .set({
-          user_id: user.uid,
-          provider: "didimo",
-          provider_job_id: sub.providerJobId,
-          status: "processing",
-          progress: 0.05,
-          attempts: 1,
-          options: { output: "glb", blendshapes: "arkit", realism: "high" },
-          created_at: now,
-          updated_at: now,
-        });
-      await new Promise((r) => setTimeout(r, 250));
-      const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000, provider });
-      expect(report.done).to.equal(1);
-      const asset = (await db().doc("avatar_assets/didimo-job").get()).data();
-      expect(asset?.provider).to.equal("didimo");
-      expect(asset?.blendshape_map.arkit.eyeBlinkLeft).to.equal("ARKit.eyeBlinkLeft");
-      expect(asset?.blendshape_map.visemes.aa).to.equal("oculus.aa");
-      const [glb] = await bucket().file("avatars/didimo-job/model.glb").download();
-      expect(glb.subarray(0, 4).toString("latin1")).to.equal("glTF");
-    } finally {
-      await sim.close();
-    }
+  it("is never asked of the new provider and ends at the deadline with a clear message", async () => {
+    const user = await createUser();
+    const now = new Date();
+    const ref = db().doc("avatar_jobs/old-didimo-job");
+    await ref.set({
+      user_id: user.uid,
+      provider: "didimo",
+      provider_job_id: "didimo-key-123",
+      status: "processing",
+      progress: 0.4,
+      attempts: 1,
+      options: { output: "glb", blendshapes: "arkit", realism: "high" },
+      created_at: now,
+      updated_at: now,
+    });
+    const callsBefore = avatarSdkSim().calls.length;
+    const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000 });
+    expect(report).to.include({ checked: 0, failed: 0 });
+    expect((await ref.get()).data()).to.include({ status: "processing", progress: 0.4 });
+    const asked = avatarSdkSim()
+      .calls.slice(callsBefore)
+      .filter((c) => c.path.includes("didimo-key-123"));
+    expect(asked).to.deep.equal([]);
+
+    const later = { now: () => new Date(Date.now() + 2 * 3600_000) };
+    await advanceAvatarJobs(testContext({ clock: later, jobDeadlineMinutes: 60 }), {
+      budgetMs: 10000,
+    });
+    const ended = (await ref.get()).data();
+    expect(ended?.status).to.equal("error");
+    expect(ended?.error).to.match(/didimo, which this service no longer uses; create a new job/);
   });
 });

@@ -16,13 +16,14 @@ export function testContext(
   const p = simulatedParams(TEST_PROJECT_ID);
   const config = buildConfig(
     {
-      provider: p.PROVIDER,
+      // useProvider() (helpers/stack.ts) switches these for the functions and for us.
+      provider: process.env.PROVIDER ?? p.PROVIDER,
       storageBucket: p.STORAGE_BUCKET,
       heygenApiVersion: overrides.apiVersion ?? "v3",
       heygenApiBaseUrl: p.HEYGEN_API_BASE_URL,
       heygenUploadBaseUrl: p.HEYGEN_UPLOAD_BASE_URL,
       heygenFallbackAvatarId: overrides.fallback ?? p.HEYGEN_FALLBACK_AVATAR_ID,
-      providerApiBaseUrl: p.PROVIDER_API_BASE_URL,
+      providerApiBaseUrl: process.env.PROVIDER_API_BASE_URL ?? p.PROVIDER_API_BASE_URL,
       corsOrigins: "",
       heygenListCacheSeconds: 600,
       heygenPollConcurrency: 3,

@@ -169,8 +169,21 @@ export async function advanceAvatarJobs(
     const job = parsed.data;
     const nextCheck = (doc.get("next_check_at")?.toMillis?.() as number | undefined) ?? 0;
     if (nextCheck > now && now - (job.created_at?.toMillis() ?? now) <= deadlineMs) continue;
-    report.checked++;
     const created = job.created_at?.toMillis() ?? now;
+    if (job.provider !== provider.name) {
+      // PROVIDER changed while this job was in flight: only its own provider knows the
+      // job id, so it is never asked of this one; it ends at the deadline.
+      if (now - created > deadlineMs) {
+        await fail(
+          app,
+          doc.id,
+          `This avatar was being made by ${job.provider}, which this service no longer uses; create a new job.`,
+        );
+        report.failed++;
+      }
+      continue;
+    }
+    report.checked++;
     if (now - created > deadlineMs) {
       await fail(
         app,

@@ -47,7 +47,13 @@ export async function submitAvatarJob(
     const parsed = jobSchema.safeParse((await tx.get(ref)).data());
     if (!parsed.success || parsed.data.status !== "queued" || parsed.data.provider_job_id)
       return null;
-    tx.update(ref, { status: "processing", attempts: parsed.data.attempts + 1, updated_at: now() });
+    tx.update(ref, {
+      status: "processing",
+      // The provider that gets the selfie is the one the sweep must ask later.
+      provider: provider.name,
+      attempts: parsed.data.attempts + 1,
+      updated_at: now(),
+    });
     return parsed.data;
   });
   if (!claimed || !claimed.selfie_path) return "skipped";

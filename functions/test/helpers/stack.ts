@@ -1,0 +1,38 @@
+/**
+ * Redeploys the emulated functions with another photoreal provider, the way an operator
+ * would change PROVIDER, PROVIDER_API_BASE_URL and PROVIDER_API_KEY: the test stack's
+ * own .env.local and .secret.local are rewritten, then the Emulator Hub's
+ * `PUT /functions/enableBackgroundTriggers` makes the Functions emulator reload its
+ * functions (it re-reads both files and starts fresh workers) and answers when done.
+ * The mocha process, which runs the scheduled sweep in-process, gets the same values.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  SIMULATED_SECRETS,
+  TEST_PROJECT_ID,
+  simulatedParams,
+  simulatedProviderConfig,
+  toDotenv,
+  type ProviderName,
+} from "../../devtools/stack-env";
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the suite with \`npm test\`.`);
+  return v;
+}
+
+export async function useProvider(name: ProviderName): Promise<void> {
+  const { params, secrets } = simulatedProviderConfig(name);
+  const fnDir = path.join(required("MASKY_TEST_STACK_DIR"), "functions");
+  writeFileSync(
+    path.join(fnDir, ".env.local"),
+    toDotenv({ ...simulatedParams(TEST_PROJECT_ID), ...params }),
+  );
+  writeFileSync(path.join(fnDir, ".secret.local"), toDotenv({ ...SIMULATED_SECRETS, ...secrets }));
+  Object.assign(process.env, params, secrets);
+  const hub = required("FIREBASE_EMULATOR_HUB");
+  const res = await fetch(`http://${hub}/functions/enableBackgroundTriggers`, { method: "PUT" });
+  if (!res.ok) throw new Error(`the Functions emulator did not reload: ${res.status}`);
+}
