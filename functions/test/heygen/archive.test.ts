@@ -101,4 +101,25 @@ describe("archival of finished videos into Storage", function () {
     expect(outcomes.sort()).to.deep.equal(["archived", "busy"]);
     expect((await db().doc(`projects/${projectId}`).get()).get("archiveAttempts")).to.equal(1);
   });
+  it("a project deleted while its video is copied leaves no copy and no crash", async () => {
+    const user = await createUser();
+    const { projectId, videoId } = await startVideo(user);
+    await waitForRender(videoId);
+    const ref = db().doc(`projects/${projectId}`);
+    // Completed without archiveState "pending": the emulator's trigger stays out of it.
+    await ref.update({ heygenStatus: "completed", heygenVideoId: videoId });
+    const real = heygenClientFor(testContext());
+    const deletingClient = Object.assign(Object.create(real) as typeof real, {
+      async getVideo(id: string) {
+        const details = await real.getVideo(id);
+        await ref.delete(); // the owner deletes the project mid-copy
+        return details;
+      },
+    });
+    const outcome = await archiveVideo(testContext(), projectId, { client: deletingClient });
+    expect(outcome).to.equal("skipped");
+    expect((await ref.get()).exists).to.equal(false);
+    const [left] = await bucket().file(`videos/${user.uid}/${projectId}.mp4`).exists();
+    expect(left).to.equal(false);
+  });
 });

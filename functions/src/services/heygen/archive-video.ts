@@ -23,6 +23,9 @@ const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
 export const archivePath = (uid: string, projectId: string): string =>
   `videos/${uid}/${projectId}.mp4`;
 
+/** gRPC status of a Firestore write to a document that no longer exists. */
+const NOT_FOUND = 5;
+
 export type ArchiveOutcome = "archived" | "skipped" | "busy" | "failed";
 
 async function claim(app: AppContext, projectId: string) {
@@ -120,16 +123,19 @@ export async function archiveVideo(
   const target = archivePath(claimed.uid, projectId);
   const ref = projectRef(app.db, projectId);
   try {
+    const bucket = getBucket(app.config.storageBucket);
     const bytes = await streamVideoToStorage(
       opts.client ?? heygenClientFor(app),
       claimed.videoId,
-      getBucket(app.config.storageBucket),
+      bucket,
       target,
       app.config.isEmulator,
     );
-    await app.db.runTransaction(async (tx) => {
-      const current = projectSchema.parse((await tx.get(ref)).data());
-      if (current.heygenVideoId !== claimed.videoId) return; // a newer video replaced it meanwhile
+    const projectExists = await app.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) return false;
+      const current = projectSchema.parse(snap.data());
+      if (current.heygenVideoId !== claimed.videoId) return true; // a newer video replaced it meanwhile
       tx.update(ref, {
         archivedVideoPath: target,
         archiveState: "done",
@@ -137,16 +143,32 @@ export async function archiveVideo(
         archiveError: null,
         archivedAt: app.clock.now(),
       });
+      return true;
     });
+    if (!projectExists) {
+      // The owner deleted the project meanwhile: keep no copy of its video.
+      await bucket.file(target).delete({ ignoreNotFound: true });
+      log.info("project deleted during archival; copy removed", { projectId });
+      return "skipped";
+    }
     log.info("video archived", { projectId, videoId: claimed.videoId, bytes });
     return "archived";
   } catch (err) {
     const delay = RETRY_DELAYS_MIN[Math.min(claimed.attempts - 1, RETRY_DELAYS_MIN.length - 1)];
-    await ref.update({
-      archiveState: "failed",
-      archiveError: `Archiving the video failed (${(err as Error).message}); retrying in ${delay} min.`,
-      archiveNextAttemptAt: new Date(app.clock.now().getTime() + delay * 60000),
-    });
+    const recorded = await ref
+      .update({
+        archiveState: "failed",
+        archiveError: `Archiving the video failed (${(err as Error).message}); retrying in ${delay} min.`,
+        archiveNextAttemptAt: new Date(app.clock.now().getTime() + delay * 60000),
+      })
+      .then(
+        () => true,
+        (updateErr: { code?: number }) => {
+          if (updateErr.code === NOT_FOUND) return false; // deleted meanwhile: nothing to retry
+          throw updateErr;
+        },
+      );
+    if (!recorded) return "skipped";
     log.warn("video archival failed", {
       projectId,
       videoId: claimed.videoId,
