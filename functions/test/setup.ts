@@ -47,6 +47,8 @@ export const mochaHooks = {
       apiPort: PORTS.heygenApi,
       uploadPort: PORTS.heygenUpload,
       apiKey: SIMULATED_SECRETS.HEYGEN_API_KEY,
+      // Endpoints registered in tests sign with the secret the functions hold.
+      webhookSecret: SIMULATED_SECRETS.HEYGEN_WEBHOOK_SECRET,
       timings: TEST_HEYGEN_TIMINGS,
     });
     const [clientId, clientSecret] = SIMULATED_SECRETS.PROVIDER_API_KEY.split(":");

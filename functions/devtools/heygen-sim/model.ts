@@ -82,6 +82,13 @@ export class SimModel {
     string,
     { id: string; url: string; events: string[] | null; secret: string }
   >();
+  /**
+   * When set, every endpoint registered gets this signing secret (a local stack whose
+   * functions already hold it); otherwise a new `whsec_…` per endpoint, like HeyGen.
+   */
+  webhookSecret: string | null = null;
+  /** Called for every new video (the webhook dispatcher follows it). */
+  onVideoCreated: ((video: SimVideo) => void) | null = null;
   /** Failure applied to the next videos created (e.g. 40119 "Video is too long"). */
   nextVideoFailure: { code: number | string; message: string } | null = null;
 
@@ -92,12 +99,17 @@ export class SimModel {
     private readonly baseUrl: () => string,
   ) {}
 
+  addVideo(video: SimVideo): void {
+    this.videos.set(video.id, video);
+    this.onVideoCreated?.(video);
+  }
+
   addWebhook(url: string, events: string[] | null) {
     const endpoint = {
       id: newId(),
       url,
       events,
-      secret: `whsec_${randomBytes(24).toString("hex")}`,
+      secret: this.webhookSecret ?? `whsec_${randomBytes(24).toString("hex")}`,
     };
     this.webhooks.set(endpoint.id, endpoint);
     return endpoint;

@@ -51,6 +51,16 @@ export function videoView(model: SimModel, id: string) {
   };
 }
 
+/** null when the URL answers OPTIONS with 2xx within a second, else why not. */
+async function probeWebhookUrl(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(url, { method: "OPTIONS", signal: AbortSignal.timeout(1000) });
+    return res.ok ? null : `OPTIONS answered ${res.status}`;
+  } catch (err) {
+    return `OPTIONS failed (${(err as Error).message})`;
+  }
+}
+
 export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
   return [
     {
@@ -61,6 +71,11 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
       async handle(req) {
         const body = await jsonBody<{ url?: string; events?: string[] | null }>(req);
         if (!body?.url) return errorReply("v1", 400, 40001, "url is required");
+        // HeyGen validates the URL with an OPTIONS request and a 1-second timeout first.
+        const probe = await probeWebhookUrl(body.url);
+        if (probe) {
+          return errorReply("v1", 400, 400175, `Webhook URL validation failed: ${probe}`);
+        }
         const endpoint = model.addWebhook(body.url, body.events ?? null);
         return ok("v1", {
           endpoint_id: endpoint.id,
@@ -291,7 +306,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           return errorReply("v2", 400, 400175, "folder_id is invalid");
         }
         const id = newId();
-        model.videos.set(id, {
+        model.addVideo({
           id,
           api: "v2",
           title: body?.title ?? "",

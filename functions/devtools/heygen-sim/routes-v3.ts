@@ -269,7 +269,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           return errorReply("v3", 400, "invalid_parameter", "resolution is invalid");
         }
         const id = newId();
-        model.videos.set(id, {
+        model.addVideo({
           id,
           api: "v3",
           title: String(body.title ?? ""),

@@ -15,6 +15,7 @@ import { pipeline } from "node:stream/promises";
 import { DEFAULT_TIMINGS, SimModel, type SimTimings } from "./model";
 import { legacyRoutes } from "./routes-legacy";
 import { v3Routes } from "./routes-v3";
+import { WebhookDispatcher, type WebhookDelivery } from "./webhook-delivery";
 import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
 
 export interface SimFault {
@@ -46,6 +47,8 @@ export interface HeygenSimOptions {
   apiKey?: string;
   timings?: Partial<SimTimings>;
   mediaDir?: string;
+  /** Signing secret given to every registered webhook endpoint (default: a new one each). */
+  webhookSecret?: string;
 }
 
 export interface HeygenSim {
@@ -55,6 +58,8 @@ export interface HeygenSim {
   model: SimModel;
   faults: SimFault[];
   calls: SimCall[];
+  /** Webhook events pushed to registered endpoints (one entry per attempt). */
+  webhookDeliveries: WebhookDelivery[];
   /** Calls to HeyGen endpoints since the last reset, optionally filtered by path prefix. */
   countCalls(prefix?: string): number;
   reset(): void;
@@ -95,6 +100,9 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     randomBytes(16).toString("hex"),
     () => apiUrl,
   );
+  model.webhookSecret = opts.webhookSecret ?? null;
+  const dispatcher = new WebhookDispatcher(model);
+  model.onVideoCreated = (video) => dispatcher.watch(video);
   const faults: SimFault[] = [];
   const calls: SimCall[] = [];
   const idempotent = new Map<string, SimReply | "in-flight">();
@@ -332,6 +340,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     model,
     faults,
     calls,
+    webhookDeliveries: dispatcher.deliveries,
     countCalls: (prefix) => calls.filter((c) => !prefix || c.path.startsWith(prefix)).length,
     reset() {
       calls.length = 0;
@@ -342,6 +351,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       Object.assign(model.timings, t);
     },
     async close() {
+      dispatcher.stop();
       await model.settle();
       for (const s of [apiServer, uploadServer]) {
         s.closeAllConnections();

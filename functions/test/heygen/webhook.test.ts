@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { functionUrl } from "../helpers/env";
 import { createUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
+import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { signBody } from "../../src/services/heygen/webhook";
 import { SIMULATED_SECRETS } from "../../devtools/stack-env";
+import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
 
 const SECRET = SIMULATED_SECRETS.HEYGEN_WEBHOOK_SECRET;
 
@@ -143,5 +144,77 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
     });
     expect(res.status).to.equal(502);
     expect((await db().doc(`projects/${projectId}`).get()).get("heygenStatus")).to.equal("pending");
+  });
+});
+
+describe("HeyGen pushing events to the registered endpoint (simulator → heygen_webhook)", function () {
+  this.timeout(60000);
+  let endpointId = "";
+  before(async () => {
+    const url = functionUrl("heygen_webhook", "/api/heygen/webhook");
+    await fetch(url, { method: "OPTIONS" }); // warm: HeyGen's URL check allows one second
+    ({ endpointId } = await registerWebhookEndpoint({
+      apiVersion: "v3",
+      apiBaseUrl: heygenSim().apiUrl,
+      apiKey: heygenSim().apiKey,
+      url,
+    }));
+  });
+  after(() => heygenSim().model.webhooks.delete(endpointId));
+  beforeEach(async () => {
+    await clearFirestore();
+    heygenSim().reset();
+    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  });
+
+  const deliveriesOf = (videoId: string) =>
+    heygenSim().webhookDeliveries.filter((d) => d.videoId === videoId);
+  /** The function writes Firestore before it answers HeyGen: wait for the answer too. */
+  async function answeredDeliveries(videoId: string) {
+    for (let i = 0; i < 50 && deliveriesOf(videoId).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return deliveriesOf(videoId);
+  }
+
+  it("completes the project as soon as the signed success event arrives, without polling", async () => {
+    const { projectId, videoId } = await startVideo(await createUser());
+    const project = await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.heygenStatus === "completed",
+    );
+    expect(project?.videoUrl).to.match(/Expires=/);
+    const [first] = await answeredDeliveries(videoId);
+    expect(first).to.include({ eventType: "avatar_video.success", result: 200, attempt: 0 });
+    // Nobody polled: the only status reads are the webhook's authoritative re-read(s).
+    const statusReads = heygenSim().calls.filter((c) => c.path === `/v3/videos/${videoId}`);
+    expect(statusReads).to.have.length(deliveriesOf(videoId).length);
+  });
+
+  it("is delivered again after the function answered 502 (HeyGen could not confirm)", async () => {
+    const { projectId, videoId } = await startVideo(await createUser());
+    // Three 503s: the function's own retries (2) run out, so it answers 502 once.
+    heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 3 });
+    await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.heygenStatus === "completed");
+    await answeredDeliveries(videoId);
+    for (let i = 0; i < 30 && deliveriesOf(videoId).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(deliveriesOf(videoId).map((d) => [d.attempt, d.result])).to.deep.equal([
+      [0, 502],
+      [1, 200],
+    ]);
+  });
+
+  it("marks the project failed with HeyGen's message when the render fails", async () => {
+    heygenSim().model.nextVideoFailure = { code: 40119, message: "Video is too long" };
+    const { projectId, videoId } = await startVideo(await createUser());
+    const project = await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.heygenStatus === "failed",
+    );
+    expect(JSON.stringify(project)).to.contain("Video is too long");
+    const [first] = await answeredDeliveries(videoId);
+    expect(first).to.include({ eventType: "avatar_video.fail", result: 200 });
   });
 });
