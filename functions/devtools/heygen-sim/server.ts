@@ -127,6 +127,13 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       sim.setTimings(body as Partial<SimTimings>);
       return send(res, { status: 200, body: model.timings });
     }
+    if (p === "/_sim/webhook-deliveries") {
+      if (req.method === "POST") dispatcher.paused = Boolean((body as { paused?: unknown }).paused);
+      return send(res, {
+        status: 200,
+        body: { paused: dispatcher.paused, deliveries: dispatcher.deliveries },
+      });
+    }
     if (p === "/_sim/next-video-failure" && req.method === "POST") {
       model.nextVideoFailure = body as { code: number; message: string };
       return send(res, { status: 200, body: { ok: true } });

@@ -27,6 +27,8 @@ const DELIVERY_TIMEOUT_MS = 10000;
 
 export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
+  /** While paused (like endpoints HeyGen has disabled), events are not sent at all. */
+  paused = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -75,6 +77,7 @@ export class WebhookDispatcher {
             msg: video.failure?.message ?? "Video rendering failed",
             callback_id: video.callbackId,
           };
+    if (this.paused) return;
     const raw = JSON.stringify({ event_type: eventType, event_data: eventData });
     const eventId = randomUUID();
     for (const endpoint of this.model.webhooks.values()) {

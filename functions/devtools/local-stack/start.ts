@@ -13,59 +13,25 @@
  * - Ctrl-C stops everything (the CLI shuts its Java emulators down).
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { detectEmulatorBinaries } from "../harness/emulator-binaries";
-import { CACHE_DIR, FIREBASE_BIN, FUNCTIONS_DIR, REPO_ROOT } from "../harness/paths";
+import { CACHE_DIR, FIREBASE_BIN, REPO_ROOT } from "../harness/paths";
 import { ensureDevSigner } from "../dev-signer";
 import { PORTS, localUrl } from "../ports";
-import { SIMULATED_SECRETS, simulatedParams, storageEmulatorEnv, toDotenv } from "../stack-env";
+import { storageEmulatorEnv } from "../stack-env";
 import { startStorageServer } from "../storage-server/server";
 import { startHeygenSim } from "../heygen-sim/server";
 import { startAvatarSdkSim } from "../provider-sims/avatar-sdk-sim";
 import { startDidimoSim } from "../provider-sims/didimo-sim";
 import { startIn3dSim } from "../provider-sims/in3d-sim";
-
-export const LOCAL_PROJECT_ID = "demo-masky";
-const HUB = "http://127.0.0.1:4400";
-
-function parseDotenv(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
-    if (!m) continue;
-    let v = m[2];
-    if (v.startsWith('"') && v.endsWith('"')) v = JSON.parse(v) as string;
-    out[m[1]] = v;
-  }
-  return out;
-}
-
-/** Writes the emulator-only config files once; returns the values in force. */
-export function ensureLocalConfig(): {
-  params: Record<string, string>;
-  secrets: Record<string, string>;
-  created: boolean;
-} {
-  const envFile = path.join(FUNCTIONS_DIR, ".env.local");
-  const secretFile = path.join(FUNCTIONS_DIR, ".secret.local");
-  let created = false;
-  const header =
-    "# Emulator-only configuration written by `npm start`; edit freely (real keys and URLs work too).\n";
-  if (!existsSync(envFile)) {
-    writeFileSync(envFile, header + toDotenv(simulatedParams(LOCAL_PROJECT_ID)));
-    created = true;
-  }
-  if (!existsSync(secretFile)) {
-    writeFileSync(secretFile, header + toDotenv({ ...SIMULATED_SECRETS }), { mode: 0o600 });
-    created = true;
-  }
-  return {
-    params: { ...simulatedParams(LOCAL_PROJECT_ID), ...parseDotenv(envFile) },
-    secrets: parseDotenv(secretFile),
-    created,
-  };
-}
+import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
+import {
+  HUB,
+  LOCAL_PROJECT_ID,
+  READY_MARKER,
+  ensureLocalConfig,
+  functionUrl,
+  useStackFromThisProcess,
+} from "./config";
 
 async function waitForHub(timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -84,6 +50,20 @@ async function waitForHub(timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/** The hub lists the Functions emulator before it has loaded the functions: ask one. */
+async function waitForFunctions(timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(functionUrl("me", "/api/me")).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 401) return true; // loaded: it wants a token
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return false;
+}
+
 async function main(): Promise<void> {
   const { params, secrets, created } = ensureLocalConfig();
   const points = (value: string | undefined, port: number) =>
@@ -94,12 +74,15 @@ async function main(): Promise<void> {
     await startStorageServer({ port: PORTS.storage, signerPublicKey: signer.publicKeyPem }),
   );
   const lines = [`Storage (GCS JSON API subset)  ${localUrl(PORTS.storage)}`];
-  if (points(params.HEYGEN_API_BASE_URL, PORTS.heygenApi)) {
+  const heygenSimulated = points(params.HEYGEN_API_BASE_URL, PORTS.heygenApi);
+  if (heygenSimulated) {
     servers.push(
       await startHeygenSim({
         apiPort: PORTS.heygenApi,
         uploadPort: PORTS.heygenUpload,
         apiKey: secrets.HEYGEN_API_KEY,
+        // The functions verify webhook events with the secret already in .secret.local.
+        webhookSecret: secrets.HEYGEN_WEBHOOK_SECRET,
       }),
     );
     lines.push(
@@ -165,18 +148,12 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop(0));
   child.on("exit", (code) => void stop(code ?? 1));
 
-  if (!(await waitForHub(120000))) {
-    console.error("[stack] the emulators did not start within 2 minutes");
+  if (!(await waitForHub(120000)) || !(await waitForFunctions(120000))) {
+    console.error("[stack] the emulators or the functions did not start within 2 minutes");
     return stop(1);
   }
   // Scheduled work, run here against the emulators with the same configuration.
-  Object.assign(process.env, params, secrets, storageEmulatorEnv(), {
-    FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080",
-    FIREBASE_AUTH_EMULATOR_HOST: "127.0.0.1:9099",
-    GCLOUD_PROJECT: LOCAL_PROJECT_ID,
-    GOOGLE_APPLICATION_CREDENTIALS: signer.credentialsFile,
-    FUNCTIONS_EMULATOR: "true",
-  });
+  useStackFromThisProcess(params, secrets, signer.credentialsFile);
   const [{ getAppContext }, { pollHeygenVideos }, { advanceAvatarJobs }] = await Promise.all([
     import("../../src/context"),
     import("../../src/services/heygen/poll-videos"),
@@ -193,9 +170,29 @@ async function main(): Promise<void> {
   };
   ticker.timer = setInterval(() => void tick(), 60000);
 
-  const fn = (name: string) => `http://127.0.0.1:5001/${LOCAL_PROJECT_ID}/us-central1/${name}`;
+  if (heygenSimulated) {
+    // As an operator does once per deployment (devtools/register-heygen-webhook.ts).
+    const url = functionUrl("heygen_webhook", "/api/heygen/webhook");
+    try {
+      await fetch(url, { method: "OPTIONS" }); // warm: HeyGen's URL check allows one second
+      const { endpointId } = await registerWebhookEndpoint({
+        apiVersion: params.HEYGEN_API_VERSION === "v2" ? "v2" : "v3",
+        apiBaseUrl: params.HEYGEN_API_BASE_URL,
+        apiKey: secrets.HEYGEN_API_KEY,
+        url,
+      });
+      lines.push(`HeyGen webhook                 ${url} (endpoint ${endpointId})`);
+    } catch (err) {
+      lines.push(`HeyGen webhook                 not registered: ${(err as Error).message}`);
+    }
+  } else {
+    lines.push(
+      "HeyGen webhook                 not registered (real HeyGen cannot reach this machine; the poller completes videos)",
+    );
+  }
+  const fn = (name: string) => functionUrl(name);
   console.log(`
-Masky local stack is up (project ${LOCAL_PROJECT_ID}${created ? "; wrote functions/.env.local and .secret.local" : ""}).
+${READY_MARKER} (project ${LOCAL_PROJECT_ID}${created ? "; wrote functions/.env.local and .secret.local" : ""}).
   Functions   ${fn("generate")}/api/heygen/generate   (every function: ${fn("<name>")})
   Auth        http://127.0.0.1:9099   Firestore 127.0.0.1:8080   Emulator hub ${HUB}
   ${lines.join("\n  ")}
