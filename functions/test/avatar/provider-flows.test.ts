@@ -5,8 +5,8 @@
  * scheduled sweep → done → the asset's signed URL downloads the stored GLB.
  */
 import { expect } from "chai";
-import { startIn3dSim, type In3dSim } from "../../devtools/provider-sims/in3d-sim";
-import { startDidimoSim, type DidimoSim } from "../../devtools/provider-sims/didimo-sim";
+import { startIn3dSim } from "../../devtools/provider-sims/in3d-sim";
+import { startDidimoSim } from "../../devtools/provider-sims/didimo-sim";
 import { SIMULATED_PROVIDERS } from "../../devtools/stack-env";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { inspectGlb } from "../../src/services/avatar/glb";
@@ -18,7 +18,7 @@ import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { useProvider } from "../helpers/stack";
+import { withProvider } from "../helpers/stack";
 import { avatarSdkSim } from "../setup";
 
 interface AssetBody {
@@ -54,22 +54,13 @@ async function expectFinished(user: TestUser, jobId: string, provider: string) {
 
 describe("in3D end to end: POST → trigger → scanner link → scan → GLB", function () {
   this.timeout(90000);
-  let sim: In3dSim;
-  before(async function () {
-    this.timeout(60000);
-    sim = await startIn3dSim({
+  const sim = withProvider("in3d", () =>
+    startIn3dSim({
       port: SIMULATED_PROVIDERS.in3d.port,
       token: SIMULATED_PROVIDERS.in3d.apiKey,
       processingMs: 300,
-    });
-    await useProvider("in3d");
-  });
-  after(async function () {
-    this.timeout(60000);
-    await useProvider("avatar-sdk");
-    await sim.close();
-  });
-  beforeEach(clearFirestore);
+    }),
+  );
 
   it("shows the owner the scanner link, waits for the scan, then serves the GLB", async () => {
     const user = await consentingUser();
@@ -96,7 +87,7 @@ describe("in3D end to end: POST → trigger → scanner link → scan → GLB", 
       (await callFunction("avatar_jobs", `/avatar/jobs/${jobId}`, { token: other.idToken })).status,
     ).to.equal(404);
 
-    sim.scan(String(submitted?.provider_job_id));
+    sim().scan(String(submitted?.provider_job_id));
     const writes = await sweepUntilTerminal(jobId);
     expect(writes.at(-1)?.status).to.equal("done");
     await expectFinished(user, jobId, "in3d");
@@ -113,22 +104,13 @@ describe("in3D end to end: POST → trigger → scanner link → scan → GLB", 
 
 describe("Didimo end to end: POST → trigger → percent → zipped glTF → one GLB", function () {
   this.timeout(90000);
-  let sim: DidimoSim;
-  before(async function () {
-    this.timeout(60000);
-    sim = await startDidimoSim({
+  withProvider("didimo", () =>
+    startDidimoSim({
       port: SIMULATED_PROVIDERS.didimo.port,
       apiKey: SIMULATED_PROVIDERS.didimo.apiKey,
       processingMs: 600,
-    });
-    await useProvider("didimo");
-  });
-  after(async function () {
-    this.timeout(60000);
-    await useProvider("avatar-sdk");
-    await sim.close();
-  });
-  beforeEach(clearFirestore);
+    }),
+  );
 
   it("stores a valid GLB and maps Didimo's skeletal poses to ARKit names and visemes", async () => {
     const user = await consentingUser();

@@ -16,6 +16,7 @@ import {
   toDotenv,
   type ProviderName,
 } from "../../devtools/stack-env";
+import { clearFirestore } from "./firestore";
 
 function required(name: string): string {
   const v = process.env[name];
@@ -35,4 +36,31 @@ export async function useProvider(name: ProviderName): Promise<void> {
   const hub = required("FIREBASE_EMULATOR_HUB");
   const res = await fetch(`http://${hub}/functions/enableBackgroundTriggers`, { method: "PUT" });
   if (!res.ok) throw new Error(`the Functions emulator did not reload: ${res.status}`);
+}
+
+/**
+ * Mocha hooks for a suite that runs against another provider: starts its simulator,
+ * redeploys the functions with it, and puts the Avatar SDK configuration back after.
+ * Firestore is cleared before each test. Returns the running simulator.
+ */
+export function withProvider<S extends { close(): Promise<void> }>(
+  name: ProviderName,
+  startSim: () => Promise<S>,
+): () => S {
+  let sim: S | undefined;
+  before(async function () {
+    this.timeout(60000);
+    sim = await startSim();
+    await useProvider(name);
+  });
+  after(async function () {
+    this.timeout(60000);
+    await useProvider("avatar-sdk");
+    await sim?.close();
+  });
+  beforeEach(clearFirestore);
+  return () => {
+    if (!sim) throw new Error(`the ${name} simulator is not running`);
+    return sim;
+  };
 }
