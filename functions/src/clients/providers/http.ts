@@ -4,11 +4,13 @@
  * zod-parsed so a changed API fails loudly with the field's path.
  */
 import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import axios, { type AxiosRequestConfig } from "axios";
 import type { z } from "zod";
 import { ProviderError, kindForStatus } from "./types";
+import { MAX_MODEL_BYTES, byteLimit, tooLarge } from "./size-limit";
 
 export async function providerRequest<S extends z.ZodType>(
   provider: string,
@@ -53,12 +55,16 @@ export async function providerRequest<S extends z.ZodType>(
   return parsed.data;
 }
 
-/** Streams a provider's file (model, zip) to `target` on disk; a non-200 becomes a typed error. */
+/**
+ * Streams a provider's file (model, zip) to `target` on disk; a non-200 becomes a typed
+ * error, and more than `maxBytes` a `too_large` one (the partial file is removed).
+ */
 export async function downloadToFile(
   what: string,
   url: string,
   target: string,
   headers: Record<string, string> = {},
+  maxBytes = MAX_MODEL_BYTES,
 ): Promise<void> {
   const res = await axios.get<Readable>(url, {
     responseType: "stream",
@@ -74,5 +80,19 @@ export async function downloadToFile(
       res.status,
     );
   }
-  await pipeline(res.data, createWriteStream(target));
+  const declared = Number(res.headers["content-length"] ?? NaN);
+  if (declared > maxBytes) {
+    res.data.destroy();
+    throw tooLarge(what, maxBytes);
+  }
+  try {
+    await pipeline(
+      res.data,
+      byteLimit({ left: maxBytes }, what, maxBytes),
+      createWriteStream(target),
+    );
+  } catch (err) {
+    await rm(target, { force: true });
+    throw err;
+  }
 }

@@ -2,7 +2,15 @@
 import type { ProviderName } from "../../config";
 
 export type ProviderErrorKind =
-  "unauthorized" | "quota" | "rejected" | "not_found" | "rate_limited" | "upstream" | "unsupported";
+  | "unauthorized"
+  | "quota"
+  | "rejected"
+  | "not_found"
+  | "rate_limited"
+  | "upstream"
+  | "unsupported"
+  /** The model or its package is past MAX_MODEL_BYTES. */
+  | "too_large";
 
 export class ProviderError extends Error {
   constructor(

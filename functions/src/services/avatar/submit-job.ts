@@ -27,6 +27,8 @@ export function userMessage(err: unknown): string {
         return "The avatar provider no longer has this avatar; create a new job.";
       case "quota":
         return "The avatar provider's quota is used up; try again later.";
+      case "too_large":
+        return `The provider's model is too large to store (${err.message}); create a new job.`;
       case "unauthorized":
         return `The avatar provider refused this backend (${err.message}); the operator must check PROVIDER_API_KEY.`;
       default:
