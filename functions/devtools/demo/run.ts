@@ -521,7 +521,10 @@ async function main(): Promise<number> {
     return 0;
   } catch (err) {
     console.error(`\nDemo failed: ${(err as Error).message}`);
-    if (child) console.error(`The stack's log: ${STACK_LOG}`);
+    if (child) {
+      const tail = readFileSync(STACK_LOG, "utf8").split("\n").slice(-40).join("\n");
+      console.error(`The stack's log (${STACK_LOG}), last lines:\n${tail}`);
+    }
     console.error(`The poller's and job sweep's log: ${FUNCTION_LOG}`);
     return 1;
   } finally {
