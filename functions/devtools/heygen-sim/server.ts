@@ -15,6 +15,7 @@ import { pipeline } from "node:stream/promises";
 import { DEFAULT_TIMINGS, SimModel, type SimTimings } from "./model";
 import { legacyRoutes } from "./routes-legacy";
 import { v3Routes } from "./routes-v3";
+import { listenLocal } from "../listen";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhook-delivery";
 import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
 
@@ -328,17 +329,13 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
         else res.destroy();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => resolve());
-    });
-    return server;
+    return listenLocal(server, port);
   };
 
   const apiServer = await listen(opts.apiPort ?? 0, "api");
   const uploadServer = await listen(opts.uploadPort ?? 0, "upload");
-  apiUrl = `http://127.0.0.1:${(apiServer.address() as { port: number }).port}`;
-  const uploadUrl = `http://127.0.0.1:${(uploadServer.address() as { port: number }).port}`;
+  apiUrl = apiServer.url;
+  const uploadUrl = uploadServer.url;
 
   const sim: HeygenSim = {
     apiUrl,
@@ -360,10 +357,8 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     async close() {
       dispatcher.stop();
       await model.settle();
-      for (const s of [apiServer, uploadServer]) {
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-      }
+      await apiServer.close();
+      await uploadServer.close();
     },
   };
   return sim;

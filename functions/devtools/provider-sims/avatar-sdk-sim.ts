@@ -10,6 +10,7 @@ import busboy from "busboy";
 import yazl from "yazl";
 import { buildHeadGlb, METAPERSON_HEAD_TARGETS } from "./glb-fixture";
 import { sniffType } from "../../src/services/media/sniff";
+import { listenLocal } from "../listen";
 
 export interface AvatarSdkSimOptions {
   port?: number;
@@ -271,12 +272,9 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: Error) => send(res, 500, { detail: err.message }));
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", () => resolve()));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const listener = await listenLocal(server, opts.port);
+  url = listener.url;
   sim.url = url;
-  sim.close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  sim.close = listener.close;
   return sim;
 }

@@ -13,6 +13,7 @@ import yazl from "yazl";
 import { Document, NodeIO } from "@gltf-transform/core";
 import { ARKIT_BLENDSHAPES, VISEMES } from "../../src/services/avatar/blendshapes";
 import { sniffType } from "../../src/services/media/sniff";
+import { listenLocal } from "../listen";
 
 interface Didimo {
   key: string;
@@ -191,12 +192,9 @@ export async function startDidimoSim(
     }
     reply(404, { is_error: true, description: "Not found" });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", () => resolve()));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const listener = await listenLocal(server, opts.port);
+  url = listener.url;
   sim.url = url;
-  sim.close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  sim.close = listener.close;
   return sim;
 }

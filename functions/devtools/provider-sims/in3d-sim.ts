@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import { buildHeadGlb } from "./glb-fixture";
 import { ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
+import { listenLocal } from "../listen";
 
 /** Facecap/Mixamo-style names ([U] for in3D): PascalCase with _L/_R sides. */
 export const IN3D_HEAD_TARGETS = ARKIT_BLENDSHAPES.map((n) =>
@@ -114,12 +115,9 @@ export async function startIn3dSim(
     }
     reply(404, { detail: "Not found" });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", () => resolve()));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const listener = await listenLocal(server, opts.port);
+  url = listener.url;
   sim.url = url;
-  sim.close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  sim.close = listener.close;
   return sim;
 }

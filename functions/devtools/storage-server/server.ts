@@ -18,6 +18,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { PassThrough, type Readable } from "node:stream";
 import { CRC32C } from "@google-cloud/storage";
+import { listenLocal } from "../listen";
 
 export interface StoredObject {
   bucket: string;
@@ -403,21 +404,14 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
       else res.destroy(err);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as { port: number };
-  baseUrl = `http://${opts.host ?? "127.0.0.1"}:${address.port}`;
+  const listener = await listenLocal(server, opts.port, opts.host);
+  baseUrl = listener.url;
 
   return {
     url: baseUrl,
-    port: address.port,
+    port: listener.port,
     objects,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: listener.close,
     async read(bucket, name) {
       const o = objects.get(key(bucket, name));
       return o ? fsp.readFile(o.file) : null;
