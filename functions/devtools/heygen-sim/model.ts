@@ -99,9 +99,24 @@ export class SimModel {
     private readonly baseUrl: () => string,
   ) {}
 
-  addVideo(video: SimVideo): void {
-    this.videos.set(video.id, video);
+  /** A new video in its first state (the next-video failure applies); returns its id. */
+  addVideo(
+    input: Pick<SimVideo, "api" | "title" | "callbackId" | "folderId" | "imageFile" | "audioFile">,
+  ): string {
+    const id = newId();
+    const video: SimVideo = {
+      ...input,
+      id,
+      createdAt: Date.now(),
+      output: this.videoFile(id),
+      render: null,
+      durationSeconds: null,
+      failure: this.nextVideoFailure,
+      renderError: null,
+    };
+    this.videos.set(id, video);
     this.onVideoCreated?.(video);
+    return id;
   }
 
   addWebhook(url: string, events: string[] | null) {

@@ -1,5 +1,4 @@
 /** Legacy v1/v2 endpoints of the simulator (shared/docs/heygen-api.md). */
-import path from "node:path";
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
 
@@ -305,21 +304,13 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
         if (body?.folder_id && !model.folders.has(body.folder_id)) {
           return errorReply("v2", 400, 400175, "folder_id is invalid");
         }
-        const id = newId();
-        model.addVideo({
-          id,
+        const id = model.addVideo({
           api: "v2",
           title: body?.title ?? "",
           callbackId: body?.callback_id ?? null,
           folderId: body?.folder_id ?? null,
           imageFile,
           audioFile: audio.file,
-          createdAt: Date.now(),
-          output: path.join(dir, `${id}.mp4`),
-          render: null,
-          durationSeconds: null,
-          failure: model.nextVideoFailure,
-          renderError: null,
         });
         return ok("v2", { video_id: id });
       },

@@ -1,5 +1,4 @@
 /** v3 endpoints of the simulator (shared/docs/heygen-v3.md). */
-import path from "node:path";
 import busboy from "busboy";
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import {
@@ -268,21 +267,13 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
         if (body.resolution && !["720p", "1080p", "4k"].includes(String(body.resolution))) {
           return errorReply("v3", 400, "invalid_parameter", "resolution is invalid");
         }
-        const id = newId();
-        model.addVideo({
-          id,
+        const id = model.addVideo({
           api: "v3",
           title: String(body.title ?? ""),
           callbackId: body.callback_id ? String(body.callback_id) : null,
           folderId: null,
           imageFile,
           audioFile: audio.file,
-          createdAt: Date.now(),
-          output: path.join(dir, `${id}.mp4`),
-          render: null,
-          durationSeconds: null,
-          failure: model.nextVideoFailure,
-          renderError: null,
         });
         return ok("v3", { video_id: id, status: "waiting", output_format: "mp4" });
       },
