@@ -14,3 +14,25 @@ export function getBucket(name: string): Bucket {
   cached = { name, bucket };
   return bucket;
 }
+
+/** Lifetime of every signed read URL the API hands out (videos, GLBs). */
+export const SIGNED_URL_SECONDS = 3600;
+
+/**
+ * A V4 signed read URL of one object, valid SIGNED_URL_SECONDS from `now` (signed
+ * through IAM signBlob in production, with the local signer in the emulator).
+ */
+export async function signedReadUrl(
+  bucketName: string,
+  path: string,
+  now: Date,
+): Promise<{ url: string; expiresIn: number }> {
+  const [url] = await getBucket(bucketName)
+    .file(path)
+    .getSignedUrl({
+      version: "v4",
+      action: "read",
+      expires: now.getTime() + SIGNED_URL_SECONDS * 1000,
+    });
+  return { url, expiresIn: SIGNED_URL_SECONDS };
+}

@@ -178,19 +178,3 @@ export async function archiveVideo(
     return "failed";
   }
 }
-
-/** A V4 signed read URL of the archived copy, valid for an hour. */
-export async function archivedVideoUrl(
-  app: AppContext,
-  path: string,
-): Promise<{ url: string; expiresIn: number }> {
-  const expiresIn = 3600;
-  const [url] = await getBucket(app.config.storageBucket)
-    .file(path)
-    .getSignedUrl({
-      version: "v4",
-      action: "read",
-      expires: app.clock.now().getTime() + expiresIn * 1000,
-    });
-  return { url, expiresIn };
-}

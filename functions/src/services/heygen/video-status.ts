@@ -114,8 +114,12 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
   );
   let archived: { url: string; expiresIn: number } | null = null;
   if (project.archivedVideoPath && project.heygenVideoId === videoId) {
-    const { archivedVideoUrl } = await import("./archive-video");
-    archived = await archivedVideoUrl(app, project.archivedVideoPath);
+    const { signedReadUrl } = await import("../../clients/storage/bucket");
+    archived = await signedReadUrl(
+      app.config.storageBucket,
+      project.archivedVideoPath,
+      app.clock.now(),
+    );
   }
   return {
     videoId,
