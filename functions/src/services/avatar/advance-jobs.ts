@@ -168,27 +168,20 @@ export async function advanceAvatarJobs(
     if (!parsed.success) continue;
     const job = parsed.data;
     const nextCheck = (doc.get("next_check_at")?.toMillis?.() as number | undefined) ?? 0;
-    if (nextCheck > now && now - (job.created_at?.toMillis() ?? now) <= deadlineMs) continue;
-    const created = job.created_at?.toMillis() ?? now;
-    if (job.provider !== provider.name) {
-      // PROVIDER changed while this job was in flight: only its own provider knows the
-      // job id, so it is never asked of this one; it ends at the deadline.
-      if (now - created > deadlineMs) {
-        await fail(
-          app,
-          doc.id,
-          `This avatar was being made by ${job.provider}, which this service no longer uses; create a new job.`,
-        );
-        report.failed++;
-      }
-      continue;
-    }
-    report.checked++;
-    if (now - created > deadlineMs) {
+    const overdue = now - (job.created_at?.toMillis() ?? now) > deadlineMs;
+    if (nextCheck > now && !overdue) continue;
+    // PROVIDER changed while this job was in flight: only its own provider knows the
+    // job id, so it is never asked of this one; it ends at the deadline.
+    const foreign = job.provider !== provider.name;
+    if (foreign && !overdue) continue;
+    if (!foreign) report.checked++;
+    if (overdue) {
       await fail(
         app,
         doc.id,
-        `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`,
+        foreign
+          ? `This avatar was being made by ${job.provider}, which this service no longer uses; create a new job.`
+          : `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`,
       );
       report.failed++;
       continue;
