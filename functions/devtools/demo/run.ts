@@ -17,7 +17,16 @@
  * the poller and the job sweep from this process, against the same emulators.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { randomUUID } from "node:crypto";
@@ -37,11 +46,12 @@ import { CACHE_DIR, FUNCTIONS_DIR } from "../harness/paths";
 import { ensureDevSigner } from "../dev-signer";
 import { PORTS, localUrl } from "../ports";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
+import { until } from "../wait";
 import {
   EMULATORS,
-  HUB,
   LOCAL_PROJECT_ID,
   READY_MARKER,
+  emulatorsRunning,
   ensureLocalConfig,
   functionUrl,
   useStackFromThisProcess,
@@ -90,23 +100,6 @@ async function step<T>(
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | null | undefined>,
-  intervalMs = 500,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s ${what}`);
-    await sleep(intervalMs);
-  }
-}
-
 /** Calls a function's HTTP API as the web client does (ID token, JSON). */
 async function api<T = Record<string, unknown>>(
   token: string,
@@ -128,19 +121,13 @@ async function api<T = Record<string, unknown>>(
 }
 
 async function stackIsUp(): Promise<boolean> {
-  try {
-    const res = await fetch(`${HUB}/emulators`, { signal: AbortSignal.timeout(2000) });
-    const running = (await res.json()) as Record<string, unknown>;
-    const storage = await fetch(`${localUrl(PORTS.storage)}/storage/v1/b`, {
-      signal: AbortSignal.timeout(2000),
-    }).then(
-      () => true,
-      () => false,
-    );
-    return Boolean(running.functions && running.firestore && running.auth) && storage;
-  } catch {
-    return false;
-  }
+  const storageUp = await fetch(`${localUrl(PORTS.storage)}/storage/v1/b`, {
+    signal: AbortSignal.timeout(2000),
+  }).then(
+    () => true,
+    () => false,
+  );
+  return storageUp && (await emulatorsRunning());
 }
 
 /** Starts `npm start`'s stack as a child; resolves once it printed its ready line. */
@@ -392,9 +379,13 @@ async function main(): Promise<number> {
         mkdirSync(OUT_DIR, { recursive: true });
         const file = path.join(OUT_DIR, "talking-video.mp4");
         await pipeline(res.body, createWriteStream(file));
-        const head = readFileSync(file).subarray(4, 8).toString("latin1");
-        if (head !== "ftyp") throw new Error("the download is not an MP4");
-        return { file, bytes: readFileSync(file).length };
+        const head = Buffer.alloc(8);
+        const fd = openSync(file, "r");
+        readSync(fd, head, 0, 8, 0);
+        closeSync(fd);
+        if (head.subarray(4, 8).toString("latin1") !== "ftyp")
+          throw new Error("the download is not an MP4");
+        return { file, bytes: statSync(file).size };
       },
       (m) => `${m.bytes} bytes → ${path.relative(process.cwd(), m.file)}`,
     );

@@ -77,3 +77,23 @@ export function useStackFromThisProcess(
     FUNCTIONS_EMULATOR: "true",
   });
 }
+
+/** Whether the Emulator Hub lists the functions, Firestore and Auth emulators. */
+export async function emulatorsRunning(): Promise<boolean> {
+  try {
+    const res = await fetch(`${HUB}/emulators`, { signal: AbortSignal.timeout(2000) });
+    const running = (await res.json()) as Record<string, unknown>;
+    return Boolean(running.functions && running.firestore && running.auth);
+  } catch {
+    return false;
+  }
+}
+
+/** The hub lists the Functions emulator before it has loaded the functions: ask one. */
+export async function functionsLoaded(): Promise<boolean> {
+  const status = await fetch(functionUrl("me", "/api/me")).then(
+    (r) => r.status,
+    () => 0,
+  );
+  return status === 401; // loaded: it wants a token
+}

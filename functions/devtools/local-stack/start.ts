@@ -23,46 +23,18 @@ import { startHeygenSim } from "../heygen-sim/server";
 import { startAvatarSdkSim } from "../provider-sims/avatar-sdk-sim";
 import { startDidimoSim } from "../provider-sims/didimo-sim";
 import { startIn3dSim } from "../provider-sims/in3d-sim";
+import { until } from "../wait";
 import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
 import {
   HUB,
   LOCAL_PROJECT_ID,
   READY_MARKER,
+  emulatorsRunning,
   ensureLocalConfig,
   functionUrl,
+  functionsLoaded,
   useStackFromThisProcess,
 } from "./config";
-
-async function waitForHub(timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${HUB}/emulators`);
-      if (res.ok) {
-        const body = (await res.json()) as Record<string, unknown>;
-        if (body.functions && body.firestore && body.auth) return true;
-      }
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return false;
-}
-
-/** The hub lists the Functions emulator before it has loaded the functions: ask one. */
-async function waitForFunctions(timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await fetch(functionUrl("me", "/api/me")).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 401) return true; // loaded: it wants a token
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return false;
-}
 
 async function main(): Promise<void> {
   const { params, secrets, created } = ensureLocalConfig();
@@ -148,8 +120,12 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop(0));
   child.on("exit", (code) => void stop(code ?? 1));
 
-  if (!(await waitForHub(120000)) || !(await waitForFunctions(120000))) {
-    console.error("[stack] the emulators or the functions did not start within 2 minutes");
+  try {
+    const up = async (ready: () => Promise<boolean>) => ((await ready()) ? true : null);
+    await until("waiting for the emulators", 120000, () => up(emulatorsRunning), 1000);
+    await until("waiting for the functions to load", 120000, () => up(functionsLoaded), 1000);
+  } catch (err) {
+    console.error(`[stack] ${(err as Error).message}`);
     return stop(1);
   }
   // Scheduled work, run here against the emulators with the same configuration.
