@@ -21,6 +21,16 @@ const status = (user: TestUser, videoId: string) =>
     { token: user.idToken },
   );
 
+/** video_status, asked every 100 ms (up to 4 s) until it reports the render failed. */
+async function statusOnceFailed(user: TestUser, videoId: string) {
+  let res = await status(user, videoId);
+  for (let i = 0; i < 40 && res.body.status !== "failed"; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    res = await status(user, videoId);
+  }
+  return res;
+}
+
 describe("video_status, avatars and voices", function () {
   this.timeout(60000);
   beforeEach(async () => {
@@ -57,11 +67,7 @@ describe("video_status, avatars and voices", function () {
     heygenSim().model.nextVideoFailure = { code: 40119, message: "Video is too long (> 3600.0s)" };
     const { projectId, videoId } = await startVideo(user);
     heygenSim().model.nextVideoFailure = null;
-    let res = await status(user, videoId);
-    for (let i = 0; i < 40 && res.body.status !== "failed"; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      res = await status(user, videoId);
-    }
+    const res = await statusOnceFailed(user, videoId);
     expect(res.body.status).to.equal("failed");
     expect(res.body.error).to.deep.equal({
       code: "40119",
@@ -79,11 +85,7 @@ describe("video_status, avatars and voices", function () {
     };
     const { projectId, videoId } = await startVideo(user);
     heygenSim().model.nextVideoFailure = null;
-    let res = await status(user, videoId);
-    for (let i = 0; i < 40 && res.body.status !== "failed"; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      res = await status(user, videoId);
-    }
+    await statusOnceFailed(user, videoId);
     const failed = (await db().doc(`projects/${projectId}`).get()).data();
     expect(failed?.heygenStatus).to.equal("failed");
     expect(failed?.error?.message).to.equal("Rendering failed at 97%");
