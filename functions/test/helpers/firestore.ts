@@ -10,7 +10,11 @@ export async function clearFirestore(): Promise<void> {
   if (!res.ok) throw new Error(`Could not clear Firestore: ${res.status} ${await res.text()}`);
 }
 
-/** Resolves with the first snapshot data for which `until` holds (onSnapshot, not polling). */
+/**
+ * Resolves with the first snapshot data for which `until` holds (onSnapshot, not
+ * polling). At the timeout the document is read once more, so a listener the emulator
+ * stopped feeding is told apart from a document that really never got there.
+ */
 export function waitForDoc(
   ref: DocumentReference,
   until: (data: DocumentData | undefined) => boolean,
@@ -20,7 +24,22 @@ export function waitForDoc(
     let last: DocumentData | undefined;
     const timer = setTimeout(() => {
       unsubscribe();
-      reject(new Error(`Timed out waiting on ${ref.path}; last data: ${JSON.stringify(last)}`));
+      ref.get().then(
+        (snap) => {
+          const now = snap.data();
+          if (until(now)) {
+            console.warn(`[waitForDoc] ${ref.path}: the listener missed an update; a read has it`);
+            return resolve(now);
+          }
+          reject(
+            new Error(
+              `Timed out waiting on ${ref.path}; last snapshot: ${JSON.stringify(last)}; ` +
+                `read at the timeout: ${JSON.stringify(now)}`,
+            ),
+          );
+        },
+        (err: Error) => reject(err),
+      );
     }, timeoutMs);
     const unsubscribe = ref.onSnapshot(
       (snap) => {
