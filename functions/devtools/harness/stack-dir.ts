@@ -14,6 +14,17 @@ export interface StackDir {
   configFile: string;
 }
 
+/** (Re)writes the stack's emulator-only params and secrets; the Functions emulator reads them on (re)load. */
+export function writeStackConfig(
+  dir: string,
+  params: Record<string, string>,
+  secrets: Record<string, string>,
+): void {
+  const fnDir = path.join(dir, "functions");
+  writeFileSync(path.join(fnDir, ".env.local"), toDotenv(params));
+  writeFileSync(path.join(fnDir, ".secret.local"), toDotenv(secrets));
+}
+
 export function createStackDir(
   name: string,
   params: Record<string, string>,
@@ -26,8 +37,7 @@ export function createStackDir(
   copyFileSync(path.join(FUNCTIONS_DIR, "package.json"), path.join(fnDir, "package.json"));
   symlinkSync(path.join(FUNCTIONS_DIR, "lib"), path.join(fnDir, "lib"), "dir");
   symlinkSync(path.join(FUNCTIONS_DIR, "node_modules"), path.join(fnDir, "node_modules"), "dir");
-  writeFileSync(path.join(fnDir, ".env.local"), toDotenv(params));
-  writeFileSync(path.join(fnDir, ".secret.local"), toDotenv(secrets));
+  writeStackConfig(dir, params, secrets);
 
   const config = JSON.parse(readFileSync(path.join(REPO_ROOT, "firebase.json"), "utf8")) as {
     functions: { source: string; predeploy?: string[] }[];

@@ -6,14 +6,12 @@
  * functions (it re-reads both files and starts fresh workers) and answers when done.
  * The mocha process, which runs the scheduled sweep in-process, gets the same values.
  */
-import { writeFileSync } from "node:fs";
-import path from "node:path";
+import { writeStackConfig } from "../../devtools/harness/stack-dir";
 import {
   SIMULATED_SECRETS,
   TEST_PROJECT_ID,
   simulatedParams,
   simulatedProviderConfig,
-  toDotenv,
   type ProviderName,
 } from "../../devtools/stack-env";
 import { clearFirestore } from "./firestore";
@@ -26,12 +24,11 @@ function required(name: string): string {
 
 export async function useProvider(name: ProviderName): Promise<void> {
   const { params, secrets } = simulatedProviderConfig(name);
-  const fnDir = path.join(required("MASKY_TEST_STACK_DIR"), "functions");
-  writeFileSync(
-    path.join(fnDir, ".env.local"),
-    toDotenv({ ...simulatedParams(TEST_PROJECT_ID), ...params }),
+  writeStackConfig(
+    required("MASKY_TEST_STACK_DIR"),
+    { ...simulatedParams(TEST_PROJECT_ID), ...params },
+    { ...SIMULATED_SECRETS, ...secrets },
   );
-  writeFileSync(path.join(fnDir, ".secret.local"), toDotenv({ ...SIMULATED_SECRETS, ...secrets }));
   Object.assign(process.env, params, secrets);
   const hub = required("FIREBASE_EMULATOR_HUB");
   const res = await fetch(`http://${hub}/functions/enableBackgroundTriggers`, { method: "PUT" });
