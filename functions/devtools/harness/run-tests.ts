@@ -1,7 +1,8 @@
 /**
  * `npm test`: starts the Firebase Emulator Suite once (functions, firestore, auth,
  * pubsub, tasks) with the offline emulator binaries when they are installed, runs the
- * whole mocha suite inside `firebase emulators:exec`, and stops everything.
+ * mocha suite inside `firebase emulators:exec` (the whole suite, or only the spec files given
+ * after `npm test --`), and stops everything.
  * The local Storage server and the simulators are started by the suite itself
  * (test/setup.ts) on the fixed ports the functions are configured with.
  */
@@ -35,10 +36,11 @@ function main(): void {
   const stack = createStackDir("test", params, { ...SIMULATED_SECRETS });
   console.log(`[harness] emulator project folder: ${stack.dir}`);
 
-  const mochaArgs = process.argv
-    .slice(2)
-    .map((a) => JSON.stringify(a))
-    .join(" ");
+  // Spec files given after `npm test --` run alone; with none, the whole suite runs.
+  // Mocha runs in functions/: paths given from the repository root lose their prefix.
+  const given = process.argv.slice(2).map((a) => a.replace(/^(\.\/)?functions\//, ""));
+  const specs = given.some((a) => !a.startsWith("-")) ? [] : ["test/**/*.test.ts"];
+  const mochaArgs = [...given, ...specs].map((a) => JSON.stringify(a)).join(" ");
   const mocha = `cd ${JSON.stringify(FUNCTIONS_DIR)} && node_modules/.bin/mocha ${mochaArgs}`;
   const signer = ensureDevSigner(CACHE_DIR, TEST_PROJECT_ID);
   const env = {
