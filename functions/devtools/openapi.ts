@@ -8,7 +8,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { generateBody, videoStatusQuery } from "../src/handlers/heygen-schemas";
+import {
+  generateRecordedShape,
+  generateScriptShape,
+  videoStatusQuery,
+  voicesQuery,
+} from "../src/handlers/heygen-schemas";
+import { voiceUsedSchema } from "../src/store/projects";
 import { preferencesBody, preferencesQuery } from "../src/handlers/avatar-schemas";
 import { jobOptionsSchema } from "../src/store/avatar-jobs";
 import { ERROR_STATUS } from "../src/errors";
@@ -101,16 +107,30 @@ export function buildOpenApi(version: string) {
     paths: {
       "/api/heygen/generate": {
         post: {
-          summary: "Create the project's HeyGen video from its photo and voice (or an avatar id)",
+          summary:
+            "Create the project's HeyGen video from its photo (or an avatar id) and exactly one voice source: the recorded voice, or a script spoken by a HeyGen voice",
           security: authed,
           requestBody: {
             required: true,
-            content: { "application/json": { schema: json(generateBody) } },
+            content: {
+              "application/json": {
+                schema: {
+                  oneOf: [
+                    { title: "Recorded voice", ...json(generateRecordedShape) },
+                    { title: "Script and HeyGen voice", ...json(generateScriptShape) },
+                  ],
+                },
+              },
+            },
           },
           responses: {
             ...ok(
-              "The video (an in-flight video of the project is returned as is)",
-              z.object({ videoId: z.string(), fallbackAvatarUsed: z.boolean() }),
+              "The video and the voice it is spoken with (an in-flight video of the project is returned as is)",
+              z.object({
+                videoId: z.string(),
+                fallbackAvatarUsed: z.boolean(),
+                voice: voiceUsedSchema,
+              }),
             ),
             ...errors(400, 401, 403, 404, 409, 413, 415, 429, 500, 502),
           },
@@ -159,6 +179,7 @@ export function buildOpenApi(version: string) {
                     type: z.enum(["avatar", "talking_photo"]),
                     previewImageUrl: z.string().nullable(),
                     gender: z.string().nullable(),
+                    defaultVoiceId: z.string().nullable().optional(),
                   }),
                 ),
               }),
@@ -169,8 +190,9 @@ export function buildOpenApi(version: string) {
       },
       "/api/heygen/voices": {
         get: {
-          summary: "HeyGen voices (cached)",
+          summary: "HeyGen voices (cached), filterable by language and gender",
           security: authed,
+          parameters: queryParams(voicesQuery),
           responses: {
             ...ok(
               "Voices",
@@ -182,6 +204,7 @@ export function buildOpenApi(version: string) {
                     language: z.string().nullable(),
                     gender: z.string().nullable(),
                     previewAudioUrl: z.string().nullable(),
+                    supportLocale: z.boolean().optional(),
                   }),
                 ),
               }),

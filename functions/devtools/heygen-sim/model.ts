@@ -68,6 +68,8 @@ export const PUBLIC_VOICES = Array.from({ length: 130 }, (_, i) => ({
   name: `Voice ${i}`,
   language: i % 2 ? "English" : "German",
   gender: i % 3 ? "female" : "male",
+  /** v3 lists which voices take a `locale` (legacy does not say). */
+  support_locale: i % 4 === 0,
 }));
 
 export const newId = (): string => randomBytes(16).toString("hex");

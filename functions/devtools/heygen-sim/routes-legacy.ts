@@ -1,6 +1,7 @@
 /** Legacy v1/v2 endpoints of the simulator (shared/docs/heygen-api.md). */
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
+import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
 const UPLOAD_TYPES = new Set(["image/png", "image/jpeg", "video/mp4", "video/webm", "audio/mpeg"]);
 
@@ -22,7 +23,7 @@ export function lookView(model: SimModel, look: SimLook) {
     },
     upscaled: false,
     background_sound_effect: null,
-    default_voice_id: null,
+    default_voice_id: defaultVoiceFor(look.id),
   };
 }
 
@@ -238,7 +239,10 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
       async handle(req) {
         type Input = {
           character?: { type?: string; avatar_id?: string; talking_photo_id?: string };
-          voice?: { type?: string; audio_asset_id?: string; audio_url?: string };
+          voice?: { type?: string; audio_asset_id?: string; audio_url?: string } & Record<
+            string,
+            unknown
+          >;
         };
         const body = await jsonBody<{
           video_inputs?: Input[];
@@ -277,17 +281,25 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           return errorReply("v2", 400, 400175, `character.type ${ch.type} is invalid`);
         }
         const v = input.voice;
-        if (v.type !== "audio" || Boolean(v.audio_asset_id) === Boolean(v.audio_url)) {
-          return errorReply(
-            "v2",
-            400,
-            40001,
-            "voice needs exactly one of audio_asset_id and audio_url",
-          );
-        }
-        const audio = v.audio_asset_id ? model.assets.get(v.audio_asset_id) : undefined;
-        if (!audio || audio.fileType !== "audio") {
-          return errorReply("v2", 400, 40044, "INVALID_AUDIO_FORMAT: audio asset not found");
+        let audioFile: string;
+        if (v.type === "text") {
+          const text = checkLegacyTextVoice(v);
+          if ("error" in text) return text.error;
+          audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+        } else {
+          if (v.type !== "audio" || Boolean(v.audio_asset_id) === Boolean(v.audio_url)) {
+            return errorReply(
+              "v2",
+              400,
+              40001,
+              "voice needs exactly one of audio_asset_id and audio_url",
+            );
+          }
+          const audio = v.audio_asset_id ? model.assets.get(v.audio_asset_id) : undefined;
+          if (!audio || audio.fileType !== "audio") {
+            return errorReply("v2", 400, 40044, "INVALID_AUDIO_FORMAT: audio asset not found");
+          }
+          audioFile = audio.file;
         }
         const d = body?.dimension;
         if (
@@ -310,7 +322,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           callbackId: body?.callback_id ?? null,
           folderId: body?.folder_id ?? null,
           imageFile,
-          audioFile: audio.file,
+          audioFile,
         });
         return ok("v2", { video_id: id });
       },
@@ -359,8 +371,11 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
       async handle() {
         return ok("v2", {
           voices: PUBLIC_VOICES.map((v) => ({
-            ...v,
-            preview_audio: null,
+            voice_id: v.voice_id,
+            name: v.name,
+            language: v.language,
+            gender: v.gender,
+            preview_audio: `https://sim.invalid/voices/${v.voice_id}.mp3`,
             support_pause: true,
             emotion_support: false,
           })),

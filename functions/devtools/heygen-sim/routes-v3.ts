@@ -12,6 +12,7 @@ import {
   type SimRoute,
 } from "./http";
 import { videoView } from "./routes-legacy";
+import { checkV3Script, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
 const MAX_ASSET_BYTES = 32 * 1024 * 1024;
 const V3_TYPES = new Set([
@@ -63,7 +64,7 @@ function v3LookView(model: SimModel, look: SimLook) {
     image_width: done ? 512 : 0,
     image_height: done ? 512 : 0,
     supported_api_engines: ["avatar_iv", "avatar_iii"],
-    default_voice_id: null,
+    default_voice_id: defaultVoiceFor(look.id),
     gender: null,
     tags: [],
     error: look.failed ? { code: "avatar_failed", message: look.failed } : null,
@@ -203,6 +204,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
             avatar_type: "studio_avatar",
             status: null,
             preview_image_url: null,
+            default_voice_id: defaultVoiceFor(pub.id),
           });
         return errorReply("v3", 404, "avatar_not_found", `Avatar look ${m[1]} not found`);
       },
@@ -222,6 +224,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
                 avatar_type: "studio_avatar",
                 preview_image_url: `https://sim.invalid/avatars/${a.id}.webp`,
                 gender: a.gender,
+                default_voice_id: defaultVoiceFor(a.id),
               }));
         return page(items, req, 50);
       },
@@ -255,14 +258,22 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
         } else if (!PUBLIC_AVATARS.some((a) => a.id === avatarId)) {
           return errorReply("v3", 404, "avatar_not_found", `Avatar ${avatarId} not found`);
         }
-        const audio = model.assets.get(String(body.audio_asset_id ?? ""));
-        if (!audio || audio.fileType !== "audio") {
-          return errorReply(
-            "v3",
-            400,
-            "invalid_parameter",
-            "audio_asset_id must reference an audio asset",
-          );
+        let audioFile: string;
+        if ("script" in body) {
+          const text = checkV3Script(body, avatarId);
+          if ("error" in text) return text.error;
+          audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+        } else {
+          const audio = model.assets.get(String(body.audio_asset_id ?? ""));
+          if (!audio || audio.fileType !== "audio") {
+            return errorReply(
+              "v3",
+              400,
+              "invalid_parameter",
+              "audio_asset_id must reference an audio asset",
+            );
+          }
+          audioFile = audio.file;
         }
         if (body.resolution && !["720p", "1080p", "4k"].includes(String(body.resolution))) {
           return errorReply("v3", 400, "invalid_parameter", "resolution is invalid");
@@ -273,7 +284,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           callbackId: body.callback_id ? String(body.callback_id) : null,
           folderId: null,
           imageFile,
-          audioFile: audio.file,
+          audioFile,
         });
         return ok("v3", { video_id: id, status: "waiting", output_format: "mp4" });
       },
@@ -313,9 +324,9 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           PUBLIC_VOICES.map((v) => ({
             ...v,
             type: "public",
-            preview_audio_url: null,
+            preview_audio_url: `https://sim.invalid/voices/${v.voice_id}.mp3`,
             support_pause: true,
-            support_locale: false,
+            support_locale: v.support_locale,
           })),
           req,
           100,

@@ -40,6 +40,8 @@ export interface SimCall {
   status: number;
   at: number;
   idempotencyKey?: string;
+  /** The JSON request body as received (other bodies are not kept). */
+  body?: unknown;
 }
 
 export interface HeygenSimOptions {
@@ -72,6 +74,16 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** `{body}` for a JSON request whose body a handler read, else nothing. */
+function jsonOf(req: http.IncomingMessage, bytes: Buffer | undefined): { body?: unknown } {
+  if (!bytes || !String(req.headers["content-type"] ?? "").includes("json")) return {};
+  try {
+    return { body: JSON.parse(bytes.toString("utf8")) as unknown };
+  } catch {
+    return {};
+  }
 }
 
 function send(res: http.ServerResponse, reply: SimReply): void {
@@ -200,6 +212,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       .find((x) => x.m && x.r.method === method);
     const api =
       matched?.r.api ?? (p.startsWith("/v3/") ? "v3" : p.startsWith("/v1/") ? "v1" : "v2");
+    let bodyBytes: Buffer | undefined;
     const record = (status: number) =>
       calls.push({
         method,
@@ -208,6 +221,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
         status,
         at: Date.now(),
         idempotencyKey: req.headers["idempotency-key"] as string | undefined,
+        ...jsonOf(req, bodyBytes),
       });
 
     const key = req.headers["x-api-key"];
@@ -268,7 +282,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       query: u.searchParams,
       headers: req.headers,
       req,
-      body: () => readBody(req),
+      body: async () => (bodyBytes ??= await readBody(req)),
     };
     // v3 Idempotency-Key: replay the first answer for 24 h; 409 while it is in flight.
     const idemKey =

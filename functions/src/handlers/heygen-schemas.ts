@@ -1,5 +1,14 @@
-/** Request schemas of the HeyGen endpoints (validated at the edge; the OpenAPI source). */
+/**
+ * Request schemas of the HeyGen endpoints (validated at the edge; the OpenAPI source).
+ * `generateBody` is the one schema of `generate`, over HTTPS and as a callable.
+ */
 import { z } from "zod";
+import {
+  PITCH_RANGE,
+  SCRIPT_MAX_CHARS,
+  SPEED_RANGE,
+  scriptChars,
+} from "../services/heygen/speech-limits";
 
 const dimension = z
   .number()
@@ -8,10 +17,44 @@ const dimension = z
   .max(4096)
   .refine((n) => n % 2 === 0, { message: "must be even" });
 
-export const generateBody = z
+const script = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .refine((s) => scriptChars(s) <= SCRIPT_MAX_CHARS, {
+    message: `must be at most ${SCRIPT_MAX_CHARS} characters`,
+  })
+  .meta({ description: `Text the avatar speaks (trimmed; 1–${SCRIPT_MAX_CHARS} characters)` });
+
+export const voiceSettingsSchema = z
+  .object({
+    speed: z.number().min(SPEED_RANGE.min).max(SPEED_RANGE.max).optional(),
+    pitch: z.number().min(PITCH_RANGE.min).max(PITCH_RANGE.max).optional(),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a locale like en-US")
+      .optional()
+      .meta({ description: "Accent of a multilingual voice; only for voices that support it" }),
+  })
+  .strict();
+
+const generateFields = z
   .object({
     projectId: z.string().min(1).max(200),
-    voiceUrl: z.string().min(1).max(2048).optional(),
+    voiceUrl: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .meta({ description: "The recorded voice (Storage path or URL under users/{uid}/)" }),
+    script: script.optional(),
+    voiceId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: "A voice of GET /api/heygen/voices (script only)" }),
+    voiceSettings: voiceSettingsSchema.optional(),
     userAvatarUrl: z.string().min(1).max(2048).optional(),
     heygenAvatarId: z.string().min(1).max(200).optional(),
     width: dimension.optional(),
@@ -20,4 +63,48 @@ export const generateBody = z
   })
   .strict();
 
+/**
+ * Exactly one voice source: the recorded voice (`voiceUrl`, or the project's) or a
+ * `script` with an optional `voiceId` and `voiceSettings`.
+ */
+export const generateBody = generateFields.superRefine((b, ctx) => {
+  if (b.voiceUrl !== undefined && b.script !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["script"],
+      message: "send either voiceUrl (a recorded voice) or script (text to speak), not both",
+    });
+  }
+  if (b.script === undefined) {
+    for (const field of ["voiceId", "voiceSettings"] as const) {
+      if (b[field] !== undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: "is only used with script" });
+    }
+  }
+});
+
+export type GenerateRequest = z.output<typeof generateBody>;
+
+/** The two request shapes, for the OpenAPI document (validation uses `generateBody`). */
+export const generateRecordedShape = generateFields.omit({
+  script: true,
+  voiceId: true,
+  voiceSettings: true,
+});
+export const generateScriptShape = generateFields
+  .omit({ voiceUrl: true })
+  .extend({ script: script });
+
 export const videoStatusQuery = z.object({ video_id: z.string().min(1).max(200) });
+
+export const voicesQuery = z
+  .object({
+    language: z
+      .string()
+      .min(1)
+      .max(50)
+      .optional()
+      .meta({ description: "Voice language as listed (e.g. English), case-insensitive" }),
+    gender: z.string().min(1).max(20).optional().meta({ description: "female or male" }),
+  })
+  .strict();

@@ -1,6 +1,6 @@
 /** Thin HTTPS handlers of the talking-video route: validate, authorise, call a service. */
 import { route } from "../http/router";
-import { generateBody, videoStatusQuery } from "./heygen-schemas";
+import { generateBody, videoStatusQuery, voicesQuery } from "./heygen-schemas";
 
 export const generateRoutes = [
   route({
@@ -26,17 +26,31 @@ export const videoStatusRoutes = [
   }),
 ];
 
-const listing = (kind: "avatars" | "voices") => [
+export const avatarsRoutes = [
   route({
     method: "GET",
     path: "",
     handle: async ({ app }) => {
       const { cachedListing } = await import("../services/heygen/listings");
-      const { items, cached } = await cachedListing(app, kind);
-      return { body: { [kind]: items }, headers: { "X-Cache": cached ? "HIT" : "MISS" } };
+      const { items, cached } = await cachedListing(app, "avatars");
+      return { body: { avatars: items }, headers: { "X-Cache": cached ? "HIT" : "MISS" } };
     },
   }),
 ];
 
-export const avatarsRoutes = listing("avatars");
-export const voicesRoutes = listing("voices");
+/** Filtered from the cached listing: a filter never costs a HeyGen call. */
+export const voicesRoutes = [
+  route({
+    method: "GET",
+    path: "",
+    query: voicesQuery,
+    handle: async ({ app, query }) => {
+      const { cachedListing, filterVoices } = await import("../services/heygen/listings");
+      const { items, cached } = await cachedListing(app, "voices");
+      return {
+        body: { voices: filterVoices(items, query) },
+        headers: { "X-Cache": cached ? "HIT" : "MISS" },
+      };
+    },
+  }),
+];

@@ -13,6 +13,8 @@ export const lookDocSchema = z.object({
   imageHash: z.string(),
   avatarUrl: z.string(),
   apiVersion: z.enum(["v2", "v3"]),
+  /** The look's default voice as HeyGen reported it when the look became usable. */
+  defaultVoiceId: z.string().nullish(),
 });
 export type LookDoc = z.infer<typeof lookDocSchema>;
 
@@ -56,6 +58,13 @@ export async function setLookStatus(
   imageHash: string,
   status: string,
   now: Date,
+  defaultVoiceId?: string | null,
 ) {
-  await looks(db, uid).doc(imageHash).update({ lookStatus: status, updatedAt: now });
+  await looks(db, uid)
+    .doc(imageHash)
+    .update({
+      lookStatus: status,
+      updatedAt: now,
+      ...(defaultVoiceId !== undefined ? { defaultVoiceId } : {}),
+    });
 }

@@ -52,3 +52,40 @@ export async function getPreferences(db: Firestore, uid: string, assetId: string
     updatedAt: d.updated_at?.toDate().toISOString() ?? null,
   };
 }
+
+const voicePreferenceSchema = z.object({
+  user_id: z.string(),
+  voice: z.object({ language: z.string().optional(), speed: z.number().optional() }).nullish(),
+});
+
+export interface VoicePreferences {
+  /** The preferences document they come from (`preferences/{assetId}`). */
+  assetId: string;
+  language: string | null;
+  speed: number | null;
+}
+
+/**
+ * The voice preferences that count for a talking video. Preferences are kept per avatar
+ * asset; a video has no asset, so the user's most recently updated preferences document
+ * is the one that counts (the latest choice the user made). Null when there is none.
+ */
+export async function latestVoicePreferences(
+  db: Firestore,
+  uid: string,
+): Promise<VoicePreferences | null> {
+  const snap = await db
+    .collection("preferences")
+    .where("user_id", "==", uid)
+    .orderBy("updated_at", "desc")
+    .limit(1)
+    .get();
+  const doc = snap.docs[0];
+  const parsed = voicePreferenceSchema.safeParse(doc?.data());
+  if (!doc || !parsed.success || !parsed.data.voice) return null;
+  return {
+    assetId: doc.id,
+    language: parsed.data.voice.language ?? null,
+    speed: parsed.data.voice.speed ?? null,
+  };
+}

@@ -10,6 +10,33 @@ import { isTerminalVideoStatus } from "../clients/heygen/types";
 
 const ts = z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toDate === "function");
 
+/** What a video is spoken with, as `generate` reports it and the project keeps it. */
+export const voiceUsedSchema = z.object({
+  source: z.enum(["recorded", "tts"]),
+  /** The HeyGen voice (tts); null for a recording or an unknown look default voice. */
+  voiceId: z.string().nullable(),
+  voiceIdFrom: z.enum(["request", "look_default"]).nullable(),
+  speed: z.number().nullable(),
+  pitch: z.number().nullable(),
+  locale: z.string().nullable(),
+  /** Settings taken from the user's preferences, and the document they come from. */
+  fromPreferences: z.array(z.enum(["speed", "locale"])),
+  preferencesAssetId: z.string().nullable(),
+});
+export type VoiceUsed = z.infer<typeof voiceUsedSchema>;
+
+/** A project written before voice sources existed was spoken with its recording. */
+const RECORDED: VoiceUsed = {
+  source: "recorded",
+  voiceId: null,
+  voiceIdFrom: null,
+  speed: null,
+  pitch: null,
+  locale: null,
+  fromPreferences: [],
+  preferencesAssetId: null,
+};
+
 export const projectSchema = z.object({
   userId: z.string(),
   name: z.string().default(""),
@@ -24,6 +51,8 @@ export const projectSchema = z.object({
   durationSeconds: z.number().nullish(),
   error: z.object({ code: z.string().nullish(), message: z.string() }).nullish(),
   fallbackAvatarUsed: z.boolean().nullish(),
+  /** The voice of the current video; a script is kept only as its sha256 (it can be personal). */
+  voice: voiceUsedSchema.extend({ scriptSha256: z.string().nullable() }).nullish(),
   archivedVideoPath: z.string().nullish(),
   heygenSubmittedAt: ts.nullish(),
   archiveState: z.enum(["pending", "running", "done", "failed"]).nullish(),
@@ -54,8 +83,19 @@ export async function getOwnedProject(db: Firestore, id: string, uid: string): P
   return parseOwned((await projectRef(db, id).get()).data(), uid, id);
 }
 
+export interface SubmittedVideo {
+  videoId: string;
+  fallbackAvatarUsed: boolean;
+  voice: VoiceUsed;
+}
+
+function submittedVideo(p: Project, videoId: string): SubmittedVideo {
+  const voice = voiceUsedSchema.parse(p.voice ?? RECORDED); // drops scriptSha256
+  return { videoId, fallbackAvatarUsed: p.fallbackAvatarUsed === true, voice };
+}
+
 export type GenerationClaim =
-  | { kind: "existing"; videoId: string; fallbackAvatarUsed: boolean }
+  | { kind: "existing"; result: SubmittedVideo }
   | { kind: "in-progress" }
   | { kind: "claimed"; attempt: number; project: Project };
 
@@ -76,11 +116,7 @@ export async function claimGeneration(
   return db.runTransaction(async (tx) => {
     const p = parseOwned((await tx.get(ref)).data(), uid, id);
     if (p.heygenVideoId && p.heygenStatus && !isTerminalVideoStatus(p.heygenStatus)) {
-      return {
-        kind: "existing",
-        videoId: p.heygenVideoId,
-        fallbackAvatarUsed: p.fallbackAvatarUsed === true,
-      };
+      return { kind: "existing", result: submittedVideo(p, p.heygenVideoId) };
     }
     const g = p.generation;
     if (g?.state === "submitting" && (g.leaseExpiresAt ?? 0) > nowMs)
@@ -100,12 +136,15 @@ export async function recordSubmitted(
     videoId: string;
     attempt: number;
     fallbackAvatarUsed: boolean;
+    voice: VoiceUsed;
+    scriptSha256: string | null;
     apiVersion: "v2" | "v3";
     now: Date;
   },
 ): Promise<void> {
   await projectRef(db, id).update({
     heygenVideoId: fields.videoId,
+    voice: { ...fields.voice, scriptSha256: fields.scriptSha256 },
     heygenStatus: "pending",
     heygenApiVersion: fields.apiVersion,
     heygenSubmittedAt: fields.now,
@@ -144,13 +183,13 @@ export async function waitForVideoId(
   id: string,
   uid: string,
   timeoutMs: number,
-): Promise<{ videoId: string; fallbackAvatarUsed: boolean } | null> {
+): Promise<SubmittedVideo | null> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
     await new Promise((r) => setTimeout(r, delay));
     const p = await getOwnedProject(db, id, uid);
     if (p.generation?.state === "submitted" && p.heygenVideoId) {
-      return { videoId: p.heygenVideoId, fallbackAvatarUsed: p.fallbackAvatarUsed === true };
+      return submittedVideo(p, p.heygenVideoId);
     }
     if (p.generation?.state === "failed") {
       throw new ApiError(

@@ -15,4 +15,20 @@ describe("openapi.json", () => {
     expect(voice.properties.pitch).to.include({ minimum: -12, maximum: 12 });
     expect(voice.properties.language.enum).to.include("de-DE");
   });
+
+  it("shows both request shapes of generate", () => {
+    const doc = JSON.parse(renderOpenApi());
+    const shapes =
+      doc.paths["/api/heygen/generate"].post.requestBody.content["application/json"].schema.oneOf;
+    expect(shapes.map((s: { title: string }) => s.title)).to.deep.equal([
+      "Recorded voice",
+      "Script and HeyGen voice",
+    ]);
+    expect(shapes[0].properties).to.have.property("voiceUrl").and.not.have.property("script");
+    expect(shapes[1].required).to.include("script");
+    expect(shapes[1].properties.voiceSettings.properties.pitch).to.include({
+      minimum: -20,
+      maximum: 20,
+    });
+  });
 });

@@ -21,6 +21,8 @@ export interface Look {
   /** pending | processing | completed | failed, or an unknown value (treated as not ready). */
   status: string;
   error?: string;
+  /** The voice HeyGen speaks a script with when no voice_id is sent (v3), when known. */
+  defaultVoiceId?: string | null;
 }
 
 export interface VideoDetails {
@@ -41,6 +43,8 @@ export interface AvatarSummary {
   type: "avatar" | "talking_photo";
   previewImageUrl: string | null;
   gender: string | null;
+  /** v3 looks name their default voice; legacy listings do not. */
+  defaultVoiceId?: string | null;
 }
 
 export interface VoiceSummary {
@@ -49,22 +53,38 @@ export interface VoiceSummary {
   language: string | null;
   gender: string | null;
   previewAudioUrl: string | null;
+  /** Whether the voice takes a `locale` (v3 `support_locale`; legacy does not say: false). */
+  supportLocale?: boolean;
 }
 
 export type VideoCharacter =
   | { type: "look"; lookId: string }
   | { type: "avatar"; avatarId: string; avatarStyle?: "normal" | "closeUp" | "circle" };
 
-export interface CreateVideoInput {
+/** A script spoken by a HeyGen voice (no audio upload). */
+export interface TextVoice {
+  script: string;
+  /** null: the look's default voice (v3 only; the v2 body requires a voice_id). */
+  voiceId: string | null;
+  speed: number;
+  pitch: number;
+  locale?: string;
+}
+
+/** Exactly one voice source: an uploaded recording, or a script and a HeyGen voice. */
+export type VideoVoiceSource =
+  | { audioAssetId: string; textVoice?: undefined }
+  | { textVoice: TextVoice; audioAssetId?: undefined };
+
+export type CreateVideoInput = VideoVoiceSource & {
   character: VideoCharacter;
-  audioAssetId: string;
   title: string;
   callbackId: string;
   folderId?: string;
   dimension: { width: number; height: number };
   /** Our own key for this logical create (v3 sends it as Idempotency-Key). */
   idempotencyKey: string;
-}
+};
 
 export interface HeygenClient {
   readonly version: "v2" | "v3";

@@ -45,6 +45,24 @@ const videoSchema = z.object({
     .nullish(),
 });
 
+/**
+ * `video_inputs[].voice` (heygen-api.md §6): `{type:"audio", audio_asset_id}` or
+ * `{type:"text", input_text, voice_id, speed, pitch, locale?}`.
+ */
+function v2Voice(input: CreateVideoInput): Record<string, unknown> {
+  if (!input.textVoice) return { type: "audio", audio_asset_id: input.audioAssetId };
+  const t = input.textVoice;
+  if (!t.voiceId) throw new Error("the legacy text voice needs a voice_id");
+  return {
+    type: "text",
+    input_text: t.script,
+    voice_id: t.voiceId,
+    speed: t.speed,
+    pitch: t.pitch,
+    ...(t.locale ? { locale: t.locale } : {}),
+  };
+}
+
 export class HeygenV2Client implements HeygenClient {
   readonly version = "v2" as const;
   readonly supportsFolders = true;
@@ -149,7 +167,7 @@ export class HeygenV2Client implements HeygenClient {
             avatar_style: input.character.avatarStyle ?? "normal",
           };
     const body: Record<string, unknown> = {
-      video_inputs: [{ character, voice: { type: "audio", audio_asset_id: input.audioAssetId } }],
+      video_inputs: [{ character, voice: v2Voice(input) }],
       dimension: input.dimension,
       title: input.title,
       callback_id: input.callbackId,
@@ -241,6 +259,7 @@ export class HeygenV2Client implements HeygenClient {
       language: v.language,
       gender: v.gender,
       previewAudioUrl: v.preview_audio,
+      supportLocale: false,
     }));
   }
 }

@@ -31,6 +31,7 @@ const lookSchema = z.object({
   group_id: z.string().nullish(),
   status: z.string().nullish(),
   preview_image_url: nullableString,
+  default_voice_id: nullableString,
   error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
 });
 
@@ -53,6 +54,21 @@ export function v3OutputFormat(d: { width: number; height: number }): {
   const short = Math.min(d.width, d.height);
   const resolution = short >= 2160 ? "4k" : short >= 1080 ? "1080p" : "720p";
   return { resolution, aspect_ratio: aspect };
+}
+
+/**
+ * The voice fields of a `type:"avatar"` create (heygen-v3.md §4): `audio_asset_id`, or
+ * `script` + `voice_id` + `voice_settings{speed, pitch, locale?}`; `voice_id` is left
+ * out to use the look's default voice.
+ */
+function v3Voice(input: CreateVideoInput): Record<string, unknown> {
+  if (!input.textVoice) return { audio_asset_id: input.audioAssetId };
+  const t = input.textVoice;
+  return {
+    script: t.script,
+    ...(t.voiceId ? { voice_id: t.voiceId } : {}),
+    voice_settings: { speed: t.speed, pitch: t.pitch, ...(t.locale ? { locale: t.locale } : {}) },
+  };
 }
 
 export class HeygenV3Client implements HeygenClient {
@@ -109,6 +125,7 @@ export class HeygenV3Client implements HeygenClient {
       groupId: l.group_id ?? groupId ?? "",
       status,
       error: l.error?.message ?? undefined,
+      defaultVoiceId: l.default_voice_id,
     };
   }
 
@@ -160,7 +177,7 @@ export class HeygenV3Client implements HeygenClient {
       body: {
         type: "avatar",
         avatar_id: avatarId,
-        audio_asset_id: input.audioAssetId,
+        ...v3Voice(input),
         title: input.title,
         callback_id: input.callbackId,
         ...v3OutputFormat(input.dimension),
@@ -235,6 +252,7 @@ export class HeygenV3Client implements HeygenClient {
         avatar_type: z.string().nullish(),
         preview_image_url: nullableString,
         gender: nullableString,
+        default_voice_id: nullableString,
       }),
       { ownership: "public", limit: 50 },
     );
@@ -244,6 +262,7 @@ export class HeygenV3Client implements HeygenClient {
       type: l.avatar_type === "photo_avatar" ? ("talking_photo" as const) : ("avatar" as const),
       previewImageUrl: l.preview_image_url,
       gender: l.gender,
+      defaultVoiceId: l.default_voice_id,
     }));
   }
 
@@ -256,6 +275,7 @@ export class HeygenV3Client implements HeygenClient {
         language: nullableString,
         gender: nullableString,
         preview_audio_url: nullableString,
+        support_locale: z.boolean().nullish(),
       }),
       { type: "public", limit: 100 },
     );
@@ -265,6 +285,7 @@ export class HeygenV3Client implements HeygenClient {
       language: v.language,
       gender: v.gender,
       previewAudioUrl: v.preview_audio_url,
+      supportLocale: v.support_locale === true,
     }));
   }
 }

@@ -14,6 +14,12 @@ import { withUserLock } from "../../store/locks";
 import type { LocalMedia } from "../media/prepare";
 import { folderName } from "./ensure-folder";
 
+export interface UsableLook {
+  lookId: string;
+  /** The look's default voice (v3), null when HeyGen did not say or the look predates it. */
+  defaultVoiceId: string | null;
+}
+
 export interface LookWaitOptions {
   timeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
@@ -26,14 +32,15 @@ async function waitUntilUsable(
   lookId: string,
   imageHash: string,
   opts: LookWaitOptions,
-): Promise<void> {
+): Promise<string | null> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = Date.now() + opts.timeoutMs;
   for (let delay = 500; ; delay = Math.min(delay * 1.5, 5000)) {
     const look = await client.getLook(lookId);
     if (look.status === "completed") {
-      await setLookStatus(app.db, uid, imageHash, "completed", app.clock.now());
-      return;
+      const defaultVoiceId = look.defaultVoiceId ?? null;
+      await setLookStatus(app.db, uid, imageHash, "completed", app.clock.now(), defaultVoiceId);
+      return defaultVoiceId;
     }
     if (look.status === "failed") {
       await setLookStatus(app.db, uid, imageHash, "failed", app.clock.now());
@@ -59,9 +66,10 @@ export async function ensureLook(
   photo: LocalMedia,
   avatarUrl: string,
   opts: LookWaitOptions,
-): Promise<string> {
+): Promise<UsableLook> {
   const known = await findLook(app.db, uid, photo.sha256, client.version);
-  if (known?.lookStatus === "completed") return known.talking_photo_id;
+  if (known?.lookStatus === "completed")
+    return { lookId: known.talking_photo_id, defaultVoiceId: known.defaultVoiceId ?? null };
   if (known?.lookStatus === "failed") {
     throw new ApiError(
       "INVALID_REQUEST",
@@ -104,6 +112,6 @@ export async function ensureLook(
         );
         return look.lookId;
       });
-  await waitUntilUsable(app, client, uid, lookId, photo.sha256, opts);
-  return lookId;
+  const defaultVoiceId = await waitUntilUsable(app, client, uid, lookId, photo.sha256, opts);
+  return { lookId, defaultVoiceId };
 }

@@ -1,11 +1,13 @@
 /**
- * `generate`: the Masky flow of the design (folder → avatar → audio → create video).
+ * `generate`: the Masky flow of the design (folder → avatar → voice → create video).
+ * The voice is a recording (converted to MP3 and uploaded) or a script spoken by a
+ * HeyGen voice (nothing converted or uploaded); see voice-source.ts.
  * A claim on the project (transaction + lease) makes a second call while a video is
  * in flight return the same video; the create carries our own idempotency key
  * (`video-{projectId}-{attempt}`), sent upstream where the API accepts one (v3).
  */
 import type { AppContext } from "../../context";
-import type { VideoCharacter } from "../../clients/heygen";
+import type { VideoCharacter, VideoVoiceSource } from "../../clients/heygen";
 import { ApiError } from "../../errors";
 import { log } from "../../logs";
 import { getBucket } from "../../clients/storage/bucket";
@@ -21,11 +23,19 @@ import { resolveStorageReference } from "../media/storage-reference";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import { ensureLook } from "./ensure-look";
+import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
+import {
+  checkTtsVoice,
+  chooseVoiceSource,
+  RECORDED_VOICE,
+  settleTtsVoice,
+  type VoiceRequest,
+  type VoiceUsed,
+} from "./voice-source";
 
-export interface GenerateInput {
+export interface GenerateInput extends VoiceRequest {
   projectId: string;
-  voiceUrl?: string;
   userAvatarUrl?: string;
   heygenAvatarId?: string;
   width?: number;
@@ -36,6 +46,8 @@ export interface GenerateInput {
 export interface GenerateResult {
   videoId: string;
   fallbackAvatarUsed: boolean;
+  /** The voice the video is spoken with (recorded, or a script's HeyGen voice and settings). */
+  voice: VoiceUsed;
 }
 
 /** Longer than the whole flow can take inside the function's timeout. */
@@ -47,18 +59,17 @@ async function submit(
   input: GenerateInput,
   project: Project,
   attempt: number,
-) {
+): Promise<GenerateResult & { scriptSha256: string | null }> {
   const client = heygenClientFor(app);
   const bucketName = app.config.storageBucket;
   const where = { bucket: bucketName, uid, isEmulator: app.config.isEmulator };
-  const voiceUrl = input.voiceUrl ?? project.voiceUrl;
-  if (!voiceUrl) {
-    throw new ApiError(
-      "INVALID_REQUEST",
-      "Record a voice first: send voiceUrl or set it on the project.",
-    );
-  }
-  const voiceRef = resolveStorageReference(voiceUrl, { ...where, field: "voiceUrl" });
+  // The voice source is decided first. Consent checks belong right here: `tts` needs no
+  // voice consent; the user's photo (photoRef below) still needs face consent.
+  const voiceChoice = chooseVoiceSource(input, project);
+  const voiceRef =
+    voiceChoice.source === "recorded"
+      ? resolveStorageReference(voiceChoice.voiceUrl, { ...where, field: "voiceUrl" })
+      : null;
   const photoUrl = input.heygenAvatarId ? undefined : (input.userAvatarUrl ?? project.avatarUrl);
   const photoRef = photoUrl
     ? resolveStorageReference(photoUrl, { ...where, field: "userAvatarUrl" })
@@ -67,13 +78,15 @@ async function submit(
   const tmp = await TempDir.create();
   try {
     const bucket = getBucket(bucketName);
-    // Local checks first: a bad file fails before any HeyGen quota is spent.
-    const voice = await prepareVoice(bucket, voiceRef, tmp);
+    // Local checks first: a bad file or voice fails before any HeyGen quota is spent.
+    const voice = voiceRef ? await prepareVoice(bucket, voiceRef, tmp) : null;
+    const tts = voiceChoice.source === "tts" ? await checkTtsVoice(app, uid, voiceChoice) : null;
     const photo = photoRef ? await preparePhoto(bucket, photoRef, tmp) : null;
 
     const folderId = await ensureFolder(app, client, uid);
     let character: VideoCharacter;
     let fallbackAvatarUsed = false;
+    let lookDefaultVoiceId: string | null = null;
     if (input.heygenAvatarId) {
       character = {
         type: "avatar",
@@ -81,12 +94,13 @@ async function submit(
         avatarStyle: input.avatarStyle,
       };
     } else if (photo && photoRef) {
-      const lookId = await ensureLook(app, client, uid, photo, photoRef.path, {
+      const look = await ensureLook(app, client, uid, photo, photoRef.path, {
         timeoutMs: 150000,
       }).catch((err) => {
         throw heygenToApiError(err, "preparing your photo avatar");
       });
-      character = { type: "look", lookId };
+      character = { type: "look", lookId: look.lookId };
+      lookDefaultVoiceId = look.defaultVoiceId;
     } else if (app.config.heygen.fallbackAvatarId) {
       character = {
         type: "avatar",
@@ -101,26 +115,42 @@ async function submit(
       );
     }
 
-    let audioAssetId: string;
-    try {
-      audioAssetId = (
-        await client.uploadAudio(voice, `audio-${project.userId}-${voice.sha256}-${attempt}`)
-      ).assetId;
-    } catch (err) {
-      const mapped = heygenToApiError(err, "uploading the voice recording");
-      if (mapped.code === "RATE_LIMITED") throw mapped;
-      throw new ApiError(
-        "INTERNAL",
-        `Uploading the voice recording to HeyGen failed: ${mapped.message}`,
-        { cause: err },
-      );
+    let voiceSource: VideoVoiceSource;
+    let used = RECORDED_VOICE;
+    let scriptSha256: string | null = null;
+    if (tts) {
+      // No audio conversion or upload: HeyGen speaks the script.
+      if (!tts.voice && character.type === "avatar")
+        lookDefaultVoiceId = await cachedAvatarDefaultVoice(app, character.avatarId);
+      const settled = await settleTtsVoice(app, tts, lookDefaultVoiceId);
+      voiceSource = { textVoice: settled.textVoice };
+      used = settled.used;
+      scriptSha256 = settled.scriptSha256;
+    } else if (voice) {
+      try {
+        voiceSource = {
+          audioAssetId: (
+            await client.uploadAudio(voice, `audio-${project.userId}-${voice.sha256}-${attempt}`)
+          ).assetId,
+        };
+      } catch (err) {
+        const mapped = heygenToApiError(err, "uploading the voice recording");
+        if (mapped.code === "RATE_LIMITED") throw mapped;
+        throw new ApiError(
+          "INTERNAL",
+          `Uploading the voice recording to HeyGen failed: ${mapped.message}`,
+          { cause: err },
+        );
+      }
+    } else {
+      throw new Error("no voice source was chosen");
     }
 
     const projectId = input.projectId;
     const { videoId } = await client
       .createVideo({
+        ...voiceSource,
         character,
-        audioAssetId,
         title: project.name || projectId,
         callbackId: projectId,
         folderId,
@@ -130,7 +160,7 @@ async function submit(
       .catch((err) => {
         throw heygenToApiError(err, "creating the video");
       });
-    return { videoId, fallbackAvatarUsed };
+    return { videoId, fallbackAvatarUsed, voice: used, scriptSha256 };
   } finally {
     await tmp.dispose();
   }
@@ -148,8 +178,7 @@ export async function generateVideo(
     app.clock.now().getTime(),
     GENERATE_LEASE_MS,
   );
-  if (claim.kind === "existing")
-    return { videoId: claim.videoId, fallbackAvatarUsed: claim.fallbackAvatarUsed };
+  if (claim.kind === "existing") return claim.result;
   if (claim.kind === "in-progress") {
     const other = await waitForVideoId(app.db, input.projectId, uid, 120000);
     if (other) return other;
@@ -159,9 +188,10 @@ export async function generateVideo(
     );
   }
   try {
-    const result = await submit(app, uid, input, claim.project, claim.attempt);
+    const { scriptSha256, ...result } = await submit(app, uid, input, claim.project, claim.attempt);
     await recordSubmitted(app.db, input.projectId, {
       ...result,
+      scriptSha256,
       attempt: claim.attempt,
       apiVersion: app.config.heygen.apiVersion,
       now: app.clock.now(),
@@ -171,6 +201,8 @@ export async function generateVideo(
       projectId: input.projectId,
       videoId: result.videoId,
       attempt: claim.attempt,
+      voiceSource: result.voice.source,
+      voiceId: result.voice.voiceId,
     });
     return result;
   } catch (err) {

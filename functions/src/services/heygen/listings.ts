@@ -2,7 +2,9 @@
  * `avatars` and `voices`: HeyGen's catalogue, cached in Firestore
  * (heygen_cache/{version}-{kind}) for HEYGEN_LIST_CACHE_SECONDS so a page load does
  * not spend HeyGen quota. When HeyGen fails, a stale copy is served if there is one.
+ * `generate` checks a script's voice against the same cached voices.
  */
+import { z } from "zod";
 import type { AppContext } from "../../context";
 import { log } from "../../logs";
 import { heygenClientFor } from "./client";
@@ -34,4 +36,56 @@ export async function cachedListing(
     }
     throw heygenToApiError(err, `listing ${kind}`);
   }
+}
+
+/** A cached listing as it is, however old, without asking HeyGen (null when none). */
+export async function peekListing(app: AppContext, kind: ListingKind): Promise<unknown[] | null> {
+  const snap = await app.db.doc(`heygen_cache/${app.config.heygen.apiVersion}-${kind}`).get();
+  return (snap.get("items") as unknown[] | undefined) ?? null;
+}
+
+const voiceItem = z.object({
+  id: z.string(),
+  language: z.string().nullish(),
+  gender: z.string().nullish(),
+  supportLocale: z.boolean().optional(),
+});
+export type CachedVoice = z.infer<typeof voiceItem>;
+
+/** The cached voices (fetched when the cache is cold or old), typed. */
+export async function cachedVoices(app: AppContext): Promise<CachedVoice[]> {
+  const { items } = await cachedListing(app, "voices");
+  return items.flatMap((i) => {
+    const v = voiceItem.safeParse(i);
+    return v.success ? [v.data] : [];
+  });
+}
+
+/**
+ * `language` matches the listed language case-insensitively, or its region variants
+ * (`en` matches `en-US`); `gender` matches exactly, case-insensitively.
+ */
+export function filterVoices<T>(items: T[], filter: { language?: string; gender?: string }): T[] {
+  const lang = filter.language?.toLowerCase();
+  const gender = filter.gender?.toLowerCase();
+  return items.filter((item) => {
+    const v = voiceItem.safeParse(item);
+    if (!v.success) return false;
+    const l = v.data.language?.toLowerCase() ?? "";
+    if (lang && l !== lang && !l.startsWith(`${lang}-`)) return false;
+    if (gender && v.data.gender?.toLowerCase() !== gender) return false;
+    return true;
+  });
+}
+
+/** The default voice of a public avatar, from the avatars cache if it is there (no HeyGen call). */
+export async function cachedAvatarDefaultVoice(
+  app: AppContext,
+  avatarId: string,
+): Promise<string | null> {
+  const items = (await peekListing(app, "avatars")) ?? [];
+  const hit = items
+    .map((i) => z.object({ id: z.string(), defaultVoiceId: z.string().nullish() }).safeParse(i))
+    .find((r) => r.success && r.data.id === avatarId);
+  return hit?.success ? (hit.data.defaultVoiceId ?? null) : null;
 }
