@@ -8,7 +8,8 @@
  * so the security rules apply), uploads a photo and a WebM voice recording, creates
  * a project and calls `generate`; the video completes through HeyGen's signed webhook
  * push; a second video completes through the poller (webhook deliveries paused);
- * the archived MP4 is downloaded through `video_status`.
+ * the archived MP4 is downloaded through `video_status`. A third video is made from
+ * text: a voice picked from the filtered listing speaks a typed script (no recording).
  * Photoreal avatar: a selfie is posted to /avatar/jobs, the onCreate trigger submits
  * it, the job sweep follows it to `done`, the GLB is downloaded through its signed
  * URL and its blendshapes normalised; preferences are saved and read back.
@@ -388,6 +389,54 @@ async function main(): Promise<number> {
         return { file, bytes: statSync(file).size };
       },
       (m) => `${m.bytes} bytes → ${path.relative(process.cwd(), m.file)}`,
+    );
+
+    // ---- talking video from text: a script and a HeyGen voice, no recording ----
+    const voice = await step(
+      "GET /api/heygen/voices?language=English&gender=female (cached listing)",
+      async () => {
+        const { voices } = await api<{
+          voices: { id: string; name: string; previewAudioUrl: string | null }[];
+        }>(user.token, "voices", "/api/heygen/voices?language=English&gender=female");
+        if (voices.length === 0) throw new Error("no English female voice listed");
+        return voices[0];
+      },
+      (v) => `${v.id} (${v.name}), preview ${v.previewAudioUrl ?? "none"}`,
+    );
+    const script =
+      "Hi! I typed this sentence and picked a voice; my avatar speaks it without a recording.";
+    const textVideo = await step(
+      "POST /api/heygen/generate with a script and a HeyGen voice (no audio upload)",
+      async () => {
+        const id = await addDoc(collection(firestore, "projects"), {
+          userId: user.uid,
+          name: "Demo video from text",
+          avatarUrl: uploads.photo,
+        }).then((ref) => ref.id);
+        const g = await api<{ videoId: string; voice: { voiceId: string; speed: number } }>(
+          user.token,
+          "generate",
+          "/api/heygen/generate",
+          { body: { projectId: id, script, voiceId: voice.id, voiceSettings: { speed: 1.1 } } },
+        );
+        return { projectId: id, ...g };
+      },
+      (t) => `HeyGen video ${t.videoId}, voice ${t.voice.voiceId} at speed ${t.voice.speed}`,
+    );
+    await step(
+      "follow the text video to completed through HeyGen's signed webhook",
+      async () => {
+        await until("waiting for the webhook to complete the text video", 90000, async () =>
+          (await projectData(textVideo.projectId)).heygenStatus === "completed" ? true : null,
+        );
+        const p = await projectData(textVideo.projectId);
+        const kept = p.voice as { source?: string; scriptSha256?: string } | undefined;
+        if (kept?.source !== "tts" || !kept.scriptSha256 || JSON.stringify(p).includes(script))
+          throw new Error(`the project should keep the voice source and a hash, not the script`);
+        return p.durationSeconds as number;
+      },
+      (d) =>
+        `${d.toFixed(1)} s of speech for ${script.length} characters; the script is stored only as its sha256`,
     );
 
     // ---- photoreal avatar ----
