@@ -10,6 +10,7 @@ import path from "node:path";
 import { z } from "zod";
 import { generateBody, videoStatusQuery } from "../src/handlers/heygen-schemas";
 import { preferencesBody, preferencesQuery } from "../src/handlers/avatar-schemas";
+import { consentBody, consentStateSchema } from "../src/handlers/me-schemas";
 import { jobOptionsSchema } from "../src/store/avatar-jobs";
 import { ERROR_STATUS } from "../src/errors";
 
@@ -268,7 +269,7 @@ export function buildOpenApi(version: string) {
             ...ok(
               "Status",
               z.object({
-                status: z.enum(["queued", "processing", "done", "error"]),
+                status: z.enum(["queued", "processing", "done", "error", "cancelled"]),
                 progress: z.number(),
                 assetId: z.string().optional(),
                 error: z.string().optional(),
@@ -334,20 +335,43 @@ export function buildOpenApi(version: string) {
       },
       "/api/me": {
         get: {
-          summary: "The caller's account state",
+          summary: "The caller's account state and consent per purpose under the current policy",
           security: authed,
           responses: {
             ...ok(
               "Account",
               z.object({
                 uid: z.string(),
-                ageConfirmed: z.boolean(),
-                consentSelfie: z.boolean(),
+                ageConfirmed: z
+                  .boolean()
+                  .describe("Age confirmed by a consent record under the current policy"),
+                consentSelfie: z.boolean().describe("Deprecated: consent.avatar_3d.granted"),
                 hasHeygenFolder: z.boolean(),
                 createdAt: z.string().nullable(),
+                policyVersion: z.string().describe("The current policy version (to consent to)"),
+                minimumAge: z.number().int(),
+                consent: consentStateSchema,
               }),
             ),
             ...errors(401),
+          },
+        },
+      },
+      "/api/me/consent": {
+        post: {
+          summary:
+            "Record consent to the current policy version for purposes (the server's time, the minimum age confirmed)",
+          security: authed,
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: json(consentBody) } },
+          },
+          responses: {
+            ...ok(
+              "Consent per purpose, as GET /api/me shows it",
+              z.object({ consent: consentStateSchema }),
+            ),
+            ...errors(400, 401),
           },
         },
       },

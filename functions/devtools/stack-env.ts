@@ -47,6 +47,8 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_RENDER_DEADLINE_MINUTES: "240",
     HEYGEN_URL_REFRESH_MARGIN_MINUTES: "1440",
     AVATAR_JOB_DEADLINE_MINUTES: "60",
+    CONSENT_POLICY_VERSION: "2026-12-01",
+    MINIMUM_AGE: "18",
   };
 }
 

@@ -85,6 +85,16 @@ export const AVATAR_JOB_DEADLINE_MINUTES = defineInt("AVATAR_JOB_DEADLINE_MINUTE
   description: "A photoreal job not done this long after it was created ends in error",
 });
 
+// --- Consent ---------------------------------------------------------------------
+export const CONSENT_POLICY_VERSION = defineString("CONSENT_POLICY_VERSION", {
+  default: "2026-12-01",
+  description: "Version of the privacy policy users consent to; changing it requires consent again",
+});
+export const MINIMUM_AGE = defineInt("MINIMUM_AGE", {
+  default: 18,
+  description: "Minimum age a user confirms when consenting",
+});
+
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
 
@@ -108,6 +118,10 @@ export interface AppConfig {
     name: ProviderName;
     baseUrl: string | null;
     jobDeadlineMinutes: number;
+  };
+  consent: {
+    policyVersion: string;
+    minimumAge: number;
   };
 }
 
@@ -169,6 +183,8 @@ export function buildConfig(
     heygenRenderDeadlineMinutes?: number;
     heygenUrlRefreshMarginMinutes?: number;
     avatarJobDeadlineMinutes?: number;
+    consentPolicyVersion?: string;
+    minimumAge?: number;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
@@ -197,6 +213,10 @@ export function buildConfig(
       baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
       jobDeadlineMinutes: Math.max(1, raw.avatarJobDeadlineMinutes ?? 60),
     },
+    consent: {
+      policyVersion: raw.consentPolicyVersion?.trim() || "2026-12-01",
+      minimumAge: Math.max(1, raw.minimumAge ?? 18),
+    },
   };
 }
 
@@ -217,6 +237,8 @@ export function resolveConfig(): AppConfig {
       heygenRenderDeadlineMinutes: HEYGEN_RENDER_DEADLINE_MINUTES.value(),
       heygenUrlRefreshMarginMinutes: HEYGEN_URL_REFRESH_MARGIN_MINUTES.value(),
       avatarJobDeadlineMinutes: AVATAR_JOB_DEADLINE_MINUTES.value(),
+      consentPolicyVersion: CONSENT_POLICY_VERSION.value(),
+      minimumAge: MINIMUM_AGE.value(),
     },
     runtimeInfo(),
   );

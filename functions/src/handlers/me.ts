@@ -1,24 +1,32 @@
 /**
- * `GET /api/me`: the signed-in user's account state as the web client needs it
- * (whether consent and age were recorded, whether a HeyGen folder exists).
+ * `GET /api/me`: the signed-in user's account state (consent per purpose under the
+ * current policy, whether a HeyGen folder exists); `POST /api/me/consent` records
+ * consent on the server.
  */
 import { route } from "../http/router";
-import { getUser } from "../store/users";
+import { consentBody } from "./me-schemas";
 
 export const meRoutes = [
   route({
     method: "GET",
     path: "",
     handle: async ({ app, user }) => {
-      const doc = await getUser(app.db, user.uid);
+      const { accountState } = await import("../services/consent/record-consent");
+      return { body: await accountState(app, user.uid) };
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/consent",
+    body: consentBody,
+    handle: async ({ app, user, body }) => {
+      const { recordConsent } = await import("../services/consent/record-consent");
       return {
-        body: {
-          uid: user.uid,
-          ageConfirmed: doc?.age_confirmed === true,
-          consentSelfie: doc?.consent_selfie === true,
-          hasHeygenFolder: Boolean(doc?.heygenFolderId),
-          createdAt: doc?.created_at?.toDate().toISOString() ?? null,
-        },
+        body: await recordConsent(app, user.uid, {
+          policyVersion: body.policyVersion,
+          ageConfirmed: body.ageConfirmed,
+          purposes: body.purposes,
+        }),
       };
     },
   }),

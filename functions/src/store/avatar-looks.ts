@@ -59,3 +59,9 @@ export async function setLookStatus(
 ) {
   await looks(db, uid).doc(imageHash).update({ lookStatus: status, updatedAt: now });
 }
+
+/** Whether this HeyGen look / talking-photo id is one of the user's own (their face). */
+export async function isOwnLook(db: Firestore, uid: string, lookId: string): Promise<boolean> {
+  const snap = await looks(db, uid).where("talking_photo_id", "==", lookId).limit(1).get();
+  return !snap.empty;
+}

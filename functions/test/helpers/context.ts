@@ -30,6 +30,8 @@ export function testContext(
       heygenRenderDeadlineMinutes: overrides.renderDeadlineMinutes ?? 240,
       heygenUrlRefreshMarginMinutes: 60,
       avatarJobDeadlineMinutes: overrides.jobDeadlineMinutes ?? 60,
+      consentPolicyVersion: p.CONSENT_POLICY_VERSION,
+      minimumAge: Number(p.MINIMUM_AGE),
     },
     { ...runtimeInfo(), isEmulator: true },
   );

@@ -14,7 +14,14 @@ import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
-import { jobSchema, jobsCollection, type AvatarJob } from "../../store/avatar-jobs";
+import {
+  CONSENT_CANCELLED_MESSAGE,
+  isTerminalJobStatus,
+  jobSchema,
+  jobsCollection,
+  type AvatarJob,
+} from "../../store/avatar-jobs";
+import { missingConsent } from "../consent/guard";
 import { TempDir } from "../media/prepare";
 import { buildBlendshapeMap } from "./blendshapes";
 import { inspectGlb } from "./glb";
@@ -26,6 +33,7 @@ export interface AdvanceReport {
   done: number;
   failed: number;
   submitted: number;
+  cancelled: number;
   transientErrors: number;
 }
 
@@ -35,14 +43,21 @@ const SUBMIT_STALE_MS = 10 * 60 * 1000;
 
 export const assetStorageKey = (assetId: string): string => `avatars/${assetId}/model.glb`;
 
-async function fail(app: AppContext, jobId: string, message: string): Promise<void> {
+async function end(
+  app: AppContext,
+  jobId: string,
+  status: "error" | "cancelled",
+  message: string,
+): Promise<void> {
   const ref = jobsCollection(app.db).doc(jobId);
   await app.db.runTransaction(async (tx) => {
     const job = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!job.success || job.data.status === "done" || job.data.status === "error") return;
-    tx.update(ref, { status: "error", error: message, updated_at: app.clock.now() });
+    if (!job.success || isTerminalJobStatus(job.data.status)) return;
+    tx.update(ref, { status, error: message, updated_at: app.clock.now() });
   });
 }
+
+const fail = (app: AppContext, jobId: string, message: string) => end(app, jobId, "error", message);
 
 async function finalize(
   app: AppContext,
@@ -139,6 +154,7 @@ export async function advanceAvatarJobs(
     done: 0,
     failed: 0,
     submitted: 0,
+    cancelled: 0,
     transientErrors: 0,
   };
   const jobs = jobsCollection(app.db);
@@ -154,8 +170,22 @@ export async function advanceAvatarJobs(
       (doc.get("next_attempt_at")?.toMillis?.() as number | undefined) ??
       doc.get("created_at")?.toMillis() + 60000;
     if (due > now) continue;
-    if ((await submitAvatarJob(app, doc.id, provider)) === "submitted") report.submitted++;
+    const outcome = await submitAvatarJob(app, doc.id, provider);
+    if (outcome === "submitted") report.submitted++;
+    if (outcome === "cancelled") report.cancelled++;
   }
+
+  // Consent is read once per user per sweep; a withdrawn consent cancels the job
+  // before any further provider call.
+  const consentOk = new Map<string, Promise<boolean>>();
+  const hasConsent = (uid: string): Promise<boolean> => {
+    let known = consentOk.get(uid);
+    if (!known) {
+      known = missingConsent(app, uid, ["avatar_3d"]).then((m) => m.length === 0);
+      consentOk.set(uid, known);
+    }
+    return known;
+  };
 
   const processing = await jobs
     .where("status", "==", "processing")
@@ -170,6 +200,11 @@ export async function advanceAvatarJobs(
     const nextCheck = (doc.get("next_check_at")?.toMillis?.() as number | undefined) ?? 0;
     const overdue = now - (job.created_at?.toMillis() ?? now) > deadlineMs;
     if (nextCheck > now && !overdue) continue;
+    if (!(await hasConsent(job.user_id))) {
+      await end(app, doc.id, "cancelled", CONSENT_CANCELLED_MESSAGE);
+      report.cancelled++;
+      continue;
+    }
     // PROVIDER changed while this job was in flight: only its own provider knows the
     // job id, so it is never asked of this one; it ends at the deadline.
     const foreign = job.provider !== provider.name;

@@ -1,5 +1,6 @@
 /**
- * `POST /avatar/jobs`: consent and age are required; the selfie must really be a
+ * `POST /avatar/jobs`: consent to `avatar_3d` is checked by the handler first (consent
+ * guard); the selfie must really be a
  * JPEG or PNG (magic bytes, not the declared type) within the size limit. The selfie
  * goes to a server-only Storage path and the job is queued for the onCreate trigger.
  */
@@ -7,22 +8,11 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { getBucket } from "../../clients/storage/bucket";
 import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
-import { getUser } from "../../store/users";
 import { parseInput } from "../../http/validate";
 import { sniffType } from "../media/sniff";
 import type { ParsedMultipart } from "../../http/multipart";
 
 export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
-
-export async function requireConsent(app: AppContext, uid: string): Promise<void> {
-  const user = await getUser(app.db, uid);
-  if (user?.age_confirmed !== true || user?.consent_selfie !== true) {
-    throw new ApiError(
-      "CONSENT_REQUIRED",
-      "Confirm your age and consent to selfie processing first (users/{uid}: age_confirmed and consent_selfie).",
-    );
-  }
-}
 
 export async function createAvatarJob(
   app: AppContext,

@@ -11,7 +11,9 @@ import { secrets } from "../../config";
 import { getBucket } from "../../clients/storage/bucket";
 import { createProvider, ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
-import { jobSchema, jobsCollection } from "../../store/avatar-jobs";
+import { CONSENT_CANCELLED_MESSAGE, jobSchema, jobsCollection } from "../../store/avatar-jobs";
+import { getConsentRecordsIn } from "../../store/consent";
+import { missingFrom } from "../consent/guard";
 import { TempDir } from "../media/prepare";
 
 export function providerFor(app: AppContext): PhotorealProvider {
@@ -42,13 +44,23 @@ export async function submitAvatarJob(
   app: AppContext,
   jobId: string,
   provider: PhotorealProvider = providerFor(app),
-): Promise<"submitted" | "skipped" | "requeued" | "failed"> {
+): Promise<"submitted" | "skipped" | "requeued" | "failed" | "cancelled"> {
   const ref = jobsCollection(app.db).doc(jobId);
   const now = () => app.clock.now();
   const claimed = await app.db.runTransaction(async (tx) => {
     const parsed = jobSchema.safeParse((await tx.get(ref)).data());
     if (!parsed.success || parsed.data.status !== "queued" || parsed.data.provider_job_id)
       return null;
+    // Consent is checked again, in the claim itself, before the selfie leaves Storage.
+    const records = await getConsentRecordsIn(tx, app.db, parsed.data.user_id);
+    if (missingFrom(records, ["avatar_3d"], app.config.consent).length > 0) {
+      tx.update(ref, {
+        status: "cancelled",
+        error: CONSENT_CANCELLED_MESSAGE,
+        updated_at: now(),
+      });
+      return { cancelled: true as const, selfiePath: parsed.data.selfie_path ?? null };
+    }
     tx.update(ref, {
       status: "processing",
       // The provider that gets the selfie is the one the sweep must ask later.
@@ -58,6 +70,15 @@ export async function submitAvatarJob(
     });
     return parsed.data;
   });
+  if (claimed && "cancelled" in claimed) {
+    if (claimed.selfiePath) {
+      await getBucket(app.config.storageBucket)
+        .file(claimed.selfiePath)
+        .delete({ ignoreNotFound: true });
+    }
+    log.info("avatar job cancelled: no consent", { jobId });
+    return "cancelled";
+  }
   if (!claimed || !claimed.selfie_path) return "skipped";
   const tmp = await TempDir.create();
   try {

@@ -22,6 +22,7 @@ import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import { ensureLook } from "./ensure-look";
 import { heygenToApiError } from "./upstream-errors";
+import { requireGenerateConsent } from "./generate-consent";
 
 export interface GenerateInput {
   projectId: string;
@@ -141,6 +142,8 @@ export async function generateVideo(
   uid: string,
   input: GenerateInput,
 ): Promise<GenerateResult> {
+  // Consent first: nothing is claimed, read, uploaded or sent without it.
+  await requireGenerateConsent(app, uid, input);
   const claim = await claimGeneration(
     app.db,
     input.projectId,
