@@ -95,6 +95,38 @@ export const MINIMUM_AGE = defineInt("MINIMUM_AGE", {
   description: "Minimum age a user confirms when consenting",
 });
 
+// --- Quotas and rate limits (counted in Firestore transactions) ----------------------
+export const QUOTA_VIDEOS_PER_USER_PER_DAY = defineInt("QUOTA_VIDEOS_PER_USER_PER_DAY", {
+  default: 5,
+  description: "HeyGen videos one user may start per UTC day",
+});
+export const QUOTA_AVATAR_JOBS_PER_USER_PER_DAY = defineInt("QUOTA_AVATAR_JOBS_PER_USER_PER_DAY", {
+  default: 5,
+  description: "Photoreal 3D jobs one user may start per UTC day",
+});
+export const QUOTA_PENDING_AVATAR_JOBS_PER_USER = defineInt("QUOTA_PENDING_AVATAR_JOBS_PER_USER", {
+  default: 2,
+  description: "Photoreal 3D jobs one user may have queued or processing at once",
+});
+export const RATE_VIDEO_STATUS_PER_USER_PER_MINUTE = defineInt(
+  "RATE_VIDEO_STATUS_PER_USER_PER_MINUTE",
+  { default: 30, description: "video_status calls one user may make per minute" },
+);
+export const VIDEO_STATUS_FRESH_SECONDS = defineInt("VIDEO_STATUS_FRESH_SECONDS", {
+  default: 10,
+  description:
+    "video_status answers from the stored project, without HeyGen, while it is this fresh",
+});
+export const QUOTA_HEYGEN_VIDEOS_PER_DAY = defineInt("QUOTA_HEYGEN_VIDEOS_PER_DAY", {
+  default: 200,
+  description: "HeyGen videos the whole project may start per UTC day (all users together)",
+});
+
+export const MEDIA_RETENTION_DAYS = defineInt("MEDIA_RETENTION_DAYS", {
+  default: 90,
+  description: "Archived videos and GLBs are kept this many days, then purged",
+});
+
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
 
@@ -123,7 +155,28 @@ export interface AppConfig {
     policyVersion: string;
     minimumAge: number;
   };
+  quotas: QuotaConfig;
+  /** Archived videos and GLBs are purged this many days after they were stored. */
+  mediaRetentionDays: number;
 }
+
+export interface QuotaConfig {
+  videosPerUserPerDay: number;
+  avatarJobsPerUserPerDay: number;
+  pendingAvatarJobsPerUser: number;
+  videoStatusPerUserPerMinute: number;
+  videoStatusFreshSeconds: number;
+  heygenVideosPerDay: number;
+}
+
+export const DEFAULT_QUOTAS: QuotaConfig = {
+  videosPerUserPerDay: 5,
+  avatarJobsPerUserPerDay: 5,
+  pendingAvatarJobsPerUser: 2,
+  videoStatusPerUserPerMinute: 30,
+  videoStatusFreshSeconds: 10,
+  heygenVideosPerDay: 200,
+};
 
 /** Secrets are read one by one where they are needed, never kept in the config object. */
 export const secrets = {
@@ -185,6 +238,8 @@ export function buildConfig(
     avatarJobDeadlineMinutes?: number;
     consentPolicyVersion?: string;
     minimumAge?: number;
+    quotas?: Partial<QuotaConfig>;
+    mediaRetentionDays?: number;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
@@ -217,6 +272,11 @@ export function buildConfig(
       policyVersion: raw.consentPolicyVersion?.trim() || "2026-12-01",
       minimumAge: Math.max(1, raw.minimumAge ?? 18),
     },
+    // A limit below 0 makes no sense; 0 switches the feature off (everything refused).
+    quotas: Object.fromEntries(
+      Object.entries({ ...DEFAULT_QUOTAS, ...raw.quotas }).map(([k, v]) => [k, Math.max(0, v)]),
+    ) as unknown as QuotaConfig,
+    mediaRetentionDays: Math.max(1, raw.mediaRetentionDays ?? 90),
   };
 }
 
@@ -239,6 +299,15 @@ export function resolveConfig(): AppConfig {
       avatarJobDeadlineMinutes: AVATAR_JOB_DEADLINE_MINUTES.value(),
       consentPolicyVersion: CONSENT_POLICY_VERSION.value(),
       minimumAge: MINIMUM_AGE.value(),
+      quotas: {
+        videosPerUserPerDay: QUOTA_VIDEOS_PER_USER_PER_DAY.value(),
+        avatarJobsPerUserPerDay: QUOTA_AVATAR_JOBS_PER_USER_PER_DAY.value(),
+        pendingAvatarJobsPerUser: QUOTA_PENDING_AVATAR_JOBS_PER_USER.value(),
+        videoStatusPerUserPerMinute: RATE_VIDEO_STATUS_PER_USER_PER_MINUTE.value(),
+        videoStatusFreshSeconds: VIDEO_STATUS_FRESH_SECONDS.value(),
+        heygenVideosPerDay: QUOTA_HEYGEN_VIDEOS_PER_DAY.value(),
+      },
+      mediaRetentionDays: MEDIA_RETENTION_DAYS.value(),
     },
     runtimeInfo(),
   );

@@ -30,10 +30,15 @@ const listing = (kind: "avatars" | "voices") => [
   route({
     method: "GET",
     path: "",
-    handle: async ({ app }) => {
-      const { cachedListing } = await import("../services/heygen/listings");
-      const { items, cached } = await cachedListing(app, kind);
-      return { body: { [kind]: items }, headers: { "X-Cache": cached ? "HIT" : "MISS" } };
+    handle: async ({ app, user }) => {
+      const { avatarsFor, cachedListing } = await import("../services/heygen/listings");
+      const { items, cached } =
+        kind === "avatars" ? await avatarsFor(app, user.uid) : await cachedListing(app, kind);
+      // Per-user content: a shared cache must not keep it.
+      return {
+        body: { [kind]: items },
+        headers: { "X-Cache": cached ? "HIT" : "MISS", "Cache-Control": "private, no-store" },
+      };
     },
   }),
 ];

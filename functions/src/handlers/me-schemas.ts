@@ -28,3 +28,19 @@ export const consentStateSchema = z.object({
   heygen_voice: consentView,
   avatar_3d: consentView,
 });
+
+const upstreamRemoval = z.object({
+  system: z.enum(["heygen", "avatar-sdk", "in3d", "didimo"]),
+  kind: z.enum(["video", "asset", "look", "group", "folder", "avatar"]),
+  id: z.string(),
+  outcome: z.enum(["deleted", "not_deletable", "failed"]),
+  reason: z.string().optional(),
+});
+
+/** What a withdrawal removed (the response shape of DELETE /api/me/consent/{purpose}). */
+export const removalReportSchema = z.object({
+  cancelled: z.object({ avatarJobs: z.array(z.string()), videos: z.array(z.string()) }),
+  storage: z.array(z.string()).describe("Storage objects deleted"),
+  firestore: z.array(z.string()).describe("Firestore documents deleted"),
+  upstream: z.array(upstreamRemoval),
+});

@@ -46,3 +46,19 @@ export async function getOwnedJob(db: Firestore, jobId: string, uid: string): Pr
   if (!parsed.success || parsed.data.user_id !== uid) throw notFound(`Avatar job ${jobId}`);
   return parsed.data;
 }
+
+/** Ends a job as `cancelled` unless it already ended; true when this call cancelled it. */
+export async function cancelJob(
+  db: Firestore,
+  jobId: string,
+  message: string,
+  now: Date,
+): Promise<boolean> {
+  const ref = jobsCollection(db).doc(jobId);
+  return db.runTransaction(async (tx) => {
+    const job = jobSchema.safeParse((await tx.get(ref)).data());
+    if (!job.success || isTerminalJobStatus(job.data.status)) return false;
+    tx.update(ref, { status: "cancelled", error: message, updated_at: now });
+    return true;
+  });
+}

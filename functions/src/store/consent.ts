@@ -159,3 +159,28 @@ export async function writeGrant(
     return written;
   });
 }
+
+/**
+ * Marks one purpose withdrawn (the server's time). A purpose never granted has no
+ * record to mark; the withdrawal is still logged and its inputs still removed.
+ */
+export async function writeWithdrawal(
+  db: Firestore,
+  uid: string,
+  purpose: ConsentPurpose,
+  at: Date,
+): Promise<void> {
+  const ref = userRef(db, uid);
+  await db.runTransaction(async (tx) => {
+    const current = parseConsentRecords((await tx.get(ref)).data());
+    if (current[purpose]) tx.update(ref, { [`consent.${purpose}.withdrawnAt`]: at });
+  });
+}
+
+export async function appendConsentLog(
+  db: Firestore,
+  uid: string,
+  entry: ConsentLogEntry,
+): Promise<void> {
+  await consentLog(db, uid).add(entry);
+}

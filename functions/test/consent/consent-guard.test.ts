@@ -285,7 +285,12 @@ describe("consent guard: the trigger and the sweep check again before calling th
       });
     await waitForDoc(db().doc(`avatar_jobs/${jobId}`), (d) => d?.status === "cancelled");
     expect(avatarSdkSim().calls.slice(callsBefore)).to.deep.equal([]);
-    const [exists] = await bucket().file(selfie).exists();
+    // The trigger deletes the selfie right after writing the cancellation.
+    let exists = true;
+    for (let i = 0; i < 50 && exists; i++) {
+      [exists] = await bucket().file(selfie).exists();
+      if (exists) await new Promise((r) => setTimeout(r, 100));
+    }
     expect(exists).to.equal(false);
   });
 

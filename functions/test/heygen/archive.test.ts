@@ -123,4 +123,40 @@ describe("archival of finished videos into Storage", function () {
     const [left] = await bucket().file(`videos/${user.uid}/${projectId}.mp4`).exists();
     expect(left).to.equal(false);
   });
+
+  it("DELETE /api/projects/{id} removes the project, its archived MP4 and its video at HeyGen; others get 404", async () => {
+    const user = await consentingUser();
+    const { projectId, videoId } = await completedVideo(user);
+    expect((await status(user, videoId)).body.status).to.equal("completed");
+    const done = await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.archiveState === "done",
+      30000,
+    );
+    const archived = bucket().file(done?.archivedVideoPath as string);
+    expect((await archived.exists())[0]).to.equal(true);
+    expect(heygenSim().model.videos.has(videoId)).to.equal(true);
+
+    const stranger = await consentingUser();
+    const refused = await callFunction("projects", `/api/projects/${projectId}`, {
+      method: "DELETE",
+      token: stranger.idToken,
+    });
+    expect(refused.status).to.equal(404);
+    expect(heygenSim().model.videos.has(videoId)).to.equal(true);
+
+    const res = await callFunction<{ projectId: string; removed: { storage: string[] } }>(
+      "projects",
+      `/api/projects/${projectId}`,
+      { method: "DELETE", token: user.idToken },
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.removed.storage).to.deep.equal([done?.archivedVideoPath]);
+    expect((await db().doc(`projects/${projectId}`).get()).exists).to.equal(false);
+    expect(heygenSim().model.videos.has(videoId)).to.equal(false);
+    expect(
+      heygenSim().calls.some((c) => c.method === "DELETE" && c.path === `/v3/videos/${videoId}`),
+    ).to.equal(true);
+    expect((await archived.exists())[0]).to.equal(false);
+  });
 });

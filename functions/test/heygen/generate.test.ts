@@ -97,7 +97,11 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
       height: 1280,
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(heygenSim().countCalls("/v3/avatars")).to.equal(0);
+    // No look is made: the public avatar is only checked against the public catalogue.
+    const avatarCalls = heygenSim().calls.filter((c) => c.path.startsWith("/v3/avatars"));
+    expect(avatarCalls.map((c) => `${c.method} ${c.path}`)).to.deep.equal([
+      "GET /v3/avatars/looks",
+    ]);
     const createCall = heygenSim().calls.find((c) => c.path === "/v3/videos");
     expect(createCall?.idempotencyKey).to.equal(`video-${projectId}-1`);
   });

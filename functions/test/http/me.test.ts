@@ -55,7 +55,7 @@ describe("HTTPS round trip through the Functions emulator (me)", () => {
       body: {},
     });
     expect(wrong.status).to.equal(405);
-    expect(wrong.headers.get("allow")).to.equal("GET");
+    expect(wrong.headers.get("allow")).to.equal("DELETE, GET");
   });
 
   it("answers CORS preflights for the web client's origins only", async () => {

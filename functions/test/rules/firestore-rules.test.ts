@@ -140,7 +140,8 @@ describe("firestore.rules", () => {
       await assertFails(updateDoc(doc(alice, "projects/p1"), { heygenStatus: "completed" }));
       await assertFails(updateDoc(doc(alice, "projects/p1"), { userId: "bob" }));
       await assertFails(deleteDoc(doc(bob, "projects/p1")));
-      await assertSucceeds(deleteDoc(doc(alice, "projects/p1")));
+      // The owner deletes through DELETE /api/projects/{id} (it also removes the media).
+      await assertFails(deleteDoc(doc(alice, "projects/p1")));
     });
   });
 

@@ -22,6 +22,7 @@ import {
   type AvatarJob,
 } from "../../store/avatar-jobs";
 import { missingConsent } from "../consent/guard";
+import { deleteSelfie } from "./selfie";
 import { TempDir } from "../media/prepare";
 import { buildBlendshapeMap } from "./blendshapes";
 import { inspectGlb } from "./glb";
@@ -50,11 +51,14 @@ async function end(
   message: string,
 ): Promise<void> {
   const ref = jobsCollection(app.db).doc(jobId);
-  await app.db.runTransaction(async (tx) => {
+  const selfie = await app.db.runTransaction(async (tx) => {
     const job = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!job.success || isTerminalJobStatus(job.data.status)) return;
+    if (!job.success || isTerminalJobStatus(job.data.status)) return null;
     tx.update(ref, { status, error: message, updated_at: app.clock.now() });
+    return job.data.selfie_path ?? null;
   });
+  // No job needs the selfie once it has ended, whichever way (retention).
+  if (selfie) await deleteSelfie(app, selfie);
 }
 
 const fail = (app: AppContext, jobId: string, message: string) => end(app, jobId, "error", message);
@@ -107,6 +111,8 @@ async function finalize(
         job_id: jobId,
         provider: provider.name,
         storage_key: assetStorageKey(assetId),
+        // Retention: the GLB is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
+        retain_until: new Date(now.getTime() + app.config.mediaRetentionDays * 86400000),
         blendshape_map: map,
         meshes: info.meshes.map((m) => ({ mesh: m.mesh, morphTargets: m.targetNames.length })),
         created_at: now,
@@ -120,7 +126,7 @@ async function finalize(
       finalizing_until: null,
       updated_at: now,
     });
-    if (job.selfie_path) await bucket.file(job.selfie_path).delete({ ignoreNotFound: true });
+    if (job.selfie_path) await deleteSelfie(app, job.selfie_path);
     log.info("avatar job done", { jobId, assetId, arkit: Object.keys(map.arkit).length });
     return true;
   } catch (err) {

@@ -10,6 +10,7 @@ import { getBucket } from "../../clients/storage/bucket";
 import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
 import { parseInput } from "../../http/validate";
 import { sniffType } from "../media/sniff";
+import { admitAvatarJob, precheckAvatarJob } from "../quotas/avatar-job-quota";
 import type { ParsedMultipart } from "../../http/multipart";
 
 export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
@@ -35,17 +36,17 @@ export async function createAvatarJob(
   if (type !== "image/jpeg" && type !== "image/png") {
     throw new ApiError("UNSUPPORTED_MEDIA", "The selfie must be a JPEG or PNG photo.");
   }
+  await precheckAvatarJob(app, uid);
   const ref = jobsCollection(app.db).doc();
   const selfiePath = `selfies/${uid}/${ref.id}.${type === "image/png" ? "png" : "jpg"}`;
-  await getBucket(app.config.storageBucket)
-    .file(selfiePath)
-    .save(form.file.data, {
-      contentType: type,
-      resumable: false,
-      metadata: { metadata: { jobId: ref.id } },
-    });
+  const selfie = getBucket(app.config.storageBucket).file(selfiePath);
+  await selfie.save(form.file.data, {
+    contentType: type,
+    resumable: false,
+    metadata: { metadata: { jobId: ref.id } },
+  });
   const now = app.clock.now();
-  await ref.create({
+  const job = {
     user_id: uid,
     provider: app.config.provider.name,
     provider_job_id: null,
@@ -59,6 +60,13 @@ export async function createAvatarJob(
     selfie_path: selfiePath,
     created_at: now,
     updated_at: now,
-  });
+  };
+  try {
+    // Counted and created in one transaction: concurrent posts cannot pass the limits together.
+    await admitAvatarJob(app, uid, (tx) => tx.create(ref, job));
+  } catch (err) {
+    await selfie.delete({ ignoreNotFound: true }); // nothing half-written
+    throw err;
+  }
   return { jobId: ref.id };
 }

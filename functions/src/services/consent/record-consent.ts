@@ -13,6 +13,7 @@ import {
   type ConsentState,
 } from "../../store/consent";
 import { consentPolicy } from "./guard";
+import { erasureIdFor, erasureRef } from "../../store/erasures";
 
 export interface ConsentInput {
   policyVersion: string;
@@ -33,6 +34,9 @@ export async function recordConsent(
       `Policy version ${input.policyVersion} is not the current one; show the user version ${policy.policyVersion} and send that.`,
       { details: { currentPolicyVersion: policy.policyVersion } },
     );
+  }
+  if ((await erasureRef(app.db, erasureIdFor(uid)).get()).exists) {
+    throw new ApiError("CONFLICT", "This account is being erased; consent cannot be recorded.");
   }
   const records = await writeGrant(app.db, uid, input.purposes, policy, app.clock.now());
   return { consent: consentState(records, policy) };

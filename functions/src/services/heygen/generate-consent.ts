@@ -1,15 +1,16 @@
 /**
- * Which consent purposes one `generate` call needs, decided before anything is read,
- * uploaded or sent: the recorded voice always goes to HeyGen (`heygen_voice`); the
- * user's face does when their photo is used or the avatar id is one of their own
- * looks (`heygen_face`), not for a public avatar or the fallback.
+ * The checks at the start of `generate`, before anything is read, uploaded or sent:
+ * the project is the caller's (404), an explicit `heygenAvatarId` is public or their
+ * own (404), and consent covers what goes to HeyGen: the recorded voice always
+ * (`heygen_voice`); the user's face when their photo is used or the avatar id is one
+ * of their own looks (`heygen_face`), not for a public avatar or the fallback.
  */
 import type { AppContext } from "../../context";
 import type { ConsentPurpose } from "../../store/consent";
-import { isOwnLook } from "../../store/avatar-looks";
 import { getOwnedProject } from "../../store/projects";
 import { requireConsent } from "../consent/guard";
 import type { GenerateInput } from "./generate-video";
+import { requireUsableAvatarId } from "./avatar-ownership";
 
 export async function generatePurposes(
   app: AppContext,
@@ -20,13 +21,13 @@ export async function generatePurposes(
   const project = await getOwnedProject(app.db, input.projectId, uid);
   const purposes: ConsentPurpose[] = ["heygen_voice"];
   const usesFace = input.heygenAvatarId
-    ? await isOwnLook(app.db, uid, input.heygenAvatarId)
+    ? (await requireUsableAvatarId(app, uid, input.heygenAvatarId)) === "own"
     : Boolean(input.userAvatarUrl ?? project.avatarUrl);
   if (usesFace) purposes.push("heygen_face");
   return purposes;
 }
 
-/** The consent guard of `generate`: 403 CONSENT_REQUIRED naming what is missing. */
+/** The guard of `generate`: 404 for a foreign project or avatar id, then 403 CONSENT_REQUIRED naming what is missing. */
 export async function requireGenerateConsent(
   app: AppContext,
   uid: string,

@@ -23,6 +23,8 @@ import { ensureFolder } from "./ensure-folder";
 import { ensureLook } from "./ensure-look";
 import { heygenToApiError } from "./upstream-errors";
 import { requireGenerateConsent } from "./generate-consent";
+import { rememberHeygenAsset } from "../../store/heygen-assets";
+import { reserveVideo } from "../quotas/video-quota";
 
 export interface GenerateInput {
   projectId: string;
@@ -107,6 +109,13 @@ async function submit(
       audioAssetId = (
         await client.uploadAudio(voice, `audio-${project.userId}-${voice.sha256}-${attempt}`)
       ).assetId;
+      // Remembered so that withdrawal and erasure can delete it at HeyGen.
+      await rememberHeygenAsset(
+        app.db,
+        uid,
+        { assetId: audioAssetId, kind: "audio", apiVersion: client.version },
+        app.clock.now(),
+      );
     } catch (err) {
       const mapped = heygenToApiError(err, "uploading the voice recording");
       if (mapped.code === "RATE_LIMITED") throw mapped;
@@ -137,13 +146,32 @@ async function submit(
   }
 }
 
+/**
+ * The guarded entry point: ownership and consent first (403/404), then the video
+ * budget (429 QUOTA_EXCEEDED), before anything is written or sent. The reserved video
+ * is given back unless this call created a new one.
+ */
 export async function generateVideo(
   app: AppContext,
   uid: string,
   input: GenerateInput,
 ): Promise<GenerateResult> {
-  // Consent first: nothing is claimed, read, uploaded or sent without it.
   await requireGenerateConsent(app, uid, input);
+  const quota = await reserveVideo(app, uid);
+  let created = false;
+  try {
+    return await claimAndSubmit(app, uid, input, () => (created = true));
+  } finally {
+    if (!created) await quota.release();
+  }
+}
+
+async function claimAndSubmit(
+  app: AppContext,
+  uid: string,
+  input: GenerateInput,
+  onCreated: () => void,
+): Promise<GenerateResult> {
   const claim = await claimGeneration(
     app.db,
     input.projectId,
@@ -163,6 +191,7 @@ export async function generateVideo(
   }
   try {
     const result = await submit(app, uid, input, claim.project, claim.attempt);
+    onCreated();
     await recordSubmitted(app.db, input.projectId, {
       ...result,
       attempt: claim.attempt,
