@@ -16,6 +16,7 @@ import {
 } from "../src/handlers/heygen-schemas";
 import { voiceUsedSchema } from "../src/store/projects";
 import { preferencesBody, preferencesQuery } from "../src/handlers/avatar-schemas";
+import { consentBody, consentStateSchema, removalReportSchema } from "../src/handlers/me-schemas";
 import { jobOptionsSchema } from "../src/store/avatar-jobs";
 import { ERROR_STATUS } from "../src/errors";
 
@@ -147,7 +148,7 @@ export function buildOpenApi(version: string) {
               z.object({
                 videoId: z.string(),
                 projectId: z.string(),
-                status: z.enum(["pending", "processing", "completed", "failed"]),
+                status: z.enum(["pending", "processing", "completed", "failed", "cancelled"]),
                 heygenStatus: z.string(),
                 videoUrl: z.string().nullable(),
                 videoUrlExpiresAt: z.string().nullable(),
@@ -278,7 +279,7 @@ export function buildOpenApi(version: string) {
           },
           responses: {
             ...ok("Queued", z.object({ jobId: z.string() }), "202"),
-            ...errors(400, 401, 403, 413, 415),
+            ...errors(400, 401, 403, 413, 415, 429),
           },
         },
       },
@@ -291,7 +292,7 @@ export function buildOpenApi(version: string) {
             ...ok(
               "Status",
               z.object({
-                status: z.enum(["queued", "processing", "done", "error"]),
+                status: z.enum(["queued", "processing", "done", "error", "cancelled"]),
                 progress: z.number(),
                 assetId: z.string().optional(),
                 error: z.string().optional(),
@@ -356,21 +357,154 @@ export function buildOpenApi(version: string) {
         },
       },
       "/api/me": {
+        delete: {
+          summary:
+            "Erase the account: HeyGen, the 3D provider, Storage, Firestore, then the Auth user (durable, resumed by advance_erasures)",
+          security: authed,
+          responses: {
+            ...ok("Erasure accepted", z.object({ erasureId: z.string() }), "202"),
+            ...errors(401),
+          },
+        },
         get: {
-          summary: "The caller's account state",
+          summary: "The caller's account state and consent per purpose under the current policy",
           security: authed,
           responses: {
             ...ok(
               "Account",
               z.object({
                 uid: z.string(),
-                ageConfirmed: z.boolean(),
-                consentSelfie: z.boolean(),
+                ageConfirmed: z
+                  .boolean()
+                  .describe("Age confirmed by a consent record under the current policy"),
+                consentSelfie: z.boolean().describe("Deprecated: consent.avatar_3d.granted"),
                 hasHeygenFolder: z.boolean(),
                 createdAt: z.string().nullable(),
+                policyVersion: z.string().describe("The current policy version (to consent to)"),
+                minimumAge: z.number().int(),
+                consent: consentStateSchema,
               }),
             ),
             ...errors(401),
+          },
+        },
+      },
+      "/api/projects/{projectId}": {
+        delete: {
+          summary:
+            "Delete the caller's project with its archived MP4 and its video at HeyGen (v3; v2 reported not deletable)",
+          security: authed,
+          parameters: [pathParam("projectId")],
+          responses: {
+            ...ok(
+              "What was removed",
+              z.object({ projectId: z.string(), removed: removalReportSchema }),
+            ),
+            ...errors(401, 404),
+          },
+        },
+      },
+      "/api/me/erasure": {
+        get: {
+          summary: "The caller's account erasure, readable until the Auth user is gone",
+          security: authed,
+          responses: {
+            ...ok(
+              "Erasure",
+              z.object({
+                erasureId: z.string(),
+                status: z.enum(["pending", "retrying", "done"]),
+                requestedAt: z.string(),
+                steps: z.record(z.string(), z.string().nullable()),
+                attempts: z.number().int(),
+                nextAttemptAt: z.string().nullable(),
+                lastError: z.string().nullable(),
+                counts: z.record(
+                  z.string(),
+                  z.record(z.string(), z.record(z.string(), z.number())),
+                ),
+              }),
+            ),
+            ...errors(401, 404),
+          },
+        },
+      },
+      "/api/me/export": {
+        get: {
+          summary:
+            "Everything stored about the caller as one JSON document, with signed URLs (1 h) to their media",
+          security: authed,
+          responses: {
+            ...ok(
+              "Export",
+              z.object({
+                exportedAt: z.string(),
+                uid: z.string(),
+                account: z.record(z.string(), z.unknown()).nullable(),
+                consentLog: z.array(z.record(z.string(), z.unknown())),
+                projects: z.array(z.record(z.string(), z.unknown())),
+                avatarJobs: z.array(z.record(z.string(), z.unknown())),
+                avatarAssets: z.array(z.record(z.string(), z.unknown())),
+                preferences: z.array(z.record(z.string(), z.unknown())),
+                heygenLooks: z.array(z.record(z.string(), z.unknown())),
+                heygenAssets: z.array(z.record(z.string(), z.unknown())),
+                counters: z.array(z.record(z.string(), z.unknown())),
+                media: z.array(
+                  z.object({
+                    path: z.string(),
+                    contentType: z.string().nullable(),
+                    size: z.number(),
+                    url: z.string(),
+                    expiresIn: z.number(),
+                  }),
+                ),
+              }),
+            ),
+            ...errors(401),
+          },
+        },
+      },
+      "/api/me/consent": {
+        post: {
+          summary:
+            "Record consent to the current policy version for purposes (the server's time, the minimum age confirmed)",
+          security: authed,
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: json(consentBody) } },
+          },
+          responses: {
+            ...ok(
+              "Consent per purpose, as GET /api/me shows it",
+              z.object({ consent: consentStateSchema }),
+            ),
+            ...errors(400, 401),
+          },
+        },
+      },
+      "/api/me/consent/{purpose}": {
+        delete: {
+          summary:
+            "Withdraw consent for one purpose: its pending work ends cancelled, its inputs are deleted (Storage, HeyGen, the 3D provider)",
+          security: authed,
+          parameters: [
+            {
+              name: "purpose",
+              in: "path",
+              required: true,
+              schema: { type: "string", enum: ["heygen_face", "heygen_voice", "avatar_3d"] },
+            },
+          ],
+          responses: {
+            ...ok(
+              "What was removed, and what could not be (upstream outcome not_deletable or failed)",
+              z.object({
+                purpose: z.enum(["heygen_face", "heygen_voice", "avatar_3d"]),
+                withdrawnAt: z.string(),
+                removed: removalReportSchema,
+              }),
+            ),
+            ...errors(400, 401),
           },
         },
       },

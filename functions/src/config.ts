@@ -85,6 +85,48 @@ export const AVATAR_JOB_DEADLINE_MINUTES = defineInt("AVATAR_JOB_DEADLINE_MINUTE
   description: "A photoreal job not done this long after it was created ends in error",
 });
 
+// --- Consent ---------------------------------------------------------------------
+export const CONSENT_POLICY_VERSION = defineString("CONSENT_POLICY_VERSION", {
+  default: "2026-12-01",
+  description: "Version of the privacy policy users consent to; changing it requires consent again",
+});
+export const MINIMUM_AGE = defineInt("MINIMUM_AGE", {
+  default: 18,
+  description: "Minimum age a user confirms when consenting",
+});
+
+// --- Quotas and rate limits (counted in Firestore transactions) ----------------------
+export const QUOTA_VIDEOS_PER_USER_PER_DAY = defineInt("QUOTA_VIDEOS_PER_USER_PER_DAY", {
+  default: 5,
+  description: "HeyGen videos one user may start per UTC day",
+});
+export const QUOTA_AVATAR_JOBS_PER_USER_PER_DAY = defineInt("QUOTA_AVATAR_JOBS_PER_USER_PER_DAY", {
+  default: 5,
+  description: "Photoreal 3D jobs one user may start per UTC day",
+});
+export const QUOTA_PENDING_AVATAR_JOBS_PER_USER = defineInt("QUOTA_PENDING_AVATAR_JOBS_PER_USER", {
+  default: 2,
+  description: "Photoreal 3D jobs one user may have queued or processing at once",
+});
+export const RATE_VIDEO_STATUS_PER_USER_PER_MINUTE = defineInt(
+  "RATE_VIDEO_STATUS_PER_USER_PER_MINUTE",
+  { default: 30, description: "video_status calls one user may make per minute" },
+);
+export const VIDEO_STATUS_FRESH_SECONDS = defineInt("VIDEO_STATUS_FRESH_SECONDS", {
+  default: 10,
+  description:
+    "video_status answers from the stored project, without HeyGen, while it is this fresh",
+});
+export const QUOTA_HEYGEN_VIDEOS_PER_DAY = defineInt("QUOTA_HEYGEN_VIDEOS_PER_DAY", {
+  default: 200,
+  description: "HeyGen videos the whole project may start per UTC day (all users together)",
+});
+
+export const MEDIA_RETENTION_DAYS = defineInt("MEDIA_RETENTION_DAYS", {
+  default: 90,
+  description: "Archived videos and GLBs are kept this many days, then purged",
+});
+
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
 
@@ -109,7 +151,32 @@ export interface AppConfig {
     baseUrl: string | null;
     jobDeadlineMinutes: number;
   };
+  consent: {
+    policyVersion: string;
+    minimumAge: number;
+  };
+  quotas: QuotaConfig;
+  /** Archived videos and GLBs are purged this many days after they were stored. */
+  mediaRetentionDays: number;
 }
+
+export interface QuotaConfig {
+  videosPerUserPerDay: number;
+  avatarJobsPerUserPerDay: number;
+  pendingAvatarJobsPerUser: number;
+  videoStatusPerUserPerMinute: number;
+  videoStatusFreshSeconds: number;
+  heygenVideosPerDay: number;
+}
+
+export const DEFAULT_QUOTAS: QuotaConfig = {
+  videosPerUserPerDay: 5,
+  avatarJobsPerUserPerDay: 5,
+  pendingAvatarJobsPerUser: 2,
+  videoStatusPerUserPerMinute: 30,
+  videoStatusFreshSeconds: 10,
+  heygenVideosPerDay: 200,
+};
 
 /** Secrets are read one by one where they are needed, never kept in the config object. */
 export const secrets = {
@@ -169,6 +236,10 @@ export function buildConfig(
     heygenRenderDeadlineMinutes?: number;
     heygenUrlRefreshMarginMinutes?: number;
     avatarJobDeadlineMinutes?: number;
+    consentPolicyVersion?: string;
+    minimumAge?: number;
+    quotas?: Partial<QuotaConfig>;
+    mediaRetentionDays?: number;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
@@ -197,6 +268,15 @@ export function buildConfig(
       baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
       jobDeadlineMinutes: Math.max(1, raw.avatarJobDeadlineMinutes ?? 60),
     },
+    consent: {
+      policyVersion: raw.consentPolicyVersion?.trim() || "2026-12-01",
+      minimumAge: Math.max(1, raw.minimumAge ?? 18),
+    },
+    // A limit below 0 makes no sense; 0 switches the feature off (everything refused).
+    quotas: Object.fromEntries(
+      Object.entries({ ...DEFAULT_QUOTAS, ...raw.quotas }).map(([k, v]) => [k, Math.max(0, v)]),
+    ) as unknown as QuotaConfig,
+    mediaRetentionDays: Math.max(1, raw.mediaRetentionDays ?? 90),
   };
 }
 
@@ -217,6 +297,17 @@ export function resolveConfig(): AppConfig {
       heygenRenderDeadlineMinutes: HEYGEN_RENDER_DEADLINE_MINUTES.value(),
       heygenUrlRefreshMarginMinutes: HEYGEN_URL_REFRESH_MARGIN_MINUTES.value(),
       avatarJobDeadlineMinutes: AVATAR_JOB_DEADLINE_MINUTES.value(),
+      consentPolicyVersion: CONSENT_POLICY_VERSION.value(),
+      minimumAge: MINIMUM_AGE.value(),
+      quotas: {
+        videosPerUserPerDay: QUOTA_VIDEOS_PER_USER_PER_DAY.value(),
+        avatarJobsPerUserPerDay: QUOTA_AVATAR_JOBS_PER_USER_PER_DAY.value(),
+        pendingAvatarJobsPerUser: QUOTA_PENDING_AVATAR_JOBS_PER_USER.value(),
+        videoStatusPerUserPerMinute: RATE_VIDEO_STATUS_PER_USER_PER_MINUTE.value(),
+        videoStatusFreshSeconds: VIDEO_STATUS_FRESH_SECONDS.value(),
+        heygenVideosPerDay: QUOTA_HEYGEN_VIDEOS_PER_DAY.value(),
+      },
+      mediaRetentionDays: MEDIA_RETENTION_DAYS.value(),
     },
     runtimeInfo(),
   );

@@ -6,6 +6,7 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
+import * as functionsV1 from "firebase-functions/v1";
 import { lazyHttp } from "./http/lazy";
 import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } from "./config";
 
@@ -73,6 +74,16 @@ export const on_project_updated = onDocumentUpdated(
   },
 );
 
+/** DELETE /api/projects/:projectId: the project with its archived MP4 and its HeyGen video. */
+export const projects = onRequest(
+  { timeoutSeconds: 120, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  lazyHttp(
+    "projects",
+    "/api/projects",
+    async () => (await import("./handlers/projects")).projectsRoutes,
+  ),
+);
+
 /** POST /avatar/jobs (multipart selfie) and GET /avatar/jobs/:jobId. */
 export const avatar_jobs = onRequest(
   // 1 GiB: a 10 MB selfie is parsed from the buffered body.
@@ -133,11 +144,19 @@ export const avatar_preferences = onRequest(
   ),
 );
 
-/** GET /api/me: the caller's account state (consent recorded, HeyGen folder). */
+/**
+ * GET /api/me (account state, consent per purpose), POST /api/me/consent,
+ * DELETE /api/me/consent/{purpose} (withdrawal: deletes inputs at HeyGen and the provider).
+ */
 export const me = onRequest(
   // Public invoker: callers are authenticated by their Firebase ID token instead.
   // cors: false hands CORS (and OPTIONS) to our own router, in the emulator as in production.
-  { timeoutSeconds: 30, invoker: "public", cors: false },
+  {
+    timeoutSeconds: 300,
+    invoker: "public",
+    cors: false,
+    secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY],
+  },
   lazyHttp("me", "/api/me", async () => (await import("./handlers/me")).meRoutes),
 );
 
@@ -197,5 +216,51 @@ export const on_user_created = onDocumentCreated(
       import("./context"),
     ]);
     await onUserCreated(getAppContext(), event.params.uid);
+  },
+);
+
+/**
+ * The Auth account was deleted (console, Admin SDK or the client): the same erasure
+ * as `DELETE /api/me` starts (a no-op when it already ran). Auth delete events are
+ * offered by the v1 API only.
+ */
+export const on_auth_user_deleted = functionsV1
+  .runWith({ timeoutSeconds: 540, secrets: ["HEYGEN_API_KEY", "PROVIDER_API_KEY"] })
+  .auth.user()
+  .onDelete(async (user) => {
+    const [{ requestErasure, runErasure }, { getAppContext }] = await Promise.all([
+      import("./services/privacy/erasure"),
+      import("./context"),
+    ]);
+    const app = getAppContext();
+    const { erasureId } = await requestErasure(app, user.uid, "auth_delete");
+    await runErasure(app, erasureId, { force: true });
+  });
+
+/** Every 5 minutes: erasures that failed a step are resumed when their back-off is due. */
+export const advance_erasures = onSchedule(
+  {
+    schedule: "every 5 minutes",
+    timeoutSeconds: 540,
+    secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY],
+  },
+  async () => {
+    const [{ advanceErasures }, { getAppContext }] = await Promise.all([
+      import("./services/privacy/erasure"),
+      import("./context"),
+    ]);
+    await advanceErasures(getAppContext(), { budgetMs: 480000 });
+  },
+);
+
+/** Daily: archived videos and GLBs past MEDIA_RETENTION_DAYS are deleted from Storage. */
+export const purge_expired_media = onSchedule(
+  { schedule: "every 24 hours", timeoutSeconds: 540 },
+  async () => {
+    const [{ purgeExpiredMedia }, { getAppContext }] = await Promise.all([
+      import("./services/privacy/purge-expired-media"),
+      import("./context"),
+    ]);
+    await purgeExpiredMedia(getAppContext());
   },
 );

@@ -4,9 +4,10 @@
  * starts it (and stops it at the end). Prints each step with its time; exits non-zero
  * when a step fails.
  *
- * Talking video: a user on the Auth emulator records consent (Firestore client SDK,
- * so the security rules apply), uploads a photo and a WebM voice recording, creates
- * a project and calls `generate`; the video completes through HeyGen's signed webhook
+ * Talking video: a user on the Auth emulator records consent to the current policy
+ * through `POST /api/me/consent` (the server records it; the rules forbid client
+ * writes), uploads a photo and a WebM voice recording, creates a project (Firestore
+ * client SDK, so the security rules apply) and calls `generate`; the video completes through HeyGen's signed webhook
  * push; a second video completes through the poller (webhook deliveries paused);
  * the archived MP4 is downloaded through `video_status`. A third video is made from
  * text: a voice picked from the filtered listing speaks a typed script (no recording).
@@ -40,7 +41,6 @@ import {
   doc,
   getDoc,
   getFirestore,
-  setDoc,
   terminate,
 } from "firebase/firestore";
 import { CACHE_DIR, FUNCTIONS_DIR } from "../harness/paths";
@@ -244,12 +244,26 @@ async function main(): Promise<number> {
       },
       (u) => `${u.email} (uid ${u.uid})`,
     );
-    await step("record age confirmation and selfie consent (client write, rules apply)", () =>
-      setDoc(
-        doc(firestore, "users", user.uid),
-        { age_confirmed: true, consent_selfie: true },
-        { merge: true },
-      ),
+    await step(
+      "record consent on the server (GET /api/me for the policy, POST /api/me/consent)",
+      async () => {
+        const account = await api<{ policyVersion: string; minimumAge: number }>(
+          user.token,
+          "me",
+          "/api/me",
+        );
+        const purposes = ["heygen_face", "heygen_voice", "avatar_3d"];
+        const { consent } = await api<{ consent: Record<string, { granted: boolean }> }>(
+          user.token,
+          "me",
+          "/api/me/consent",
+          { body: { policyVersion: account.policyVersion, ageConfirmed: true, purposes } },
+        );
+        const missing = purposes.filter((p) => !consent[p]?.granted);
+        if (missing.length > 0) throw new Error(`consent not granted for ${missing.join(", ")}`);
+        return { ...account, purposes };
+      },
+      (a) => `policy ${a.policyVersion}, age ≥ ${a.minimumAge}: ${a.purposes.join(", ")}`,
     );
     const uploads = await step(
       "upload a photo (JPEG) and a voice recording (WebM/Opus) to Storage",

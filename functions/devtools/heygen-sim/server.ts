@@ -15,6 +15,7 @@ import { pipeline } from "node:stream/promises";
 import { DEFAULT_TIMINGS, SimModel, type SimTimings } from "./model";
 import { legacyRoutes } from "./routes-legacy";
 import { v3Routes } from "./routes-v3";
+import { v3DeleteRoutes } from "./routes-v3-delete";
 import { listenLocal } from "../listen";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhook-delivery";
 import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
@@ -119,7 +120,11 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
   const faults: SimFault[] = [];
   const calls: SimCall[] = [];
   const idempotent = new Map<string, SimReply | "in-flight">();
-  const routes: SimRoute[] = [...legacyRoutes(model, mediaDir), ...v3Routes(model, mediaDir)];
+  const routes: SimRoute[] = [
+    ...legacyRoutes(model, mediaDir),
+    ...v3Routes(model, mediaDir),
+    ...v3DeleteRoutes(model),
+  ];
 
   async function control(req: http.IncomingMessage, res: http.ServerResponse, p: string) {
     const body = req.method === "POST" ? JSON.parse((await readBody(req)).toString() || "{}") : {};

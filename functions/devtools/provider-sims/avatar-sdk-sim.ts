@@ -234,6 +234,15 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
       if (!a || a.player !== player) return reply(404, { detail: "Not found." });
       return reply(200, view(a));
     }
+    // `DELETE avatar.url` (photoreal-providers.md): the avatar and its exports are gone.
+    if (m && method === "DELETE") {
+      const a = sim.avatars.get(m[1]);
+      if (!a || a.player !== player) return reply(404, { detail: "Not found." });
+      sim.avatars.delete(m[1]);
+      sim.calls.push({ method, path: p, status: 204 });
+      res.writeHead(204);
+      return void res.end();
+    }
     m = /^\/avatars\/([a-f0-9]+)\/exports\/$/.exec(p);
     if (m && method === "GET") {
       const a = sim.avatars.get(m[1]);

@@ -180,6 +180,14 @@ export async function startDidimoSim(
       const d = sim.didimos.get(m[1]);
       return d ? reply(200, view(d)) : reply(404, { is_error: true, description: "Not found" });
     }
+    // `DELETE /v3/didimos/{key}` returns 204 (photoreal-providers.md): the didimo is gone.
+    if (m && method === "DELETE") {
+      if (!sim.didimos.delete(m[1]))
+        return reply(404, { is_error: true, description: "Not found" });
+      sim.calls.push({ method, path: p, status: 204 });
+      res.writeHead(204);
+      return void res.end();
+    }
     m = /^\/v3\/didimos\/([a-f0-9]+)\/results\/gltf$/.exec(p);
     if (m && method === "GET") {
       const d = sim.didimos.get(m[1]);

@@ -8,9 +8,14 @@ export const avatarJobsRoutes = [
     method: "POST",
     path: "",
     handle: async ({ app, user, req }) => {
-      const [{ createAvatarJob, requireConsent, MAX_SELFIE_BYTES }, { parseMultipart }] =
-        await Promise.all([import("../services/avatar/create-job"), import("../http/multipart")]);
-      await requireConsent(app, user.uid);
+      const [{ createAvatarJob, MAX_SELFIE_BYTES }, { parseMultipart }, { requireConsent }] =
+        await Promise.all([
+          import("../services/avatar/create-job"),
+          import("../http/multipart"),
+          import("../services/consent/guard"),
+        ]);
+      // Before the selfie is parsed or stored.
+      await requireConsent(app, user.uid, ["avatar_3d"]);
       const raw = (req as { rawBody?: Buffer }).rawBody;
       if (!raw) throw new ApiError("INVALID_REQUEST", "Send the selfie as multipart/form-data.");
       const form = await parseMultipart(raw, req.headers, {
@@ -28,7 +33,8 @@ export const avatarJobsRoutes = [
       const job = await getOwnedJob(app.db, params.jobId, user.uid);
       const body: Record<string, unknown> = { status: job.status, progress: job.progress };
       if (job.asset_id) body.assetId = job.asset_id;
-      if (job.status === "error" && job.error) body.error = job.error;
+      if ((job.status === "error" || job.status === "cancelled") && job.error)
+        body.error = job.error;
       if (job.action) body.action = job.action;
       return { body };
     },

@@ -30,10 +30,14 @@ export const avatarsRoutes = [
   route({
     method: "GET",
     path: "",
-    handle: async ({ app }) => {
-      const { cachedListing } = await import("../services/heygen/listings");
-      const { items, cached } = await cachedListing(app, "avatars");
-      return { body: { avatars: items }, headers: { "X-Cache": cached ? "HIT" : "MISS" } };
+    handle: async ({ app, user }) => {
+      const { avatarsFor } = await import("../services/heygen/listings");
+      const { items, cached } = await avatarsFor(app, user.uid);
+      // Per-user content (the caller's own looks): a shared cache must not keep it.
+      return {
+        body: { avatars: items },
+        headers: { "X-Cache": cached ? "HIT" : "MISS", "Cache-Control": "private, no-store" },
+      };
     },
   }),
 ];

@@ -68,3 +68,27 @@ export async function setLookStatus(
       ...(defaultVoiceId !== undefined ? { defaultVoiceId } : {}),
     });
 }
+
+/** Whether this HeyGen look / talking-photo id is one of the user's own (their face). */
+export async function isOwnLook(
+  db: Firestore,
+  uid: string,
+  lookId: string,
+  apiVersion?: "v2" | "v3",
+): Promise<boolean> {
+  const snap = await looks(db, uid).where("talking_photo_id", "==", lookId).limit(5).get();
+  return snap.docs.some((d) => !apiVersion || d.get("apiVersion") === apiVersion);
+}
+
+/** The user's own usable looks of one API version (for their avatar listing). */
+export async function listOwnLooks(
+  db: Firestore,
+  uid: string,
+  apiVersion: "v2" | "v3",
+): Promise<LookDoc[]> {
+  const snap = await looks(db, uid).where("apiVersion", "==", apiVersion).get();
+  return snap.docs.flatMap((d) => {
+    const parsed = lookDocSchema.safeParse(d.data());
+    return parsed.success && parsed.data.lookStatus === "completed" ? [parsed.data] : [];
+  });
+}

@@ -2,10 +2,11 @@
 import type { DocumentReference, Firestore, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 
-/** Stored shape; client-written consent fields may be missing or malformed, so parse leniently. */
+/**
+ * Stored shape, parsed leniently. Consent lives in `consent` (src/store/consent.ts); the
+ * client booleans of the first version (`age_confirmed`, `consent_selfie`) are ignored.
+ */
 export const userDocSchema = z.object({
-  age_confirmed: z.boolean().optional(),
-  consent_selfie: z.boolean().optional(),
   heygenFolderId: z.string().optional(),
   created_at: z.custom<Timestamp>().optional(),
 });

@@ -5,6 +5,7 @@ import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
+import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { bucket } from "../helpers/storage";
 import { photoJpeg, photoPng, voiceWebm } from "../fixtures/media";
 
@@ -27,12 +28,6 @@ async function postJob(
     body: form,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-async function consentingUser(): Promise<TestUser> {
-  const user = await createUser();
-  await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: true });
-  return user;
 }
 
 describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", function () {
@@ -82,14 +77,21 @@ describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", func
     expect(job?.selfie_path).to.match(/\.png$/);
   });
 
-  it("requires age confirmation and selfie consent: 403 CONSENT_REQUIRED", async () => {
+  it("requires server-recorded consent to avatar_3d: 403 CONSENT_REQUIRED, nothing stored", async () => {
     const user = await createUser();
     const none = await postJob(user, readFileSync(await photoJpeg()));
     expect(none.status).to.equal(403);
-    expect(none.body.error).to.equal("CONSENT_REQUIRED");
-    await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: false });
+    expect(none.body).to.deep.include({
+      error: "CONSENT_REQUIRED",
+      details: { missing: ["avatar_3d"], policyVersion: POLICY_VERSION },
+    });
+    // The old client booleans no longer count, and neither do the other purposes.
+    await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: true });
+    await grantConsent(user, ["heygen_face", "heygen_voice"]);
     expect((await postJob(user, readFileSync(await photoJpeg()))).status).to.equal(403);
     expect((await db().collection("avatar_jobs").get()).size).to.equal(0);
+    const [files] = await bucket().getFiles({ prefix: `selfies/${user.uid}/` });
+    expect(files).to.have.length(0);
   });
 
   it("rejects a file disguised as a JPEG with 415", async () => {

@@ -75,6 +75,9 @@ describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
     );
     expect(res.body.status).to.equal("error");
     expect(res.body.error).to.match(/No face detected.*front-facing/);
+    // Retention: no job needs the selfie any more, whichever way the job ended.
+    const [left] = await bucket().getFiles({ prefix: `selfies/${user.uid}/` });
+    expect(left.map((f) => f.name)).to.deep.equal([]);
   });
 
   it("a job stuck past its deadline ends in error; a transient provider error does not", async () => {
@@ -98,6 +101,10 @@ describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
     const job = (await db().doc(`avatar_jobs/${jobId}`).get()).data();
     expect(job?.status).to.equal("error");
     expect(job?.error).to.match(/longer than 60 minutes/);
+    const [selfie] = await bucket()
+      .file(job?.selfie_path as string)
+      .exists();
+    expect(selfie).to.equal(false);
   });
 
   describe("duplicate trigger delivery", () => {

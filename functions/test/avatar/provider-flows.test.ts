@@ -137,7 +137,7 @@ describe("a job whose provider is no longer the configured one", function () {
   beforeEach(clearFirestore);
 
   it("is never asked of the new provider and ends at the deadline with a clear message", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const now = new Date();
     const ref = db().doc("avatar_jobs/old-didimo-job");
     await ref.set({

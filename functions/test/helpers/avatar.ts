@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { functionUrl } from "./env";
-import { createUser, type TestUser } from "./auth";
+import type { TestUser } from "./auth";
 import { waitForDoc } from "./firestore";
 import { db } from "./admin";
 import { testContext } from "./context";
@@ -11,11 +11,7 @@ import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 
 export const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function consentingUser(): Promise<TestUser> {
-  const user = await createUser();
-  await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: true });
-  return user;
-}
+export { consentingUser } from "./consent";
 
 /** POST /avatar/jobs with a generated JPEG selfie; returns the job id of the 202. */
 export async function postJob(user: TestUser, variant = 0): Promise<string> {

@@ -1,5 +1,5 @@
 /** An AppContext of the test's own, against the emulators and the simulators. */
-import { buildConfig, runtimeInfo } from "../../src/config";
+import { buildConfig, runtimeInfo, type QuotaConfig } from "../../src/config";
 import { systemClock, type AppContext, type Clock } from "../../src/context";
 import { adminApp, adminAuth, db } from "./admin";
 import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
@@ -11,6 +11,8 @@ export function testContext(
     clock?: Clock;
     renderDeadlineMinutes?: number;
     jobDeadlineMinutes?: number;
+    quotas?: Partial<QuotaConfig>;
+    mediaRetentionDays?: number;
   } = {},
 ): AppContext {
   const p = simulatedParams(TEST_PROJECT_ID);
@@ -30,6 +32,18 @@ export function testContext(
       heygenRenderDeadlineMinutes: overrides.renderDeadlineMinutes ?? 240,
       heygenUrlRefreshMarginMinutes: 60,
       avatarJobDeadlineMinutes: overrides.jobDeadlineMinutes ?? 60,
+      consentPolicyVersion: p.CONSENT_POLICY_VERSION,
+      minimumAge: Number(p.MINIMUM_AGE),
+      quotas: {
+        videosPerUserPerDay: Number(p.QUOTA_VIDEOS_PER_USER_PER_DAY),
+        avatarJobsPerUserPerDay: Number(p.QUOTA_AVATAR_JOBS_PER_USER_PER_DAY),
+        pendingAvatarJobsPerUser: Number(p.QUOTA_PENDING_AVATAR_JOBS_PER_USER),
+        videoStatusPerUserPerMinute: Number(p.RATE_VIDEO_STATUS_PER_USER_PER_MINUTE),
+        videoStatusFreshSeconds: Number(p.VIDEO_STATUS_FRESH_SECONDS),
+        heygenVideosPerDay: Number(p.QUOTA_HEYGEN_VIDEOS_PER_DAY),
+        ...overrides.quotas,
+      },
+      mediaRetentionDays: overrides.mediaRetentionDays ?? Number(p.MEDIA_RETENTION_DAYS),
     },
     { ...runtimeInfo(), isEmulator: true },
   );

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { callFunction } from "../helpers/http";
-import { createUser, type TestUser } from "../helpers/auth";
+import type { TestUser } from "../helpers/auth";
+import { consentingUser } from "../helpers/consent";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
@@ -41,7 +42,7 @@ describe("archival of finished videos into Storage", function () {
   });
 
   it("streams the finished video into videos/{uid}/{projectId}.mp4; video_status then serves a signed URL of it", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const { projectId, videoId } = await completedVideo(user);
     expect((await status(user, videoId)).body.status).to.equal("completed");
     const done = await waitForDoc(
@@ -62,7 +63,7 @@ describe("archival of finished videos into Storage", function () {
   });
 
   it("a failed archival leaves the status alone, is recorded, and the poller retries it when due", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const { projectId, videoId } = await completedVideo(user);
     heygenSim().faults.push({ path: "^/media/videos/", kind: "status", status: 500, times: 2 });
     expect((await status(user, videoId)).body.status).to.equal("completed");
@@ -85,7 +86,7 @@ describe("archival of finished videos into Storage", function () {
   });
 
   it("two archival runs at once: one archives, the other stands back", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const { projectId } = await completedVideo(user);
     // Completed without going through the trigger: set directly, as an older project would be.
     const ctx = testContext();
@@ -102,7 +103,7 @@ describe("archival of finished videos into Storage", function () {
     expect((await db().doc(`projects/${projectId}`).get()).get("archiveAttempts")).to.equal(1);
   });
   it("a project deleted while its video is copied leaves no copy and no crash", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const { projectId, videoId } = await startVideo(user);
     await waitForRender(videoId);
     const ref = db().doc(`projects/${projectId}`);
@@ -121,5 +122,41 @@ describe("archival of finished videos into Storage", function () {
     expect((await ref.get()).exists).to.equal(false);
     const [left] = await bucket().file(`videos/${user.uid}/${projectId}.mp4`).exists();
     expect(left).to.equal(false);
+  });
+
+  it("DELETE /api/projects/{id} removes the project, its archived MP4 and its video at HeyGen; others get 404", async () => {
+    const user = await consentingUser();
+    const { projectId, videoId } = await completedVideo(user);
+    expect((await status(user, videoId)).body.status).to.equal("completed");
+    const done = await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.archiveState === "done",
+      30000,
+    );
+    const archived = bucket().file(done?.archivedVideoPath as string);
+    expect((await archived.exists())[0]).to.equal(true);
+    expect(heygenSim().model.videos.has(videoId)).to.equal(true);
+
+    const stranger = await consentingUser();
+    const refused = await callFunction("projects", `/api/projects/${projectId}`, {
+      method: "DELETE",
+      token: stranger.idToken,
+    });
+    expect(refused.status).to.equal(404);
+    expect(heygenSim().model.videos.has(videoId)).to.equal(true);
+
+    const res = await callFunction<{ projectId: string; removed: { storage: string[] } }>(
+      "projects",
+      `/api/projects/${projectId}`,
+      { method: "DELETE", token: user.idToken },
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.removed.storage).to.deep.equal([done?.archivedVideoPath]);
+    expect((await db().doc(`projects/${projectId}`).get()).exists).to.equal(false);
+    expect(heygenSim().model.videos.has(videoId)).to.equal(false);
+    expect(
+      heygenSim().calls.some((c) => c.method === "DELETE" && c.path === `/v3/videos/${videoId}`),
+    ).to.equal(true);
+    expect((await archived.exists())[0]).to.equal(false);
   });
 });

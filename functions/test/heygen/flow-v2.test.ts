@@ -11,10 +11,12 @@ import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { uploadFile } from "../helpers/storage";
+import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 
 async function project(uid: string, withPhoto: boolean) {
+  await grantConsentToUid(uid);
   const id = `p-${randomUUID().slice(0, 8)}`;
   const data: Record<string, string> = {
     userId: uid,

@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import { createHash, randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
-import { createUser, type TestUser } from "../helpers/auth";
+import type { TestUser } from "../helpers/auth";
+import { consentingUser } from "../helpers/consent";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { functionUrl } from "../helpers/env";
 import { db } from "../helpers/admin";
@@ -69,6 +70,12 @@ async function warmVoices(user: TestUser) {
   expect(res.status).to.equal(200);
 }
 
+/** GET /api/heygen/avatars once, so the check of a public heygenAvatarId reads the cache. */
+async function warmAvatars(user: TestUser) {
+  const res = await callFunction("avatars", "/api/heygen/avatars", { token: user.idToken });
+  expect(res.status).to.equal(200);
+}
+
 const createCalls = (path: string) =>
   heygenSim().calls.filter((c) => c.method === "POST" && c.path === path);
 
@@ -89,7 +96,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("sends exactly script, voice_id and voice_settings to POST /v3/videos; no audio is converted or uploaded", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const projectId = await newProject(user, { photo: 11 });
     const res = await generate(user, {
       projectId,
@@ -136,7 +143,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("records a recorded voice as such", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face", "heygen_voice"]);
     const projectId = await newProject(user, { voice: true });
     const res = await generate(user, { projectId });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -146,8 +153,34 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
     expect(createCalls("/v3/videos")[0].body).to.have.property("audio_asset_id");
   });
 
+  it("needs no voice consent for a script, but still face consent for the user's photo, refused before any HeyGen call", async () => {
+    const faceOnly = await consentingUser(["heygen_face"]);
+    const withPhoto = await newProject(faceOnly, { photo: 12 });
+    const ok = await generate(faceOnly, {
+      projectId: withPhoto,
+      script: SCRIPT,
+      voiceId: PLAIN_VOICE,
+    });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+
+    heygenSim().reset();
+    const voiceOnly = await consentingUser(["heygen_voice"]);
+    const photoProject = await newProject(voiceOnly, { photo: 13 });
+    const refused = await generate(voiceOnly, {
+      projectId: photoProject,
+      script: SCRIPT,
+      voiceId: PLAIN_VOICE,
+    });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error).to.equal("CONSENT_REQUIRED");
+    expect(
+      (refused.body as unknown as { details: { missing: string[] } }).details.missing,
+    ).to.deep.equal(["heygen_face"]);
+    expect(heygenSim().countCalls()).to.equal(0);
+  });
+
   it("takes exactly one voice source: both, neither, and voice fields without a script are 400s naming the fields", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const withVoice = await newProject(user, { voice: true });
     const both = await generate(user, {
       projectId: withVoice,
@@ -171,7 +204,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("limits: an empty script, a script over 5,000 characters, speed and pitch outside every source's range", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const projectId = await newProject(user);
     for (const [body, field] of [
       [{ script: " \n\t " }, "script"],
@@ -187,7 +220,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("a locale is refused for a voice that does not support one", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     await warmVoices(user);
     heygenSim().reset();
     const res = await generate(user, {
@@ -202,7 +235,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("surfaces HeyGen's own 400 about the script length with its message", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     ttsLimits.maxScriptChars = 1500; // an account on the older legacy limit
     try {
       const res = await generate(user, {
@@ -219,7 +252,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("an unknown voice is a 400 naming voiceId, before any HeyGen call (cached listing warmed first)", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     await warmVoices(user);
     heygenSim().reset();
     const res = await generate(user, {
@@ -234,7 +267,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("a voice the cache still lists but HeyGen no longer knows: HeyGen's voice_not_found becomes a 400", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     await db()
       .doc("heygen_cache/v3-voices")
       .set({
@@ -252,7 +285,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("v3 with a look and no voiceId: voice_id is left out and the look's default voice is reported", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const projectId = await newProject(user, { photo: 13 });
     const res = await generate(user, { projectId, script: SCRIPT });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -274,8 +307,8 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("the user's most recently updated voice preferences fill in speed and locale, and the response says so", async () => {
-    const user = await createUser();
-    const other = await createUser();
+    const user = await consentingUser(["heygen_face"]);
+    const other = await consentingUser(["heygen_face"]);
     await savePreferences(user.uid, "old-asset", { language: "fr-FR", speed: 0.7 }, new Date(1000));
     await savePreferences(user.uid, "new-asset", { language: "de-DE", speed: 1.25 }, new Date());
     await savePreferences(other.uid, "not-mine", { language: "ja-JP", speed: 0.6 }, new Date());
@@ -309,7 +342,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("a preferred speed outside HeyGen's range is brought within it", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     await savePreferences(user.uid, "fast", { language: "en-US", speed: 2 }, new Date());
     const res = await generate(user, {
       projectId: await newProject(user),
@@ -321,7 +354,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("a returning user with a ready look, or a public avatar, and a script costs exactly 1 HeyGen call: the create", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const first = await generate(user, {
       projectId: await newProject(user, { photo: 14 }),
       script: SCRIPT,
@@ -342,6 +375,8 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
       "POST /v3/videos",
     ]);
 
+    // A public heygenAvatarId is checked against the cached public catalogue: warm it too.
+    await warmAvatars(user);
     heygenSim().reset();
     const pub = await generate(user, {
       projectId: await newProject(user),
@@ -356,7 +391,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("in-flight guard: concurrent script generates of one project create one video and report its voice", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     await warmVoices(user);
     const projectId = await newProject(user);
     const body = { projectId, script: SCRIPT, voiceId: PLAIN_VOICE };
@@ -372,7 +407,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
   });
 
   it("voices: filtered by language and gender from the cache, with preview URLs", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     await warmVoices(user);
     const calls = heygenSim().countCalls();
     const res = await callFunction<{ voices: Record<string, unknown>[] }>(
@@ -403,7 +438,7 @@ describe("generate with a script on the legacy v2 API (service layer)", function
 
   it("sends video_inputs[0].voice {type:text, input_text, voice_id, speed, pitch}, no upload", async () => {
     const app = testContext({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const projectId = await newProject(user);
     const res = await generateVideo(app, user.uid, {
       projectId,
@@ -443,7 +478,7 @@ describe("generate with a script on the legacy v2 API (service layer)", function
 
   it("needs a voiceId (the legacy body has no default voice)", async () => {
     const app = testContext({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const err = await generateVideo(app, user.uid, {
       projectId: await newProject(user),
       script: SCRIPT,
@@ -472,7 +507,7 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
   });
 
   it("completes from the pushed event; the MP4 has an audio track as long as the script takes to speak", async () => {
-    const user = await createUser();
+    const user = await consentingUser(["heygen_face"]);
     const projectId = await newProject(user, { photo: 15 });
     const script = "This sentence is typed, not recorded. ".repeat(3).trim();
     const res = await generate(user, {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
-import { createUser, type TestUser } from "../helpers/auth";
+import type { TestUser } from "../helpers/auth";
+import { consentingUser } from "../helpers/consent";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
@@ -59,7 +60,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("minimal request: the project's photo and WebM voice become a video; the voice reaches HeyGen as MP3", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user, { photo: 0 });
     const res = await generate(user, { projectId });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -81,7 +82,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("explicit request: heygenAvatarId, voiceUrl and dimension are used as given", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user, { voice: false });
     const voiceUrl = await uploadFile(
       await voiceWebm(),
@@ -96,13 +97,17 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
       height: 1280,
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(heygenSim().countCalls("/v3/avatars")).to.equal(0);
+    // No look is made: the public avatar is only checked against the public catalogue.
+    const avatarCalls = heygenSim().calls.filter((c) => c.path.startsWith("/v3/avatars"));
+    expect(avatarCalls.map((c) => `${c.method} ${c.path}`)).to.deep.equal([
+      "GET /v3/avatars/looks",
+    ]);
     const createCall = heygenSim().calls.find((c) => c.path === "/v3/videos");
     expect(createCall?.idempotencyKey).to.equal(`video-${projectId}-1`);
   });
 
   it("first-time vs returning user: same photo costs 2 HeyGen calls, a new photo adds a look to the same group", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const first = await generate(user, { projectId: await newProject(user, { photo: 1 }) });
     expect(first.status).to.equal(200);
     expect(heygenSim().countCalls("/v3/avatars")).to.be.greaterThan(1); // create + readiness polls
@@ -124,14 +129,14 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("no photo: the configured public fallback avatar is used and reported", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const res = await generate(user, { projectId: await newProject(user) });
     expect(res.status).to.equal(200);
     expect(res.body.fallbackAvatarUsed).to.equal(true);
   });
 
   it("a second generate while the video is in flight returns the same video; concurrent calls create one", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user, { photo: "png" });
     const [a, b] = await Promise.all([
       generate(user, { projectId }),
@@ -146,8 +151,8 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("refuses another user's project with 404 and touches nothing", async () => {
-    const owner = await createUser();
-    const other = await createUser();
+    const owner = await consentingUser();
+    const other = await consentingUser();
     const projectId = await newProject(owner, { photo: 0 });
     const res = await generate(other, { projectId });
     expect(res.status).to.equal(404);
@@ -172,7 +177,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
     ["a path escape", "users/UID/../someone-else/voice.webm", 400],
   ] as const) {
     it(`refuses a voiceUrl pointing at ${label} without fetching it`, async () => {
-      const user = await createUser();
+      const user = await consentingUser();
       const projectId = await newProject(user, { voice: false, photo: 0 });
       const res = await generate(user, { projectId, voiceUrl: voiceUrl.replace("UID", user.uid) });
       expect(res.status, JSON.stringify(res.body)).to.equal(status);
@@ -184,7 +189,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   }
 
   it("rejects a voice file that is not audio with 415, before any HeyGen call", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user, { voice: false });
     const fake = await uploadFile(await photoJpeg(), `users/${user.uid}/voice.webm`, "audio/webm");
     const res = await generate(user, { projectId, voiceUrl: fake });
@@ -194,7 +199,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("rejects a voice over HeyGen's 10-minute limit with a clear 400", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user, { voice: false });
     const long = await uploadFile(await voiceTooLong(), `users/${user.uid}/long.mp3`, "audio/mpeg");
     const res = await generate(user, { projectId, voiceUrl: long });
@@ -204,7 +209,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("validates the body with zod and names the field", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const res = await generate(user, { projectId: "p", width: 1001 });
     expect(res.status).to.equal(400);
     expect(res.body.error).to.equal("INVALID_REQUEST");
@@ -212,7 +217,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("rides out a 429 on the video create (Retry-After) and stores a consistent project", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user);
     heygenSim().faults.push({
       path: "^/v3/videos$",
@@ -229,7 +234,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("a 5xx after HeyGen created the video is retried with the same Idempotency-Key: still one video", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user);
     const before = heygenSim().model.videos.size;
     heygenSim().faults.push({
@@ -245,7 +250,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("out of credits: 429 RATE_LIMITED with a message, the error kept on the project, and a later retry works", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user);
     heygenSim().faults.push({ path: "^/v3/videos$", method: "POST", kind: "quota" });
     const res = await generate(user, { projectId });
@@ -263,7 +268,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
   });
 
   it("audio upload failure answers 500 with a message", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const projectId = await newProject(user);
     heygenSim().faults.push({ path: "^/v3/assets$", kind: "status", status: 400 });
     const res = await generate(user, { projectId });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
-import { createUser, type TestUser } from "../helpers/auth";
+import type { TestUser } from "../helpers/auth";
+import { consentingUser } from "../helpers/consent";
 import { clearFirestore } from "../helpers/firestore";
 import { startVideo } from "../helpers/videos";
 import { db } from "../helpers/admin";
@@ -40,7 +41,7 @@ describe("video_status, avatars and voices", function () {
   });
 
   it("follows the owner's video to completed and refreshes the project, URL expiry included", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const { projectId, videoId } = await startVideo(user);
     let body: StatusBody | undefined;
     const seen = new Set<string>();
@@ -63,7 +64,7 @@ describe("video_status, avatars and voices", function () {
   });
 
   it("reports a failed render with HeyGen's reason", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     heygenSim().model.nextVideoFailure = { code: 40119, message: "Video is too long (> 3600.0s)" };
     const { projectId, videoId } = await startVideo(user);
     heygenSim().model.nextVideoFailure = null;
@@ -78,7 +79,7 @@ describe("video_status, avatars and voices", function () {
   });
 
   it("retry path: a failed video keeps its error until the owner generates again", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     heygenSim().model.nextVideoFailure = {
       code: "rendering_failed",
       message: "Rendering failed at 97%",
@@ -107,8 +108,8 @@ describe("video_status, avatars and voices", function () {
   });
 
   it("answers 404 for another user's video and 400 without video_id", async () => {
-    const owner = await createUser();
-    const other = await createUser();
+    const owner = await consentingUser();
+    const other = await consentingUser();
     const { videoId } = await startVideo(owner);
     const res = await status(other, videoId);
     expect(res.status).to.equal(404);
@@ -125,7 +126,7 @@ describe("video_status, avatars and voices", function () {
 
   for (const kind of ["avatars", "voices"] as const) {
     it(`${kind}: authenticated, cached so a second page load spends no HeyGen call`, async () => {
-      const user = await createUser();
+      const user = await consentingUser();
       expect((await callFunction(kind, `/api/heygen/${kind}`)).status).to.equal(401);
       const first = await callFunction<Record<string, unknown[]>>(kind, `/api/heygen/${kind}`, {
         token: user.idToken,
@@ -144,7 +145,7 @@ describe("video_status, avatars and voices", function () {
   }
 
   it("voices: follows v3 pagination to the end", async () => {
-    const user = await createUser();
+    const user = await consentingUser();
     const res = await callFunction<{ voices: unknown[] }>("voices", "/api/heygen/voices", {
       token: user.idToken,
     });

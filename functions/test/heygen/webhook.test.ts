@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { functionUrl } from "../helpers/env";
-import { createUser } from "../helpers/auth";
+import { consentingUser } from "../helpers/consent";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
@@ -44,7 +44,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("rejects a missing or wrong signature with 401 and changes nothing", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     const event = {
       event_type: "avatar_video.success",
       event_data: { video_id: videoId, callback_id: projectId, url: "x" },
@@ -86,7 +86,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("completes the project at once from HeyGen's authoritative status; duplicates are harmless", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     // Let the simulator finish the render before HeyGen "calls" us.
     await waitForRender(videoId);
     const event = {
@@ -107,7 +107,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("does not trust a success event while HeyGen still reports processing", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     const res = await deliver({
       event_type: "avatar_video.success",
       event_data: { video_id: videoId, callback_id: projectId },
@@ -120,7 +120,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("acknowledges and ignores unknown events and events for other videos", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     const unknown = await deliver({
       event_type: "instant_avatar.success",
       event_data: { callback_id: projectId },
@@ -136,7 +136,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   });
 
   it("answers 502 when HeyGen cannot confirm, so HeyGen delivers again later", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 5 });
     const res = await deliver({
       event_type: "avatar_video.success",
@@ -178,7 +178,7 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
   }
 
   it("completes the project as soon as the signed success event arrives, without polling", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     const project = await waitForDoc(
       db().doc(`projects/${projectId}`),
       (d) => d?.heygenStatus === "completed",
@@ -190,7 +190,7 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
   });
 
   it("is delivered again after the function answered 502 (HeyGen could not confirm)", async () => {
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     // Three 503s: the function's own retries (2) run out, so it answers 502 once.
     heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 3 });
     await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.heygenStatus === "completed");
@@ -206,7 +206,7 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
 
   it("marks the project failed with HeyGen's message when the render fails", async () => {
     heygenSim().model.nextVideoFailure = { code: 40119, message: "Video is too long" };
-    const { projectId, videoId } = await startVideo(await createUser());
+    const { projectId, videoId } = await startVideo(await consentingUser());
     const project = await waitForDoc(
       db().doc(`projects/${projectId}`),
       (d) => d?.heygenStatus === "failed",

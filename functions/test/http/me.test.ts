@@ -3,6 +3,7 @@ import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
+import { POLICY_VERSION } from "../helpers/consent";
 
 describe("HTTPS round trip through the Functions emulator (me)", () => {
   beforeEach(clearFirestore);
@@ -20,16 +21,20 @@ describe("HTTPS round trip through the Functions emulator (me)", () => {
     expect(res.body).to.deep.include({ error: "UNAUTHENTICATED" });
   });
 
-  it("answers 200 for a signed-in user, with their own state", async () => {
+  it("answers 200 for a signed-in user, with their own state; the old client booleans do not count", async () => {
     const user = await createUser();
-    await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: false });
+    await db().doc(`users/${user.uid}`).set({ age_confirmed: true, consent_selfie: true });
     const res = await callFunction("me", "/api/me", { token: user.idToken });
     expect(res.status).to.equal(200);
+    const none = { granted: false, policyVersion: null, grantedAt: null };
     expect(res.body).to.deep.include({
       uid: user.uid,
-      ageConfirmed: true,
+      ageConfirmed: false,
       consentSelfie: false,
       hasHeygenFolder: false,
+      policyVersion: POLICY_VERSION,
+      minimumAge: 18,
+      consent: { heygen_face: none, heygen_voice: none, avatar_3d: none },
     });
   });
 
@@ -50,7 +55,7 @@ describe("HTTPS round trip through the Functions emulator (me)", () => {
       body: {},
     });
     expect(wrong.status).to.equal(405);
-    expect(wrong.headers.get("allow")).to.equal("GET");
+    expect(wrong.headers.get("allow")).to.equal("DELETE, GET");
   });
 
   it("answers CORS preflights for the web client's origins only", async () => {

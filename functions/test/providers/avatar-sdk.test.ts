@@ -110,4 +110,27 @@ describe("Avatar SDK adapter against its simulator (real HTTP)", function () {
       sim.timings.tokenTtlSeconds = 36000;
     }
   });
+
+  it("deletes an avatar with DELETE avatar.url: gone at the provider, a second delete finds it gone", async () => {
+    const p = provider();
+    const { providerJobId } = await p.submit({
+      jobId: "del",
+      selfiePath: await photoJpeg(),
+      contentType: "image/jpeg",
+    });
+    const code = providerJobId.split("/")[1];
+    expect(sim.avatars.has(code)).to.equal(true);
+    expect(await p.deleteAvatar(providerJobId)).to.equal("deleted");
+    expect(sim.avatars.has(code)).to.equal(false);
+    expect(sim.calls.filter((c) => c.method === "DELETE").map((c) => c.status)).to.deep.equal([
+      204,
+    ]);
+    const gone = await p.status(providerJobId).catch((e: unknown) => e);
+    expect(gone).to.be.instanceOf(ProviderError);
+    expect((gone as ProviderError).kind).to.equal("not_found");
+    expect(await p.deleteAvatar(providerJobId)).to.equal("deleted"); // 404: already gone
+    sim.faults.push({ path: `^/avatars/${code}/$`, status: 503, times: 1 });
+    const failed = await p.deleteAvatar(providerJobId).catch((e: unknown) => e);
+    expect((failed as ProviderError).kind).to.equal("upstream");
+  });
 });

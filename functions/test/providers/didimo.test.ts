@@ -82,4 +82,18 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
       poseNamesOf({ "ARKit.jawOpen": [1, 2], oculus: { PP: [3] }, version: "2" }),
     ).to.deep.equal(["ARKit.jawOpen", "oculus.PP"]);
   });
+
+  it("deletes a didimo with DELETE /v3/didimos/{key} (204): gone at the provider", async () => {
+    const p = new DidimoProvider(sim.url, sim.apiKey);
+    const { providerJobId } = await p.submit({
+      selfiePath: await photoJpeg(),
+      contentType: "image/jpeg",
+    });
+    expect(sim.didimos.has(providerJobId)).to.equal(true);
+    expect(await p.deleteAvatar(providerJobId)).to.equal("deleted");
+    expect(sim.didimos.has(providerJobId)).to.equal(false);
+    const gone = await p.status(providerJobId).catch((e: unknown) => e);
+    expect((gone as ProviderError).kind).to.equal("not_found");
+    expect(await p.deleteAvatar(providerJobId)).to.equal("deleted"); // 404: already gone
+  });
 });

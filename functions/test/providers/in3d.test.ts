@@ -52,4 +52,13 @@ describe("in3D adapter against its simulator (real HTTP)", function () {
     const denied = await new In3dProvider(sim.url, "wrong").submit({ jobId: "x" }).catch((e) => e);
     expect(denied).to.be.instanceOf(ProviderError).and.include({ kind: "unauthorized" });
   });
+
+  it("reports a scan as not deletable (in3D documents no delete) without calling in3D", async () => {
+    const p = new In3dProvider(sim.url, sim.token);
+    const sub = await p.submit({ jobId: "j-del" });
+    const before = sim.calls.length;
+    expect(await p.deleteAvatar()).to.equal("not_deletable");
+    expect(sim.calls.length).to.equal(before);
+    expect(sim.scans.has(sub.providerJobId)).to.equal(true);
+  });
 });

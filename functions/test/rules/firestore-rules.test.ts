@@ -33,33 +33,55 @@ describe("firestore.rules", () => {
   ) => env.withSecurityRulesDisabled(async (ctx) => fn(ctx.firestore() as never));
 
   describe("users/{uid}", () => {
-    it("lets the owner read and write consent fields, nobody else", async () => {
+    it("lets the owner read their document, nobody else", async () => {
+      await seed(async (db) => {
+        await setDoc(doc(db as never, "users/alice"), { created_at: new Date() });
+      });
       const alice = env.authenticatedContext("alice").firestore();
       const bob = env.authenticatedContext("bob").firestore();
-      await assertSucceeds(
-        setDoc(doc(alice, "users/alice"), { age_confirmed: true, consent_selfie: true }),
-      );
       await assertSucceeds(getDoc(doc(alice, "users/alice")));
       await assertFails(getDoc(doc(bob, "users/alice")));
-      await assertFails(setDoc(doc(bob, "users/alice"), { age_confirmed: true }));
       await assertFails(getDoc(doc(env.unauthenticatedContext().firestore(), "users/alice")));
     });
 
-    it("refuses server fields and non-boolean consent from the client", async () => {
+    it("refuses every client write of consent: server records, old booleans and other fields", async () => {
       const alice = env.authenticatedContext("alice").firestore();
+      const grant = {
+        heygen_face: {
+          policyVersion: "2026-12-01",
+          grantedAt: new Date(),
+          minimumAgeConfirmed: 18,
+          withdrawnAt: null,
+        },
+      };
+      // Creating the document, with the server's consent map or the old client booleans.
+      await assertFails(setDoc(doc(alice, "users/alice"), { consent: grant }));
       await assertFails(
-        setDoc(doc(alice, "users/alice"), { age_confirmed: true, heygenFolderId: "f1" }),
+        setDoc(doc(alice, "users/alice"), { age_confirmed: true, consent_selfie: true }),
       );
-      await assertFails(setDoc(doc(alice, "users/alice"), { age_confirmed: "yes" }));
+      await assertFails(setDoc(doc(alice, "users/alice"), {}));
       await seed(async (db) => {
-        await setDoc(doc(db as never, "users/alice"), {
-          age_confirmed: false,
-          created_at: new Date(),
-        });
+        await setDoc(doc(db as never, "users/alice"), { created_at: new Date() });
       });
-      await assertSucceeds(updateDoc(doc(alice, "users/alice"), { age_confirmed: true }));
-      await assertFails(updateDoc(doc(alice, "users/alice"), { created_at: new Date() }));
+      // Updating an existing document.
+      await assertFails(updateDoc(doc(alice, "users/alice"), { consent: grant }));
+      await assertFails(
+        updateDoc(doc(alice, "users/alice"), { "consent.avatar_3d.withdrawnAt": null }),
+      );
+      await assertFails(updateDoc(doc(alice, "users/alice"), { age_confirmed: true }));
+      await assertFails(updateDoc(doc(alice, "users/alice"), { consent_selfie: true }));
       await assertFails(updateDoc(doc(alice, "users/alice"), { heygenFolderId: "mine" }));
+      await assertFails(deleteDoc(doc(alice, "users/alice")));
+      // The audit log is readable by its owner and written by the server only.
+      await seed(async (db) => {
+        await setDoc(doc(db as never, "users/alice/consent_log/e1"), { action: "grant" });
+      });
+      await assertSucceeds(getDoc(doc(alice, "users/alice/consent_log/e1")));
+      await assertFails(
+        getDoc(doc(env.authenticatedContext("bob").firestore(), "users/alice/consent_log/e1")),
+      );
+      await assertFails(setDoc(doc(alice, "users/alice/consent_log/e2"), { action: "grant" }));
+      await assertFails(updateDoc(doc(alice, "users/alice/consent_log/e1"), { action: "x" }));
     });
 
     it("keeps heygenAvatarGroups readable by the owner and written by the server only", async () => {
@@ -118,7 +140,8 @@ describe("firestore.rules", () => {
       await assertFails(updateDoc(doc(alice, "projects/p1"), { heygenStatus: "completed" }));
       await assertFails(updateDoc(doc(alice, "projects/p1"), { userId: "bob" }));
       await assertFails(deleteDoc(doc(bob, "projects/p1")));
-      await assertSucceeds(deleteDoc(doc(alice, "projects/p1")));
+      // The owner deletes through DELETE /api/projects/{id} (it also removes the media).
+      await assertFails(deleteDoc(doc(alice, "projects/p1")));
     });
   });
 

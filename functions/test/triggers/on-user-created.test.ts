@@ -10,9 +10,9 @@ describe("on_user_created (Firestore onDocumentCreated)", () => {
 
   it("is delivered by the emulator and stamps created_at on a new users document", async () => {
     const ref = db().doc("users/trigger-user-1");
-    await ref.set({ age_confirmed: true, consent_selfie: true });
+    await ref.set({ heygenFolderId: "f1" });
     const data = await waitForDoc(ref, (d) => d?.created_at instanceof Timestamp);
-    expect(data?.age_confirmed).to.equal(true);
+    expect(data?.heygenFolderId).to.equal("f1");
   });
 
   describe("the exported handler, wrapped with firebase-functions-test", () => {
@@ -24,9 +24,9 @@ describe("on_user_created (Firestore onDocumentCreated)", () => {
       const { on_user_created } = require("../../lib/index") as typeof import("../../src/index");
       const wrapped = fft.wrap(on_user_created);
       const ref = db().doc("users/trigger-user-2");
-      await ref.set({ age_confirmed: true });
+      await ref.set({ heygenFolderId: "f2" });
       const snap = fft.firestore.makeDocumentSnapshot(
-        { age_confirmed: true },
+        { heygenFolderId: "f2" },
         "users/trigger-user-2",
       );
       const event = { data: snap, params: { uid: "trigger-user-2" } } as never;

@@ -106,7 +106,22 @@ export interface HeygenClient {
   getVideo(videoId: string): Promise<VideoDetails>;
   listAvatars(): Promise<AvatarSummary[]>;
   listVoices(): Promise<VoiceSummary[]>;
+  /**
+   * Deletes where the API documents it (v3: videos, assets, looks, groups): "deleted",
+   * also when the object was already gone (404). v2 documents no delete for any of
+   * them: "not_deletable", without a call.
+   */
+  deleteVideo(videoId: string): Promise<UpstreamDeleteOutcome>;
+  deleteAsset(assetId: string): Promise<UpstreamDeleteOutcome>;
+  deleteLook(lookId: string): Promise<UpstreamDeleteOutcome>;
+  deleteGroup(groupId: string): Promise<UpstreamDeleteOutcome>;
 }
 
-export const TERMINAL_VIDEO_STATUSES = new Set(["completed", "failed"]);
+export type UpstreamDeleteOutcome = "deleted" | "not_deletable";
+
+/**
+ * Terminal video states: HeyGen's two, plus our own `cancelled` (consent withdrawn or
+ * the user erased while it rendered: the project is not followed any more).
+ */
+export const TERMINAL_VIDEO_STATUSES = new Set(["completed", "failed", "cancelled"]);
 export const isTerminalVideoStatus = (s: string): boolean => TERMINAL_VIDEO_STATUSES.has(s);

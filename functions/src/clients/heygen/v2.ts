@@ -16,6 +16,7 @@ import type {
   Look,
   MediaFile,
   UploadedAsset,
+  UpstreamDeleteOutcome,
   VideoDetails,
   VoiceSummary,
 } from "./types";
@@ -66,6 +67,21 @@ function v2Voice(input: CreateVideoInput): Record<string, unknown> {
 export class HeygenV2Client implements HeygenClient {
   readonly version = "v2" as const;
   readonly supportsFolders = true;
+
+  // The legacy API documents no delete for videos, assets, talking photos or groups
+  // (heygen-api.md): erasure reports them as not deletable upstream.
+  async deleteVideo(): Promise<UpstreamDeleteOutcome> {
+    return "not_deletable";
+  }
+  async deleteAsset(): Promise<UpstreamDeleteOutcome> {
+    return "not_deletable";
+  }
+  async deleteLook(): Promise<UpstreamDeleteOutcome> {
+    return "not_deletable";
+  }
+  async deleteGroup(): Promise<UpstreamDeleteOutcome> {
+    return "not_deletable";
+  }
 
   constructor(
     private readonly transport: HeygenTransport,

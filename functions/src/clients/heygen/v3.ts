@@ -12,6 +12,7 @@ import { openAsBlob } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { HeygenTransport, encodePath } from "./transport";
+import { HeygenError } from "./errors";
 import type {
   AvatarSummary,
   CreateVideoInput,
@@ -19,6 +20,7 @@ import type {
   Look,
   MediaFile,
   UploadedAsset,
+  UpstreamDeleteOutcome,
   VideoDetails,
   VoiceSummary,
 } from "./types";
@@ -185,6 +187,38 @@ export class HeygenV3Client implements HeygenClient {
       schema: z.object({ video_id: z.string() }),
     });
     return { videoId: data.video_id };
+  }
+
+  private async remove(pathname: string): Promise<UpstreamDeleteOutcome> {
+    try {
+      await this.transport.request({
+        method: "DELETE",
+        baseUrl: this.apiBaseUrl,
+        path: pathname,
+        schema: z.unknown(),
+      });
+    } catch (err) {
+      if (!(err instanceof HeygenError && err.kind === "not_found")) throw err;
+    }
+    return "deleted";
+  }
+
+  /** `DELETE /v3/videos/{id}` → `{id, deleted: true}`. */
+  deleteVideo(videoId: string): Promise<UpstreamDeleteOutcome> {
+    return this.remove(encodePath`/v3/videos/${videoId}`);
+  }
+
+  deleteAsset(assetId: string): Promise<UpstreamDeleteOutcome> {
+    return this.remove(encodePath`/v3/assets/${assetId}`);
+  }
+
+  deleteLook(lookId: string): Promise<UpstreamDeleteOutcome> {
+    return this.remove(encodePath`/v3/avatars/looks/${lookId}`);
+  }
+
+  /** Deleting the last look already deletes the group: a 404 here counts as deleted. */
+  deleteGroup(groupId: string): Promise<UpstreamDeleteOutcome> {
+    return this.remove(encodePath`/v3/avatars/${groupId}`);
   }
 
   async getVideo(videoId: string): Promise<VideoDetails> {

@@ -12,7 +12,13 @@ import { openAsBlob } from "node:fs";
 import path from "node:path";
 import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
-import { ProviderError, type PhotorealProvider, type ProviderStatus } from "./types";
+import {
+  deletedUnlessMissing,
+  ProviderError,
+  type DeleteOutcome,
+  type PhotorealProvider,
+  type ProviderStatus,
+} from "./types";
 import { downloadToFile, providerRequest } from "./http";
 import { extractFirst } from "./zip";
 
@@ -142,6 +148,15 @@ export class AvatarSdkProvider implements PhotorealProvider {
     if (!player || !code)
       throw new ProviderError("not_found", `Not an Avatar SDK job id: ${providerJobId}`);
     return { player, code };
+  }
+
+  /** `DELETE avatar.url` (photoreal-providers.md), as the player that made it. */
+  async deleteAvatar(providerJobId: string): Promise<DeleteOutcome> {
+    const { player, code } = AvatarSdkProvider.parseJobId(providerJobId);
+    const url = `${this.baseUrl}/avatars/${encodeURIComponent(code)}/`;
+    return deletedUnlessMissing(() =>
+      this.call(z.unknown(), { method: "DELETE", url }, true, false, player),
+    );
   }
 
   async status(providerJobId: string): Promise<ProviderStatus> {

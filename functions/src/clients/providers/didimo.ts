@@ -13,7 +13,13 @@ import { openAsBlob, promises as fsp } from "node:fs";
 import path from "node:path";
 import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
-import { ProviderError, type PhotorealProvider, type ProviderStatus } from "./types";
+import {
+  deletedUnlessMissing,
+  ProviderError,
+  type DeleteOutcome,
+  type PhotorealProvider,
+  type ProviderStatus,
+} from "./types";
 import { downloadToFile, providerRequest } from "./http";
 import { extractAll } from "./zip";
 
@@ -80,6 +86,16 @@ export class DidimoProvider implements PhotorealProvider {
       method: "GET",
       url: `${this.baseUrl}/v3/didimos/${encodeURIComponent(key)}`,
     });
+  }
+
+  /** `DELETE /v3/didimos/{key}` returns 204 (photoreal-providers.md). */
+  async deleteAvatar(key: string): Promise<DeleteOutcome> {
+    return deletedUnlessMissing(() =>
+      this.call(z.unknown(), {
+        method: "DELETE",
+        url: `${this.baseUrl}/v3/didimos/${encodeURIComponent(key)}`,
+      }),
+    );
   }
 
   async status(key: string): Promise<ProviderStatus> {

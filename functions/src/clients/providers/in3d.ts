@@ -10,7 +10,7 @@
 import path from "node:path";
 import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
-import type { PhotorealProvider, ProviderStatus } from "./types";
+import type { DeleteOutcome, PhotorealProvider, ProviderStatus } from "./types";
 import { downloadToFile, providerRequest } from "./http";
 
 export const IN3D_SCANNER_URL = "https://scan.in3d.io/";
@@ -55,6 +55,11 @@ export class In3dProvider implements PhotorealProvider {
         message: `Open this link on your phone and follow in3D's scan to create your avatar (job ${input.jobId}).`,
       },
     };
+  }
+
+  /** in3D documents no delete for a scan (photoreal-providers.md C1): reported, not called. */
+  async deleteAvatar(): Promise<DeleteOutcome> {
+    return "not_deletable";
   }
 
   async status(scanId: string): Promise<ProviderStatus> {

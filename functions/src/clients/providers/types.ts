@@ -58,6 +58,24 @@ export interface PhotorealProvider {
   status(providerJobId: string): Promise<ProviderStatus>;
   /** Downloads the finished model into `dir` and returns the GLB's path. */
   download(providerJobId: string, dir: string): Promise<DownloadedModel>;
+  /**
+   * Deletes the avatar (made from the user's selfie) at the provider: "deleted" (also
+   * when it was already gone), or "not_deletable" when the provider documents no
+   * delete. Other failures throw a ProviderError.
+   */
+  deleteAvatar(providerJobId: string): Promise<DeleteOutcome>;
+}
+
+export type DeleteOutcome = "deleted" | "not_deletable";
+
+/** A 404 on a delete means the object is already gone. */
+export async function deletedUnlessMissing(run: () => Promise<unknown>): Promise<DeleteOutcome> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof ProviderError && err.kind === "not_found")) throw err;
+  }
+  return "deleted";
 }
 
 /** Maps a provider's HTTP status to an error kind. */

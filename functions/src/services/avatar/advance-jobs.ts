@@ -14,7 +14,15 @@ import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
-import { jobSchema, jobsCollection, type AvatarJob } from "../../store/avatar-jobs";
+import {
+  CONSENT_CANCELLED_MESSAGE,
+  isTerminalJobStatus,
+  jobSchema,
+  jobsCollection,
+  type AvatarJob,
+} from "../../store/avatar-jobs";
+import { missingConsent } from "../consent/guard";
+import { deleteSelfie } from "./selfie";
 import { TempDir } from "../media/prepare";
 import { buildBlendshapeMap } from "./blendshapes";
 import { inspectGlb } from "./glb";
@@ -26,6 +34,7 @@ export interface AdvanceReport {
   done: number;
   failed: number;
   submitted: number;
+  cancelled: number;
   transientErrors: number;
 }
 
@@ -35,14 +44,24 @@ const SUBMIT_STALE_MS = 10 * 60 * 1000;
 
 export const assetStorageKey = (assetId: string): string => `avatars/${assetId}/model.glb`;
 
-async function fail(app: AppContext, jobId: string, message: string): Promise<void> {
+async function end(
+  app: AppContext,
+  jobId: string,
+  status: "error" | "cancelled",
+  message: string,
+): Promise<void> {
   const ref = jobsCollection(app.db).doc(jobId);
-  await app.db.runTransaction(async (tx) => {
+  const selfie = await app.db.runTransaction(async (tx) => {
     const job = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!job.success || job.data.status === "done" || job.data.status === "error") return;
-    tx.update(ref, { status: "error", error: message, updated_at: app.clock.now() });
+    if (!job.success || isTerminalJobStatus(job.data.status)) return null;
+    tx.update(ref, { status, error: message, updated_at: app.clock.now() });
+    return job.data.selfie_path ?? null;
   });
+  // No job needs the selfie once it has ended, whichever way (retention).
+  if (selfie) await deleteSelfie(app, selfie);
 }
+
+const fail = (app: AppContext, jobId: string, message: string) => end(app, jobId, "error", message);
 
 async function finalize(
   app: AppContext,
@@ -92,6 +111,8 @@ async function finalize(
         job_id: jobId,
         provider: provider.name,
         storage_key: assetStorageKey(assetId),
+        // Retention: the GLB is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
+        retain_until: new Date(now.getTime() + app.config.mediaRetentionDays * 86400000),
         blendshape_map: map,
         meshes: info.meshes.map((m) => ({ mesh: m.mesh, morphTargets: m.targetNames.length })),
         created_at: now,
@@ -105,7 +126,7 @@ async function finalize(
       finalizing_until: null,
       updated_at: now,
     });
-    if (job.selfie_path) await bucket.file(job.selfie_path).delete({ ignoreNotFound: true });
+    if (job.selfie_path) await deleteSelfie(app, job.selfie_path);
     log.info("avatar job done", { jobId, assetId, arkit: Object.keys(map.arkit).length });
     return true;
   } catch (err) {
@@ -139,6 +160,7 @@ export async function advanceAvatarJobs(
     done: 0,
     failed: 0,
     submitted: 0,
+    cancelled: 0,
     transientErrors: 0,
   };
   const jobs = jobsCollection(app.db);
@@ -154,8 +176,22 @@ export async function advanceAvatarJobs(
       (doc.get("next_attempt_at")?.toMillis?.() as number | undefined) ??
       doc.get("created_at")?.toMillis() + 60000;
     if (due > now) continue;
-    if ((await submitAvatarJob(app, doc.id, provider)) === "submitted") report.submitted++;
+    const outcome = await submitAvatarJob(app, doc.id, provider);
+    if (outcome === "submitted") report.submitted++;
+    if (outcome === "cancelled") report.cancelled++;
   }
+
+  // Consent is read once per user per sweep; a withdrawn consent cancels the job
+  // before any further provider call.
+  const consentOk = new Map<string, Promise<boolean>>();
+  const hasConsent = (uid: string): Promise<boolean> => {
+    let known = consentOk.get(uid);
+    if (!known) {
+      known = missingConsent(app, uid, ["avatar_3d"]).then((m) => m.length === 0);
+      consentOk.set(uid, known);
+    }
+    return known;
+  };
 
   const processing = await jobs
     .where("status", "==", "processing")
@@ -170,6 +206,11 @@ export async function advanceAvatarJobs(
     const nextCheck = (doc.get("next_check_at")?.toMillis?.() as number | undefined) ?? 0;
     const overdue = now - (job.created_at?.toMillis() ?? now) > deadlineMs;
     if (nextCheck > now && !overdue) continue;
+    if (!(await hasConsent(job.user_id))) {
+      await end(app, doc.id, "cancelled", CONSENT_CANCELLED_MESSAGE);
+      report.cancelled++;
+      continue;
+    }
     // PROVIDER changed while this job was in flight: only its own provider knows the
     // job id, so it is never asked of this one; it ends at the deadline.
     const foreign = job.provider !== provider.name;

@@ -1,13 +1,19 @@
 /** `GET /avatar/assets/:assetId`: a V4 signed read URL (1 h) of the owner's GLB, with its maps. */
 import type { AppContext } from "../../context";
 import { signedReadUrl } from "../../clients/storage/bucket";
-import { notFound } from "../../errors";
+import { ApiError, notFound } from "../../errors";
 import { visemeMapFor, type BlendshapeMap } from "./blendshapes";
 
 export async function signedAsset(app: AppContext, uid: string, assetId: string) {
   const snap = await app.db.collection("avatar_assets").doc(assetId).get();
   if (!snap.exists || snap.get("user_id") !== uid) throw notFound(`Avatar asset ${assetId}`);
-  const key = snap.get("storage_key") as string;
+  const key = snap.get("storage_key") as string | null;
+  if (!key) {
+    throw new ApiError(
+      "NOT_FOUND",
+      `Avatar asset ${assetId} was purged after the retention period; create a new avatar.`,
+    );
+  }
   const map = snap.get("blendshape_map") as BlendshapeMap;
   const { url, expiresIn } = await signedReadUrl(app.config.storageBucket, key, app.clock.now());
   return { url, expiresIn, blendshapeMap: map, visemes: visemeMapFor(map) };

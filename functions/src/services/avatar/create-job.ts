@@ -1,5 +1,6 @@
 /**
- * `POST /avatar/jobs`: consent and age are required; the selfie must really be a
+ * `POST /avatar/jobs`: consent to `avatar_3d` is checked by the handler first (consent
+ * guard); the selfie must really be a
  * JPEG or PNG (magic bytes, not the declared type) within the size limit. The selfie
  * goes to a server-only Storage path and the job is queued for the onCreate trigger.
  */
@@ -7,22 +8,12 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { getBucket } from "../../clients/storage/bucket";
 import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
-import { getUser } from "../../store/users";
 import { parseInput } from "../../http/validate";
 import { sniffType } from "../media/sniff";
+import { admitAvatarJob, precheckAvatarJob } from "../quotas/avatar-job-quota";
 import type { ParsedMultipart } from "../../http/multipart";
 
 export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
-
-export async function requireConsent(app: AppContext, uid: string): Promise<void> {
-  const user = await getUser(app.db, uid);
-  if (user?.age_confirmed !== true || user?.consent_selfie !== true) {
-    throw new ApiError(
-      "CONSENT_REQUIRED",
-      "Confirm your age and consent to selfie processing first (users/{uid}: age_confirmed and consent_selfie).",
-    );
-  }
-}
 
 export async function createAvatarJob(
   app: AppContext,
@@ -45,17 +36,17 @@ export async function createAvatarJob(
   if (type !== "image/jpeg" && type !== "image/png") {
     throw new ApiError("UNSUPPORTED_MEDIA", "The selfie must be a JPEG or PNG photo.");
   }
+  await precheckAvatarJob(app, uid);
   const ref = jobsCollection(app.db).doc();
   const selfiePath = `selfies/${uid}/${ref.id}.${type === "image/png" ? "png" : "jpg"}`;
-  await getBucket(app.config.storageBucket)
-    .file(selfiePath)
-    .save(form.file.data, {
-      contentType: type,
-      resumable: false,
-      metadata: { metadata: { jobId: ref.id } },
-    });
+  const selfie = getBucket(app.config.storageBucket).file(selfiePath);
+  await selfie.save(form.file.data, {
+    contentType: type,
+    resumable: false,
+    metadata: { metadata: { jobId: ref.id } },
+  });
   const now = app.clock.now();
-  await ref.create({
+  const job = {
     user_id: uid,
     provider: app.config.provider.name,
     provider_job_id: null,
@@ -69,6 +60,13 @@ export async function createAvatarJob(
     selfie_path: selfiePath,
     created_at: now,
     updated_at: now,
-  });
+  };
+  try {
+    // Counted and created in one transaction: concurrent posts cannot pass the limits together.
+    await admitAvatarJob(app, uid, (tx) => tx.create(ref, job));
+  } catch (err) {
+    await selfie.delete({ ignoreNotFound: true }); // nothing half-written
+    throw err;
+  }
   return { jobId: ref.id };
 }

@@ -11,8 +11,11 @@ import { secrets } from "../../config";
 import { getBucket } from "../../clients/storage/bucket";
 import { createProvider, ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
-import { jobSchema, jobsCollection } from "../../store/avatar-jobs";
+import { CONSENT_CANCELLED_MESSAGE, jobSchema, jobsCollection } from "../../store/avatar-jobs";
+import { getConsentRecordsIn } from "../../store/consent";
+import { missingFrom } from "../consent/guard";
 import { TempDir } from "../media/prepare";
+import { deleteSelfie } from "./selfie";
 
 export function providerFor(app: AppContext): PhotorealProvider {
   return createProvider(app.config.provider, secrets.providerApiKey());
@@ -42,13 +45,23 @@ export async function submitAvatarJob(
   app: AppContext,
   jobId: string,
   provider: PhotorealProvider = providerFor(app),
-): Promise<"submitted" | "skipped" | "requeued" | "failed"> {
+): Promise<"submitted" | "skipped" | "requeued" | "failed" | "cancelled"> {
   const ref = jobsCollection(app.db).doc(jobId);
   const now = () => app.clock.now();
   const claimed = await app.db.runTransaction(async (tx) => {
     const parsed = jobSchema.safeParse((await tx.get(ref)).data());
     if (!parsed.success || parsed.data.status !== "queued" || parsed.data.provider_job_id)
       return null;
+    // Consent is checked again, in the claim itself, before the selfie leaves Storage.
+    const records = await getConsentRecordsIn(tx, app.db, parsed.data.user_id);
+    if (missingFrom(records, ["avatar_3d"], app.config.consent).length > 0) {
+      tx.update(ref, {
+        status: "cancelled",
+        error: CONSENT_CANCELLED_MESSAGE,
+        updated_at: now(),
+      });
+      return { cancelled: true as const, selfiePath: parsed.data.selfie_path ?? null };
+    }
     tx.update(ref, {
       status: "processing",
       // The provider that gets the selfie is the one the sweep must ask later.
@@ -58,6 +71,11 @@ export async function submitAvatarJob(
     });
     return parsed.data;
   });
+  if (claimed && "cancelled" in claimed) {
+    if (claimed.selfiePath) await deleteSelfie(app, claimed.selfiePath);
+    log.info("avatar job cancelled: no consent", { jobId });
+    return "cancelled";
+  }
   if (!claimed || !claimed.selfie_path) return "skipped";
   const tmp = await TempDir.create();
   try {
@@ -72,12 +90,27 @@ export async function submitAvatarJob(
       contentType,
       blendshapes: claimed.options.blendshapes,
     });
-    await ref.update({
-      provider_job_id: res.providerJobId,
-      action: res.action ?? null,
-      progress: 0.05,
-      updated_at: now(),
+    // Consent withdrawn while the selfie was on its way: the job ends cancelled and the
+    // provider's new avatar is deleted again at once (the withdrawal could not see it).
+    const withdrawn = await app.db.runTransaction(async (tx) => {
+      const records = await getConsentRecordsIn(tx, app.db, claimed.user_id);
+      const gone = missingFrom(records, ["avatar_3d"], app.config.consent).length > 0;
+      tx.update(ref, {
+        provider_job_id: res.providerJobId,
+        action: gone ? null : (res.action ?? null),
+        progress: 0.05,
+        ...(gone ? { status: "cancelled", error: CONSENT_CANCELLED_MESSAGE } : {}),
+        updated_at: now(),
+      });
+      return gone;
     });
+    if (withdrawn) {
+      const outcome = await provider.deleteAvatar(res.providerJobId).catch(() => "failed");
+      if (outcome === "deleted") await ref.update({ provider_deleted_at: now() });
+      await deleteSelfie(app, claimed.selfie_path);
+      log.info("avatar job cancelled after submission: consent withdrawn", { jobId, outcome });
+      return "cancelled";
+    }
     log.info("avatar job submitted", {
       jobId,
       provider: provider.name,
@@ -96,6 +129,7 @@ export async function submitAvatarJob(
       return "requeued";
     }
     await ref.update({ status: "error", error: userMessage(err), updated_at: now() });
+    await deleteSelfie(app, claimed.selfie_path);
     log.warn("avatar job submission failed", { jobId, error: err });
     return "failed";
   } finally {

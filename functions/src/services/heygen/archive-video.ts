@@ -39,7 +39,8 @@ async function claim(app: AppContext, projectId: string) {
       p.heygenStatus !== "completed" ||
       !p.heygenVideoId ||
       p.archivedVideoPath ||
-      p.archiveState === "done"
+      p.archiveState === "done" ||
+      p.archiveState === "purged"
     ) {
       return null;
     }
@@ -142,6 +143,10 @@ export async function archiveVideo(
         archiveNextAttemptAt: null,
         archiveError: null,
         archivedAt: app.clock.now(),
+        // Retention: the copy is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
+        archiveRetainUntil: new Date(
+          app.clock.now().getTime() + app.config.mediaRetentionDays * 86400000,
+        ),
       });
       return true;
     });

@@ -11,6 +11,7 @@ import { ApiError } from "../../errors";
 import { log } from "../../logs";
 import { findGroupId, findLook, saveLook, setLookStatus } from "../../store/avatar-looks";
 import { withUserLock } from "../../store/locks";
+import { rememberHeygenAsset } from "../../store/heygen-assets";
 import type { LocalMedia } from "../media/prepare";
 import { folderName } from "./ensure-folder";
 
@@ -83,6 +84,12 @@ export async function ensureLook(
         if (again) return again.talking_photo_id;
         const groupId = (await findGroupId(app.db, uid, client.version)) ?? undefined;
         const image = await client.uploadImage(photo, `image-${uid}-${photo.sha256}`);
+        await rememberHeygenAsset(
+          app.db,
+          uid,
+          { assetId: image.assetId, kind: "image", apiVersion: client.version },
+          app.clock.now(),
+        );
         const look = await client.createLook({
           name: folderName(uid),
           image,

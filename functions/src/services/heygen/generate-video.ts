@@ -33,6 +33,9 @@ import {
   type VoiceRequest,
   type VoiceUsed,
 } from "./voice-source";
+import { requireGenerateConsent } from "./generate-consent";
+import { rememberHeygenAsset } from "../../store/heygen-assets";
+import { reserveVideo } from "../quotas/video-quota";
 
 export interface GenerateInput extends VoiceRequest {
   projectId: string;
@@ -63,8 +66,7 @@ async function submit(
   const client = heygenClientFor(app);
   const bucketName = app.config.storageBucket;
   const where = { bucket: bucketName, uid, isEmulator: app.config.isEmulator };
-  // The voice source is decided first. Consent checks belong right here: `tts` needs no
-  // voice consent; the user's photo (photoRef below) still needs face consent.
+  // Consent for this voice source and photo was checked at the entry (generate-consent.ts).
   const voiceChoice = chooseVoiceSource(input, project);
   const voiceRef =
     voiceChoice.source === "recorded"
@@ -128,11 +130,18 @@ async function submit(
       scriptSha256 = settled.scriptSha256;
     } else if (voice) {
       try {
-        voiceSource = {
-          audioAssetId: (
-            await client.uploadAudio(voice, `audio-${project.userId}-${voice.sha256}-${attempt}`)
-          ).assetId,
-        };
+        const { assetId } = await client.uploadAudio(
+          voice,
+          `audio-${project.userId}-${voice.sha256}-${attempt}`,
+        );
+        // Remembered so that withdrawal and erasure can delete it at HeyGen.
+        await rememberHeygenAsset(
+          app.db,
+          uid,
+          { assetId, kind: "audio", apiVersion: client.version },
+          app.clock.now(),
+        );
+        voiceSource = { audioAssetId: assetId };
       } catch (err) {
         const mapped = heygenToApiError(err, "uploading the voice recording");
         if (mapped.code === "RATE_LIMITED") throw mapped;
@@ -166,10 +175,31 @@ async function submit(
   }
 }
 
+/**
+ * The guarded entry point: ownership and consent first (403/404), then the video
+ * budget (429 QUOTA_EXCEEDED), before anything is written or sent. The reserved video
+ * is given back unless this call created a new one.
+ */
 export async function generateVideo(
   app: AppContext,
   uid: string,
   input: GenerateInput,
+): Promise<GenerateResult> {
+  await requireGenerateConsent(app, uid, input);
+  const quota = await reserveVideo(app, uid);
+  let created = false;
+  try {
+    return await claimAndSubmit(app, uid, input, () => (created = true));
+  } finally {
+    if (!created) await quota.release();
+  }
+}
+
+async function claimAndSubmit(
+  app: AppContext,
+  uid: string,
+  input: GenerateInput,
+  onCreated: () => void,
 ): Promise<GenerateResult> {
   const claim = await claimGeneration(
     app.db,
@@ -189,6 +219,7 @@ export async function generateVideo(
   }
   try {
     const { scriptSha256, ...result } = await submit(app, uid, input, claim.project, claim.attempt);
+    onCreated();
     await recordSubmitted(app.db, input.projectId, {
       ...result,
       scriptSha256,

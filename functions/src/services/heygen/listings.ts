@@ -3,9 +3,15 @@
  * (heygen_cache/{version}-{kind}) for HEYGEN_LIST_CACHE_SECONDS so a page load does
  * not spend HeyGen quota. When HeyGen fails, a stale copy is served if there is one.
  * `generate` checks a script's voice against the same cached voices.
+ *
+ * Only HeyGen's public avatars are cached: the account's talking photos (every
+ * user's face, listed by v2's `/v2/avatars`) never are. Each caller then sees the
+ * public catalogue plus their own looks, from their own Firestore documents.
  */
 import { z } from "zod";
 import type { AppContext } from "../../context";
+import type { AvatarSummary } from "../../clients/heygen";
+import { listOwnLooks } from "../../store/avatar-looks";
 import { log } from "../../logs";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
@@ -26,7 +32,10 @@ export async function cachedListing(
   }
   try {
     const client = heygenClientFor(app);
-    const fresh = kind === "avatars" ? await client.listAvatars() : await client.listVoices();
+    const fresh =
+      kind === "avatars"
+        ? (await client.listAvatars()).filter(isPublicAvatar)
+        : await client.listVoices();
     await ref.set({ items: fresh, fetchedAt: now });
     return { items: fresh, cached: false };
   } catch (err) {
@@ -88,4 +97,34 @@ export async function cachedAvatarDefaultVoice(
     .map((i) => z.object({ id: z.string(), defaultVoiceId: z.string().nullish() }).safeParse(i))
     .find((r) => r.success && r.data.id === avatarId);
   return hit?.success ? (hit.data.defaultVoiceId ?? null) : null;
+}
+
+const isPublicAvatar = (a: AvatarSummary): boolean => a.type === "avatar";
+
+/** The public catalogue (never another user's face). */
+export async function publicAvatars(
+  app: AppContext,
+): Promise<{ items: AvatarSummary[]; cached: boolean }> {
+  const { items, cached } = await cachedListing(app, "avatars");
+  // A cache written before talking photos were filtered out is filtered here too.
+  return { items: (items as AvatarSummary[]).filter(isPublicAvatar), cached };
+}
+
+/** GET /api/heygen/avatars: the public catalogue plus the caller's own looks. */
+export async function avatarsFor(
+  app: AppContext,
+  uid: string,
+): Promise<{ items: AvatarSummary[]; cached: boolean }> {
+  const [{ items, cached }, own] = await Promise.all([
+    publicAvatars(app),
+    listOwnLooks(app.db, uid, app.config.heygen.apiVersion),
+  ]);
+  const mine: AvatarSummary[] = own.map((l) => ({
+    id: l.talking_photo_id,
+    name: "Your photo avatar",
+    type: "talking_photo",
+    previewImageUrl: null,
+    gender: null,
+  }));
+  return { items: [...mine, ...items], cached };
 }

@@ -8,7 +8,11 @@
 import type { Firestore, Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { HeygenError } from "../../clients/heygen/errors";
-import type { HeygenClient, VideoDetails } from "../../clients/heygen";
+import {
+  TERMINAL_VIDEO_STATUSES,
+  type HeygenClient,
+  type VideoDetails,
+} from "../../clients/heygen";
 import { log } from "../../logs";
 import { projectRef, projectSchema, type Project } from "../../store/projects";
 import { heygenClientFor } from "./client";
@@ -31,7 +35,8 @@ export interface PollReport {
   stoppedEarly: boolean;
 }
 
-const TERMINAL = ["completed", "failed"];
+/** Not followed any more (`cancelled`: consent withdrawn or the account erased). */
+const TERMINAL = [...TERMINAL_VIDEO_STATUSES];
 
 function changed(p: Project, d: VideoDetails): boolean {
   return (

@@ -10,6 +10,7 @@ import { notFound } from "../../errors";
 import { projectRef, projectSchema, type Project } from "../../store/projects";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
+import { takeRateLimitToken } from "../quotas/rate-limit";
 
 /** The `Expires=<unix seconds>` of a CloudFront-signed URL, or null. */
 export function parseUrlExpiry(url: string | null): Date | null {
@@ -23,11 +24,14 @@ export function parseUrlExpiry(url: string | null): Date | null {
   }
 }
 
-/** completed | failed | pending | processing: `waiting` is pending, anything unknown is processing. */
-export function normaliseStatus(status: string): "completed" | "failed" | "pending" | "processing" {
+/** completed | failed | cancelled | pending | processing: `waiting` is pending, anything unknown is processing. */
+export function normaliseStatus(
+  status: string,
+): "completed" | "failed" | "cancelled" | "pending" | "processing" {
   if (
     status === "completed" ||
     status === "failed" ||
+    status === "cancelled" ||
     status === "pending" ||
     status === "processing"
   )
@@ -46,6 +50,8 @@ export function videoFields(d: VideoDetails, now: Date) {
       d.status === "failed"
         ? (d.error ?? { code: null, message: "HeyGen could not render the video" })
         : null,
+    /** When HeyGen was last asked: video_status answers from the project while this is fresh. */
+    heygenCheckedAt: now,
     updatedAt: now,
   };
 }
@@ -83,7 +89,8 @@ export async function applyVideoDetails(
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
     const current = projectSchema.parse(snap.data());
-    const applied = current.heygenVideoId === videoId;
+    // A cancelled video (consent withdrawn) is never revived by a late status or webhook.
+    const applied = current.heygenVideoId === videoId && current.heygenStatus !== "cancelled";
     // A finished video is queued for archival once (the trigger and the poller pick it up).
     const queueArchive =
       details.status === "completed" && !current.archivedVideoPath && !current.archiveState;
@@ -97,8 +104,86 @@ export async function applyVideoDetails(
   });
 }
 
+/** The response body, from HeyGen's fields just written or from the stored project. */
+async function statusBody(
+  app: AppContext,
+  projectId: string,
+  videoId: string,
+  f: {
+    heygenStatus: string;
+    videoUrl: string | null;
+    videoUrlExpiresAt: Date | null;
+    thumbnailUrl: string | null;
+    durationSeconds: number | null;
+    error: { code?: string | null; message: string } | null;
+  },
+  project: Project,
+) {
+  let archived: { url: string; expiresIn: number } | null = null;
+  if (project.archivedVideoPath && project.heygenVideoId === videoId) {
+    const { signedReadUrl } = await import("../../clients/storage/bucket");
+    archived = await signedReadUrl(
+      app.config.storageBucket,
+      project.archivedVideoPath,
+      app.clock.now(),
+    );
+  }
+  return {
+    videoId,
+    projectId,
+    status: normaliseStatus(f.heygenStatus),
+    heygenStatus: f.heygenStatus,
+    videoUrl: f.videoUrl,
+    videoUrlExpiresAt: f.videoUrlExpiresAt?.toISOString() ?? null,
+    thumbnailUrl: f.thumbnailUrl,
+    durationSeconds: f.durationSeconds,
+    error: f.error ? { code: f.error.code ?? null, message: f.error.message } : null,
+    fallbackAvatarUsed: project.fallbackAvatarUsed === true,
+    /** Signed URL (1 h) of our own copy in Storage, once archived: it outlives HeyGen's link. */
+    archivedVideoUrl: archived?.url ?? null,
+    archivedVideoUrlExpiresIn: archived?.expiresIn ?? null,
+    archiveState: project.archiveState ?? null,
+  };
+}
+
+/**
+ * `video_status`: answered from the project while HeyGen was asked less than
+ * VIDEO_STATUS_FRESH_SECONDS ago (by this endpoint, the poller or the webhook), else
+ * refreshed from HeyGen, at most RATE_VIDEO_STATUS_PER_USER_PER_MINUTE times a
+ * minute per user (429 RATE_LIMITED past that, without a HeyGen call).
+ */
 export async function refreshVideoStatus(app: AppContext, uid: string, videoId: string) {
-  const { id } = await findOwnedProjectByVideo(app.db, uid, videoId);
+  const { id, project: stored } = await findOwnedProjectByVideo(app.db, uid, videoId);
+  if (stored.heygenStatus === "cancelled") return cancelledBody(id, videoId, stored);
+  const checkedAt = stored.heygenCheckedAt;
+  const freshMs = app.config.quotas.videoStatusFreshSeconds * 1000;
+  if (
+    checkedAt &&
+    stored.heygenStatus &&
+    app.clock.now().getTime() - checkedAt.toMillis() < freshMs
+  ) {
+    return statusBody(
+      app,
+      id,
+      videoId,
+      {
+        heygenStatus: stored.heygenStatus,
+        videoUrl: stored.videoUrl ?? null,
+        videoUrlExpiresAt: stored.videoUrlExpiresAt?.toDate() ?? null,
+        thumbnailUrl: stored.thumbnailUrl ?? null,
+        durationSeconds: stored.durationSeconds ?? null,
+        error: stored.error ?? null,
+      },
+      stored,
+    );
+  }
+  await takeRateLimitToken(
+    app,
+    uid,
+    "video_status_minute",
+    app.config.quotas.videoStatusPerUserPerMinute,
+    "video status",
+  );
   let details: VideoDetails;
   try {
     details = await heygenClientFor(app).getVideo(videoId);
@@ -112,29 +197,24 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
     details,
     app.clock.now(),
   );
-  let archived: { url: string; expiresIn: number } | null = null;
-  if (project.archivedVideoPath && project.heygenVideoId === videoId) {
-    const { signedReadUrl } = await import("../../clients/storage/bucket");
-    archived = await signedReadUrl(
-      app.config.storageBucket,
-      project.archivedVideoPath,
-      app.clock.now(),
-    );
-  }
+  return statusBody(app, id, videoId, fields, project);
+}
+
+/** A cancelled video is answered from its project: HeyGen is not asked (it may be deleted there). */
+function cancelledBody(projectId: string, videoId: string, p: Project) {
   return {
     videoId,
-    projectId: id,
-    status: normaliseStatus(details.status),
-    heygenStatus: details.status,
-    videoUrl: details.videoUrl,
-    videoUrlExpiresAt: fields.videoUrlExpiresAt?.toISOString() ?? null,
-    thumbnailUrl: details.thumbnailUrl,
-    durationSeconds: details.durationSeconds,
-    error: fields.error,
-    fallbackAvatarUsed: project.fallbackAvatarUsed === true,
-    /** Signed URL (1 h) of our own copy in Storage, once archived: it outlives HeyGen's link. */
-    archivedVideoUrl: archived?.url ?? null,
-    archivedVideoUrlExpiresIn: archived?.expiresIn ?? null,
-    archiveState: project.archiveState ?? null,
+    projectId,
+    status: "cancelled" as const,
+    heygenStatus: "cancelled",
+    videoUrl: null,
+    videoUrlExpiresAt: null,
+    thumbnailUrl: null,
+    durationSeconds: null,
+    error: p.error ?? null,
+    fallbackAvatarUsed: p.fallbackAvatarUsed === true,
+    archivedVideoUrl: null,
+    archivedVideoUrlExpiresIn: null,
+    archiveState: p.archiveState ?? null,
   };
 }

@@ -79,6 +79,10 @@ export async function handleHeygenEvent(app: AppContext, rawBody: Buffer): Promi
   if (!snap.exists || !project.success || project.data.heygenVideoId !== videoId) {
     return { handled: false, reason: "no project with this callback_id and video" };
   }
+  if (project.data.heygenStatus === "cancelled") {
+    // Consent withdrawn (or the account erased) while it rendered: a late event creates nothing.
+    return { handled: false, reason: "video cancelled" };
+  }
   let details;
   try {
     details = await heygenClientFor(app).getVideo(videoId);

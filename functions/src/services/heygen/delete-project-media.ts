@@ -1,0 +1,64 @@
+/**
+ * `DELETE /api/projects/{id}`: a project takes its media with it: the archived MP4 in
+ * Storage and the video at HeyGen (v3 `DELETE /v3/videos/{id}`; v2 documents no
+ * delete: reported), then the document itself (the rules forbid a client delete, so
+ * nothing is orphaned). Both deletes treat "already gone" as done, so a repeated
+ * request is harmless. A late webhook for the video finds no project and creates
+ * nothing; an archival in flight removes its copy when it finds the project gone.
+ */
+import type { AppContext } from "../../context";
+import { getBucket } from "../../clients/storage/bucket";
+import { log } from "../../logs";
+import { getOwnedProject, projectRef, projectSchema } from "../../store/projects";
+import { heygenClients, NOT_DELETABLE_ON_V2 } from "../privacy/remove-heygen-inputs";
+import { emptyReport, removeUpstream, type RemovalReport } from "../privacy/removal-report";
+import { archivePath } from "./archive-video";
+
+export async function deleteProjectMedia(
+  app: AppContext,
+  projectId: string,
+  data: unknown,
+): Promise<RemovalReport> {
+  const report = emptyReport();
+  const parsed = projectSchema.safeParse(data);
+  if (!parsed.success) return report;
+  const p = parsed.data;
+  const paths = new Set([archivePath(p.userId, projectId)]);
+  if (p.archivedVideoPath) paths.add(p.archivedVideoPath);
+  for (const path of paths) {
+    const [exists] = await getBucket(app.config.storageBucket).file(path).exists();
+    if (!exists) continue;
+    await getBucket(app.config.storageBucket).file(path).delete({ ignoreNotFound: true });
+    report.storage.push(path);
+  }
+  // Already deleted (or known not deletable) by a withdrawal or an erasure: not asked again.
+  const handled = Boolean((data as { heygenVideoDeletedAt?: unknown }).heygenVideoDeletedAt);
+  if (p.heygenVideoId && !handled) {
+    const videoId = p.heygenVideoId;
+    await removeUpstream(
+      report,
+      { system: "heygen", kind: "video", id: videoId },
+      () => heygenClients(app)(p.heygenApiVersion ?? "v3").deleteVideo(videoId),
+      NOT_DELETABLE_ON_V2,
+    );
+  }
+  log.info("project media removed", {
+    projectId,
+    storageObjects: report.storage.length,
+    upstream: report.upstream.map((u) => `${u.kind}:${u.outcome}`),
+  });
+  return report;
+}
+
+/** The owner's delete: 404 for anyone else's project. */
+export async function deleteProject(
+  app: AppContext,
+  uid: string,
+  projectId: string,
+): Promise<{ projectId: string; removed: RemovalReport }> {
+  const project = await getOwnedProject(app.db, projectId, uid);
+  const removed = await deleteProjectMedia(app, projectId, project);
+  await projectRef(app.db, projectId).delete();
+  removed.firestore.push(`projects/${projectId}`);
+  return { projectId, removed };
+}

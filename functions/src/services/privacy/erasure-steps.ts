@@ -1,0 +1,164 @@
+/**
+ * The steps of an account erasure, in order; each is idempotent (it deletes what is
+ * still there), so a step that failed half-way is simply run again:
+ *
+ * 1. consent: every purpose withdrawn (new work refused, the trigger and sweeps
+ *    stop), pending work cancelled, inputs deleted (Storage, HeyGen, provider).
+ * 2. heygen: every video of the user at HeyGen (v3); the v2 folder is reported.
+ * 3. storage: every object under users/{uid}/, selfies/{uid}/, videos/{uid}/ and
+ *    the user's avatars/{assetId}/.
+ * 4. firestore: projects, avatar_jobs, avatar_assets, preferences, then users/{uid}
+ *    with every subcollection (looks, assets, consent log, counters, locks).
+ * 5. auth: the Auth user.
+ *
+ * A step whose upstream deletes failed throws, so the erasure is retried later.
+ */
+import type { AppContext } from "../../context";
+import { getBucket } from "../../clients/storage/bucket";
+import { jobsCollection } from "../../store/avatar-jobs";
+import { CONSENT_PURPOSES, writeWithdrawal } from "../../store/consent";
+import type { ErasureCounts, ErasureStep } from "../../store/erasures";
+import { projectSchema } from "../../store/projects";
+import { userRef } from "../../store/users";
+import { emptyReport, type RemovalReport } from "./removal-report";
+import { removeAvatar3dInputs } from "./remove-avatar-3d";
+import {
+  removeHeygenFaceInputs,
+  removeHeygenVoiceInputs,
+  removeProjectVideo,
+} from "./remove-heygen-inputs";
+
+const ERASED = { code: "ACCOUNT_ERASED", message: "Cancelled: the account is being erased." };
+
+/** Counts of a report, by system → kind → outcome (no ids). */
+export function countReport(report: RemovalReport): ErasureCounts {
+  const counts: ErasureCounts = {};
+  const add = (system: string, kind: string, outcome: string, n = 1) => {
+    counts[system] ??= {};
+    counts[system][kind] ??= {};
+    counts[system][kind][outcome] = (counts[system][kind][outcome] ?? 0) + n;
+  };
+  for (const u of report.upstream) add(u.system, u.kind, u.outcome);
+  if (report.storage.length) add("storage", "object", "deleted", report.storage.length);
+  if (report.firestore.length) add("firestore", "document", "deleted", report.firestore.length);
+  if (report.cancelled.avatarJobs.length)
+    add("jobs", "avatar_job", "cancelled", report.cancelled.avatarJobs.length);
+  if (report.cancelled.videos.length)
+    add("jobs", "video", "cancelled", report.cancelled.videos.length);
+  return counts;
+}
+
+function throwOnFailures(report: RemovalReport, step: ErasureStep): void {
+  const failed = report.upstream.filter((u) => u.outcome === "failed");
+  if (failed.length > 0) {
+    throw new Error(
+      `${step}: ${failed.length} upstream delete(s) failed (${failed.map((f) => `${f.system} ${f.kind}`).join(", ")}); retried later`,
+    );
+  }
+}
+
+async function consentStep(app: AppContext, uid: string, report: RemovalReport) {
+  const at = app.clock.now();
+  for (const purpose of CONSENT_PURPOSES) await writeWithdrawal(app.db, uid, purpose, at);
+  await removeAvatar3dInputs(app, uid, report, ERASED.message);
+  await removeHeygenFaceInputs(app, uid, report, ERASED);
+  await removeHeygenVoiceInputs(app, uid, report, ERASED);
+}
+
+async function heygenStep(app: AppContext, uid: string, report: RemovalReport) {
+  const projects = await app.db.collection("projects").where("userId", "==", uid).get();
+  for (const doc of projects.docs) {
+    const p = projectSchema.safeParse(doc.data());
+    if (!p.success || !p.data.heygenVideoId || doc.get("heygenVideoDeletedAt")) continue;
+    const version = p.data.heygenApiVersion ?? "v3";
+    await removeProjectVideo(app, doc.id, p.data.heygenVideoId, version, report);
+  }
+  const folderId = (await userRef(app.db, uid).get()).get("heygenFolderId") as string | undefined;
+  if (folderId) {
+    report.upstream.push({
+      system: "heygen",
+      kind: "folder",
+      id: folderId,
+      outcome: "not_deletable",
+      reason: "HeyGen documents no folder delete endpoint (heygen-api.md §1)",
+    });
+  }
+}
+
+async function storageStep(app: AppContext, uid: string, report: RemovalReport) {
+  const bucket = getBucket(app.config.storageBucket);
+  const assets = await app.db.collection("avatar_assets").where("user_id", "==", uid).get();
+  const prefixes = [
+    `users/${uid}/`,
+    `selfies/${uid}/`,
+    `videos/${uid}/`,
+    ...assets.docs.map((d) => `avatars/${d.id}/`),
+  ];
+  for (const prefix of prefixes) {
+    const [files] = await bucket.getFiles({ prefix });
+    for (const file of files) {
+      await file.delete({ ignoreNotFound: true });
+      report.storage.push(file.name);
+    }
+  }
+}
+
+async function firestoreStep(app: AppContext, uid: string, report: RemovalReport) {
+  const owned: [string, string][] = [
+    ["projects", "userId"],
+    ["avatar_jobs", "user_id"],
+    ["avatar_assets", "user_id"],
+    ["preferences", "user_id"],
+  ];
+  for (const [collection, field] of owned) {
+    const snap = await app.db.collection(collection).where(field, "==", uid).get();
+    for (const doc of snap.docs) {
+      await doc.ref.delete();
+      report.firestore.push(doc.ref.path);
+    }
+  }
+  // Jobs cancelled above may still be written by a trigger in flight: read once more.
+  const late = await jobsCollection(app.db).where("user_id", "==", uid).get();
+  for (const doc of late.docs) await doc.ref.delete();
+  const user = userRef(app.db, uid);
+  const subcollections = await user.listCollections();
+  for (const c of subcollections) {
+    const docs = await c.listDocuments();
+    report.firestore.push(...docs.map((d) => d.path));
+  }
+  await app.db.recursiveDelete(user);
+  report.firestore.push(user.path);
+}
+
+async function authStep(app: AppContext, uid: string): Promise<void> {
+  try {
+    await app.auth.deleteUser(uid);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "auth/user-not-found") throw err;
+  }
+}
+
+const STEP_RUNNERS: Record<
+  ErasureStep,
+  (app: AppContext, uid: string, report: RemovalReport) => Promise<void>
+> = {
+  consent: consentStep,
+  heygen: heygenStep,
+  storage: storageStep,
+  firestore: firestoreStep,
+  auth: authStep,
+};
+
+/** Runs one step; answers its counts, or throws (retried later). */
+export async function runErasureStep(
+  app: AppContext,
+  uid: string,
+  step: ErasureStep,
+): Promise<ErasureCounts> {
+  const report = emptyReport();
+  await STEP_RUNNERS[step](app, uid, report);
+  throwOnFailures(report, step);
+  const counts = countReport(report);
+  if (step === "auth") counts.auth = { user: { deleted: 1 } };
+  return counts;
+}

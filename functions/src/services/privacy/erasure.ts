@@ -1,0 +1,155 @@
+/**
+ * Account erasure: `DELETE /api/me` and the Auth account's deletion start the same
+ * durable erasure (one document per user, erasures/{hash(uid)}). A run claims it
+ * with a lease (overlapping runs never work at once), does the steps not yet done
+ * (erasure-steps.ts) and records each one; a failure is recorded with the next
+ * attempt time (1, 5, 15, 60, 180, 360 minutes) and `advance_erasures` resumes it.
+ * When every step is done the uid is removed: the tombstone remains.
+ */
+import { FieldValue } from "firebase-admin/firestore";
+import type { AppContext } from "../../context";
+import { notFound } from "../../errors";
+import { log } from "../../logs";
+import {
+  ERASURE_STEPS,
+  erasureIdFor,
+  erasureRef,
+  erasureSchema,
+  erasuresCollection,
+  type Erasure,
+  type ErasureCounts,
+} from "../../store/erasures";
+import { runErasureStep } from "./erasure-steps";
+
+const LEASE_MS = 8 * 60 * 1000;
+const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
+
+function mergeCounts(into: ErasureCounts, add: ErasureCounts): ErasureCounts {
+  for (const [system, kinds] of Object.entries(add)) {
+    into[system] ??= {};
+    for (const [kind, outcomes] of Object.entries(kinds)) {
+      into[system][kind] ??= {};
+      for (const [outcome, n] of Object.entries(outcomes))
+        into[system][kind][outcome] = (into[system][kind][outcome] ?? 0) + n;
+    }
+  }
+  return into;
+}
+
+/** Creates the user's erasure once; a second request answers the same id. */
+export async function requestErasure(
+  app: AppContext,
+  uid: string,
+  requestedBy: "user" | "auth_delete",
+): Promise<{ erasureId: string; created: boolean }> {
+  const erasureId = erasureIdFor(uid);
+  const ref = erasureRef(app.db, erasureId);
+  const created = await app.db.runTransaction(async (tx) => {
+    if ((await tx.get(ref)).exists) return false;
+    tx.create(ref, {
+      uid,
+      status: "pending",
+      requestedBy,
+      requestedAt: app.clock.now(),
+      steps: {},
+      counts: {},
+      attempts: 0,
+      nextAttemptAt: app.clock.now(),
+      leaseUntil: null,
+      lastError: null,
+      completedAt: null,
+    });
+    return true;
+  });
+  if (created) log.info("erasure requested", { erasureId, requestedBy });
+  return { erasureId, created };
+}
+
+/** Runs what is left of one erasure, unless another run holds it or it is not due. */
+export async function runErasure(
+  app: AppContext,
+  erasureId: string,
+  opts: { force?: boolean } = {},
+): Promise<Erasure["status"] | "busy"> {
+  const ref = erasureRef(app.db, erasureId);
+  const nowMs = app.clock.now().getTime();
+  const claimed = await app.db.runTransaction(async (tx) => {
+    const e = erasureSchema.safeParse((await tx.get(ref)).data());
+    if (!e.success || e.data.status === "done" || !e.data.uid) return null;
+    if ((e.data.leaseUntil ?? 0) > nowMs) return null;
+    if (!opts.force && (e.data.nextAttemptAt?.toMillis() ?? 0) > nowMs) return null;
+    tx.update(ref, { leaseUntil: nowMs + LEASE_MS, attempts: e.data.attempts + 1 });
+    return e.data;
+  });
+  if (!claimed) return "busy";
+  const uid = claimed.uid as string;
+  const counts = claimed.counts;
+  for (const step of ERASURE_STEPS) {
+    if (claimed.steps[step]) continue;
+    try {
+      mergeCounts(counts, await runErasureStep(app, uid, step));
+      await ref.update({ [`steps.${step}`]: app.clock.now(), counts });
+    } catch (err) {
+      const delay = RETRY_DELAYS_MIN[Math.min(claimed.attempts, RETRY_DELAYS_MIN.length - 1)];
+      const message = (err as Error).message;
+      await ref.update({
+        status: "retrying",
+        leaseUntil: null,
+        lastError: `${step}: ${message}`.slice(0, 500),
+        nextAttemptAt: new Date(app.clock.now().getTime() + delay * 60000),
+      });
+      log.warn("erasure step failed; retried later", { erasureId, step, delayMin: delay });
+      return "retrying";
+    }
+  }
+  // The tombstone: no uid, only times and counts.
+  await ref.update({
+    uid: FieldValue.delete(),
+    status: "done",
+    leaseUntil: null,
+    lastError: null,
+    nextAttemptAt: null,
+    completedAt: app.clock.now(),
+  });
+  log.info("erasure done", { erasureId });
+  return "done";
+}
+
+/** `advance_erasures` (scheduled): every erasure not done whose next attempt is due. */
+export async function advanceErasures(
+  app: AppContext,
+  opts: { budgetMs: number },
+): Promise<{ done: number; retrying: number }> {
+  const started = Date.now();
+  const open = await erasuresCollection(app.db)
+    .where("status", "in", ["pending", "retrying"])
+    .limit(50)
+    .get();
+  const report = { done: 0, retrying: 0 };
+  for (const doc of open.docs) {
+    if (Date.now() - started > opts.budgetMs) break;
+    const outcome = await runErasure(app, doc.id);
+    if (outcome === "done") report.done++;
+    if (outcome === "retrying") report.retrying++;
+  }
+  return report;
+}
+
+/** `GET /api/me/erasure`: the caller's erasure, readable until the Auth user is gone. */
+export async function erasureStatus(app: AppContext, uid: string) {
+  const erasureId = erasureIdFor(uid);
+  const e = erasureSchema.safeParse((await erasureRef(app.db, erasureId).get()).data());
+  if (!e.success) throw notFound("An erasure of this account");
+  return {
+    erasureId,
+    status: e.data.status,
+    requestedAt: e.data.requestedAt.toDate().toISOString(),
+    steps: Object.fromEntries(
+      ERASURE_STEPS.map((s) => [s, e.data.steps[s]?.toDate().toISOString() ?? null]),
+    ),
+    attempts: e.data.attempts,
+    nextAttemptAt: e.data.nextAttemptAt?.toDate().toISOString() ?? null,
+    lastError: e.data.lastError ?? null,
+    counts: e.data.counts,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Photoreal job limits: jobs started per user per UTC day
+ * (QUOTA_AVATAR_JOBS_PER_USER_PER_DAY) and jobs queued or processing at once
+ * (QUOTA_PENDING_AVATAR_JOBS_PER_USER). Checked once cheaply before the selfie is
+ * stored, then for real in the transaction that creates the job (so concurrent
+ * posts cannot pass together).
+ */
+import type { DocumentReference, Transaction } from "firebase-admin/firestore";
+import type { AppContext } from "../../context";
+import { jobsCollection } from "../../store/avatar-jobs";
+import { dayWindow, readCount, userCounter, writeCount } from "../../store/counters";
+import { quotaExceeded } from "./video-quota";
+
+export const USER_AVATAR_JOBS = "avatar_jobs_day";
+
+const pendingJobs = (app: AppContext, uid: string) =>
+  jobsCollection(app.db)
+    .where("user_id", "==", uid)
+    .where("status", "in", ["queued", "processing"]);
+
+function check(app: AppContext, usedToday: number, pending: number, at: Date): void {
+  const { avatarJobsPerUserPerDay, pendingAvatarJobsPerUser } = app.config.quotas;
+  const { window, resetsInSeconds } = dayWindow(at);
+  if (pending >= pendingAvatarJobsPerUser) {
+    throw quotaExceeded(
+      `You have ${pending} avatars in progress, the most at once; wait until one is done.`,
+      { scope: "pending", limit: pendingAvatarJobsPerUser },
+      60,
+    );
+  }
+  if (usedToday >= avatarJobsPerUserPerDay) {
+    throw quotaExceeded(
+      `You have started ${usedToday} avatars today, the daily limit; try again after midnight UTC.`,
+      { scope: "user", limit: avatarJobsPerUserPerDay, window },
+      resetsInSeconds,
+    );
+  }
+}
+
+/** Fails fast (429) before the selfie is uploaded; not authoritative. */
+export async function precheckAvatarJob(app: AppContext, uid: string): Promise<void> {
+  const at = app.clock.now();
+  const counter = await userCounter(app.db, uid, USER_AVATAR_JOBS).get();
+  const used =
+    counter.get("window") === dayWindow(at).window ? (counter.get("count") as number) : 0;
+  const pending = (await pendingJobs(app, uid).count().get()).data().count;
+  check(app, used, pending, at);
+}
+
+/**
+ * Inside the transaction that creates the job: counts again, refuses (429) or
+ * counts the new job. `create` writes the job document in the same transaction.
+ */
+export async function admitAvatarJob(
+  app: AppContext,
+  uid: string,
+  create: (tx: Transaction) => void,
+): Promise<void> {
+  const at = app.clock.now();
+  const { window } = dayWindow(at);
+  const counter: DocumentReference = userCounter(app.db, uid, USER_AVATAR_JOBS);
+  await app.db.runTransaction(async (tx) => {
+    const used = await readCount(tx, counter, window);
+    const pending = (await tx.get(pendingJobs(app, uid))).size;
+    check(app, used, pending, at);
+    writeCount(tx, counter, window, used + 1, at);
+    create(tx);
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * Consent as the server records it, in `users/{uid}.consent.{purpose}` (current state)
+ * and `users/{uid}/consent_log/{id}` (append-only: every grant and withdrawal). Both
+ * are written only through the Admin SDK; the rules forbid any client write.
+ *
+ * The client booleans of the first version (`age_confirmed`, `consent_selfie`) are
+ * ignored: they carry no time, no policy version and no purpose, so they never count.
+ */
+import {
+  Timestamp,
+  type DocumentReference,
+  type Firestore,
+  type Transaction,
+} from "firebase-admin/firestore";
+import { z } from "zod";
+import { userRef } from "./users";
+
+export const CONSENT_PURPOSES = ["heygen_face", "heygen_voice", "avatar_3d"] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export const consentPurposeSchema = z.enum(CONSENT_PURPOSES);
+
+const ts = z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toDate === "function");
+
+/** One purpose's stored record. */
+export const consentRecordSchema = z.object({
+  policyVersion: z.string(),
+  grantedAt: ts,
+  /** The minimum age the user confirmed being at least, when they consented. */
+  minimumAgeConfirmed: z.number().int(),
+  withdrawnAt: ts.nullish(),
+});
+export type ConsentRecord = z.infer<typeof consentRecordSchema>;
+
+export type ConsentRecords = Partial<Record<ConsentPurpose, ConsentRecord>>;
+
+/** What the API shows per purpose (GET /api/me, POST /api/me/consent). */
+export interface ConsentView {
+  granted: boolean;
+  policyVersion: string | null;
+  grantedAt: string | null;
+}
+export type ConsentState = Record<ConsentPurpose, ConsentView>;
+
+export interface ConsentPolicy {
+  policyVersion: string;
+  minimumAge: number;
+}
+
+/** Reads the records leniently: a malformed purpose counts as not recorded. */
+export function parseConsentRecords(data: unknown): ConsentRecords {
+  const out: ConsentRecords = {};
+  const raw = (data as { consent?: unknown } | undefined)?.consent;
+  if (!raw || typeof raw !== "object") return out;
+  for (const purpose of CONSENT_PURPOSES) {
+    const parsed = consentRecordSchema.safeParse((raw as Record<string, unknown>)[purpose]);
+    if (parsed.success) out[purpose] = parsed.data;
+  }
+  return out;
+}
+
+/** Granted = recorded under the current policy version, age confirmed, not withdrawn. */
+export function isGranted(record: ConsentRecord | undefined, policy: ConsentPolicy): boolean {
+  return (
+    record !== undefined &&
+    record.policyVersion === policy.policyVersion &&
+    record.minimumAgeConfirmed >= policy.minimumAge &&
+    !record.withdrawnAt
+  );
+}
+
+export function consentState(records: ConsentRecords, policy: ConsentPolicy): ConsentState {
+  const view = (purpose: ConsentPurpose): ConsentView => {
+    const r = records[purpose];
+    return {
+      granted: isGranted(r, policy),
+      policyVersion: r?.policyVersion ?? null,
+      grantedAt: r?.grantedAt.toDate().toISOString() ?? null,
+    };
+  };
+  return {
+    heygen_face: view("heygen_face"),
+    heygen_voice: view("heygen_voice"),
+    avatar_3d: view("avatar_3d"),
+  };
+}
+
+export async function getConsentRecords(db: Firestore, uid: string): Promise<ConsentRecords> {
+  return parseConsentRecords((await userRef(db, uid).get()).data());
+}
+
+/** The same read inside a transaction (trigger claims check consent atomically). */
+export async function getConsentRecordsIn(
+  tx: Transaction,
+  db: Firestore,
+  uid: string,
+): Promise<ConsentRecords> {
+  return parseConsentRecords((await tx.get(userRef(db, uid))).data());
+}
+
+export const consentLog = (db: Firestore, uid: string) =>
+  userRef(db, uid).collection("consent_log");
+
+export type ConsentLogEntry =
+  | {
+      action: "grant";
+      uid: string;
+      purposes: ConsentPurpose[];
+      policyVersion: string;
+      minimumAgeConfirmed: number;
+      at: Date;
+    }
+  | {
+      action: "withdraw";
+      uid: string;
+      purposes: ConsentPurpose[];
+      at: Date;
+      removed: Record<string, unknown>;
+    };
+
+/** Writes the grant of `purposes` (and its log entry) in one transaction. */
+export async function writeGrant(
+  db: Firestore,
+  uid: string,
+  purposes: ConsentPurpose[],
+  policy: ConsentPolicy,
+  at: Date,
+): Promise<ConsentRecords> {
+  const ref: DocumentReference = userRef(db, uid);
+  return db.runTransaction(async (tx) => {
+    const current = parseConsentRecords((await tx.get(ref)).data());
+    const consent: Record<string, unknown> = {};
+    for (const purpose of purposes) {
+      consent[purpose] = {
+        policyVersion: policy.policyVersion,
+        grantedAt: at,
+        minimumAgeConfirmed: policy.minimumAge,
+        withdrawnAt: null,
+      };
+    }
+    tx.set(ref, { consent }, { merge: true });
+    const entry: ConsentLogEntry = {
+      action: "grant",
+      uid,
+      purposes,
+      policyVersion: policy.policyVersion,
+      minimumAgeConfirmed: policy.minimumAge,
+      at,
+    };
+    tx.create(consentLog(db, uid).doc(), entry);
+    const written: ConsentRecords = { ...current };
+    for (const purpose of purposes) {
+      written[purpose] = {
+        policyVersion: policy.policyVersion,
+        grantedAt: Timestamp.fromDate(at),
+        minimumAgeConfirmed: policy.minimumAge,
+        withdrawnAt: null,
+      };
+    }
+    return written;
+  });
+}
+
+/**
+ * Marks one purpose withdrawn (the server's time). A purpose never granted has no
+ * record to mark; the withdrawal is still logged and its inputs still removed.
+ */
+export async function writeWithdrawal(
+  db: Firestore,
+  uid: string,
+  purpose: ConsentPurpose,
+  at: Date,
+): Promise<void> {
+  const ref = userRef(db, uid);
+  await db.runTransaction(async (tx) => {
+    const current = parseConsentRecords((await tx.get(ref)).data());
+    if (current[purpose]) tx.update(ref, { [`consent.${purpose}.withdrawnAt`]: at });
+  });
+}
+
+export async function appendConsentLog(
+  db: Firestore,
+  uid: string,
+  entry: ConsentLogEntry,
+): Promise<void> {
+  await consentLog(db, uid).add(entry);
+}
