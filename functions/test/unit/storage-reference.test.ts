@@ -71,12 +71,38 @@ describe("storage references (generate's voice and photo locations)", () => {
     ).to.equal("INVALID_REQUEST");
   });
 
+  it("keeps what a path holds: colons, and several leading slashes dropped", () => {
+    expect(resolve(`users/${UID}/take:2.webm`, false)).to.deep.equal({
+      bucket: BUCKET,
+      path: `users/${UID}/take:2.webm`,
+    });
+    expect(resolve(`//users/${UID}/v.webm`, false).path).to.equal(`users/${UID}/v.webm`);
+  });
+
+  it("emulator: a local host still needs plain http, and a v0 URL exactly /v0/b/{bucket}/o/{path}", () => {
+    const path = `v0/b/${BUCKET}/o/users%2F${UID}%2Fv.webm`;
+    for (const value of [
+      `ftp://127.0.0.1:9199/${path}`,
+      `ws://localhost:9199/${path}`,
+      `http://127.0.0.1:9199/x/${path}`,
+      `http://127.0.0.1:9199/${path}/extra`,
+      `https://firebasestorage.googleapis.com/x/${path}`,
+      `https://firebasestorage.googleapis.com/${path}/extra`,
+    ]) {
+      expect(refusal(value, true).code, value).to.equal("INVALID_REQUEST");
+    }
+  });
+
   it("refuses other schemes, hosts and credentials in the URL", () => {
     for (const isEmulator of [false, true]) {
       for (const value of [
         `http://storage.googleapis.com/${BUCKET}/users/${UID}/v.webm`,
         `ftp://${BUCKET}/users/${UID}/v.webm`,
         `https://user:pw@storage.googleapis.com/${BUCKET}/users/${UID}/v.webm`,
+        `https://user@storage.googleapis.com/${BUCKET}/users/${UID}/v.webm`,
+        `https://:pw@storage.googleapis.com/${BUCKET}/users/${UID}/v.webm`,
+        `https://evil.example/${BUCKET}/users/${UID}/v.webm`,
+        `https://storage.googleapis.com.evil.example/${BUCKET}/users/${UID}/v.webm`,
         "http://169.254.169.254/computeMetadata/v1/",
         `https://storage.googleapis.com/${BUCKET}`,
         "https://exa mple.com/x",
