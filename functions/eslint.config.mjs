@@ -2,7 +2,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["lib/**", "node_modules/**", "devtools/harness/*.cjs"] },
+  {
+    ignores: [
+      "lib/**",
+      "node_modules/**",
+      "devtools/harness/*.cjs",
+      ".stryker-tmp/**",
+      "reports/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,7 +4,7 @@
  * HeyGen: the API host and the legacy upload host (`/v1/asset` exists only there).
  *
  * Test controls (no API key, not counted): programmatic (`sim.faults.push(...)`,
- * `sim.calls`, `sim.reset()`) or over HTTP on the API port (`/_sim/*`).
+ * `sim.calls`, `sim.hold(...)`, `sim.reset()`) or over HTTP on the API port (`/_sim/*`).
  */
 import { createReadStream, promises as fsp } from "node:fs";
 import http from "node:http";
@@ -45,6 +45,16 @@ export interface SimCall {
   body?: unknown;
 }
 
+/**
+ * A request held at the door until the test releases it: real overlap between two
+ * calls of ours, without sleeping and hoping. `reached` resolves when the matching
+ * request has arrived (and is held); `release()` lets it through to the handler.
+ */
+export interface SimHold {
+  reached: Promise<void>;
+  release(): void;
+}
+
 export interface HeygenSimOptions {
   apiPort?: number;
   uploadPort?: number;
@@ -66,6 +76,8 @@ export interface HeygenSim {
   webhookDeliveries: WebhookDelivery[];
   /** Calls to HeyGen endpoints since the last reset, optionally filtered by path prefix. */
   countCalls(prefix?: string): number;
+  /** Holds the next request whose path matches (regular expression source) and method. */
+  hold(path: string, method?: string): SimHold;
   reset(): void;
   setTimings(t: Partial<SimTimings>): void;
   close(): Promise<void>;
@@ -120,6 +132,8 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
   const faults: SimFault[] = [];
   const calls: SimCall[] = [];
   const idempotent = new Map<string, SimReply | "in-flight">();
+  const holds: { path: RegExp; method?: string; arrived(): void; gate: Promise<void> }[] = [];
+  const releases = new Set<() => void>();
   const routes: SimRoute[] = [
     ...legacyRoutes(model, mediaDir),
     ...v3Routes(model, mediaDir),
@@ -236,6 +250,12 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
         res,
         errorReply(api, 401, api === "v1" ? 40009 : "unauthorized", "Invalid API key"),
       );
+    }
+    const held = holds.find((h) => (!h.method || h.method === method) && h.path.test(p));
+    if (held) {
+      holds.splice(holds.indexOf(held), 1);
+      held.arrived();
+      await held.gate;
     }
     const fault = faults.find(
       (f) => (!f.method || f.method === method) && new RegExp(f.path).test(p),
@@ -365,7 +385,26 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     calls,
     webhookDeliveries: dispatcher.deliveries,
     countCalls: (prefix) => calls.filter((c) => !prefix || c.path.startsWith(prefix)).length,
+    hold(pathSource, method) {
+      let arrived!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((r) => (arrived = r));
+      const gate = new Promise<void>((r) => (release = r));
+      releases.add(release);
+      holds.push({ path: new RegExp(pathSource), method, arrived, gate });
+      return {
+        reached,
+        release: () => {
+          releases.delete(release);
+          release();
+        },
+      };
+    },
     reset() {
+      // Nothing stays held across tests.
+      for (const release of releases) release();
+      releases.clear();
+      holds.length = 0;
       calls.length = 0;
       faults.length = 0;
       model.nextVideoFailure = null;
@@ -374,6 +413,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       Object.assign(model.timings, t);
     },
     async close() {
+      for (const release of releases) release();
       dispatcher.stop();
       await model.settle();
       await apiServer.close();

@@ -57,8 +57,10 @@ export async function startIn3dSim(
     close: async () => undefined,
   };
   const status = (s: Scan) => {
+    // A link that lives `expiresMs` is dead once that much time has passed: with
+    // expiresMs = 0 it is dead at once, even when status is read in the same millisecond.
     if (!s.capturedAt)
-      return Date.now() - s.createdAt > sim.timings.expiresMs ? "expired" : "created";
+      return Date.now() - s.createdAt >= sim.timings.expiresMs ? "expired" : "created";
     return Date.now() - s.capturedAt < sim.timings.processingMs ? "processing" : "completed";
   };
   const sign = (id: string, exp: number) =>

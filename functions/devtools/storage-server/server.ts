@@ -72,6 +72,14 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(data);
 }
 
+/** Why a signed URL is refused, as GCS's XML API says it. */
+interface SignedUrlRefusal {
+  status: number;
+  code: string;
+  message: string;
+  details?: string;
+}
+
 function gcsError(res: http.ServerResponse, status: number, message: string): void {
   json(res, status, { error: { code: status, message, errors: [{ message, reason: "error" }] } });
 }
@@ -182,17 +190,34 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
     await pipeline(createReadStream(o.file), res);
   }
 
-  function verifySignedUrl(u: URL, bucket: string, name: string): string | null {
+  /**
+   * Checks a V4 signed URL like GCS: past X-Goog-Date + X-Goog-Expires it is refused
+   * with 400 ExpiredToken (GCS's XML error), a bad signature with 403.
+   */
+  function verifySignedUrl(u: URL, bucket: string, name: string): SignedUrlRefusal | null {
     const q = u.searchParams;
     const date = q.get("X-Goog-Date");
     const expires = Number(q.get("X-Goog-Expires"));
     const signature = q.get("X-Goog-Signature");
+    const denied = (message: string): SignedUrlRefusal => ({
+      status: 403,
+      code: "AccessDenied",
+      message,
+    });
     if (!date || !expires || !signature)
-      return "missing X-Goog-Date, X-Goog-Expires or X-Goog-Signature";
+      return denied("missing X-Goog-Date, X-Goog-Expires or X-Goog-Signature");
     const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
-    if (!m) return "bad X-Goog-Date";
+    if (!m) return denied("bad X-Goog-Date");
     const signedAt = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-    if (Date.now() > signedAt + expires * 1000) return "the signed URL has expired";
+    const expiresAt = signedAt + expires * 1000;
+    if (Date.now() > expiresAt) {
+      return {
+        status: 400,
+        code: "ExpiredToken",
+        message: "Invalid argument.",
+        details: `Request has expired: ${expiresAt / 1000}`,
+      };
+    }
     if (!opts.signerPublicKey) return null;
     // Rebuild the canonical request of a V4 signed GET (headers: host only).
     const params = [...q.entries()]
@@ -219,7 +244,7 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
     const ok = createVerify("RSA-SHA256")
       .update(toSign)
       .verify(opts.signerPublicKey, Buffer.from(signature, "hex"));
-    return ok ? null : "the signature does not match";
+    return ok ? null : denied("the signature does not match");
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -353,11 +378,12 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
     if ((m = /^\/([^/]+)\/(.+)$/.exec(p)) && (method === "GET" || method === "HEAD")) {
       const bucket = decodeURIComponent(m[1]);
       const name = m[2].split("/").map(decodeURIComponent).join("/");
-      const problem = verifySignedUrl(u, bucket, name);
-      if (problem) {
-        res.writeHead(403, { "Content-Type": "application/xml" });
+      const refused = verifySignedUrl(u, bucket, name);
+      if (refused) {
+        const details = refused.details ? `<Details>${refused.details}</Details>` : "";
+        res.writeHead(refused.status, { "Content-Type": "application/xml; charset=UTF-8" });
         return void res.end(
-          `<Error><Code>AccessDenied</Code><Message>${problem}</Message></Error>`,
+          `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${refused.code}</Code><Message>${refused.message}</Message>${details}</Error>`,
         );
       }
       const o = objects.get(key(bucket, name));

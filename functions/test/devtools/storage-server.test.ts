@@ -101,8 +101,11 @@ describe("local Cloud Storage server, driven by the real @google-cloud/storage c
       expires: Date.now() + 1000,
     });
     await new Promise((r) => setTimeout(r, 1100));
+    // GCS answers an expired V4 URL with 400 and an XML ExpiredToken error.
     const res = await fetch(expired);
-    expect(res.status).to.equal(403);
-    expect(await res.text()).to.match(/expired/);
+    expect(res.status).to.equal(400);
+    const body = await res.text();
+    expect(body).to.contain("<Code>ExpiredToken</Code>");
+    expect(body).to.match(/<Details>Request has expired: \d+<\/Details>/);
   });
 });

@@ -85,4 +85,49 @@ describe("GLB ingest (glTF-Transform)", () => {
     expect(truncated).to.be.instanceOf(ApiError);
     expect((truncated as ApiError).message).to.match(/not a valid GLB/);
   });
+
+  it("trims names, drops any prefix up to the last dot, and sides only a trailing _L/_R", () => {
+    expect(normaliseMorphName("  eyeBlinkLeft ")).to.deep.equal({
+      kind: "arkit",
+      name: "eyeBlinkLeft",
+    });
+    expect(normaliseMorphName(".jawOpen")).to.deep.equal({ kind: "arkit", name: "jawOpen" });
+    expect(normaliseMorphName("Mouth_LowerDown_L")).to.deep.equal({
+      kind: "arkit",
+      name: "mouthLowerDownLeft",
+    });
+    expect(normaliseMorphName("Mouth_Roll_Upper")).to.deep.equal({
+      kind: "arkit",
+      name: "mouthRollUpper",
+    });
+    expect(normaliseMorphName("xviseme_PP")).to.equal(null);
+    expect(normaliseMorphName("viseme_zz")).to.equal(null);
+  });
+
+  it("serves the seed's viseme groups as weights on the asset's own morphs", () => {
+    const names = ARKIT_BLENDSHAPES.map((n) => `ARKit.${n}`);
+    const groups = visemeMapFor(buildBlendshapeMap(names));
+    expect(groups.MBP.morphs).to.deep.equal({
+      "ARKit.mouthRollLower": 0.8,
+      "ARKit.mouthRollUpper": 0.8,
+      "ARKit.mouthUpperUpLeft": 0.3,
+      "ARKit.mouthUpperUpRight": 0.3,
+    });
+    expect(groups.O.morphs).to.deep.equal({
+      "ARKit.mouthPucker": 1,
+      "ARKit.jawForward": 0.6,
+      "ARKit.jawOpen": 0.2,
+    });
+    expect(groups.U.morphs).to.deep.equal({ "ARKit.mouthFunnel": 1 });
+    expect(groups.FV.arkit).to.deep.equal({
+      mouthPucker: 1,
+      mouthShrugUpper: 1,
+      mouthLowerDownLeft: 0.2,
+      mouthLowerDownRight: 0.2,
+      mouthDimpleLeft: 1,
+      mouthDimpleRight: 1,
+      mouthRollLower: 1,
+    });
+    expect(groups.FV.nativeViseme).to.equal(null);
+  });
 });

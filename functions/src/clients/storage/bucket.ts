@@ -20,7 +20,9 @@ export const SIGNED_URL_SECONDS = 3600;
 
 /**
  * A V4 signed read URL of one object, valid SIGNED_URL_SECONDS from `now` (signed
- * through IAM signBlob in production, with the local signer in the emulator).
+ * through IAM signBlob in production, with the local signer in the emulator). The
+ * URL itself carries that lifetime: X-Goog-Date is `now` and X-Goog-Expires is
+ * SIGNED_URL_SECONDS, the `expiresIn` reported beside it.
  */
 export async function signedReadUrl(
   bucketName: string,
@@ -32,6 +34,7 @@ export async function signedReadUrl(
     .getSignedUrl({
       version: "v4",
       action: "read",
+      accessibleAt: now,
       expires: now.getTime() + SIGNED_URL_SECONDS * 1000,
     });
   return { url, expiresIn: SIGNED_URL_SECONDS };
