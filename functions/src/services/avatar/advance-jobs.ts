@@ -145,11 +145,18 @@ export async function advanceAvatarJobs(
   const now = app.clock.now().getTime();
   const deadlineMs = app.config.provider.jobDeadlineMinutes * 60000;
   const outOfTime = () => Date.now() - started > opts.budgetMs;
+  const deadlineMessage = `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`;
 
   // Queued jobs the trigger could not submit (rate limited, or a lost event).
   const queued = await jobs.where("status", "==", "queued").orderBy("updated_at").limit(50).get();
   for (const doc of queued.docs) {
     if (outOfTime()) break;
+    // A job the provider never accepted (rate limited again and again) ends by its deadline too.
+    if (now - (doc.get("created_at")?.toMillis?.() ?? now) > deadlineMs) {
+      await fail(app, doc.id, deadlineMessage);
+      report.failed++;
+      continue;
+    }
     const due =
       (doc.get("next_attempt_at")?.toMillis?.() as number | undefined) ??
       doc.get("created_at")?.toMillis() + 60000;
@@ -181,7 +188,7 @@ export async function advanceAvatarJobs(
         doc.id,
         foreign
           ? `This avatar was being made by ${job.provider}, which this service no longer uses; create a new job.`
-          : `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`,
+          : deadlineMessage,
       );
       report.failed++;
       continue;
@@ -199,8 +206,8 @@ export async function advanceAvatarJobs(
     }
     try {
       const status = await provider.status(job.provider_job_id);
-      if (doc.get("transient_failures"))
-        await doc.ref.update({ transient_failures: 0, next_check_at: null });
+      if (doc.get("transient_failures") || doc.get("auth_failures"))
+        await doc.ref.update({ transient_failures: 0, auth_failures: 0, next_check_at: null });
       if (status.state === "error") {
         await fail(app, doc.id, status.error ?? "The avatar provider could not make this avatar.");
         report.failed++;
@@ -214,7 +221,16 @@ export async function advanceAvatarJobs(
         report.progressed++;
       }
     } catch (err) {
-      if (err instanceof ProviderError && !err.transient) {
+      // A refusal (401/403) ends the job only when the next read confirms it.
+      const refusedOnce =
+        err instanceof ProviderError &&
+        err.kind === "unauthorized" &&
+        !((doc.get("auth_failures") as number | undefined) ?? 0);
+      if (refusedOnce) {
+        await doc.ref.update({ auth_failures: 1, next_check_at: new Date(now + 60000) });
+        report.transientErrors++;
+        log.warn("avatar job status refused once; read again later", { jobId: doc.id });
+      } else if (err instanceof ProviderError && !err.transient) {
         await fail(app, doc.id, userMessage(err));
         report.failed++;
       } else {

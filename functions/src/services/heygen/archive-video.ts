@@ -52,7 +52,7 @@ async function claim(app: AppContext, projectId: string) {
       // While running, the next attempt time is the lease: a dead run is retried after it.
       archiveNextAttemptAt: new Date(nowMs + ARCHIVE_LEASE_MS),
     });
-    return { uid: p.userId, videoId: p.heygenVideoId, attempts };
+    return { uid: p.userId, videoId: p.heygenVideoId, attempts, apiVersion: p.heygenApiVersion };
   });
 }
 
@@ -125,7 +125,7 @@ export async function archiveVideo(
   try {
     const bucket = getBucket(app.config.storageBucket);
     const bytes = await streamVideoToStorage(
-      opts.client ?? heygenClientFor(app),
+      opts.client ?? heygenClientFor(app, claimed.apiVersion),
       claimed.videoId,
       bucket,
       target,

@@ -98,10 +98,10 @@ export async function applyVideoDetails(
 }
 
 export async function refreshVideoStatus(app: AppContext, uid: string, videoId: string) {
-  const { id } = await findOwnedProjectByVideo(app.db, uid, videoId);
+  const { id, project: stored } = await findOwnedProjectByVideo(app.db, uid, videoId);
   let details: VideoDetails;
   try {
-    details = await heygenClientFor(app).getVideo(videoId);
+    details = await heygenClientFor(app, stored.heygenApiVersion).getVideo(videoId);
   } catch (err) {
     throw heygenToApiError(err, "reading the video status");
   }
