@@ -47,6 +47,9 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_RENDER_DEADLINE_MINUTES: "240",
     HEYGEN_URL_REFRESH_MARGIN_MINUTES: "1440",
     AVATAR_JOB_DEADLINE_MINUTES: "60",
+    // The simulators are reached through the configured base URLs' hosts, always allowed.
+    PROVIDER_DOWNLOAD_HOSTS: "",
+    HEYGEN_DOWNLOAD_HOSTS: "",
   };
 }
 

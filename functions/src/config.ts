@@ -57,6 +57,16 @@ export const PROVIDER_API_BASE_URL = defineString("PROVIDER_API_BASE_URL", {
   default: "",
   description: "Base URL of the photoreal provider; empty = the provider's public API",
 });
+export const PROVIDER_DOWNLOAD_HOSTS = defineString("PROVIDER_DOWNLOAD_HOSTS", {
+  default: "",
+  description:
+    "Extra hosts (host, host:port or *.suffix, comma-separated) the provider's model files may be downloaded from",
+});
+export const HEYGEN_DOWNLOAD_HOSTS = defineString("HEYGEN_DOWNLOAD_HOSTS", {
+  default: "",
+  description:
+    "Extra hosts (host, host:port or *.suffix, comma-separated) HeyGen's video files may be downloaded from",
+});
 export const CORS_ORIGINS = defineString("CORS_ORIGINS", {
   default: "",
   description:
@@ -103,11 +113,15 @@ export interface AppConfig {
     pollConcurrency: number;
     renderDeadlineMinutes: number;
     urlRefreshMarginMinutes: number;
+    /** Extra hosts video downloads may come from (besides the API host and *.heygen.ai/com). */
+    downloadHosts: string[];
   };
   provider: {
     name: ProviderName;
     baseUrl: string | null;
     jobDeadlineMinutes: number;
+    /** Extra hosts model downloads may come from (besides clients/providers/download-hosts.ts). */
+    downloadHosts: string[];
   };
 }
 
@@ -169,14 +183,18 @@ export function buildConfig(
     heygenRenderDeadlineMinutes?: number;
     heygenUrlRefreshMarginMinutes?: number;
     avatarJobDeadlineMinutes?: number;
+    providerDownloadHosts?: string;
+    heygenDownloadHosts?: string;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
   const trimSlash = (u: string) => u.trim().replace(/\/+$/, "");
-  const cors = raw.corsOrigins
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const cors = list(raw.corsOrigins);
   return {
     projectId: runtime.projectId,
     isEmulator: runtime.isEmulator,
@@ -191,11 +209,13 @@ export function buildConfig(
       pollConcurrency: Math.min(20, Math.max(1, raw.heygenPollConcurrency ?? 4)),
       renderDeadlineMinutes: Math.max(1, raw.heygenRenderDeadlineMinutes ?? 240),
       urlRefreshMarginMinutes: Math.max(1, raw.heygenUrlRefreshMarginMinutes ?? 24 * 60),
+      downloadHosts: list(raw.heygenDownloadHosts),
     },
     provider: {
       name: oneOf("PROVIDER", raw.provider.trim(), ["avatar-sdk", "in3d", "didimo"] as const),
       baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
       jobDeadlineMinutes: Math.max(1, raw.avatarJobDeadlineMinutes ?? 60),
+      downloadHosts: list(raw.providerDownloadHosts),
     },
   };
 }
@@ -217,6 +237,8 @@ export function resolveConfig(): AppConfig {
       heygenRenderDeadlineMinutes: HEYGEN_RENDER_DEADLINE_MINUTES.value(),
       heygenUrlRefreshMarginMinutes: HEYGEN_URL_REFRESH_MARGIN_MINUTES.value(),
       avatarJobDeadlineMinutes: AVATAR_JOB_DEADLINE_MINUTES.value(),
+      providerDownloadHosts: PROVIDER_DOWNLOAD_HOSTS.value(),
+      heygenDownloadHosts: HEYGEN_DOWNLOAD_HOSTS.value(),
     },
     runtimeInfo(),
   );
