@@ -55,6 +55,7 @@ export async function submitAvatarJob(
       provider: provider.name,
       attempts: parsed.data.attempts + 1,
       updated_at: now(),
+      next_check_at: now(), // due for the sweep (advance-jobs.ts orders by it)
     });
     return parsed.data;
   });
