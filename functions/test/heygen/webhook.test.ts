@@ -186,6 +186,13 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
     expect((await db().doc(`projects/${projectId}`).get()).get("heygenStatus")).to.not.equal(
       "completed",
     );
+    // Not recorded as handled: HeyGen's redelivery, once the render is done, completes it.
+    await waitForRender(videoId);
+    const again = await deliver({
+      event_type: "avatar_video.success",
+      event_data: { video_id: videoId, callback_id: projectId },
+    });
+    expect(again.body).to.include({ handled: true, status: "completed" });
   });
 
   it("acknowledges and ignores unknown events and events for other videos", async () => {

@@ -18,6 +18,7 @@ import { applyVideoDetails, normaliseStatus } from "./video-status";
 
 export const HANDLED_EVENTS = new Set(["avatar_video.success", "avatar_video.fail"]);
 const TIMESTAMP_TOLERANCE_S = 300;
+const TERMINAL_STATUSES = new Set(["completed", "failed"]);
 
 export function signBody(rawBody: Buffer | string, secret: string): string {
   return createHmac("sha256", secret).update(rawBody).digest("hex");
@@ -121,7 +122,10 @@ export async function handleHeygenEvent(
     return { handled: false, duplicate: true, reason: "event already handled" };
   }
   const outcome = await handleEvent(app, parsed);
-  if (key) {
+  // A video event HeyGen's read does not confirm yet (success while still processing)
+  // is not recorded: a redelivery checks again.
+  const unconfirmed = outcome.status !== undefined && !TERMINAL_STATUSES.has(outcome.status);
+  if (key && !unconfirmed) {
     await markHandled(
       app.db,
       key,
