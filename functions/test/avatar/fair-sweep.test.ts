@@ -58,4 +58,20 @@ describe("fair avatar job sweeps", function () {
       .get();
     expect(crowdLeft.data().count).to.equal(300);
   });
+
+  it("a sweep that meets a submission still running does not postpone the job's first check", async () => {
+    await clearFirestore();
+    const jobId = await postJob(await consentingUser(), 8);
+    const ref = db().doc(`avatar_jobs/${jobId}`);
+    // Sweep while the trigger submits (as npm run demo does): one may find it claimed
+    // (processing) without its provider id yet.
+    let submitted = false;
+    for (let i = 0; i < 400 && !submitted; i++) {
+      await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
+      submitted = Boolean((await ref.get()).get("provider_job_id"));
+    }
+    expect(submitted).to.equal(true);
+    const report = await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
+    expect(report.checked).to.equal(1);
+  });
 });

@@ -78,6 +78,8 @@ export async function submitAvatarJob(
       action: res.action ?? null,
       progress: 0.05,
       updated_at: now(),
+      // Due at once, also when a sweep met the submission running and set a later check.
+      next_check_at: now(),
     });
     log.info("avatar job submitted", {
       jobId,
