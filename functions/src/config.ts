@@ -57,6 +57,16 @@ export const PROVIDER_API_BASE_URL = defineString("PROVIDER_API_BASE_URL", {
   default: "",
   description: "Base URL of the photoreal provider; empty = the provider's public API",
 });
+export const PROVIDER_DOWNLOAD_HOSTS = defineString("PROVIDER_DOWNLOAD_HOSTS", {
+  default: "",
+  description:
+    "Extra hosts (host, host:port or *.suffix, comma-separated) the provider's model files may be downloaded from",
+});
+export const HEYGEN_DOWNLOAD_HOSTS = defineString("HEYGEN_DOWNLOAD_HOSTS", {
+  default: "",
+  description:
+    "Extra hosts (host, host:port or *.suffix, comma-separated) HeyGen's video files may be downloaded from",
+});
 export const CORS_ORIGINS = defineString("CORS_ORIGINS", {
   default: "",
   description:
@@ -145,11 +155,15 @@ export interface AppConfig {
     pollConcurrency: number;
     renderDeadlineMinutes: number;
     urlRefreshMarginMinutes: number;
+    /** Extra hosts video downloads may come from (besides the API host and *.heygen.ai/com). */
+    downloadHosts: string[];
   };
   provider: {
     name: ProviderName;
     baseUrl: string | null;
     jobDeadlineMinutes: number;
+    /** Extra hosts model downloads may come from (besides clients/providers/download-hosts.ts). */
+    downloadHosts: string[];
   };
   consent: {
     policyVersion: string;
@@ -240,14 +254,18 @@ export function buildConfig(
     minimumAge?: number;
     quotas?: Partial<QuotaConfig>;
     mediaRetentionDays?: number;
+    providerDownloadHosts?: string;
+    heygenDownloadHosts?: string;
   },
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
   const trimSlash = (u: string) => u.trim().replace(/\/+$/, "");
-  const cors = raw.corsOrigins
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const cors = list(raw.corsOrigins);
   return {
     projectId: runtime.projectId,
     isEmulator: runtime.isEmulator,
@@ -262,11 +280,13 @@ export function buildConfig(
       pollConcurrency: Math.min(20, Math.max(1, raw.heygenPollConcurrency ?? 4)),
       renderDeadlineMinutes: Math.max(1, raw.heygenRenderDeadlineMinutes ?? 240),
       urlRefreshMarginMinutes: Math.max(1, raw.heygenUrlRefreshMarginMinutes ?? 24 * 60),
+      downloadHosts: list(raw.heygenDownloadHosts),
     },
     provider: {
       name: oneOf("PROVIDER", raw.provider.trim(), ["avatar-sdk", "in3d", "didimo"] as const),
       baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
       jobDeadlineMinutes: Math.max(1, raw.avatarJobDeadlineMinutes ?? 60),
+      downloadHosts: list(raw.providerDownloadHosts),
     },
     consent: {
       policyVersion: raw.consentPolicyVersion?.trim() || "2026-12-01",
@@ -308,6 +328,8 @@ export function resolveConfig(): AppConfig {
         heygenVideosPerDay: QUOTA_HEYGEN_VIDEOS_PER_DAY.value(),
       },
       mediaRetentionDays: MEDIA_RETENTION_DAYS.value(),
+      providerDownloadHosts: PROVIDER_DOWNLOAD_HOSTS.value(),
+      heygenDownloadHosts: HEYGEN_DOWNLOAD_HOSTS.value(),
     },
     runtimeInfo(),
   );

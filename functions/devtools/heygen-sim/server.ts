@@ -74,6 +74,8 @@ export interface HeygenSim {
   calls: SimCall[];
   /** Webhook events pushed to registered endpoints (one entry per attempt). */
   webhookDeliveries: WebhookDelivery[];
+  /** Pushes (pause, duplicate deliveries). */
+  webhookDispatcher: WebhookDispatcher;
   /** Calls to HeyGen endpoints since the last reset, optionally filtered by path prefix. */
   countCalls(prefix?: string): number;
   /** Holds the next request whose path matches (regular expression source) and method. */
@@ -384,6 +386,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     faults,
     calls,
     webhookDeliveries: dispatcher.deliveries,
+    webhookDispatcher: dispatcher,
     countCalls: (prefix) => calls.filter((c) => !prefix || c.path.startsWith(prefix)).length,
     hold(pathSource, method) {
       let arrived!: () => void;
@@ -408,6 +411,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       calls.length = 0;
       faults.length = 0;
       model.nextVideoFailure = null;
+      dispatcher.duplicates = 0;
     },
     setTimings(t) {
       Object.assign(model.timings, t);

@@ -18,6 +18,8 @@ export interface WebhookDelivery {
   attempt: number;
   /** HTTP status, or the network error's message. */
   result: number | string;
+  /** The start of the endpoint's answer body. */
+  answer?: string;
   at: number;
 }
 
@@ -29,6 +31,11 @@ export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   /** While paused (like endpoints HeyGen has disabled), events are not sent at all. */
   paused = false;
+  /**
+   * Extra copies of every event, each sent (same body, headers and event id) after the
+   * previous one was answered 2xx: HeyGen says duplicates happen (heygen-v3.md §6).
+   */
+  duplicates = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -91,7 +98,8 @@ export class WebhookDispatcher {
               "Heygen-Event-Id": eventId,
             }
           : { signature };
-      void this.send(endpoint, raw, headers, { eventType, videoId: video.id }, 0);
+      const event = { eventType, videoId: video.id };
+      void this.send(endpoint, raw, headers, event, 0, this.duplicates);
     }
   }
 
@@ -101,9 +109,11 @@ export class WebhookDispatcher {
     headers: Record<string, string>,
     event: { eventType: string; videoId: string },
     attempt: number,
+    copiesLeft = 0,
   ): Promise<void> {
     if (this.stopped) return;
     let result: number | string;
+    let answer: string | undefined;
     try {
       const res = await fetch(endpoint.url, {
         method: "POST",
@@ -111,16 +121,26 @@ export class WebhookDispatcher {
         body: raw,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
-      await res.arrayBuffer().catch(() => undefined);
+      answer = (await res.text().catch(() => "")).slice(0, 500);
       result = res.status;
     } catch (err) {
       result = (err as Error).message;
     }
-    this.deliveries.push({ endpointId: endpoint.id, ...event, attempt, result, at: Date.now() });
+    this.deliveries.push({
+      endpointId: endpoint.id,
+      ...event,
+      attempt,
+      result,
+      answer,
+      at: Date.now(),
+    });
     const delivered = typeof result === "number" && result >= 200 && result < 300;
+    if (delivered && copiesLeft > 0) {
+      return void this.send(endpoint, raw, headers, event, 0, copiesLeft - 1);
+    }
     if (!delivered && attempt < WEBHOOK_RETRY_DELAYS_MS.length) {
       this.later(
-        () => void this.send(endpoint, raw, headers, event, attempt + 1),
+        () => void this.send(endpoint, raw, headers, event, attempt + 1, copiesLeft),
         WEBHOOK_RETRY_DELAYS_MS[attempt],
       );
     }

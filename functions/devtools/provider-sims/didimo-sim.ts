@@ -30,6 +30,8 @@ export interface DidimoSim {
   faults: { path: string; status: number; times: number }[];
   timings: { processingMs: number };
   calls: { method: string; path: string; status: number }[];
+  /** When set, packages name their buffer with this URI (tests of hostile packages). */
+  packageBufferUri: string | null;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export function didimoAvatarInfo(): Record<string, unknown> {
   return { version: "2.5", poses };
 }
 
-async function packageZip(): Promise<Buffer> {
+async function packageZip(bufferUri?: string): Promise<Buffer> {
   const doc = new Document();
   const buffer = doc.createBuffer("ddmo_head");
   const prim = doc.createPrimitive().setAttribute(
@@ -58,6 +60,7 @@ async function packageZip(): Promise<Buffer> {
     .createScene()
     .addChild(doc.createNode("ddmo_head").setMesh(doc.createMesh("ddmo_head").addPrimitive(prim)));
   const { json, resources } = await new NodeIO().writeJSON(doc);
+  if (bufferUri && json.buffers?.[0]) json.buffers[0].uri = bufferUri;
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from(JSON.stringify(json)), "avatar.gltf");
   for (const [name, data] of Object.entries(resources)) zip.addBuffer(Buffer.from(data), name);
@@ -83,6 +86,7 @@ export async function startDidimoSim(
     faults: [],
     timings: { processingMs: opts.processingMs ?? 600 },
     calls: [],
+    packageBufferUri: null,
     close: async () => undefined,
   };
   const view = (d: Didimo) => {
@@ -131,8 +135,12 @@ export async function startDidimoSim(
       if (u.searchParams.get("sig") !== sign(m[1]))
         return reply(403, { description: "bad signature" });
       sim.calls.push({ method, path: p, status: 200 });
-      res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": zip.length });
-      return void res.end(zip);
+      const serve = (body: Buffer) => {
+        res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": body.length });
+        res.end(body);
+      };
+      if (!sim.packageBufferUri) return serve(zip);
+      return void packageZip(sim.packageBufferUri).then(serve, () => res.destroy());
     }
     const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
     if (fault) {

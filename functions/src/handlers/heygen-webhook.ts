@@ -13,7 +13,7 @@ export const webhookRoutes = [
       const raw = (req as { rawBody?: Buffer }).rawBody;
       if (!raw) throw new ApiError("INVALID_REQUEST", "Empty webhook body.");
       verifySignature(raw, req.headers, secrets.heygenWebhookSecret(), app.clock.now().getTime());
-      return { body: { received: true, ...(await handleHeygenEvent(app, raw)) } };
+      return { body: { received: true, ...(await handleHeygenEvent(app, raw, req.headers)) } };
     },
   }),
 ];

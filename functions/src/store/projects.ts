@@ -60,6 +60,10 @@ export const projectSchema = z.object({
   archiveAttempts: z.number().int().nullish(),
   archiveNextAttemptAt: ts.nullish(),
   archiveError: z.string().nullish(),
+  /** Poller back-off after failed HeyGen reads (services/heygen/read-failures.ts). */
+  pollFailures: z.number().int().nullish(),
+  pollAuthFailures: z.number().int().nullish(),
+  pollNextAttemptAt: ts.nullish(),
   generation: z
     .object({
       state: z.enum(["submitting", "submitted", "failed"]),

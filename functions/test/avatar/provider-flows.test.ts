@@ -88,8 +88,8 @@ describe("in3D end to end: POST → trigger → scanner link → scan → GLB", 
     ).to.equal(404);
 
     sim().scan(String(submitted?.provider_job_id));
-    const writes = await sweepUntilTerminal(jobId);
-    expect(writes.at(-1)?.status).to.equal("done");
+    const reads = await sweepUntilTerminal(jobId);
+    expect(reads.at(-1)?.status).to.equal("done");
     await expectFinished(user, jobId, "in3d");
     const { body, inspection } = await downloadAsset(user, jobId);
     const map = buildBlendshapeMap(inspection.targetNames);
@@ -115,10 +115,10 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
   it("stores a valid GLB and maps Didimo's skeletal poses to ARKit names and visemes", async () => {
     const user = await consentingUser();
     const jobId = await postJob(user, 1);
-    const writes = await sweepUntilTerminal(jobId);
-    const statuses = writes.map((w) => w.status).filter((s, i, a) => s !== a[i - 1]);
-    expect(statuses.filter((s) => s !== "queued")).to.deep.equal(["processing", "done"]);
-    const progress = writes.map((w) => w.progress);
+    const reads = await sweepUntilTerminal(jobId);
+    const statuses = reads.map((w) => w.status).filter((s, i, a) => s !== a[i - 1]);
+    expect(statuses).to.deep.equal(["processing", "done"]);
+    const progress = reads.map((w) => w.progress);
     expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
     await expectFinished(user, jobId, "didimo");
 

@@ -1,5 +1,6 @@
 /** Photoreal-route steps shared by the end-to-end suites: consent, POST a selfie, sweep. */
 import { expect } from "chai";
+import type { DocumentData } from "firebase-admin/firestore";
 import { readFileSync } from "node:fs";
 import { functionUrl } from "./env";
 import type { TestUser } from "./auth";
@@ -31,34 +32,37 @@ export async function postJob(user: TestUser, variant = 0): Promise<string> {
   return ((await res.json()) as { jobId: string }).jobId;
 }
 
+export type JobRead = { status: string; progress: number };
+
 /**
- * Waits for the emulator's onCreate trigger to submit the job, then runs the scheduled
- * sweep until the job is terminal, recording every status write.
+ * Waits (by reads) for the emulator's onCreate trigger to submit the job, then runs the
+ * scheduled sweep until the job is terminal, reading the job after every step. Returns
+ * the states read, in order: a transition between two reads is not seen, so tests assert
+ * on the order and on the final document, never on a listener's stream. Throws with the
+ * last state when the job is not terminal within `timeoutMs`.
  */
-export async function sweepUntilTerminal(
-  jobId: string,
-): Promise<{ status: string; progress: number }[]> {
-  const writes: { status: string; progress: number }[] = [];
-  const unsubscribe = db()
-    .doc(`avatar_jobs/${jobId}`)
-    .onSnapshot((s) => {
-      const d = s.data();
-      if (d) writes.push({ status: d.status, progress: d.progress });
-    });
-  try {
-    await waitForDoc(
-      db().doc(`avatar_jobs/${jobId}`),
-      (d) => Boolean(d?.provider_job_id) || d?.status === "error",
-    );
-    for (let i = 0; i < 60; i++) {
-      const job = (await db().doc(`avatar_jobs/${jobId}`).get()).data();
-      if (job?.status === "done" || job?.status === "error") break;
-      await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
-      await waitMs(150);
+export async function sweepUntilTerminal(jobId: string, timeoutMs = 40000): Promise<JobRead[]> {
+  const ref = db().doc(`avatar_jobs/${jobId}`);
+  const reads: JobRead[] = [];
+  const record = (d: DocumentData | undefined) => {
+    if (d) reads.push({ status: d.status, progress: d.progress });
+    return d;
+  };
+  const deadline = Date.now() + timeoutMs;
+  record(
+    await waitForDoc(ref, (d) => Boolean(d?.provider_job_id) || d?.status === "error", timeoutMs),
+  );
+  for (;;) {
+    const job = reads.at(-1);
+    if (job?.status === "done" || job?.status === "error") return reads;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `avatar_jobs/${jobId} is not done or error after ${timeoutMs} ms of sweeps; ` +
+          `states read: ${JSON.stringify(reads)}`,
+      );
     }
-    await waitMs(100);
-    return writes;
-  } finally {
-    unsubscribe();
+    await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
+    record((await ref.get()).data());
+    await waitMs(150);
   }
 }

@@ -1,4 +1,4 @@
-/** Firestore emulator helpers: clearing between tests and waiting for server writes. */
+/** Firestore emulator helpers: clearing between tests and waiting for server writes (by polling reads). */
 import type { DocumentReference, DocumentData } from "firebase-admin/firestore";
 import { PROJECT_ID, emulators } from "./env";
 
@@ -11,49 +11,28 @@ export async function clearFirestore(): Promise<void> {
 }
 
 /**
- * Resolves with the first snapshot data for which `until` holds (onSnapshot, not
- * polling). At the timeout the document is read once more, so a listener the emulator
- * stopped feeding is told apart from a document that really never got there.
+ * Reads the document until `until` holds and returns that data; at `timeoutMs` it
+ * throws with the last data read. Plain reads, no listener: a listener the emulator
+ * stops feeding made tests fail on correct code.
  */
-export function waitForDoc(
+export async function waitForDoc(
   ref: DocumentReference,
   until: (data: DocumentData | undefined) => boolean,
   timeoutMs = 15000,
+  intervalMs = 100,
 ): Promise<DocumentData | undefined> {
-  return new Promise((resolve, reject) => {
-    let last: DocumentData | undefined;
-    const timer = setTimeout(() => {
-      unsubscribe();
-      ref.get().then(
-        (snap) => {
-          const now = snap.data();
-          if (until(now)) {
-            console.warn(`[waitForDoc] ${ref.path}: the listener missed an update; a read has it`);
-            return resolve(now);
-          }
-          reject(
-            new Error(
-              `Timed out waiting on ${ref.path}; last snapshot: ${JSON.stringify(last)}; ` +
-                `read at the timeout: ${JSON.stringify(now)}`,
-            ),
-          );
-        },
-        (err: Error) => reject(err),
+  const deadline = Date.now() + timeoutMs;
+  let reads = 0;
+  for (;;) {
+    const data = (await ref.get()).data();
+    reads++;
+    if (until(data)) return data;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${ref.path} did not reach the awaited state within ${timeoutMs} ms ` +
+          `(${reads} reads); last read: ${JSON.stringify(data)}`,
       );
-    }, timeoutMs);
-    const unsubscribe = ref.onSnapshot(
-      (snap) => {
-        last = snap.data();
-        if (until(last)) {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(last);
-        }
-      },
-      (err) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
 }

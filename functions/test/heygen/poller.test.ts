@@ -13,11 +13,14 @@ import { voiceMp3, fileSize } from "../fixtures/media";
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A HeyGen video created straight on the simulator, and a project pointing at it. */
-async function projectWithVideo(fields: Record<string, unknown> = {}) {
+async function projectWithVideo(
+  fields: Record<string, unknown> = {},
+  apiVersion: "v2" | "v3" = "v3",
+) {
   const sim = heygenSim();
   const client = createHeygenClient(
     {
-      apiVersion: "v3",
+      apiVersion,
       apiBaseUrl: sim.apiUrl,
       uploadBaseUrl: sim.uploadUrl,
     },
@@ -98,23 +101,109 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
     );
   });
 
-  it("fails a render stuck past the deadline, but never on a transient HeyGen error", async () => {
+  it("fails a render stuck past the deadline, also when HeyGen's status read keeps failing", async () => {
     heygenSim().setTimings({ videoProcessingMs: 600000 });
     const old = new Date(Date.now() - 3 * 3600_000);
     const stuck = await projectWithVideo({ heygenSubmittedAt: old, updatedAt: old });
-    const flaky = await projectWithVideo({ heygenSubmittedAt: old, updatedAt: old });
-    heygenSim().faults.push({
-      path: `^/v3/videos/${flaky.videoId}$`,
-      kind: "status",
-      status: 503,
-      times: 10,
-    });
+    const failingOverdue = await projectWithVideo({ heygenSubmittedAt: old, updatedAt: old });
+    // 30 s before its deadline: still read, and its failing read backs off for a minute.
+    const nearly = new Date(Date.now() - 59.5 * 60_000);
+    const flaky = await projectWithVideo({ heygenSubmittedAt: nearly, updatedAt: nearly });
+    for (const v of [failingOverdue, flaky]) {
+      heygenSim().faults.push({
+        path: `^/v3/videos/${v.videoId}$`,
+        kind: "status",
+        status: 503,
+        times: 1000,
+      });
+    }
     const report = await pollHeygenVideos(testContext({ renderDeadlineMinutes: 60 }), {
       budgetMs: 20000,
     });
-    expect(report.deadlineFailed).to.equal(1);
+    expect(report.deadlineFailed).to.equal(2);
     expect((await project(stuck.projectId)).error.code).to.equal("RENDER_DEADLINE");
-    expect((await project(flaky.projectId)).heygenStatus).to.equal("pending");
+    expect((await project(failingOverdue.projectId)).error.code).to.equal("RENDER_DEADLINE");
+    // Within its deadline a failing read backs off (1 minute after the first failure).
+    const backedOff = await project(flaky.projectId);
+    expect(backedOff).to.include({ heygenStatus: "pending", pollFailures: 1 });
+    const wait = backedOff.pollNextAttemptAt.toMillis() - Date.now();
+    expect(wait).to.be.within(30_000, 61_000);
+    const reads = heygenSim().countCalls(`/v3/videos/${flaky.videoId}`);
+    const quiet = await pollHeygenVideos(testContext({ renderDeadlineMinutes: 60 }), {
+      budgetMs: 20000,
+    });
+    expect(quiet).to.include({ checked: 0, deadlineFailed: 0 });
+    // Still failing and backing off when the deadline passes: it ends without a read.
+    const later = { now: () => new Date(Date.now() + 40_000) };
+    const overdue = await pollHeygenVideos(
+      testContext({ renderDeadlineMinutes: 60, clock: later }),
+      { budgetMs: 20000 },
+    );
+    expect(overdue.deadlineFailed).to.equal(1);
+    expect(heygenSim().countCalls(`/v3/videos/${flaky.videoId}`)).to.equal(reads);
+    expect((await project(flaky.projectId)).error.code).to.equal("RENDER_DEADLINE");
+  });
+
+  it("ends a video HeyGen answers 404 for at once, with a clear error", async () => {
+    const gone = await projectWithVideo();
+    heygenSim().faults.push({
+      path: `^/v3/videos/${gone.videoId}$`,
+      kind: "status",
+      status: 404,
+      times: 1,
+    });
+    const report = await pollHeygenVideos(testContext(), { budgetMs: 20000 });
+    expect(report.ended).to.equal(1);
+    const p = await project(gone.projectId);
+    expect(p.heygenStatus).to.equal("failed");
+    expect(p.error.code).to.equal("VIDEO_NOT_FOUND");
+    expect(p.error.message).to.match(/no longer knows video .*generate it again/);
+  });
+
+  it("ends a video on 401/403 only when a second read confirms it", async () => {
+    const refused = await projectWithVideo();
+    const blip = await projectWithVideo();
+    await Promise.all([waitForRender(refused.videoId), waitForRender(blip.videoId)]);
+    heygenSim().faults.push(
+      { path: `^/v3/videos/${refused.videoId}$`, kind: "status", status: 403, times: 2 },
+      { path: `^/v3/videos/${blip.videoId}$`, kind: "status", status: 401, times: 1 },
+    );
+    const first = await pollHeygenVideos(testContext(), { budgetMs: 20000 });
+    expect(first.ended).to.equal(0);
+    for (const v of [refused, blip]) {
+      expect(await project(v.projectId)).to.include({
+        heygenStatus: "pending",
+        pollAuthFailures: 1,
+      });
+    }
+    const afterBackoff = { now: () => new Date(Date.now() + 2 * 60_000) };
+    const second = await pollHeygenVideos(testContext({ clock: afterBackoff }), {
+      budgetMs: 20000,
+    });
+    expect(second.ended).to.equal(1);
+    const ended = await project(refused.projectId);
+    expect(ended.heygenStatus).to.equal("failed");
+    expect(ended.error.code).to.equal("VIDEO_ACCESS_DENIED");
+    expect(ended.error.message).to.match(/refused to show video .* twice \(HTTP 403\)/);
+    // A refusal the second read does not repeat was a blip: the video completes.
+    expect(await project(blip.projectId)).to.include({
+      heygenStatus: "completed",
+      pollAuthFailures: 0,
+      pollFailures: 0,
+    });
+  });
+
+  it("reads each video with the API version stored on its project", async () => {
+    const legacy = await projectWithVideo({ heygenApiVersion: "v2" }, "v2");
+    await waitForRender(legacy.videoId);
+    // The configured version is v3; this project's video was made through v2.
+    await pollHeygenVideos(testContext({ apiVersion: "v3" }), { budgetMs: 20000 });
+    expect(await project(legacy.projectId)).to.include({ heygenStatus: "completed" });
+    const reads = heygenSim().calls.filter(
+      (c) => c.path.includes(legacy.videoId) || c.path === "/v1/video_status.get",
+    );
+    expect(reads.map((c) => c.path)).to.include("/v1/video_status.get");
+    expect(reads.map((c) => c.path)).to.not.include(`/v3/videos/${legacy.videoId}`);
   });
 
   it("overlapping runs end in one consistent state", async () => {

@@ -28,6 +28,20 @@ async function deliver(body: unknown, headers: Record<string, string> = {}, sign
   };
 }
 
+/** A v3 delivery: Heygen-Signature, Heygen-Timestamp (now) and Heygen-Event-Id. */
+function deliverV3(body: unknown, eventId: string) {
+  const raw = JSON.stringify(body);
+  return deliver(
+    raw,
+    {
+      "Heygen-Signature": signBody(raw, SECRET),
+      "Heygen-Timestamp": String(Math.floor(Date.now() / 1000)),
+      "Heygen-Event-Id": eventId,
+    },
+    false,
+  );
+}
+
 describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   this.timeout(60000);
   beforeEach(async () => {
@@ -83,6 +97,59 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
       false,
     );
     expect(stale.status).to.equal(401);
+    // The HMAC covers the body only: on v3 the timestamp is what bounds a replay.
+    const signed = { "Heygen-Signature": signBody(raw, SECRET) };
+    expect((await deliver(raw, signed, false)).status).to.equal(401);
+    const odd = await deliver(raw, { ...signed, "Heygen-Timestamp": "1e3" }, false);
+    expect(odd.status).to.equal(401);
+    const future = String(Math.floor(Date.now() / 1000) + 3600);
+    expect((await deliver(raw, { ...signed, "Heygen-Timestamp": future }, false)).status).to.equal(
+      401,
+    );
+  });
+
+  it("answers a redelivered event id 2xx without handling it again, even while HeyGen is down", async () => {
+    const { projectId, videoId } = await startVideo(await consentingUser());
+    await waitForRender(videoId);
+    const event = {
+      event_type: "avatar_video.success",
+      event_data: { video_id: videoId, callback_id: projectId },
+    };
+    const first = await deliverV3(event, "evt-1");
+    expect(first.status).to.equal(200);
+    expect(first.body).to.include({ handled: true, status: "completed" });
+    // Handling it again would need HeyGen, which now fails: a duplicate must not.
+    heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 20 });
+    const again = await deliverV3(event, "evt-1");
+    expect(again.status).to.equal(200);
+    expect(again.body).to.include({ duplicate: true, handled: false });
+    const other = await deliverV3(event, "evt-2");
+    expect(other.status).to.equal(502);
+    heygenSim().faults.length = 0;
+    const stored = (await db().collection("webhook_events").where("key", "==", "evt-1").get()).docs;
+    expect(stored).to.have.length(1);
+    const ttlDays =
+      (stored[0].get("expireAt").toMillis() - stored[0].get("received_at").toMillis()) / 86400000;
+    expect(ttlDays).to.equal(3);
+    // A 502 is not recorded: HeyGen's retry of evt-2 is handled.
+    expect((await deliverV3(event, "evt-2")).body).to.include({ status: "completed" });
+  });
+
+  it("answers 404 for a video HeyGen does not know (no retry) and ends the project's video", async () => {
+    const { projectId, videoId } = await startVideo(await consentingUser());
+    heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 404, times: 1 });
+    const res = await deliverV3(
+      {
+        event_type: "avatar_video.fail",
+        event_data: { video_id: videoId, callback_id: projectId },
+      },
+      "evt-404",
+    );
+    expect(res.status).to.equal(404);
+    expect(res.body?.error).to.equal("NOT_FOUND");
+    const project = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(project?.heygenStatus).to.equal("failed");
+    expect(project?.error?.code).to.equal("VIDEO_NOT_FOUND");
   });
 
   it("completes the project at once from HeyGen's authoritative status; duplicates are harmless", async () => {
@@ -101,6 +168,8 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
     expect(project?.videoUrl).to.match(/Expires=/);
     const again = await deliver(event);
     expect(again.status).to.equal(200);
+    // Legacy deliveries carry no event id: the same type for the same video is the duplicate.
+    expect(again.body).to.include({ duplicate: true });
     expect((await db().doc(`projects/${projectId}`).get()).get("heygenStatus")).to.equal(
       "completed",
     );
@@ -117,6 +186,13 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
     expect((await db().doc(`projects/${projectId}`).get()).get("heygenStatus")).to.not.equal(
       "completed",
     );
+    // Not recorded as handled: HeyGen's redelivery, once the render is done, completes it.
+    await waitForRender(videoId);
+    const again = await deliver({
+      event_type: "avatar_video.success",
+      event_data: { video_id: videoId, callback_id: projectId },
+    });
+    expect(again.body).to.include({ handled: true, status: "completed" });
   });
 
   it("acknowledges and ignores unknown events and events for other videos", async () => {
@@ -202,6 +278,19 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
       [0, 502],
       [1, 200],
     ]);
+  });
+
+  it("acknowledges HeyGen's duplicate push of an event 2xx without handling it twice", async () => {
+    heygenSim().webhookDispatcher.duplicates = 1;
+    const { projectId, videoId } = await startVideo(await consentingUser());
+    await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.heygenStatus === "completed");
+    for (let i = 0; i < 50 && deliveriesOf(videoId).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [first, copy] = deliveriesOf(videoId);
+    expect([first?.result, copy?.result]).to.deep.equal([200, 200]);
+    expect(JSON.parse(first?.answer ?? "{}")).to.include({ handled: true, status: "completed" });
+    expect(JSON.parse(copy?.answer ?? "{}")).to.include({ duplicate: true, handled: false });
   });
 
   it("marks the project failed with HeyGen's message when the render fails", async () => {

@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startDidimoSim, type DidimoSim } from "../../devtools/provider-sims/didimo-sim";
 import { DidimoProvider, poseNamesOf } from "../../src/clients/providers/didimo";
+import { uriEscape } from "../../src/clients/providers/gltf-package";
 import { ProviderError, type ProviderStatus } from "../../src/clients/providers/types";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
@@ -25,7 +26,10 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
   let sim: DidimoSim;
   before(async () => (sim = await startDidimoSim({ processingMs: 300 })));
   after(() => sim.close());
-  beforeEach(() => (sim.rejectNextPhotos = null));
+  beforeEach(() => {
+    sim.rejectNextPhotos = null;
+    sim.packageBufferUri = null;
+  });
 
   it("creates from a photo, follows percent, repackages the zipped glTF as one GLB, and maps its poses to ARKit", async () => {
     const p = new DidimoProvider(sim.url, sim.apiKey);
@@ -75,6 +79,36 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
     const down = await p.status("0123abcd").catch((e) => e);
     expect(down).to.include({ kind: "upstream" });
     expect((down as ProviderError).transient).to.equal(true);
+  });
+
+  it("refuses a package whose glTF names a file outside it (absolute, .., other host)", async () => {
+    const p = new DidimoProvider(sim.url, sim.apiKey);
+    const { providerJobId } = await p.submit({
+      selfiePath: await photoJpeg(),
+      contentType: "image/jpeg",
+    });
+    await settle(p, providerJobId);
+    const outside = mkdtempSync(path.join(os.tmpdir(), "didimo-outside-"));
+    writeFileSync(path.join(outside, "secret.bin"), Buffer.alloc(36));
+    for (const [uri, why] of [
+      [path.join(outside, "secret.bin"), /absolute path/],
+      ["../../" + path.basename(outside) + "/secret.bin", /leaves the package/],
+      ["sub/%2e%2e/%2e%2e/x.bin", /leaves the package/],
+      ["http://127.0.0.1:9/evil.bin", /another host or scheme/],
+      ["//evil.example/x.bin", /another host or scheme/],
+      ["file:///etc/hostname", /another host or scheme/],
+    ] as const) {
+      sim.packageBufferUri = uri;
+      const err = await p
+        .download(providerJobId, mkdtempSync(path.join(os.tmpdir(), "didimo-")))
+        .catch((e: unknown) => e);
+      expect(err, uri).to.be.instanceOf(ProviderError);
+      expect((err as Error).message, uri).to.match(why);
+    }
+    // `..` is refused even when it would land back inside; plain names and data: are fine.
+    expect(uriEscape("a/../ddmo_head.bin", "/p", "/p")).to.match(/\.\./);
+    expect(uriEscape("ddmo_head.bin", "/p", "/p")).to.equal(null);
+    expect(uriEscape("data:application/octet-stream;base64,AAAA", "/p", "/p")).to.equal(null);
   });
 
   it("reads pose names from flat or nested avatar_info.json", () => {

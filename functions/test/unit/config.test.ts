@@ -20,7 +20,13 @@ describe("config.buildConfig", () => {
     expect(c.storageBucket).to.equal("demo-x.appspot.com");
     expect(c.heygen.apiBaseUrl).to.equal("http://127.0.0.1:9310");
     expect(c.heygen.fallbackAvatarId).to.equal(null);
-    expect(c.provider).to.deep.equal({ name: "didimo", baseUrl: null, jobDeadlineMinutes: 60 });
+    expect(c.provider).to.deep.equal({
+      name: "didimo",
+      baseUrl: null,
+      jobDeadlineMinutes: 60,
+      downloadHosts: [],
+    });
+    expect(c.heygen.downloadHosts).to.deep.equal([]);
     expect(c.corsOrigins).to.include("https://demo-x.web.app");
   });
 
@@ -29,6 +35,19 @@ describe("config.buildConfig", () => {
     expect(() => buildConfig({ ...raw, heygenApiVersion: "v4" }, runtime)).to.throw(
       /HEYGEN_API_VERSION/,
     );
+  });
+
+  it("reads the extra download hosts as trimmed lists", () => {
+    const c = buildConfig(
+      {
+        ...raw,
+        providerDownloadHosts: " *.s3.example.com, cdn.example:8443 ,",
+        heygenDownloadHosts: "x.cloudfront.net",
+      },
+      runtime,
+    );
+    expect(c.provider.downloadHosts).to.deep.equal(["*.s3.example.com", "cdn.example:8443"]);
+    expect(c.heygen.downloadHosts).to.deep.equal(["x.cloudfront.net"]);
   });
 
   it("takes an explicit CORS list", () => {

@@ -64,14 +64,20 @@ describe("provider downloads and packages have a size limit", () => {
 
   it("streams a model within the limit to disk", async () => {
     const target = path.join(dir, "ok.glb");
-    await downloadToFile("in3D's model download", `${base}/?mb=2`, target, {}, 3 * MB);
+    await downloadToFile("in3D's model download", `${base}/?mb=2`, target, {
+      allowedHosts: [new URL(base).host],
+      maxBytes: 3 * MB,
+    });
     expect(statSync(target).size).to.equal(2 * MB);
   });
 
   it("stops a download past the limit with a non-transient too_large error", async () => {
     const target = path.join(dir, "big.glb");
     const err = await expectTooLarge(
-      downloadToFile("in3D's model download", `${base}/?mb=8`, target, {}, 3 * MB),
+      downloadToFile("in3D's model download", `${base}/?mb=8`, target, {
+        allowedHosts: [new URL(base).host],
+        maxBytes: 3 * MB,
+      }),
     );
     expect(err.message).to.match(/in3D's model download is larger than 3 MB/);
     expect(existsSync(target)).to.equal(false);

@@ -20,6 +20,7 @@ import {
   type ProviderStatus,
 } from "./types";
 import { downloadToFile, providerRequest } from "./http";
+import { providerDownloadHosts } from "./download-hosts";
 import { extractFirst } from "./zip";
 
 export const METAPERSON_EXPORT = {
@@ -57,7 +58,12 @@ export class AvatarSdkProvider implements PhotorealProvider {
     /** `client_id:client_secret` of a Client Access application. */
     private readonly credentials: string,
     private readonly timeoutMs = 30000,
-  ) {}
+  ) {
+    this.downloadHosts = providerDownloadHosts("avatar-sdk", baseUrl);
+  }
+
+  /** Where export files may come from (createProvider adds PROVIDER_DOWNLOAD_HOSTS). */
+  readonly downloadHosts: string[];
 
   private async call<S extends z.ZodType>(
     schema: S,
@@ -192,9 +198,13 @@ export class AvatarSdkProvider implements PhotorealProvider {
     const file = exp?.files.find((f) => f.identity === "avatar") ?? exp?.files[0];
     if (!file) throw new ProviderError("upstream", "Avatar SDK's export has no model file");
     const zipPath = path.join(dir, "export.zip");
+    // The Bearer token goes to the API host only, never to a host a redirect names.
     await downloadToFile("Avatar SDK's export download", file.file, zipPath, {
-      Authorization: `Bearer ${await this.accessToken()}`,
-      "X-PlayerUID": player,
+      allowedHosts: this.downloadHosts,
+      credentials: {
+        host: new URL(this.baseUrl).host,
+        headers: { Authorization: `Bearer ${await this.accessToken()}`, "X-PlayerUID": player },
+      },
     });
     const glbPath = path.join(dir, "model.glb");
     const entry = await extractFirst(zipPath, /\.glb$/i, glbPath);

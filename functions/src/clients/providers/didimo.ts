@@ -21,7 +21,9 @@ import {
   type ProviderStatus,
 } from "./types";
 import { downloadToFile, providerRequest } from "./http";
+import { providerDownloadHosts } from "./download-hosts";
 import { extractAll } from "./zip";
+import { assertUrisInPackage } from "./gltf-package";
 
 const didimoSchema = z.object({
   key: z.string(),
@@ -52,7 +54,12 @@ export class DidimoProvider implements PhotorealProvider {
     private readonly baseUrl: string,
     private readonly apiKey: string,
     private readonly timeoutMs = 30000,
-  ) {}
+  ) {
+    this.downloadHosts = providerDownloadHosts("didimo", baseUrl);
+  }
+
+  /** Where package links may point (createProvider adds PROVIDER_DOWNLOAD_HOSTS). */
+  readonly downloadHosts: string[];
 
   private call<S extends z.ZodType>(schema: S, cfg: AxiosRequestConfig): Promise<z.output<S>> {
     const headers = {
@@ -122,15 +129,19 @@ export class DidimoProvider implements PhotorealProvider {
     });
     // The storage link is fetched without the API key.
     const zipPath = path.join(dir, "package.zip");
-    await downloadToFile("Didimo's package download", uri, zipPath);
+    await downloadToFile("Didimo's package download", uri, zipPath, {
+      allowedHosts: this.downloadHosts,
+    });
     const unpacked = path.join(dir, "package");
     const files = await extractAll(zipPath, unpacked);
     const gltfFile = files.find((f) => f.endsWith(".gltf"));
     if (!gltfFile) throw new ProviderError("upstream", "Didimo's package holds no .gltf file");
+    const gltfPath = path.join(unpacked, gltfFile);
+    await assertUrisInPackage(gltfPath, unpacked);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { NodeIO } = require("@gltf-transform/core") as typeof import("@gltf-transform/core");
     const io = new NodeIO();
-    const doc = await io.read(path.join(unpacked, gltfFile));
+    const doc = await io.read(gltfPath);
     const glbPath = path.join(dir, "model.glb");
     await fsp.writeFile(glbPath, await io.writeBinary(doc));
     const infoFile = files.find((f) => path.basename(f) === "avatar_info.json");

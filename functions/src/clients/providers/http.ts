@@ -5,12 +5,12 @@
  */
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import axios, { type AxiosRequestConfig } from "axios";
 import type { z } from "zod";
 import { ProviderError, kindForStatus } from "./types";
-import { MAX_MODEL_BYTES, byteLimit, tooLarge } from "./size-limit";
+import { MAX_MODEL_BYTES, tooLarge } from "./size-limit";
+import { DownloadRefused, guardedGet } from "../http/guarded-download";
 
 export async function providerRequest<S extends z.ZodType>(
   provider: string,
@@ -55,44 +55,57 @@ export async function providerRequest<S extends z.ZodType>(
   return parsed.data;
 }
 
+export interface ProviderDownload {
+  /** Hosts the file (and any redirect) may come from: see download-hosts.ts. */
+  allowedHosts: readonly string[];
+  /** Credential headers, sent only to their own host (`host[:port]`). */
+  credentials?: { host: string; headers: Record<string, string> };
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
 /**
- * Streams a provider's file (model, zip) to `target` on disk; a non-200 becomes a typed
- * error, and more than `maxBytes` a `too_large` one (the partial file is removed).
+ * Streams a provider's file (model, zip) to `target` on disk through guardedGet (host
+ * allowlist, redirects inside it, credentials only to their host, byte cap, timeout);
+ * a non-200 becomes a typed error, more than `maxBytes` a `too_large` one, a host
+ * outside the allowlist an `unsupported` one (the partial file is removed).
  */
 export async function downloadToFile(
   what: string,
   url: string,
   target: string,
-  headers: Record<string, string> = {},
-  maxBytes = MAX_MODEL_BYTES,
+  opts: ProviderDownload,
 ): Promise<void> {
-  const res = await axios.get<Readable>(url, {
-    responseType: "stream",
-    timeout: 120000,
-    headers,
-    validateStatus: () => true,
-  });
-  if (res.status !== 200) {
-    res.data.resume();
-    throw new ProviderError(
-      kindForStatus(res.status),
-      `${what} answered ${res.status}`,
-      res.status,
-    );
-  }
-  const declared = Number(res.headers["content-length"] ?? NaN);
-  if (declared > maxBytes) {
-    res.data.destroy();
-    throw tooLarge(what, maxBytes);
-  }
+  const maxBytes = opts.maxBytes ?? MAX_MODEL_BYTES;
+  const policy = {
+    what,
+    allowedHosts: opts.allowedHosts,
+    credentials: opts.credentials,
+    maxBytes,
+    timeoutMs: opts.timeoutMs ?? 120000,
+  };
   try {
-    await pipeline(
-      res.data,
-      byteLimit({ left: maxBytes }, what, maxBytes),
-      createWriteStream(target),
-    );
+    const res = await guardedGet(url, policy);
+    if (res.status !== 200) {
+      res.body.resume();
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `${what} answered ${res.status}`,
+        res.status,
+      );
+    }
+    await pipeline(res.body, createWriteStream(target));
   } catch (err) {
     await rm(target, { force: true });
-    throw err;
+    if (!(err instanceof DownloadRefused)) {
+      if (err instanceof ProviderError) throw err;
+      throw new ProviderError("upstream", `${what} failed (${(err as Error).message})`);
+    }
+    if (err.reason === "too_large") throw tooLarge(what, maxBytes);
+    if (err.reason === "timeout") throw new ProviderError("upstream", err.message);
+    throw new ProviderError(
+      "unsupported",
+      `${err.message}; the operator can allow it in PROVIDER_DOWNLOAD_HOSTS`,
+    );
   }
 }

@@ -12,6 +12,7 @@ import type { AxiosRequestConfig } from "axios";
 import { z } from "zod";
 import type { DeleteOutcome, PhotorealProvider, ProviderStatus } from "./types";
 import { downloadToFile, providerRequest } from "./http";
+import { providerDownloadHosts } from "./download-hosts";
 
 export const IN3D_SCANNER_URL = "https://scan.in3d.io/";
 
@@ -29,7 +30,12 @@ export class In3dProvider implements PhotorealProvider {
     private readonly token: string,
     private readonly scannerUrl = IN3D_SCANNER_URL,
     private readonly timeoutMs = 30000,
-  ) {}
+  ) {
+    this.downloadHosts = providerDownloadHosts("in3d", baseUrl);
+  }
+
+  /** Where result files may come from (createProvider adds PROVIDER_DOWNLOAD_HOSTS). */
+  readonly downloadHosts: string[];
 
   private call<S extends z.ZodType>(schema: S, cfg: AxiosRequestConfig): Promise<z.output<S>> {
     const headers = {
@@ -97,7 +103,10 @@ export class In3dProvider implements PhotorealProvider {
       params: { type: "glb" },
     });
     const glbPath = path.join(dir, "model.glb");
-    await downloadToFile("in3D's model download", result.url, glbPath);
+    // A temporary link: fetched without the token.
+    await downloadToFile("in3D's model download", result.url, glbPath, {
+      allowedHosts: this.downloadHosts,
+    });
     return { glbPath };
   }
 }

@@ -13,9 +13,14 @@ export const DEFAULT_BASE_URLS = {
 
 export function createProvider(config: AppConfig["provider"], apiKey: string): PhotorealProvider {
   const base = config.baseUrl ?? DEFAULT_BASE_URLS[config.name];
-  if (config.name === "avatar-sdk") return new AvatarSdkProvider(base, apiKey);
-  if (config.name === "in3d") return new In3dProvider(base, apiKey);
-  return new DidimoProvider(base, apiKey);
+  const provider =
+    config.name === "avatar-sdk"
+      ? new AvatarSdkProvider(base, apiKey)
+      : config.name === "in3d"
+        ? new In3dProvider(base, apiKey)
+        : new DidimoProvider(base, apiKey);
+  provider.downloadHosts.push(...config.downloadHosts);
+  return provider;
 }
 
 export * from "./types";

@@ -10,6 +10,7 @@
  */
 import { createReadStream, promises as fsp } from "node:fs";
 import { pipeline } from "node:stream/promises";
+import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { ProviderError, type PhotorealProvider } from "../../clients/providers";
@@ -150,7 +151,7 @@ async function finalize(
 
 export async function advanceAvatarJobs(
   app: AppContext,
-  opts: { budgetMs: number; provider?: PhotorealProvider },
+  opts: { budgetMs: number; provider?: PhotorealProvider; batchSize?: number },
 ): Promise<AdvanceReport> {
   const started = Date.now();
   const provider = opts.provider ?? providerFor(app);
@@ -167,11 +168,18 @@ export async function advanceAvatarJobs(
   const now = app.clock.now().getTime();
   const deadlineMs = app.config.provider.jobDeadlineMinutes * 60000;
   const outOfTime = () => Date.now() - started > opts.budgetMs;
+  const deadlineMessage = `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`;
 
   // Queued jobs the trigger could not submit (rate limited, or a lost event).
   const queued = await jobs.where("status", "==", "queued").orderBy("updated_at").limit(50).get();
   for (const doc of queued.docs) {
     if (outOfTime()) break;
+    // A job the provider never accepted (rate limited again and again) ends by its deadline too.
+    if (now - (doc.get("created_at")?.toMillis?.() ?? now) > deadlineMs) {
+      await fail(app, doc.id, deadlineMessage);
+      report.failed++;
+      continue;
+    }
     const due =
       (doc.get("next_attempt_at")?.toMillis?.() as number | undefined) ??
       doc.get("created_at")?.toMillis() + 60000;
@@ -193,28 +201,26 @@ export async function advanceAvatarJobs(
     return known;
   };
 
-  const processing = await jobs
-    .where("status", "==", "processing")
-    .orderBy("updated_at")
-    .limit(100)
-    .get();
-  for (const doc of processing.docs) {
-    if (outOfTime()) break;
+  const batch = opts.batchSize ?? 100;
+  const nowDate = new Date(now);
+  const visit = async (doc: QueryDocumentSnapshot) => {
     const parsed = jobSchema.safeParse(doc.data());
-    if (!parsed.success) continue;
+    if (!parsed.success) return;
     const job = parsed.data;
-    const nextCheck = (doc.get("next_check_at")?.toMillis?.() as number | undefined) ?? 0;
     const overdue = now - (job.created_at?.toMillis() ?? now) > deadlineMs;
-    if (nextCheck > now && !overdue) continue;
+    const createdMs = job.created_at?.toMillis() ?? now;
     if (!(await hasConsent(job.user_id))) {
       await end(app, doc.id, "cancelled", CONSENT_CANCELLED_MESSAGE);
       report.cancelled++;
-      continue;
+      return;
     }
     // PROVIDER changed while this job was in flight: only its own provider knows the
     // job id, so it is never asked of this one; it ends at the deadline.
     const foreign = job.provider !== provider.name;
-    if (foreign && !overdue) continue;
+    if (foreign && !overdue) {
+      await doc.ref.update({ next_check_at: new Date(createdMs + deadlineMs + 1000) });
+      return;
+    }
     if (!foreign) report.checked++;
     if (overdue) {
       await fail(
@@ -222,26 +228,27 @@ export async function advanceAvatarJobs(
         doc.id,
         foreign
           ? `This avatar was being made by ${job.provider}, which this service no longer uses; create a new job.`
-          : `The avatar took longer than ${app.config.provider.jobDeadlineMinutes} minutes; try again.`,
+          : deadlineMessage,
       );
       report.failed++;
-      continue;
+      return;
     }
     if (!job.provider_job_id) {
-      if (now - (job.updated_at?.toMillis() ?? now) > SUBMIT_STALE_MS) {
+      const staleAt = (job.updated_at?.toMillis() ?? now) + SUBMIT_STALE_MS;
+      if (now > staleAt) {
         await fail(
           app,
           doc.id,
           "The submission to the avatar provider was interrupted; create a new job.",
         );
         report.failed++;
-      }
-      continue;
+      } else await doc.ref.update({ next_check_at: new Date(staleAt + 1000) });
+      return;
     }
     try {
       const status = await provider.status(job.provider_job_id);
-      if (doc.get("transient_failures"))
-        await doc.ref.update({ transient_failures: 0, next_check_at: null });
+      // Checked now: behind every job that waits longer (fair order of next_check_at).
+      await doc.ref.update({ transient_failures: 0, auth_failures: 0, next_check_at: nowDate });
       if (status.state === "error") {
         await fail(app, doc.id, status.error ?? "The avatar provider could not make this avatar.");
         report.failed++;
@@ -255,7 +262,16 @@ export async function advanceAvatarJobs(
         report.progressed++;
       }
     } catch (err) {
-      if (err instanceof ProviderError && !err.transient) {
+      // A refusal (401/403) ends the job only when the next read confirms it.
+      const refusedOnce =
+        err instanceof ProviderError &&
+        err.kind === "unauthorized" &&
+        !((doc.get("auth_failures") as number | undefined) ?? 0);
+      if (refusedOnce) {
+        await doc.ref.update({ auth_failures: 1, next_check_at: new Date(now + 60000) });
+        report.transientErrors++;
+        log.warn("avatar job status refused once; read again later", { jobId: doc.id });
+      } else if (err instanceof ProviderError && !err.transient) {
         await fail(app, doc.id, userMessage(err));
         report.failed++;
       } else {
@@ -273,6 +289,41 @@ export async function advanceAvatarJobs(
           error: err,
         });
       }
+    }
+  };
+
+  // Due jobs, the longest waiting first, page by page (cursor) within the budget: jobs
+  // backing off have a later next_check_at and never hold a new job back.
+  let cursor: QueryDocumentSnapshot | null = null;
+  while (!outOfTime()) {
+    let q = jobs
+      .where("status", "==", "processing")
+      .where("next_check_at", "<=", nowDate)
+      .orderBy("next_check_at")
+      .limit(batch);
+    if (cursor) q = q.startAfter(cursor);
+    const page = await q.get();
+    for (const doc of page.docs) {
+      if (outOfTime()) break;
+      await visit(doc);
+    }
+    if (page.size < batch) break;
+    cursor = page.docs[page.docs.length - 1];
+  }
+  // Deadline net, oldest first: ends overdue jobs whatever their next check (overdue
+  // jobs are the oldest, so this page always moves), and gives a job from before
+  // next_check_at existed its first one.
+  const oldest = await jobs
+    .where("status", "==", "processing")
+    .orderBy("created_at")
+    .limit(batch)
+    .get();
+  for (const doc of oldest.docs) {
+    if (outOfTime()) break;
+    const createdMs = (doc.get("created_at")?.toMillis?.() as number | undefined) ?? now;
+    if (now - createdMs > deadlineMs) await visit(doc);
+    else if (doc.get("next_check_at") === undefined) {
+      await doc.ref.update({ next_check_at: nowDate });
     }
   }
   log.info("avatar job sweep finished", { ...report, ms: Date.now() - started });

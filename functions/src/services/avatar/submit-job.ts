@@ -68,6 +68,7 @@ export async function submitAvatarJob(
       provider: provider.name,
       attempts: parsed.data.attempts + 1,
       updated_at: now(),
+      next_check_at: now(), // due for the sweep (advance-jobs.ts orders by it)
     });
     return parsed.data;
   });
@@ -99,6 +100,8 @@ export async function submitAvatarJob(
         provider_job_id: res.providerJobId,
         action: gone ? null : (res.action ?? null),
         progress: 0.05,
+        // Due at once, also when a sweep met the submission running and set a later check.
+        next_check_at: now(),
         ...(gone ? { status: "cancelled", error: CONSENT_CANCELLED_MESSAGE } : {}),
         updated_at: now(),
       });

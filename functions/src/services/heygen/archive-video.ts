@@ -5,8 +5,6 @@
  * twice at once; a failure is recorded with the next attempt time and retried by the
  * poller; archival never touches the status fields.
  */
-import axios from "axios";
-import type { Readable } from "node:stream";
 import type { Bucket } from "@google-cloud/storage";
 import { pipeline } from "node:stream/promises";
 import type { AppContext } from "../../context";
@@ -15,6 +13,7 @@ import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
 import { projectRef, projectSchema } from "../../store/projects";
 import { heygenClientFor } from "./client";
+import { guardedGet } from "../../clients/http/guarded-download";
 
 /** Longer than a download of a long video can take inside the trigger's timeout. */
 export const ARCHIVE_LEASE_MS = 10 * 60 * 1000;
@@ -53,27 +52,30 @@ async function claim(app: AppContext, projectId: string) {
       // While running, the next attempt time is the lease: a dead run is retried after it.
       archiveNextAttemptAt: new Date(nowMs + ARCHIVE_LEASE_MS),
     });
-    return { uid: p.userId, videoId: p.heygenVideoId, attempts };
+    return { uid: p.userId, videoId: p.heygenVideoId, attempts, apiVersion: p.heygenApiVersion };
   });
 }
 
-function checkedUrl(url: string, isEmulator: boolean): string {
-  const u = new URL(url);
-  const local =
-    isEmulator && u.protocol === "http:" && ["127.0.0.1", "localhost"].includes(u.hostname);
-  if (u.protocol !== "https:" && !local)
-    throw new Error("HeyGen returned a video URL that is not https");
-  return url;
+/** HeyGen's media hosts (CloudFront-signed links on files*.heygen.ai, heygen-api.md §0). */
+export const HEYGEN_MEDIA_HOSTS = ["*.heygen.ai", "*.heygen.com"];
+/** Longer than any plan's longest render at 4K; the copy is streamed, never held. */
+export const MAX_VIDEO_BYTES = 4 * 1024 * 1024 * 1024;
+/** One whole transfer, inside the archive lease and the trigger's 540 s. */
+export const VIDEO_DOWNLOAD_TIMEOUT_MS = 8 * 60 * 1000;
+
+/** Hosts a video may be downloaded (and redirected) from: the API host, HeyGen's media hosts, HEYGEN_DOWNLOAD_HOSTS. */
+export function heygenDownloadHosts(config: AppContext["config"]["heygen"]): string[] {
+  return [new URL(config.apiBaseUrl).host, ...HEYGEN_MEDIA_HOSTS, ...config.downloadHosts];
 }
 
-async function openDownload(url: string): Promise<{ status: number; body: Readable }> {
-  const res = await axios.get<Readable>(url, {
-    responseType: "stream",
-    timeout: 60000,
-    maxRedirects: 3,
-    validateStatus: () => true,
+function openDownload(url: string, allowedHosts: readonly string[]) {
+  // No credentials: the links are signed. guardedGet refuses other hosts and schemes.
+  return guardedGet(url, {
+    what: "HeyGen's video download",
+    allowedHosts,
+    maxBytes: MAX_VIDEO_BYTES,
+    timeoutMs: VIDEO_DOWNLOAD_TIMEOUT_MS,
   });
-  return { status: res.status, body: res.data };
 }
 
 /** Streams the video into Storage; a 403/404 (expired link) gets a fresh URL once. */
@@ -82,13 +84,13 @@ export async function streamVideoToStorage(
   videoId: string,
   bucket: Bucket,
   target: string,
-  isEmulator: boolean,
+  allowedHosts: readonly string[],
 ): Promise<number> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const details = await client.getVideo(videoId);
     if (details.status !== "completed" || !details.videoUrl)
       throw new Error(`video is ${details.status}, no URL`);
-    const { status, body } = await openDownload(checkedUrl(details.videoUrl, isEmulator));
+    const { status, body } = await openDownload(details.videoUrl, allowedHosts);
     if (status === 403 || status === 404) {
       body.resume();
       continue;
@@ -126,11 +128,11 @@ export async function archiveVideo(
   try {
     const bucket = getBucket(app.config.storageBucket);
     const bytes = await streamVideoToStorage(
-      opts.client ?? heygenClientFor(app),
+      opts.client ?? heygenClientFor(app, claimed.apiVersion),
       claimed.videoId,
       bucket,
       target,
-      app.config.isEmulator,
+      heygenDownloadHosts(app.config.heygen),
     );
     const projectExists = await app.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);

@@ -5,7 +5,7 @@
  * Safe to run twice at once: every write is a transaction guarded by the video id,
  * and nothing is written when nothing changed.
  */
-import type { Firestore, Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
+import type { Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { HeygenError } from "../../clients/heygen/errors";
 import {
@@ -14,8 +14,10 @@ import {
   type VideoDetails,
 } from "../../clients/heygen";
 import { log } from "../../logs";
-import { projectRef, projectSchema, type Project } from "../../store/projects";
+import { projectSchema, type Project } from "../../store/projects";
 import { heygenClientFor } from "./client";
+import { failVideo } from "./end-video";
+import { judgeReadFailure, recordBackoff } from "./read-failures";
 import { applyVideoDetails } from "./video-status";
 import { archiveVideo } from "./archive-video";
 
@@ -30,6 +32,8 @@ export interface PollReport {
   updated: number;
   refreshed: number;
   deadlineFailed: number;
+  /** Videos ended because HeyGen no longer knows them or refuses to show them. */
+  ended: number;
   archived: number;
   transientErrors: number;
   stoppedEarly: boolean;
@@ -45,30 +49,6 @@ function changed(p: Project, d: VideoDetails): boolean {
     (p.thumbnailUrl ?? null) !== d.thumbnailUrl ||
     (p.durationSeconds ?? null) !== d.durationSeconds
   );
-}
-
-async function markDeadlineFailed(
-  db: Firestore,
-  id: string,
-  videoId: string,
-  minutes: number,
-  now: Date,
-) {
-  const ref = projectRef(db, id);
-  return db.runTransaction(async (tx) => {
-    const current = projectSchema.parse((await tx.get(ref)).data());
-    if (current.heygenVideoId !== videoId || TERMINAL.includes(current.heygenStatus ?? ""))
-      return false;
-    tx.update(ref, {
-      heygenStatus: "failed",
-      error: {
-        code: "RENDER_DEADLINE",
-        message: `HeyGen did not finish the video within ${minutes} minutes; generate it again.`,
-      },
-      updatedAt: now,
-    });
-    return true;
-  });
 }
 
 /** Runs `fn` over items with at most `limit` at once; stops taking new items when `stop()`. */
@@ -87,13 +67,13 @@ async function forEachLimited<T>(
 
 export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Promise<PollReport> {
   const started = Date.now();
-  const client = opts.client ?? heygenClientFor(app);
   const { pollConcurrency, renderDeadlineMinutes, urlRefreshMarginMinutes } = app.config.heygen;
   const report: PollReport = {
     checked: 0,
     updated: 0,
     refreshed: 0,
     deadlineFailed: 0,
+    ended: 0,
     archived: 0,
     transientErrors: 0,
     stoppedEarly: false,
@@ -101,35 +81,70 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
   let rateLimitedUntil = 0;
   const outOfTime = () => Date.now() - started > opts.budgetMs || Date.now() < rateLimitedUntil;
 
+  const deadlineError = {
+    code: "RENDER_DEADLINE" as const,
+    message: `HeyGen did not finish the video within ${renderDeadlineMinutes} minutes; generate it again.`,
+  };
+  const endVideo = async (
+    id: string,
+    videoId: string,
+    error: Parameters<typeof failVideo>[3],
+    now: Date,
+  ) => {
+    if (!(await failVideo(app.db, id, videoId, error, now))) return;
+    if (error.code === "RENDER_DEADLINE") report.deadlineFailed++;
+    else report.ended++;
+    log.warn("poller: video ended", { projectId: id, videoId, code: error.code });
+  };
+
   const visit = async (doc: QueryDocumentSnapshot, refresh: boolean) => {
     const parsed = projectSchema.safeParse(doc.data());
     if (!parsed.success || !parsed.data.heygenVideoId) return;
     const p = parsed.data;
     const videoId = p.heygenVideoId as string;
-    report.checked++;
     const now = app.clock.now();
+    const submitted = (p.heygenSubmittedAt ?? p.updatedAt)?.toDate();
+    const overdue =
+      !refresh &&
+      submitted !== undefined &&
+      now.getTime() - submitted.getTime() > renderDeadlineMinutes * 60000;
+    // Backing off after failed reads: not read now, but the deadline still ends it.
+    if (!refresh && (p.pollNextAttemptAt?.toMillis() ?? 0) > now.getTime()) {
+      if (overdue) await endVideo(doc.id, videoId, deadlineError, now);
+      return;
+    }
+    report.checked++;
     let details: VideoDetails;
     try {
-      details = await client.getVideo(videoId);
+      // Each video is read with the API it was created with.
+      details = await (opts.client ?? heygenClientFor(app, p.heygenApiVersion)).getVideo(videoId);
     } catch (err) {
-      // A transient HeyGen error never fails a video; the next run tries again.
       report.transientErrors++;
+      log.warn("poller: HeyGen status unavailable", { projectId: doc.id, videoId, error: err });
+      if (refresh) return; // a completed video keeps its state; its URL is refreshed later
       if (err instanceof HeygenError && err.kind === "rate_limited") {
         rateLimitedUntil = Date.now() + (err.retryAfterSeconds ?? 30) * 1000;
+      } else {
+        const verdict = judgeReadFailure(err, p, videoId, now);
+        if (verdict.kind === "end") return endVideo(doc.id, videoId, verdict, now);
+        await recordBackoff(app.db, doc.id, videoId, verdict.fields);
       }
-      log.warn("poller: HeyGen status unavailable", { projectId: doc.id, videoId, error: err });
+      if (overdue) await endVideo(doc.id, videoId, deadlineError, now);
       return;
+    }
+    if (p.pollFailures || p.pollAuthFailures || p.pollNextAttemptAt) {
+      await recordBackoff(app.db, doc.id, videoId, {
+        pollFailures: 0,
+        pollAuthFailures: 0,
+        pollNextAttemptAt: null,
+      });
     }
     if (changed(p, details)) {
       const { applied } = await applyVideoDetails(app.db, doc.id, videoId, details, now);
       if (applied) report[refresh ? "refreshed" : "updated"]++;
     }
-    const submitted = (p.heygenSubmittedAt ?? p.updatedAt)?.toDate();
-    const overdue =
-      submitted && now.getTime() - submitted.getTime() > renderDeadlineMinutes * 60000;
-    if (!refresh && overdue && !TERMINAL.includes(details.status)) {
-      if (await markDeadlineFailed(app.db, doc.id, videoId, renderDeadlineMinutes, now))
-        report.deadlineFailed++;
+    if (overdue && !TERMINAL.includes(details.status)) {
+      await endVideo(doc.id, videoId, deadlineError, now);
     }
   };
 
@@ -177,7 +192,8 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     if (after) q = q.startAfter(after);
     const snap = await q.limit(pageSize).get();
     await forEachLimited(snap.docs, Math.min(2, pollConcurrency), outOfTime, async (d) => {
-      if ((await archiveVideo(app, d.id, { client })) === "archived") report.archived++;
+      if ((await archiveVideo(app, d.id, { client: opts.client })) === "archived")
+        report.archived++;
     });
     if (snap.size < pageSize) break;
     after = snap.docs[snap.docs.length - 1];

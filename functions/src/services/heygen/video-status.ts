@@ -186,7 +186,7 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
   );
   let details: VideoDetails;
   try {
-    details = await heygenClientFor(app).getVideo(videoId);
+    details = await heygenClientFor(app, stored.heygenApiVersion).getVideo(videoId);
   } catch (err) {
     throw heygenToApiError(err, "reading the video status");
   }

@@ -11,25 +11,39 @@ import { ApiError } from "../../errors";
 import { HeygenError } from "../../clients/heygen/errors";
 import { log } from "../../logs";
 import { projectRef, projectSchema } from "../../store/projects";
+import { markHandled, wasHandled, type WebhookEventKey } from "../../store/webhook-events";
 import { heygenClientFor } from "./client";
+import { failVideo, notFoundMessage } from "./end-video";
 import { applyVideoDetails, normaliseStatus } from "./video-status";
 
 export const HANDLED_EVENTS = new Set(["avatar_video.success", "avatar_video.fail"]);
 const TIMESTAMP_TOLERANCE_S = 300;
+const TERMINAL_STATUSES = new Set(["completed", "failed"]);
 
 export function signBody(rawBody: Buffer | string, secret: string): string {
   return createHmac("sha256", secret).update(rawBody).digest("hex");
 }
 
-/** Constant-time check of the body signature; throws 401 on any mismatch. */
+const header = (headers: Record<string, string | string[] | undefined>, name: string) => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * Constant-time check of the body signature; throws 401 on any mismatch. The HMAC
+ * covers the raw body only (heygen-v3.md §6), so a v3 delivery (`Heygen-Signature`)
+ * must also carry `Heygen-Timestamp` within 5 minutes of now: with the event-id dedupe
+ * that bounds replays. Legacy deliveries (`signature`) have no timestamp; one given is
+ * checked too.
+ */
 export function verifySignature(
   rawBody: Buffer,
   headers: Record<string, string | string[] | undefined>,
   secret: string,
   nowMs: number,
 ): void {
-  const header = headers["heygen-signature"] ?? headers["signature"];
-  const given = Array.isArray(header) ? header[0] : header;
+  const v3 = header(headers, "heygen-signature");
+  const given = v3 ?? header(headers, "signature");
   if (!secret) throw new ApiError("UNAUTHENTICATED", "Webhook secret is not configured.");
   if (!given || !/^[0-9a-f]+$/i.test(given.trim())) {
     throw new ApiError("UNAUTHENTICATED", "Missing or malformed webhook signature.");
@@ -39,12 +53,15 @@ export function verifySignature(
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
     throw new ApiError("UNAUTHENTICATED", "Webhook signature does not match.");
   }
-  const ts = headers["heygen-timestamp"];
-  const stamp = Number(Array.isArray(ts) ? ts[0] : ts);
-  if (
-    ts !== undefined &&
-    (!Number.isFinite(stamp) || Math.abs(nowMs / 1000 - stamp) > TIMESTAMP_TOLERANCE_S)
-  ) {
+  const ts = header(headers, "heygen-timestamp");
+  if (ts === undefined) {
+    if (v3 !== undefined) {
+      throw new ApiError("UNAUTHENTICATED", "A Heygen-Signature needs a Heygen-Timestamp.");
+    }
+    return;
+  }
+  const stamp = Number(ts);
+  if (!/^\d+$/.test(ts.trim()) || Math.abs(nowMs / 1000 - stamp) > TIMESTAMP_TOLERANCE_S) {
     throw new ApiError("UNAUTHENTICATED", "Webhook timestamp is outside the 5-minute window.");
   }
 }
@@ -58,17 +75,75 @@ const eventSchema = z.object({
     })
     .passthrough()
     .default({}),
+  event_id: z.string().min(1).optional(),
 });
 
-export type WebhookOutcome = { handled: boolean; reason?: string; status?: string };
+export type WebhookOutcome = {
+  handled: boolean;
+  reason?: string;
+  status?: string;
+  duplicate?: boolean;
+};
 
-export async function handleHeygenEvent(app: AppContext, rawBody: Buffer): Promise<WebhookOutcome> {
+/**
+ * The key a redelivery of this event shares (heygen-v3.md §6 receiver rule 5):
+ * `Heygen-Event-Id`, else the body's `event_id`, else event type + video id.
+ */
+function dedupeKey(
+  headers: Record<string, string | string[] | undefined>,
+  parsed: z.infer<typeof eventSchema>,
+): WebhookEventKey | null {
+  const id = header(headers, "heygen-event-id")?.trim() || parsed.event_id;
+  if (id) return { source: "event-id", key: id };
+  const videoId = parsed.event_data.video_id;
+  return videoId ? { source: "type-video", key: `${parsed.event_type}:${videoId}` } : null;
+}
+
+/**
+ * Handles one verified delivery. A redelivery of an event already handled is answered
+ * 200 without work. 404 when HeyGen does not know the video (permanent: the project's
+ * video ends failed, HeyGen need not retry); 502 only when HeyGen could not be asked
+ * (transient: HeyGen delivers again).
+ */
+export async function handleHeygenEvent(
+  app: AppContext,
+  rawBody: Buffer,
+  headers: Record<string, string | string[] | undefined> = {},
+): Promise<WebhookOutcome> {
   let parsed: z.infer<typeof eventSchema>;
   try {
     parsed = eventSchema.parse(JSON.parse(rawBody.toString("utf8")));
   } catch {
     throw new ApiError("INVALID_REQUEST", "The webhook body is not a HeyGen event.");
   }
+  const key = dedupeKey(headers, parsed);
+  if (key && (await wasHandled(app.db, key))) {
+    log.info("HeyGen webhook: duplicate delivery acknowledged", { source: key.source });
+    return { handled: false, duplicate: true, reason: "event already handled" };
+  }
+  const outcome = await handleEvent(app, parsed);
+  // A video event HeyGen's read does not confirm yet (success while still processing)
+  // is not recorded: a redelivery checks again.
+  const unconfirmed = outcome.status !== undefined && !TERMINAL_STATUSES.has(outcome.status);
+  if (key && !unconfirmed) {
+    await markHandled(
+      app.db,
+      key,
+      {
+        eventType: parsed.event_type,
+        videoId: parsed.event_data.video_id ?? null,
+        outcome: outcome.status ?? outcome.reason ?? "handled",
+      },
+      app.clock.now(),
+    );
+  }
+  return outcome;
+}
+
+async function handleEvent(
+  app: AppContext,
+  parsed: z.infer<typeof eventSchema>,
+): Promise<WebhookOutcome> {
   const { event_type: type, event_data: data } = parsed;
   if (!HANDLED_EVENTS.has(type)) return { handled: false, reason: `event ${type} ignored` };
   const videoId = data.video_id;
@@ -85,18 +160,23 @@ export async function handleHeygenEvent(app: AppContext, rawBody: Buffer): Promi
   }
   let details;
   try {
-    details = await heygenClientFor(app).getVideo(videoId);
+    details = await heygenClientFor(app, project.data.heygenApiVersion).getVideo(videoId);
   } catch (err) {
-    // HeyGen retries failed deliveries for 24 h: a 503 lets it try again later.
-    const transient =
-      err instanceof HeygenError && (err.kind === "upstream" || err.kind === "rate_limited");
-    throw new ApiError(
-      transient ? "UPSTREAM_ERROR" : "INTERNAL",
-      "Could not confirm the video with HeyGen.",
-      {
-        cause: err,
-      },
-    );
+    if (err instanceof HeygenError && err.kind === "not_found") {
+      await failVideo(
+        app.db,
+        projectId,
+        videoId,
+        { code: "VIDEO_NOT_FOUND", message: notFoundMessage(videoId) },
+        app.clock.now(),
+      );
+      throw new ApiError("NOT_FOUND", `HeyGen does not know video ${videoId}.`, { cause: err });
+    }
+    // Anything else may pass (HeyGen down, rate limit, a key being rotated): a 502 lets
+    // HeyGen deliver again later; HeyGen retries failed deliveries for 24 h.
+    throw new ApiError("UPSTREAM_ERROR", "Could not confirm the video with HeyGen.", {
+      cause: err,
+    });
   }
   const { applied } = await applyVideoDetails(app.db, projectId, videoId, details, app.clock.now());
   log.info("HeyGen webhook applied", {

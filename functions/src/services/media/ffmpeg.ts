@@ -4,6 +4,7 @@
  * functions that convert media pay for it.
  */
 import { spawn } from "node:child_process";
+import type { SniffedType } from "./sniff";
 
 export function ffmpegPath(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,10 +32,37 @@ export function parseFfmpegDuration(stderr: string): number | null {
   return d ? toSeconds(d[1], d[2], d[3]) : null;
 }
 
+/** The demuxer for each sniffed audio type: ffmpeg never guesses an untrusted file's format. */
+const DEMUXERS: Partial<Record<NonNullable<SniffedType>, string>> = {
+  "audio/mpeg": "mp3",
+  "audio/wav": "wav",
+  "audio/ogg": "ogg",
+  "audio/webm": "matroska",
+  "audio/flac": "flac",
+  "audio/mp4": "mov",
+  "video/mp4": "mov",
+};
+
+/**
+ * `-i` for a user's file: the demuxer named from the sniffed type (`-f`), and only the
+ * file and pipe protocols (no http, no concat/subfile tricks reaching other files or
+ * hosts). Throws for a type that is not audio: callers reject those before ffmpeg.
+ */
+export function untrustedInputArgs(file: string, type: SniffedType): string[] {
+  const demuxer = type ? DEMUXERS[type] : undefined;
+  if (!demuxer) throw new Error(`No ffmpeg demuxer for ${type ?? "an unknown type"}`);
+  return ["-protocol_whitelist", "file,pipe", "-f", demuxer, "-i", file];
+}
+
+/**
+ * Runs ffmpeg with an empty environment (it never sees the function's secrets or
+ * credentials; FFREPORT and the like cannot be injected), killed after `timeoutMs`.
+ */
 export function runFfmpeg(args: string[], timeoutMs = 120000): Promise<FfmpegResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath(), ["-hide_banner", "-nostdin", ...args], {
       stdio: ["ignore", "ignore", "pipe"],
+      env: {},
     });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => {

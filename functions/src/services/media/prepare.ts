@@ -11,7 +11,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Bucket } from "@google-cloud/storage";
 import { ApiError } from "../../errors";
-import { runFfmpeg } from "./ffmpeg";
+import { runFfmpeg, untrustedInputArgs } from "./ffmpeg";
 import { isAudioType, sniffType, type SniffedType } from "./sniff";
 import type { StorageReference } from "./storage-reference";
 
@@ -21,6 +21,8 @@ export const MAX_VOICE_SECONDS = 600;
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 /** What we accept from the user before conversion. */
 export const MAX_SOURCE_BYTES = 100 * 1024 * 1024;
+/** A conversion of at most 10 minutes of audio takes seconds; past this ffmpeg is killed. */
+export const VOICE_CONVERSION_TIMEOUT_MS = 90_000;
 
 export interface LocalMedia {
   path: string;
@@ -117,24 +119,30 @@ export async function prepareVoice(
   let duration: number | null;
   try {
     // MP3 is re-encoded too: one path for every format, and the duration is measured.
-    const result = await runFfmpeg([
-      "-y",
-      "-stats",
-      "-i",
-      source,
-      "-vn",
-      "-ac",
-      "1",
-      "-ar",
-      "44100",
-      "-c:a",
-      "libmp3lame",
-      "-b:a",
-      "96k",
-      "-t",
-      String(MAX_VOICE_SECONDS + 1),
-      mp3,
-    ]);
+    // Hardened: -f from the sniffed type, file/pipe protocols only, empty environment,
+    // output capped in time (-t) and size (-fs), killed after the timeout.
+    const result = await runFfmpeg(
+      [
+        "-y",
+        "-stats",
+        ...untrustedInputArgs(source, got.type),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        "44100",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "96k",
+        "-t",
+        String(MAX_VOICE_SECONDS + 1),
+        "-fs",
+        String(MAX_UPLOAD_BYTES),
+        mp3,
+      ],
+      VOICE_CONVERSION_TIMEOUT_MS,
+    );
     duration = result.durationSeconds;
   } catch (err) {
     throw new ApiError(

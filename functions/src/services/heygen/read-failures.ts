@@ -1,0 +1,70 @@
+/**
+ * What a failed HeyGen status read means for an unfinished video (the poller):
+ * - not found (404, `video_not_found`…): the video is gone; it ends at once.
+ * - unauthorized (401/403): ends only when the previous read of this video was refused
+ *   too (a second read confirms it; a key being rotated is not a verdict);
+ * - anything else (5xx, timeouts, malformed answers, 429): the next read backs off,
+ *   1, 2, 4 … 30 minutes; the render deadline still applies (the caller checks it).
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import { HeygenError } from "../../clients/heygen/errors";
+import { projectRef, projectSchema, type Project } from "../../store/projects";
+import { notFoundMessage, type VideoEndCode } from "./end-video";
+
+export type ReadFailureVerdict =
+  { kind: "end"; code: VideoEndCode; message: string } | { kind: "retry"; fields: BackoffFields };
+
+export interface BackoffFields {
+  pollFailures: number;
+  pollAuthFailures: number;
+  pollNextAttemptAt: Date;
+}
+
+export const MAX_BACKOFF_MINUTES = 30;
+
+export function judgeReadFailure(
+  err: unknown,
+  p: Pick<Project, "pollFailures" | "pollAuthFailures">,
+  videoId: string,
+  now: Date,
+): ReadFailureVerdict {
+  const kind = err instanceof HeygenError ? err.kind : "upstream";
+  if (kind === "not_found") {
+    return { kind: "end", code: "VIDEO_NOT_FOUND", message: notFoundMessage(videoId) };
+  }
+  const authFailures = kind === "unauthorized" ? (p.pollAuthFailures ?? 0) + 1 : 0;
+  if (authFailures >= 2) {
+    return {
+      kind: "end",
+      code: "VIDEO_ACCESS_DENIED",
+      message:
+        `HeyGen refused to show video ${videoId} twice (HTTP ${(err as HeygenError).status ?? 401}): ` +
+        "the API key can no longer read it; generate it again.",
+    };
+  }
+  const failures = (p.pollFailures ?? 0) + 1;
+  const waitMinutes = Math.min(MAX_BACKOFF_MINUTES, 2 ** (failures - 1));
+  return {
+    kind: "retry",
+    fields: {
+      pollFailures: failures,
+      pollAuthFailures: authFailures,
+      pollNextAttemptAt: new Date(now.getTime() + waitMinutes * 60000),
+    },
+  };
+}
+
+/** Stores the back-off while the project still points at this unfinished video. */
+export async function recordBackoff(
+  db: Firestore,
+  projectId: string,
+  videoId: string,
+  fields: BackoffFields | { pollFailures: 0; pollAuthFailures: 0; pollNextAttemptAt: null },
+): Promise<void> {
+  const ref = projectRef(db, projectId);
+  await db.runTransaction(async (tx) => {
+    const current = projectSchema.safeParse((await tx.get(ref)).data());
+    if (!current.success || current.data.heygenVideoId !== videoId) return;
+    tx.update(ref, { ...fields });
+  });
+}
