@@ -309,6 +309,8 @@ describe("consent guard: the trigger and the sweep check again before calling th
       options: { output: "glb", blendshapes: "arkit", realism: "high" },
       created_at: now,
       updated_at: now,
+      // Due now, as the claim and the submission leave it (the sweep takes due jobs).
+      next_check_at: now,
     });
     const callsBefore = avatarSdkSim().calls.length;
     const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000 });
