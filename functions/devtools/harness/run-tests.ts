@@ -64,7 +64,7 @@ function main(): void {
     "--project",
     TEST_PROJECT_ID,
     "--only",
-    "functions,firestore,auth,pubsub,tasks",
+    "functions,firestore,auth,pubsub,tasks,hosting",
     mocha,
   ];
   console.log(`[harness] firebase ${args.slice(0, -1).join(" ")} '<mocha>'`);
