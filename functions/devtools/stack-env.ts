@@ -47,6 +47,8 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_RENDER_DEADLINE_MINUTES: "240",
     HEYGEN_URL_REFRESH_MARGIN_MINUTES: "1440",
     AVATAR_JOB_DEADLINE_MINUTES: "60",
+    // The page has no App Check provider against the emulators.
+    APP_CHECK_ENFORCED: "false",
   };
 }
 

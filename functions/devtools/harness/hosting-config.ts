@@ -1,6 +1,7 @@
 /**
  * The Hosting section of firebase.json as the local stacks serve it: the built client
- * from an absolute path, and a CSP that also allows the emulators' origins (the page
+ * (its path relative to the folder of the config file written, as the Hosting
+ * emulator joins the two; an absolute path does not work), and a CSP that also allows the emulators' origins (the page
  * on 127.0.0.1 talks to the Auth, Firestore, Functions emulators and the local Storage
  * server directly). Production keeps firebase.json's CSP: the origin and the Firebase
  * endpoints only.
@@ -39,11 +40,12 @@ export function withEmulatorCsp(csp: string, origins: string[]): string {
 export function localHosting(
   hosting: HostingConfig,
   emulators: Record<string, { port?: number }>,
+  configDir: string,
 ): HostingConfig {
   const origins = emulatorOrigins(emulators);
   return {
     ...hosting,
-    public: path.resolve(REPO_ROOT, hosting.public),
+    public: path.relative(configDir, path.resolve(REPO_ROOT, hosting.public)),
     headers: hosting.headers?.map((rule) => ({
       ...rule,
       headers: rule.headers.map((h) =>

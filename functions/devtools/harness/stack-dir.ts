@@ -54,7 +54,7 @@ export function createStackDir(
   config.firestore.rules = path.join(REPO_ROOT, "firestore.rules");
   config.firestore.indexes = path.join(REPO_ROOT, "firestore.indexes.json");
   config.storage.rules = path.join(REPO_ROOT, "storage.rules");
-  config.hosting = localHosting(config.hosting, config.emulators);
+  config.hosting = localHosting(config.hosting, config.emulators, dir);
   const configFile = path.join(dir, "firebase.json");
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return { dir, configFile };

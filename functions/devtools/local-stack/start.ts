@@ -51,7 +51,7 @@ function writeLocalConfig(): string {
     hosting: HostingConfig;
     emulators: Record<string, { port?: number }>;
   };
-  config.hosting = localHosting(config.hosting, config.emulators);
+  config.hosting = localHosting(config.hosting, config.emulators, REPO_ROOT);
   const file = path.join(REPO_ROOT, "firebase.local.json");
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
