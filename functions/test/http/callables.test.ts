@@ -40,7 +40,7 @@ describe("callables (onCall): thin wrappers with the project's error codes", fun
     const reply = await invoke("generate_call", { projectId: "", extra: 1 }, user.idToken);
     expect(reply.error?.status).to.equal("INVALID_ARGUMENT");
     expect(reply.error?.details?.error).to.equal("INVALID_REQUEST");
-    expect(reply.error?.details?.details).to.be.an("array").that.is.not.empty;
+    expect(reply.error?.details?.details).to.be.an("array").with.length.greaterThan(0);
   });
 
   it("carries service errors: someone else's or a missing project is NOT_FOUND", async () => {
@@ -56,9 +56,13 @@ describe("callables (onCall): thin wrappers with the project's error codes", fun
 
   it("lists HeyGen voices and avatars from the same cached service", async () => {
     const voices = await invoke("voices_call", {}, user.idToken);
-    expect((voices.result as { voices: unknown[] }).voices).to.be.an("array").that.is.not.empty;
+    expect((voices.result as { voices: unknown[] }).voices)
+      .to.be.an("array")
+      .with.length.greaterThan(0);
     const avatars = await invoke("avatars_call", {}, user.idToken);
-    expect((avatars.result as { avatars: unknown[] }).avatars).to.be.an("array").that.is.not.empty;
+    expect((avatars.result as { avatars: unknown[] }).avatars)
+      .to.be.an("array")
+      .with.length.greaterThan(0);
   });
 
   it("preferences: an asset that is not the caller's is NOT_FOUND, as over HTTPS", async () => {
