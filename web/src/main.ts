@@ -70,8 +70,11 @@ async function start(): Promise<void> {
   document.getElementById("sign-out")?.addEventListener("click", () => {
     void signOut(auth).then(() => navigate("/signin"));
   });
+  let known = false;
   onAuthStateChanged(auth, (u) => {
-    const changed = u?.uid !== user?.uid;
+    // The first call (signed in or not) renders; later ones only when the user changes.
+    const changed = !known || u?.uid !== user?.uid;
+    known = true;
     user = u;
     if (changed) void render();
   });

@@ -40,14 +40,23 @@ export function photoCapture(label: string, onChange: () => void): PhotoCapture 
       video.srcObject = stream;
       video.hidden = false;
       img.hidden = true;
-      shoot.hidden = false;
       await video.play();
+      // Only once frames arrive: a photo taken before would be empty.
+      shoot.hidden = false;
       shoot.focus();
     } catch (err) {
       status.textContent = `The camera is not available (${(err as Error).message}). Choose a file instead.`;
     }
   });
-  shoot.addEventListener("click", () => {
+  shoot.addEventListener("click", async () => {
+    // The first frame may still be on its way: wait for it rather than take an empty photo.
+    for (let i = 0; i < 50 && (!video.videoWidth || video.readyState < 2); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!video.videoWidth) {
+      status.textContent = "The camera shows no picture yet. Try again, or choose a file.";
+      return;
+    }
     const canvas = document.createElement("canvas");
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
@@ -56,6 +65,7 @@ export function photoCapture(label: string, onChange: () => void): PhotoCapture 
       (blob) => {
         stopCam();
         if (blob) set(blob, "camera");
+        else status.textContent = "The photo could not be taken. Try again, or choose a file.";
       },
       "image/jpeg",
       0.9,
