@@ -59,6 +59,8 @@ export function simulatedParams(projectId: string): Record<string, string> {
     // The simulators are reached through the configured base URLs' hosts, always allowed.
     PROVIDER_DOWNLOAD_HOSTS: "",
     HEYGEN_DOWNLOAD_HOSTS: "",
+    // The page has no App Check provider against the emulators.
+    APP_CHECK_ENFORCED: "false",
   };
 }
 

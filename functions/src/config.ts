@@ -8,7 +8,7 @@
  * Local runs set them in `functions/.env.local` and `functions/.secret.local`
  * (emulator only). The README's configuration table mirrors this file.
  */
-import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 
 // --- Secrets -----------------------------------------------------------------
 /** HeyGen API key, sent as `X-Api-Key`. */
@@ -20,6 +20,17 @@ export const HEYGEN_WEBHOOK_SECRET = defineSecret("HEYGEN_WEBHOOK_SECRET");
  * Didimo and in3D take their API key / bearer token as is.
  */
 export const PROVIDER_API_KEY = defineSecret("PROVIDER_API_KEY");
+
+// --- Booleans ----------------------------------------------------------------
+/**
+ * Callables (`*_call`) reject requests without a valid App Check token. Off by default
+ * and in the emulator (the page has no App Check provider there); turn it on in
+ * production once the web app registers App Check (reCAPTCHA Enterprise).
+ */
+export const APP_CHECK_ENFORCED = defineBoolean("APP_CHECK_ENFORCED", {
+  default: false,
+  description: "Callables require a valid App Check token",
+});
 
 // --- Strings -------------------------------------------------------------------
 export const PROVIDER = defineString("PROVIDER", {

@@ -3,11 +3,12 @@
  * and the secrets it may read. Handlers are loaded lazily (cold start).
  */
 import { setGlobalOptions } from "firebase-functions/v2";
-import { onRequest } from "firebase-functions/v2/https";
+import { onCall, onRequest, type CallableOptions } from "firebase-functions/v2/https";
 import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import * as functionsV1 from "firebase-functions/v1";
 import { lazyHttp } from "./http/lazy";
+import { callable } from "./http/callable";
 import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } from "./config";
 
 setGlobalOptions({ region: "us-central1", maxInstances: 20 });
@@ -263,4 +264,43 @@ export const purge_expired_media = onSchedule(
     ]);
     await purgeExpiredMedia(getAppContext());
   },
+);
+
+// ---- Callables: the web client's JSON actions (same services and schemas as HTTPS) ----
+const callableOptions = (extra: CallableOptions = {}): CallableOptions => ({
+  timeoutSeconds: 60,
+  ...extra,
+});
+const actions = () => import("./handlers/callables");
+
+/** generate as a callable: `{projectId, ...}` → `{videoId, fallbackAvatarUsed}`. */
+export const generate_call = onCall(
+  callableOptions({ timeoutSeconds: 540, memory: "1GiB", secrets: [HEYGEN_API_KEY] }),
+  callable(async () => (await actions()).generateAction),
+);
+
+/** video_status as a callable: `{video_id}` → the refreshed status. */
+export const video_status_call = onCall(
+  callableOptions({ secrets: [HEYGEN_API_KEY] }),
+  callable(async () => (await actions()).videoStatusAction),
+);
+
+/** HeyGen avatar and voice listings (cached) as callables. */
+export const avatars_call = onCall(
+  callableOptions({ secrets: [HEYGEN_API_KEY] }),
+  callable(async () => (await actions()).avatarsAction),
+);
+export const voices_call = onCall(
+  callableOptions({ secrets: [HEYGEN_API_KEY] }),
+  callable(async () => (await actions()).voicesAction),
+);
+
+/** Avatar preferences: save `{assetId, appearance, voice, persona}`, read `{assetId}`. */
+export const save_preferences_call = onCall(
+  callableOptions(),
+  callable(async () => (await actions()).savePreferencesAction),
+);
+export const get_preferences_call = onCall(
+  callableOptions(),
+  callable(async () => (await actions()).getPreferencesAction),
 );

@@ -38,8 +38,13 @@ function main(): void {
 
   // Spec files given after `npm test --` run alone; with none, the whole suite runs.
   // Mocha runs in functions/: paths given from the repository root lose their prefix.
-  const given = process.argv.slice(2).map((a) => a.replace(/^(\.\/)?functions\//, ""));
-  const specs = given.some((a) => !a.startsWith("-")) ? [] : ["test/**/*.test.ts"];
+  // The browser tests of the web client (web/test/) run in the same mocha process.
+  const given = process.argv
+    .slice(2)
+    .map((a) => a.replace(/^(\.\/)?functions\//, "").replace(/^(\.\/)?web\//, "../web/"));
+  const specs = given.some((a) => !a.startsWith("-"))
+    ? []
+    : ["test/**/*.test.ts", "../web/test/**/*.test.ts"];
   const mochaArgs = [...given, ...specs].map((a) => JSON.stringify(a)).join(" ");
   const mocha = `cd ${JSON.stringify(FUNCTIONS_DIR)} && node_modules/.bin/mocha ${mochaArgs}`;
   const signer = ensureDevSigner(CACHE_DIR, TEST_PROJECT_ID);
@@ -64,7 +69,7 @@ function main(): void {
     "--project",
     TEST_PROJECT_ID,
     "--only",
-    "functions,firestore,auth,pubsub,tasks",
+    "functions,firestore,auth,pubsub,tasks,hosting",
     mocha,
   ];
   console.log(`[harness] firebase ${args.slice(0, -1).join(" ")} '<mocha>'`);

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import path from "node:path";
 import { CACHE_DIR, FUNCTIONS_DIR, REPO_ROOT } from "./paths";
 import { toDotenv } from "../stack-env";
+import { localHosting, type HostingConfig } from "./hosting-config";
 
 export interface StackDir {
   dir: string;
@@ -43,6 +44,8 @@ export function createStackDir(
     functions: { source: string; predeploy?: string[] }[];
     firestore: { rules: string; indexes: string };
     storage: { rules: string };
+    hosting: HostingConfig;
+    emulators: Record<string, { port?: number }>;
   };
   for (const fn of config.functions) {
     fn.source = "functions";
@@ -51,6 +54,7 @@ export function createStackDir(
   config.firestore.rules = path.join(REPO_ROOT, "firestore.rules");
   config.firestore.indexes = path.join(REPO_ROOT, "firestore.indexes.json");
   config.storage.rules = path.join(REPO_ROOT, "storage.rules");
+  config.hosting = localHosting(config.hosting, config.emulators, dir);
   const configFile = path.join(dir, "firebase.json");
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return { dir, configFile };

@@ -13,6 +13,8 @@
  * - Ctrl-C stops everything (the CLI shuts its Java emulators down).
  */
 import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { detectEmulatorBinaries } from "../harness/emulator-binaries";
 import { CACHE_DIR, FIREBASE_BIN, REPO_ROOT } from "../harness/paths";
 import { ensureDevSigner } from "../dev-signer";
@@ -24,6 +26,7 @@ import { startAvatarSdkSim } from "../provider-sims/avatar-sdk-sim";
 import { startDidimoSim } from "../provider-sims/didimo-sim";
 import { startIn3dSim } from "../provider-sims/in3d-sim";
 import { until } from "../wait";
+import { localHosting, type HostingConfig } from "../harness/hosting-config";
 import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
 import {
   HUB,
@@ -35,6 +38,24 @@ import {
   functionsLoaded,
   useStackFromThisProcess,
 } from "./config";
+
+/** Where the Hosting emulator serves the web client (firebase.json emulators.hosting). */
+export const WEB_URL = "http://127.0.0.1:5000";
+
+/**
+ * firebase.json with the local Hosting section (CSP that also allows the emulators),
+ * written beside it (git-ignored) so every relative path in it stays valid.
+ */
+function writeLocalConfig(): string {
+  const config = JSON.parse(readFileSync(path.join(REPO_ROOT, "firebase.json"), "utf8")) as {
+    hosting: HostingConfig;
+    emulators: Record<string, { port?: number }>;
+  };
+  config.hosting = localHosting(config.hosting, config.emulators, REPO_ROOT);
+  const file = path.join(REPO_ROOT, "firebase.local.json");
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
 
 async function main(): Promise<void> {
   const { params, secrets, created } = ensureLocalConfig();
@@ -94,10 +115,12 @@ async function main(): Promise<void> {
     [
       "--non-interactive",
       "emulators:start",
+      "--config",
+      writeLocalConfig(),
       "--project",
       LOCAL_PROJECT_ID,
       "--only",
-      "functions,firestore,auth,pubsub,tasks",
+      "functions,firestore,auth,pubsub,tasks,hosting",
     ],
     { cwd: REPO_ROOT, env, stdio: ["ignore", "inherit", "inherit"] },
   );
@@ -169,6 +192,9 @@ async function main(): Promise<void> {
   const fn = (name: string) => functionUrl(name);
   console.log(`
 ${READY_MARKER} (project ${LOCAL_PROJECT_ID}${created ? "; wrote functions/.env.local and .secret.local" : ""}).
+
+  Open the web client:  ${WEB_URL}
+
   Functions   ${fn("generate")}/api/heygen/generate   (every function: ${fn("<name>")})
   Auth        http://127.0.0.1:9099   Firestore 127.0.0.1:8080   Emulator hub ${HUB}
   ${lines.join("\n  ")}

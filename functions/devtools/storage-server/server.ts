@@ -19,6 +19,7 @@ import { pipeline } from "node:stream/promises";
 import { PassThrough, type Readable } from "node:stream";
 import { CRC32C } from "@google-cloud/storage";
 import { listenLocal } from "../listen";
+import { firebaseRestApi } from "./firebase-rest";
 
 export interface StoredObject {
   bucket: string;
@@ -40,6 +41,8 @@ export interface StorageServerOptions {
   dir?: string;
   /** PEM public key of the signing service account: when set, signed URLs are verified. */
   signerPublicKey?: string;
+  /** host:port of the Auth emulator that verifies Firebase Storage REST callers (/v0). */
+  authEmulatorHost?: string;
 }
 
 export interface StorageServer {
@@ -97,6 +100,14 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
   const sessions = new Map<string, ResumableSession>();
   let generation = Date.now();
   let baseUrl = "";
+  const firebaseRest = firebaseRestApi({
+    objects,
+    dir,
+    baseUrl: () => baseUrl,
+    store,
+    sendMedia,
+    authEmulatorHost: opts.authEmulatorHost,
+  });
 
   const resource = (o: StoredObject) => ({
     kind: "storage#object",
@@ -252,6 +263,7 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
     const p = u.pathname;
     const method = req.method ?? "GET";
     let m: RegExpExecArray | null;
+    if (p.startsWith("/v0/")) return firebaseRest.handle(req, res, u); // Firebase Web SDK
 
     // Uploads: /upload/storage/v1/b/{bucket}/o
     if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(p)) && method === "POST") {

@@ -1,0 +1,114 @@
+/**
+ * Consent: age confirmation and one choice per purpose, in plain words. The server
+ * records it (`POST /api/me/consent`: who, which purposes, its own time, the current
+ * policy version and the minimum age); a purpose unticked after it was granted is
+ * withdrawn (`DELETE /api/me/consent/{purpose}`), which stops its pending work and
+ * deletes its inputs. The security rules forbid the page any write of its own.
+ */
+import type { ScreenContext } from "../main";
+import { getMe, recordConsent, withdrawConsent, type ConsentPurpose } from "../api";
+import { announce, errorBox, h, mount, showError } from "../ui/dom";
+
+export const PURPOSES: readonly { id: ConsentPurpose; title: string; text: string }[] = [
+  {
+    id: "heygen_face",
+    title: "Your photo for talking videos",
+    text: "Your photo is sent to HeyGen, which turns it into a talking avatar of you. HeyGen keeps it in your own folder there until you delete your data.",
+  },
+  {
+    id: "heygen_voice",
+    title: "Your voice for talking videos",
+    text: "Your voice recording is converted to MP3 and sent to HeyGen to make the video speak. The recording stays in your Masky storage until you delete it.",
+  },
+  {
+    id: "avatar_3d",
+    title: "Your selfie for a 3D avatar",
+    text: "Your selfie is sent to our 3D provider, which builds a 3D head from it. The 3D model is kept in Masky's storage until you delete it.",
+  },
+];
+
+export default async function consent(ctx: ScreenContext): Promise<void> {
+  const me = await getMe();
+  const age = h("input", { type: "checkbox", id: "age", checked: me.ageConfirmed });
+  const granted = (id: ConsentPurpose) => me.consent[id].granted;
+  const boxes = PURPOSES.map((p) => {
+    const input = h("input", {
+      type: "checkbox",
+      id: `purpose-${p.id}`,
+      name: "purpose",
+      value: p.id,
+      "aria-describedby": `purpose-${p.id}-text`,
+      checked: granted(p.id),
+    });
+    return {
+      id: p.id,
+      input,
+      el: h(
+        "div",
+        { class: "choice" },
+        input,
+        h("label", { for: `purpose-${p.id}` }, p.title),
+        h("p", { id: `purpose-${p.id}-text`, class: "muted" }, p.text),
+      ),
+    };
+  });
+  const error = errorBox();
+  const save = h("button", { type: "submit", class: "primary" }, "Save my choices");
+  const form = h(
+    "form",
+    {},
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Your age"),
+      h("div", { class: "choice" }, age, h("label", { for: "age" }, `I am ${me.minimumAge} years old or older`)),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "What Masky may do with your data"),
+      h(
+        "p",
+        { class: "muted" },
+        "You can change these choices at any time on this page. Unticking a choice you gave stops its work and deletes the photos, recordings or selfies it covered.",
+      ),
+      ...boxes.map((b) => b.el),
+    ),
+    error,
+    save,
+  );
+  mount("Your consent", form);
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!age.checked) {
+      showError(
+        error,
+        `Masky is for people aged ${me.minimumAge} or older: please confirm your age.`,
+      );
+      age.focus();
+      return;
+    }
+    const chosen = boxes.filter((b) => b.input.checked).map((b) => b.id);
+    const withdrawn = boxes.filter((b) => !b.input.checked && granted(b.id)).map((b) => b.id);
+    save.disabled = true;
+    showError(error, null);
+    saveChoices(me.policyVersion, chosen, withdrawn)
+      .then(() => {
+        announce("Your choices are saved.");
+        ctx.navigate("/video");
+      })
+      .catch((err: Error) => showError(error, `Your choices were not saved: ${err.message}`))
+      .finally(() => (save.disabled = false));
+  });
+}
+
+/** Records the ticked purposes under the current policy and withdraws the unticked ones. */
+async function saveChoices(
+  policyVersion: string,
+  chosen: ConsentPurpose[],
+  withdrawn: ConsentPurpose[],
+): Promise<void> {
+  if (chosen.length) await recordConsent(policyVersion, chosen);
+  for (const purpose of withdrawn) await withdrawConsent(purpose);
+}

@@ -1,0 +1,158 @@
+/**
+ * Talking video: photo (camera or file) + recorded voice → uploads (progress) →
+ * project → generate (callable) → live status from the project document
+ * (onSnapshot, named steps) → the finished video plays and downloads. A failure shows
+ * the server's message and a retry that calls generate again for the same project.
+ */
+import type { ScreenContext } from "../main";
+import { call, getMe, ServerError } from "../api";
+import { firestore } from "../firebase";
+import { announce, errorBox, h, mount, showError } from "../ui/dom";
+import { photoCapture } from "../ui/photo-capture";
+import { voiceRecorder } from "../ui/voice-recorder";
+import { downloadUrl, uploadWithProgress } from "../ui/uploads";
+import { STEPS, stepOf, type ProjectDoc, type StepId } from "../ui/project-status";
+
+const extensionOf = (type: string) =>
+  ({ "image/png": "png", "image/jpeg": "jpg", "audio/mp4": "m4a", "audio/ogg": "ogg" })[type] ?? "webm";
+
+export default async function video(ctx: ScreenContext): Promise<() => void> {
+  const me = await getMe();
+  // This screen sends the user's photo and recorded voice to HeyGen.
+  if (!me.consent.heygen_face.granted || !me.consent.heygen_voice.granted) {
+    ctx.navigate("/consent");
+    return () => undefined;
+  }
+  const cleanups: (() => void)[] = [];
+  const go = h("button", { type: "button", class: "primary", disabled: true }, "Create my talking video");
+  const update = () => (go.disabled = !(photo.value() && voice.value()));
+  const photo = photoCapture("photo", update);
+  const voice = voiceRecorder(update);
+  cleanups.push(photo.stop, voice.stop);
+
+  const progress = h("progress", { max: 100, value: 0, id: "upload-progress" });
+  const progressBox = h(
+    "div",
+    { hidden: true },
+    h("label", { for: "upload-progress" }, "Uploading"),
+    progress,
+  );
+  const stepList = h(
+    "ol",
+    { class: "steps", "aria-label": "Progress" },
+    ...STEPS.map((s) => h("li", { "data-step": s.id }, s.label)),
+  );
+  const statusBox = h("section", { hidden: true, "aria-labelledby": "status-h" }, h("h2", { id: "status-h" }, "Your video"), stepList);
+  const error = errorBox();
+  const retry = h("button", { type: "button", class: "secondary", hidden: true }, "Try again");
+  const player = h("video", { controls: true, playsinline: true, hidden: true, id: "result-video" });
+  const download = h("a", { class: "button secondary", hidden: true, download: "masky-video.mp4" }, "Download the video");
+  statusBox.append(error, retry, player, download);
+
+  mount(
+    "Talking video",
+    h("section", { "aria-labelledby": "photo-h" }, h("h2", { id: "photo-h" }, "1. Your photo"), photo.el),
+    h("section", { "aria-labelledby": "voice-h" }, h("h2", { id: "voice-h" }, "2. Your voice"), voice.el),
+    h("section", { "aria-labelledby": "go-h" }, h("h2", { id: "go-h" }, "3. Make the video"), go, progressBox),
+    statusBox,
+  );
+
+  let projectId: string | null = null;
+  let lastStep: StepId | null = null;
+  let nudge = 0;
+  cleanups.push(() => clearInterval(nudge));
+
+  const generate = async () => {
+    if (!projectId) return;
+    showError(error, null);
+    retry.hidden = true;
+    try {
+      await call("generate_call", { projectId });
+    } catch (err) {
+      const e = err as ServerError;
+      showError(error, e.message);
+      retry.hidden = false;
+    }
+  };
+
+  const show = async (p: ProjectDoc) => {
+    const step = stepOf(p);
+    const index = STEPS.findIndex((s) => s.id === step);
+    for (const li of stepList.querySelectorAll("li")) {
+      const i = STEPS.findIndex((s) => s.id === li.dataset.step);
+      li.className = step === "failed" ? "" : i < index ? "done" : i === index ? "current" : "";
+      if (i === index) li.setAttribute("aria-current", "step");
+      else li.removeAttribute("aria-current");
+    }
+    if (step !== lastStep) {
+      lastStep = step;
+      announce(step === "failed" ? "The video failed." : (STEPS[index]?.label ?? ""));
+    }
+    clearInterval(nudge);
+    if (step === "failed") {
+      showError(error, p.error?.message ?? "The video could not be made.");
+      retry.hidden = false;
+    } else if (step === "rendering" && p.heygenVideoId) {
+      // Ask the server to refresh from HeyGen now and then (it also learns by webhook).
+      const id = p.heygenVideoId;
+      nudge = window.setInterval(() => void call("video_status_call", { video_id: id }).catch(() => undefined), 4000);
+    } else if (step === "done" && player.hidden) {
+      const src = p.archivedVideoPath ? await downloadUrl(p.archivedVideoPath) : p.videoUrl;
+      if (src) {
+        player.src = src;
+        download.href = src;
+        player.hidden = false;
+        download.hidden = false;
+      }
+    }
+  };
+
+  retry.addEventListener("click", () => void generate());
+  go.addEventListener("click", async () => {
+    const photoBlob = photo.value();
+    const voiceBlob = voice.value();
+    if (!photoBlob || !voiceBlob) return;
+    go.disabled = true;
+    progressBox.hidden = false;
+    showError(error, null);
+    try {
+      const stamp = Date.now();
+      const uid = ctx.user.uid;
+      const total = photoBlob.size + voiceBlob.size;
+      let photoDone = 0;
+      const photoType = photoBlob.type || "image/jpeg";
+      const voiceType = voiceBlob.type || "audio/webm";
+      const avatarUrl = await uploadWithProgress(
+        `users/${uid}/photos/${stamp}.${extensionOf(photoType)}`,
+        photoBlob,
+        photoType,
+        (f) => (progress.value = Math.round(((photoDone = f * photoBlob.size) / total) * 100)),
+      );
+      const voiceUrl = await uploadWithProgress(
+        `users/${uid}/voice/${stamp}.${extensionOf(voiceType)}`,
+        voiceBlob,
+        voiceType,
+        (f) => (progress.value = Math.round(((photoDone + f * voiceBlob.size) / total) * 100)),
+      );
+      const { db, fs } = await firestore();
+      const ref = await fs.addDoc(fs.collection(db, "projects"), {
+        userId: uid,
+        name: `Talking video ${new Date(stamp).toLocaleString()}`,
+        voiceUrl,
+        avatarUrl,
+      });
+      projectId = ref.id;
+      statusBox.hidden = false;
+      cleanups.push(
+        fs.onSnapshot(ref, (snap) => void show((snap.data() ?? {}) as ProjectDoc)),
+      );
+      await generate();
+    } catch (err) {
+      statusBox.hidden = false;
+      showError(error, `Upload failed: ${(err as Error).message}`);
+      go.disabled = false;
+    }
+  });
+
+  return () => cleanups.forEach((c) => c());
+}

@@ -1,0 +1,250 @@
+/**
+ * The web client in headless Chromium against the whole local stack (Hosting emulator
+ * serving web/dist, functions through the rewrites and callables, Auth/Firestore
+ * emulators, the local Storage server, the HeyGen simulator): run by `npm test`.
+ *
+ * With MASKY_SCREENSHOTS=<dir> (`npm run screenshots`), every screen is also saved at
+ * desktop width and at 360 px.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { WEB_URL, heygenControl, launch } from "./browser";
+
+/** Relative to the repository root (mocha runs in functions/). */
+const SHOTS = process.env.MASKY_SCREENSHOTS
+  ? path.resolve(__dirname, "..", "..", process.env.MASKY_SCREENSHOTS)
+  : undefined;
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 360, height: 780 };
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+/** axe: no serious or critical violation on the screen as it is now. */
+async function accessible(page: Page, screen: string): Promise<void> {
+  if (!(await page.locator("main h1").count())) {
+    console.log(`      [${screen}] ${page.url()}: ${(await page.content()).slice(0, 600)}`);
+  }
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    [],
+    `axe on ${screen}`,
+  );
+}
+
+async function signUp(page: Page): Promise<string> {
+  const email = `web-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.test`;
+  await page.goto(`${WEB_URL}/`);
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await page.getByRole("button", { name: "New here? Create an account" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("secret-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Your consent" }).waitFor();
+  return email;
+}
+
+async function giveConsent(page: Page): Promise<void> {
+  await page.getByLabel("I am 18 years old or older").check();
+  await page.getByLabel("Your photo for talking videos").check();
+  await page.getByLabel("Your voice for talking videos").check();
+  await page.getByRole("button", { name: "Save my choices" }).click();
+  await page.getByRole("heading", { name: "Talking video" }).waitFor();
+}
+
+async function captureAndGenerate(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Use the camera" }).click();
+  await page.getByRole("button", { name: "Take the photo" }).click();
+  await page.getByText(/Photo ready \(camera/).waitFor();
+  await page.getByRole("button", { name: "Record my voice" }).click();
+  await page.getByRole("button", { name: "Stop" }).waitFor();
+  // The level meter follows the (fake) microphone while recording.
+  await page.waitForFunction(
+    () => (document.getElementById("voice-level") as HTMLMeterElement).value > 0.05,
+    undefined,
+    { timeout: 5000 },
+  );
+  await page.waitForTimeout(2500);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await page.getByRole("button", { name: "Record again" }).waitFor();
+  const recorded = await page.getByLabel("Your recording").evaluate(
+    (a) => new Promise<number>((resolve) => {
+      const el = a as HTMLAudioElement;
+      if (el.readyState >= 1) resolve(el.duration);
+      else el.addEventListener("loadedmetadata", () => resolve(el.duration), { once: true });
+    }),
+  );
+  assert.ok(recorded > 1 || recorded === Infinity, `recording plays back (duration ${recorded})`);
+  await page.getByRole("button", { name: "Create my talking video" }).click();
+}
+
+/** The named steps the page shows, in the order they became current (polled, no reload). */
+async function followSteps(page: Page, until: "Done" | "failed", timeoutMs = 120000): Promise<string[]> {
+  const seen: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = (await page.locator('.steps li[aria-current="step"]').allTextContents())[0] ?? "";
+    if (current && seen[seen.length - 1] !== current) seen.push(current);
+    const alert = (await page.locator('.error[role="alert"]:not([hidden])').allTextContents()).join(" ");
+    if (until === "failed" && alert) return seen;
+    if (until === "Done" && current === "Done") return seen;
+    if (until === "Done" && alert) throw new Error(`failed: ${alert} after ${seen.join(" → ")}`);
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`no ${until} within ${timeoutMs} ms; steps: ${seen.join(" → ")}`);
+}
+
+async function videoPlays(page: Page): Promise<void> {
+  const player = page.locator("#result-video");
+  await player.waitFor({ state: "visible" });
+  const advanced = await player.evaluate(async (v) => {
+    const el = v as HTMLVideoElement;
+    el.muted = true;
+    await el.play();
+    const start = el.currentTime;
+    await new Promise((r) => setTimeout(r, 1500));
+    return el.currentTime - start;
+  });
+  assert.ok(advanced > 0.3, `currentTime advanced by ${advanced}`);
+  const href = await page.getByRole("link", { name: "Download the video" }).getAttribute("href");
+  const res = await fetch(href ?? "");
+  assert.equal(res.status, 200);
+  assert.ok((await res.arrayBuffer()).byteLength > 1000);
+}
+
+/** gzip size of the JavaScript a fresh load of `url` fetches before it is idle. */
+async function initialJs(context: BrowserContext, url: string, ready: (p: Page) => Promise<void>): Promise<number> {
+  const page = await context.newPage();
+  const sizes: Promise<number>[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith(".js") && r.url().startsWith(WEB_URL)) sizes.push(r.body().then((b) => gzipSync(b).length));
+  });
+  await page.goto(url);
+  await ready(page);
+  await page.waitForLoadState("networkidle");
+  await page.close();
+  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+}
+
+describe("web client in headless Chromium (Hosting emulator + functions + simulators)", function () {
+  this.timeout(240000);
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    browser = await launch();
+    context = await browser.newContext({ viewport: DESKTOP, permissions: ["camera", "microphone"] });
+    page = await context.newPage();
+    // The page's own errors end up in the test output (a failing step is then explained).
+    page.on("pageerror", (e) => console.log(`      [page error] ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") console.log(`      [console] ${m.text()}`);
+    });
+    page.on("requestfailed", (r) => console.log(`      [request failed] ${r.url()} ${r.failure()?.errorText}`));
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("serves the client with its security headers and Firebase config from /__/firebase/init.json", async () => {
+    const res = await fetch(`${WEB_URL}/video`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<main id="main"/);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /connect-src 'self' .*https:\/\/firestore\.googleapis\.com/);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.match(res.headers.get("permissions-policy") ?? "", /camera=\(self\), microphone=\(self\)/);
+    assert.equal(res.headers.get("cache-control"), "no-cache");
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(`${WEB_URL}/`)).text())?.[1];
+    const assetRes = await fetch(`${WEB_URL}${asset}`);
+    assert.equal(assetRes.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    const init = (await (await fetch(`${WEB_URL}/__/firebase/init.json`)).json()) as { projectId: string };
+    assert.match(init.projectId, /^demo-/);
+    // Function paths reach the functions through the rewrites (401 without a token).
+    const me = await fetch(`${WEB_URL}/api/me`);
+    assert.equal(me.status, 401);
+    assert.equal(((await me.json()) as { error: string }).error, "UNAUTHENTICATED");
+  });
+
+  it("journey: sign up → consent → camera photo + voice → generate → live steps → the video plays", async () => {
+    await page.goto(`${WEB_URL}/`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await accessible(page, "sign in");
+    await screenshot(page, "1-sign-in");
+    await signUp(page);
+    await accessible(page, "consent");
+    await screenshot(page, "2-consent");
+    await giveConsent(page);
+    await accessible(page, "talking video");
+    await captureAndGenerate(page);
+    await page.getByRole("progressbar").first().waitFor();
+    const steps = await followSteps(page, "Done");
+    // Seen without a reload, through the project document's snapshots.
+    assert.ok(steps.includes("Rendering the video"), steps.join(" → "));
+    assert.equal(steps[steps.length - 1], "Done");
+    await videoPlays(page);
+    await accessible(page, "talking video, done");
+    await screenshot(page, "3-talking-video");
+    await page.getByRole("link", { name: "My data" }).click();
+    await page.getByRole("heading", { name: "My data" }).waitFor();
+    await page.locator("[data-project]").first().waitFor();
+    await accessible(page, "my data");
+    await screenshot(page, "4-my-data");
+  });
+
+  it("failure: HeyGen's failure message is shown; Try again then succeeds", async () => {
+    const message = "Simulated render failure: the photo has no detectable face";
+    await page.goto(`${WEB_URL}/video`);
+    await page.getByRole("heading", { name: "Talking video" }).waitFor();
+    await heygenControl("next-video-failure", { code: 400, message });
+    await captureAndGenerate(page);
+    await followSteps(page, "failed");
+    const alert = page.locator('[role="alert"]:not([hidden])');
+    assert.match((await alert.textContent()) ?? "", /no detectable face/);
+    await accessible(page, "talking video, failed");
+    await screenshot(page, "5-talking-video-failed");
+    // The simulator fails every new video until told otherwise: the retry's video renders.
+    await heygenControl("next-video-failure", null);
+    await page.getByRole("button", { name: "Try again" }).click();
+    await followSteps(page, "Done");
+    await videoPlays(page);
+  });
+
+  it("a second user sees none of the first user's projects", async () => {
+    const first = await page.locator("[data-project]").count();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await signUp(page);
+    await giveConsent(page);
+    await page.getByRole("link", { name: "My data" }).click();
+    await page.getByText("No videos yet.").waitFor();
+    assert.equal(await page.locator("[data-project]").count(), 0, `first user had ${first} shown`);
+  });
+
+  it("budgets: initial JavaScript of the sign-in and talking-video pages ≤ 150 kB gzip", async () => {
+    const signIn = await initialJs(await browser.newContext(), `${WEB_URL}/signin`, (p) =>
+      p.getByRole("heading", { name: "Sign in" }).waitFor(),
+    );
+    const video = await initialJs(context, `${WEB_URL}/video`, (p) =>
+      p.getByRole("heading", { name: "Talking video" }).waitFor(),
+    );
+    console.log(`      initial JS (gzip): sign-in ${(signIn / 1024).toFixed(1)} kB, talking video ${(video / 1024).toFixed(1)} kB`);
+    assert.ok(signIn <= 150 * 1024, `sign-in ${signIn} B`);
+    assert.ok(video <= 150 * 1024, `talking video ${video} B`);
+  });
+});

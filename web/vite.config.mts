@@ -1,0 +1,14 @@
+import { defineConfig } from "vite";
+
+// One page (index.html); every screen is its own chunk, loaded when the route opens it.
+// three.js (~130 kB gzip) is only ever imported by the 3D screen's chunk.
+export default defineConfig({
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 700,
+    // No inline scripts or data: URLs, so the CSP can stay 'self'.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+});
