@@ -13,6 +13,12 @@ export async function listenLocal(
   port = 0,
   host = "127.0.0.1",
 ): Promise<LocalListener> {
+  // Node closes an idle keep-alive connection after 5 s by default; a client that
+  // reuses it at that moment gets "socket hang up" (seen when a function's pooled
+  // connection to the Storage server sat idle through a long test). The real APIs keep
+  // idle connections far longer, so the dev servers do too.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
