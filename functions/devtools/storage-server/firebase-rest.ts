@@ -17,6 +17,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { storageRulesAllow, type StorageOp } from "./storage-rules";
 import type { StoredObject } from "./server";
+import { splitMultipart } from "./multipart";
 
 export interface FirebaseRestDeps {
   objects: Map<string, StoredObject>;
@@ -186,12 +187,16 @@ export function firebaseRestApi(deps: FirebaseRestDeps) {
     const body = await readBody(req);
     if (!body) return send(res, 413, { error: { code: 413, message: "Request too large." } });
     if (!boundary) return badRequest(res, "Bad content type.");
-    const parts = splitParts(body, boundary);
+    // The two parts of the SDK's multipart/related body: metadata JSON, then the bytes.
+    const parts = splitMultipart(body, boundary);
     const meta = parts.length === 2 ? parseMetadata(parts[0].body.toString("utf8")) : null;
     if (!meta) return badRequest(res, "Failed to parse multipart request body part");
     const name = meta.name ?? u.searchParams.get("name");
     if (!name) return badRequest(res, "Missing object name.");
-    const contentType = meta.contentType ?? parts[1].contentType ?? "application/octet-stream";
+    const contentType =
+      meta.contentType ??
+      parts[1].headers["content-type"]?.split(";")[0].trim() ??
+      "application/octet-stream";
     const uid = await callerUid(req);
     const allowed = storageRulesAllow({
       op: "write",
@@ -388,28 +393,4 @@ export function firebaseRestApi(deps: FirebaseRestDeps) {
   }
 
   return { handle };
-}
-
-/** The two parts of the SDK's multipart/related body (metadata JSON, then the bytes). */
-function splitParts(body: Buffer, boundary: string): { contentType?: string; body: Buffer }[] {
-  const delim = Buffer.from(`--${boundary}`);
-  const parts: { contentType?: string; body: Buffer }[] = [];
-  let pos = body.indexOf(delim);
-  while (pos >= 0) {
-    const next = body.indexOf(delim, pos + delim.length);
-    if (next < 0) break;
-    const chunk = body.subarray(pos + delim.length, next);
-    const headerEnd = chunk.indexOf("\r\n\r\n");
-    if (headerEnd >= 0) {
-      const head = chunk.subarray(0, headerEnd).toString("utf8");
-      let content = chunk.subarray(headerEnd + 4);
-      if (content.subarray(-2).toString() === "\r\n") content = content.subarray(0, -2);
-      parts.push({
-        contentType: /content-type:\s*([^\r\n;]+)/i.exec(head)?.[1].trim(),
-        body: content,
-      });
-    }
-    pos = next;
-  }
-  return parts;
 }

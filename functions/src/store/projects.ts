@@ -25,8 +25,11 @@ export const voiceUsedSchema = z.object({
 });
 export type VoiceUsed = z.infer<typeof voiceUsedSchema>;
 
-/** A project written before voice sources existed was spoken with its recording. */
-const RECORDED: VoiceUsed = {
+/**
+ * The voice of a recorded-voice video; also what a project written before voice
+ * sources existed was spoken with.
+ */
+export const RECORDED_VOICE: VoiceUsed = {
   source: "recorded",
   voiceId: null,
   voiceIdFrom: null,
@@ -95,7 +98,7 @@ export interface SubmittedVideo {
 }
 
 function submittedVideo(p: Project, videoId: string): SubmittedVideo {
-  const voice = voiceUsedSchema.parse(p.voice ?? RECORDED); // drops scriptSha256
+  const voice = voiceUsedSchema.parse(p.voice ?? RECORDED_VOICE); // drops scriptSha256
   return { videoId, fallbackAvatarUsed: p.fallbackAvatarUsed === true, voice };
 }
 

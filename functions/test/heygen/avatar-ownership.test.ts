@@ -8,32 +8,16 @@ import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
-import { uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
-import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { avatarsFor } from "../../src/services/heygen/listings";
 import { createHeygenClient } from "../../src/clients/heygen";
 import { SIMULATED_SECRETS } from "../../devtools/stack-env";
+import { projectWithVoice } from "../helpers/projects";
 
-async function project(uid: string, photo: number | null): Promise<string> {
-  const id = `p-${randomUUID().slice(0, 8)}`;
-  const data: Record<string, string> = {
-    userId: uid,
-    name: "ownership",
-    voiceUrl: await uploadFile(await voiceWebm(), `users/${uid}/${id}.webm`, "audio/webm"),
-  };
-  if (photo !== null)
-    data.avatarUrl = await uploadFile(
-      await photoJpeg(photo),
-      `users/${uid}/${id}.jpg`,
-      "image/jpeg",
-    );
-  await db().doc(`projects/${id}`).set(data);
-  return id;
-}
+const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "ownership");
 
 const ownLook = async (uid: string): Promise<string> =>
   (await db().collection(`users/${uid}/heygenAvatarGroups`).get()).docs[0].get(

@@ -5,7 +5,6 @@
  * interrupted erasure resumes; a late webhook creates nothing.
  */
 import { expect } from "chai";
-import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
@@ -17,29 +16,15 @@ import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { waitForRender } from "../helpers/videos";
 import { functionUrl } from "../helpers/env";
 import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
-import { photoJpeg, voiceWebm } from "../fixtures/media";
+import { photoJpeg } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { advanceErasures, requestErasure } from "../../src/services/privacy/erasure";
 import { erasureIdFor } from "../../src/store/erasures";
 import { signBody } from "../../src/services/heygen/webhook";
 import { SIMULATED_SECRETS } from "../../devtools/stack-env";
+import { projectWithVoice } from "../helpers/projects";
 
-async function project(uid: string, photo: number | null): Promise<string> {
-  const id = `p-${randomUUID().slice(0, 8)}`;
-  const data: Record<string, string> = {
-    userId: uid,
-    name: "erasure",
-    voiceUrl: await uploadFile(await voiceWebm(), `users/${uid}/${id}.webm`, "audio/webm"),
-  };
-  if (photo !== null)
-    data.avatarUrl = await uploadFile(
-      await photoJpeg(photo),
-      `users/${uid}/${id}.jpg`,
-      "image/jpeg",
-    );
-  await db().doc(`projects/${id}`).set(data);
-  return id;
-}
+const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "erasure");
 
 async function generate(user: TestUser, projectId: string): Promise<string> {
   const res = await callFunction<{ videoId: string }>("generate", "/api/heygen/generate", {

@@ -16,7 +16,7 @@ import type { TextVoice } from "../../clients/heygen";
 import { ApiError } from "../../errors";
 import { SPEED_RANGE } from "./speech-limits";
 import { latestVoicePreferences, type VoicePreferences } from "../../store/preferences";
-import type { Project, VoiceUsed } from "../../store/projects";
+import { RECORDED_VOICE, type Project, type VoiceUsed } from "../../store/projects";
 import { cachedVoices, type CachedVoice } from "./listings";
 
 export type VoiceSource = "recorded" | "tts";
@@ -38,18 +38,7 @@ export type VoiceChoice =
       settings: { speed?: number; pitch?: number; locale?: string };
     };
 
-export type { VoiceUsed };
-
-export const RECORDED_VOICE: VoiceUsed = {
-  source: "recorded",
-  voiceId: null,
-  voiceIdFrom: null,
-  speed: null,
-  pitch: null,
-  locale: null,
-  fromPreferences: [],
-  preferencesAssetId: null,
-};
+export { RECORDED_VOICE, type VoiceUsed };
 
 const invalid = (field: string, message: string) =>
   new ApiError("INVALID_REQUEST", `${field}: ${message}`, {
