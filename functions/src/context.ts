@@ -40,8 +40,3 @@ export function getAppContext(): AppContext {
   memo = { app, db, auth: adminAuth.getAuth(app), config, clock: systemClock };
   return memo;
 }
-
-/** For tests that need a fresh context (e.g. after changing params). */
-export function resetAppContext(): void {
-  memo = null;
-}

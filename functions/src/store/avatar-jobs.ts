@@ -10,7 +10,6 @@ export const jobOptionsSchema = z
     realism: z.literal("high").default("high"),
   })
   .strict();
-export type JobOptions = z.infer<typeof jobOptionsSchema>;
 
 export const jobSchema = z.object({
   user_id: z.string(),

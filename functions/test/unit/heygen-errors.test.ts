@@ -3,7 +3,6 @@ import { expect } from "chai";
 import {
   classifyHeygenError,
   HeygenError,
-  isRetryableKind,
   type HeygenErrorKind,
 } from "../../src/clients/heygen/errors";
 import { heygenToApiError } from "../../src/services/heygen/upstream-errors";
@@ -67,20 +66,6 @@ describe("HeyGen error kinds", () => {
       expect(classifyHeygenError(status, undefined), String(status)).to.equal(kind);
       expect(classifyHeygenError(status, "something_else"), `${status} other`).to.equal(kind);
     }
-  });
-
-  it("retries only rate limits and upstream failures", () => {
-    const all: HeygenErrorKind[] = [
-      "not_found",
-      "not_ready",
-      "quota",
-      "rate_limited",
-      "invalid_input",
-      "unauthorized",
-      "conflict",
-      "upstream",
-    ];
-    expect(all.filter(isRetryableKind)).to.deep.equal(["rate_limited", "upstream"]);
   });
 
   it("keeps the status, code, request id, Retry-After and cause", () => {

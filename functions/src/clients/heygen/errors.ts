@@ -90,7 +90,3 @@ export function classifyHeygenError(
   if (status !== undefined && status >= 400 && status < 500) return "invalid_input";
   return "upstream";
 }
-
-export function isRetryableKind(kind: HeygenErrorKind): boolean {
-  return kind === "rate_limited" || kind === "upstream";
-}
