@@ -10,8 +10,10 @@ import * as functionsV1 from "firebase-functions/v1";
 import { lazyHttp } from "./http/lazy";
 import { callable } from "./http/callable";
 import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } from "./config";
+import { AUTH_DELETE_RUNTIME, RUNTIME } from "./runtime-options";
 
-setGlobalOptions({ region: "us-central1", maxInstances: 20 });
+// Per-function timeout, memory, concurrency and maxInstances: ./runtime-options.ts.
+setGlobalOptions({ region: "us-central1" });
 
 /** POST /api/heygen/webhook: HeyGen's signed events; OPTIONS answers 200 at once (URL validation). */
 const webhookHandler = lazyHttp(
@@ -21,7 +23,7 @@ const webhookHandler = lazyHttp(
 );
 export const heygen_webhook = onRequest(
   {
-    timeoutSeconds: 60,
+    ...RUNTIME.heygen_webhook,
     invoker: "public",
     cors: false,
     secrets: [HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET],
@@ -42,7 +44,7 @@ export const heygen_webhook = onRequest(
  * 60 s before its timeout; the rest is picked up next time, oldest first.
  */
 export const poll_heygen_videos = onSchedule(
-  { schedule: "every 5 minutes", timeoutSeconds: 300, secrets: [HEYGEN_API_KEY] },
+  { ...RUNTIME.poll_heygen_videos, schedule: "every 5 minutes", secrets: [HEYGEN_API_KEY] },
   async () => {
     const [{ pollHeygenVideos }, { getAppContext }] = await Promise.all([
       import("./services/heygen/poll-videos"),
@@ -57,12 +59,7 @@ export const poll_heygen_videos = onSchedule(
  * streamed into Storage at once. Exits early on every other write, its own included.
  */
 export const on_project_updated = onDocumentUpdated(
-  {
-    document: "projects/{projectId}",
-    timeoutSeconds: 540,
-    memory: "512MiB",
-    secrets: [HEYGEN_API_KEY],
-  },
+  { ...RUNTIME.on_project_updated, document: "projects/{projectId}", secrets: [HEYGEN_API_KEY] },
   async (event) => {
     const before = event.data?.before.get("archiveState");
     const after = event.data?.after.get("archiveState");
@@ -77,7 +74,7 @@ export const on_project_updated = onDocumentUpdated(
 
 /** DELETE /api/projects/:projectId: the project with its archived MP4 and its HeyGen video. */
 export const projects = onRequest(
-  { timeoutSeconds: 120, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  { ...RUNTIME.projects, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
   lazyHttp(
     "projects",
     "/api/projects",
@@ -87,8 +84,7 @@ export const projects = onRequest(
 
 /** POST /avatar/jobs (multipart selfie) and GET /avatar/jobs/:jobId. */
 export const avatar_jobs = onRequest(
-  // 1 GiB: a 10 MB selfie is parsed from the buffered body.
-  { timeoutSeconds: 60, memory: "1GiB", invoker: "public", cors: false },
+  { ...RUNTIME.avatar_jobs, invoker: "public", cors: false },
   lazyHttp(
     "avatar_jobs",
     "/avatar/jobs",
@@ -98,7 +94,7 @@ export const avatar_jobs = onRequest(
 
 /** GET /avatar/assets/:assetId → signed GLB URL (1 h), blendshape map, viseme map. */
 export const avatar_assets = onRequest(
-  { timeoutSeconds: 30, invoker: "public", cors: false },
+  { ...RUNTIME.avatar_assets, invoker: "public", cors: false },
   lazyHttp(
     "avatar_assets",
     "/avatar/assets",
@@ -109,9 +105,8 @@ export const avatar_assets = onRequest(
 /** avatar_jobs/{jobId} created → submit the selfie to the provider (once, even if redelivered). */
 export const on_avatar_job_created = onDocumentCreated(
   {
+    ...RUNTIME.on_avatar_job_created,
     document: "avatar_jobs/{jobId}",
-    timeoutSeconds: 120,
-    memory: "512MiB",
     secrets: [PROVIDER_API_KEY],
   },
   async (event) => {
@@ -125,7 +120,7 @@ export const on_avatar_job_created = onDocumentCreated(
 
 /** Every minute: provider progress → jobs; finished GLBs → Storage + avatar_assets; deadlines. */
 export const advance_avatar_jobs = onSchedule(
-  { schedule: "every 1 minutes", timeoutSeconds: 300, memory: "1GiB", secrets: [PROVIDER_API_KEY] },
+  { ...RUNTIME.advance_avatar_jobs, schedule: "every 1 minutes", secrets: [PROVIDER_API_KEY] },
   async () => {
     const [{ advanceAvatarJobs }, { getAppContext }] = await Promise.all([
       import("./services/avatar/advance-jobs"),
@@ -137,7 +132,7 @@ export const advance_avatar_jobs = onSchedule(
 
 /** POST /avatar/preferences and GET /avatar/preferences?assetId=. */
 export const avatar_preferences = onRequest(
-  { timeoutSeconds: 30, invoker: "public", cors: false },
+  { ...RUNTIME.avatar_preferences, invoker: "public", cors: false },
   lazyHttp(
     "avatar_preferences",
     "/avatar/preferences",
@@ -152,25 +147,13 @@ export const avatar_preferences = onRequest(
 export const me = onRequest(
   // Public invoker: callers are authenticated by their Firebase ID token instead.
   // cors: false hands CORS (and OPTIONS) to our own router, in the emulator as in production.
-  {
-    timeoutSeconds: 300,
-    invoker: "public",
-    cors: false,
-    secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY],
-  },
+  { ...RUNTIME.me, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY] },
   lazyHttp("me", "/api/me", async () => (await import("./handlers/me")).meRoutes),
 );
 
 /** POST /api/heygen/generate: photo + voice → HeyGen video (the Masky flow). */
 export const generate = onRequest(
-  // Waiting for a new photo look and converting audio take time; 1 GiB for ffmpeg.
-  {
-    timeoutSeconds: 540,
-    memory: "1GiB",
-    invoker: "public",
-    cors: false,
-    secrets: [HEYGEN_API_KEY],
-  },
+  { ...RUNTIME.generate, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
   lazyHttp(
     "generate",
     "/api/heygen/generate",
@@ -180,7 +163,7 @@ export const generate = onRequest(
 
 /** GET /api/heygen/video_status.get?video_id=: refreshes and returns the caller's video. */
 export const video_status = onRequest(
-  { timeoutSeconds: 60, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  { ...RUNTIME.video_status, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
   lazyHttp(
     "video_status",
     "/api/heygen/video_status.get",
@@ -190,7 +173,7 @@ export const video_status = onRequest(
 
 /** GET /api/heygen/avatars: HeyGen avatars (cached). */
 export const avatars = onRequest(
-  { timeoutSeconds: 60, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  { ...RUNTIME.avatars, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
   lazyHttp(
     "avatars",
     "/api/heygen/avatars",
@@ -200,7 +183,7 @@ export const avatars = onRequest(
 
 /** GET /api/heygen/voices: HeyGen voices (cached). */
 export const voices = onRequest(
-  { timeoutSeconds: 60, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
+  { ...RUNTIME.voices, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
   lazyHttp(
     "voices",
     "/api/heygen/voices",
@@ -210,7 +193,7 @@ export const voices = onRequest(
 
 /** users/{uid} created by the client → the server stamps created_at. */
 export const on_user_created = onDocumentCreated(
-  { document: "users/{uid}", timeoutSeconds: 60 },
+  { ...RUNTIME.on_user_created, document: "users/{uid}" },
   async (event) => {
     const [{ onUserCreated }, { getAppContext }] = await Promise.all([
       import("./handlers/on-user-created"),
@@ -226,7 +209,7 @@ export const on_user_created = onDocumentCreated(
  * offered by the v1 API only.
  */
 export const on_auth_user_deleted = functionsV1
-  .runWith({ timeoutSeconds: 540, secrets: ["HEYGEN_API_KEY", "PROVIDER_API_KEY"] })
+  .runWith({ ...AUTH_DELETE_RUNTIME, secrets: ["HEYGEN_API_KEY", "PROVIDER_API_KEY"] })
   .auth.user()
   .onDelete(async (user) => {
     const [{ requestErasure, runErasure }, { getAppContext }] = await Promise.all([
@@ -241,8 +224,8 @@ export const on_auth_user_deleted = functionsV1
 /** Every 5 minutes: erasures that failed a step are resumed when their back-off is due. */
 export const advance_erasures = onSchedule(
   {
+    ...RUNTIME.advance_erasures,
     schedule: "every 5 minutes",
-    timeoutSeconds: 540,
     secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY],
   },
   async () => {
@@ -256,7 +239,7 @@ export const advance_erasures = onSchedule(
 
 /** Daily: archived videos and GLBs past MEDIA_RETENTION_DAYS are deleted from Storage. */
 export const purge_expired_media = onSchedule(
-  { schedule: "every 24 hours", timeoutSeconds: 540 },
+  { ...RUNTIME.purge_expired_media, schedule: "every 24 hours" },
   async () => {
     const [{ purgeExpiredMedia }, { getAppContext }] = await Promise.all([
       import("./services/privacy/purge-expired-media"),
@@ -267,40 +250,40 @@ export const purge_expired_media = onSchedule(
 );
 
 // ---- Callables: the web client's JSON actions (same services and schemas as HTTPS) ----
-const callableOptions = (extra: CallableOptions = {}): CallableOptions => ({
-  timeoutSeconds: 60,
-  ...extra,
-});
+const callableOptions = (
+  runtime: (typeof RUNTIME)[keyof typeof RUNTIME],
+  extra: CallableOptions = {},
+): CallableOptions => ({ ...runtime, ...extra });
 const actions = () => import("./handlers/callables");
 
 /** generate as a callable: `{projectId, ...}` → `{videoId, fallbackAvatarUsed}`. */
 export const generate_call = onCall(
-  callableOptions({ timeoutSeconds: 540, memory: "1GiB", secrets: [HEYGEN_API_KEY] }),
+  callableOptions(RUNTIME.generate_call, { secrets: [HEYGEN_API_KEY] }),
   callable(async () => (await actions()).generateAction),
 );
 
 /** video_status as a callable: `{video_id}` → the refreshed status. */
 export const video_status_call = onCall(
-  callableOptions({ secrets: [HEYGEN_API_KEY] }),
+  callableOptions(RUNTIME.video_status_call, { secrets: [HEYGEN_API_KEY] }),
   callable(async () => (await actions()).videoStatusAction),
 );
 
 /** HeyGen avatar and voice listings (cached) as callables. */
 export const avatars_call = onCall(
-  callableOptions({ secrets: [HEYGEN_API_KEY] }),
+  callableOptions(RUNTIME.avatars_call, { secrets: [HEYGEN_API_KEY] }),
   callable(async () => (await actions()).avatarsAction),
 );
 export const voices_call = onCall(
-  callableOptions({ secrets: [HEYGEN_API_KEY] }),
+  callableOptions(RUNTIME.voices_call, { secrets: [HEYGEN_API_KEY] }),
   callable(async () => (await actions()).voicesAction),
 );
 
 /** Avatar preferences: save `{assetId, appearance, voice, persona}`, read `{assetId}`. */
 export const save_preferences_call = onCall(
-  callableOptions(),
+  callableOptions(RUNTIME.save_preferences_call),
   callable(async () => (await actions()).savePreferencesAction),
 );
 export const get_preferences_call = onCall(
-  callableOptions(),
+  callableOptions(RUNTIME.get_preferences_call),
   callable(async () => (await actions()).getPreferencesAction),
 );
