@@ -23,7 +23,7 @@ export const PURPOSES: readonly { id: ConsentPurpose; title: string; text: strin
   {
     id: "avatar_3d",
     title: "Your selfie for a 3D avatar",
-    text: "Your selfie is sent to our 3D provider, which builds a 3D head from it. The 3D model is kept in Masky's storage until you delete it.",
+    text: "Your selfie is sent to our 3D provider, which builds a 3D head from it. The selfie is deleted as soon as the head is made; the 3D model is kept in Masky's storage until the retention period ends or you delete your account.",
   },
 ];
 
