@@ -40,6 +40,20 @@ export interface AdvanceReport {
 }
 
 const FINALIZE_LEASE_MS = 5 * 60 * 1000;
+/**
+ * Moves a job's next check later only if nobody wrote the job since this sweep read
+ * it: the trigger may finish its submission (and set the check to now) between the
+ * read and this write, and must not be postponed by it.
+ */
+async function postponeUnlessChanged(doc: QueryDocumentSnapshot, at: Date): Promise<void> {
+  try {
+    await doc.ref.update({ next_check_at: at }, { lastUpdateTime: doc.updateTime });
+  } catch (err) {
+    // gRPC FAILED_PRECONDITION: the job changed since it was read; its writer decided.
+    if ((err as { code?: number }).code !== 9) throw err;
+  }
+}
+
 /** A submission that never recorded the provider's id within this time was interrupted. */
 const SUBMIT_STALE_MS = 10 * 60 * 1000;
 
@@ -242,7 +256,7 @@ export async function advanceAvatarJobs(
           "The submission to the avatar provider was interrupted; create a new job.",
         );
         report.failed++;
-      } else await doc.ref.update({ next_check_at: new Date(staleAt + 1000) });
+      } else await postponeUnlessChanged(doc, new Date(staleAt + 1000));
       return;
     }
     try {
