@@ -5,7 +5,6 @@
  */
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
@@ -13,10 +12,10 @@ import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
-import { functionUrl } from "../helpers/env";
 import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
+import { postSelfie } from "../helpers/avatar";
 
 async function projectWithMedia(user: TestUser): Promise<string> {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -37,21 +36,6 @@ const generate = (user: TestUser, body: Record<string, unknown>) =>
     "/api/heygen/generate",
     { method: "POST", token: user.idToken, body },
   );
-
-async function postSelfie(user: TestUser) {
-  const form = new FormData();
-  form.append(
-    "file",
-    new Blob([readFileSync(await photoJpeg())], { type: "image/jpeg" }),
-    "selfie.jpg",
-  );
-  const res = await fetch(functionUrl("avatar_jobs", "/avatar/jobs"), {
-    method: "POST",
-    headers: { Authorization: `Bearer ${user.idToken}` },
-    body: form,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
 
 /** Stores a consent record as the server would, with the given deviations. */
 async function storeRecord(

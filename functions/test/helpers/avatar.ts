@@ -14,8 +14,14 @@ export const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export { consentingUser } from "./consent";
 
-/** POST /avatar/jobs with a generated JPEG selfie; returns the job id of the 202. */
-export async function postJob(user: TestUser, variant = 0): Promise<string> {
+export interface SelfieReply {
+  status: number;
+  retryAfter: string | null;
+  body: { jobId?: string; error?: string; message?: string; details?: unknown };
+}
+
+/** POST /avatar/jobs with a generated JPEG selfie, as a client sends it; the answer as it came. */
+export async function postSelfie(user: TestUser, variant = 0): Promise<SelfieReply> {
   const form = new FormData();
   form.append(
     "file",
@@ -28,8 +34,18 @@ export async function postJob(user: TestUser, variant = 0): Promise<string> {
     headers: { Authorization: `Bearer ${user.idToken}` },
     body: form,
   });
-  expect(res.status).to.equal(202);
-  return ((await res.json()) as { jobId: string }).jobId;
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: (await res.json()) as SelfieReply["body"],
+  };
+}
+
+/** POST /avatar/jobs with a generated JPEG selfie; returns the job id of the 202. */
+export async function postJob(user: TestUser, variant = 0): Promise<string> {
+  const res = await postSelfie(user, variant);
+  expect(res.status, JSON.stringify(res.body)).to.equal(202);
+  return res.body.jobId as string;
 }
 
 export type JobRead = { status: string; progress: number };
