@@ -22,8 +22,7 @@ import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { withdrawConsent } from "../../src/services/consent/withdraw-consent";
 import type { RemovalReport } from "../../src/services/privacy/removal-report";
-import { signBody } from "../../src/services/heygen/webhook";
-import { SIMULATED_SECRETS } from "../../devtools/stack-env";
+import { deliverWebhook } from "../helpers/webhook";
 
 interface Withdrawal {
   purpose: string;
@@ -142,14 +141,7 @@ describe("consent withdrawal (DELETE /api/me/consent/{purpose})", function () {
       event_type: "avatar_video.success",
       event_data: { video_id: gen.body.videoId, callback_id: projectId, url: "https://x.invalid" },
     });
-    const late = await fetch(functionUrl("heygen_webhook", "/api/heygen/webhook"), {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        signature: signBody(event, SIMULATED_SECRETS.HEYGEN_WEBHOOK_SECRET),
-      },
-      body: event,
-    });
+    const late = await deliverWebhook(event);
     expect(late.status).to.equal(200);
     const after = (await db().doc(`projects/${projectId}`).get()).data();
     expect(after?.heygenStatus).to.equal("cancelled");

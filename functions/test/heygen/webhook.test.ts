@@ -5,28 +5,12 @@ import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
-import { signBody } from "../../src/services/heygen/webhook";
-import { SIMULATED_SECRETS } from "../../devtools/stack-env";
 import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
+import { deliverWebhook, WEBHOOK_SECRET } from "../helpers/webhook";
+import { signBody } from "../../src/services/heygen/webhook";
 
-const SECRET = SIMULATED_SECRETS.HEYGEN_WEBHOOK_SECRET;
-
-async function deliver(body: unknown, headers: Record<string, string> = {}, sign = true) {
-  const raw = typeof body === "string" ? body : JSON.stringify(body);
-  const res = await fetch(functionUrl("heygen_webhook", "/api/heygen/webhook"), {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      ...(sign ? { signature: signBody(raw, SECRET) } : {}),
-      ...headers,
-    },
-    body: raw,
-  });
-  return {
-    status: res.status,
-    body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
-  };
-}
+const SECRET = WEBHOOK_SECRET;
+const deliver = deliverWebhook;
 
 /** A v3 delivery: Heygen-Signature, Heygen-Timestamp (now) and Heygen-Event-Id. */
 function deliverV3(body: unknown, eventId: string) {

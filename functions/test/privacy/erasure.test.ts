@@ -14,15 +14,13 @@ import { testContext } from "../helpers/context";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { waitForRender } from "../helpers/videos";
-import { functionUrl } from "../helpers/env";
 import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { photoJpeg } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { advanceErasures, requestErasure } from "../../src/services/privacy/erasure";
 import { erasureIdFor } from "../../src/store/erasures";
-import { signBody } from "../../src/services/heygen/webhook";
-import { SIMULATED_SECRETS } from "../../devtools/stack-env";
 import { projectWithVoice } from "../helpers/projects";
+import { deliverWebhook } from "../helpers/webhook";
 
 const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "erasure");
 
@@ -260,14 +258,7 @@ describe("account erasure", function () {
       event_type: "avatar_video.success",
       event_data: { video_id: videoId, callback_id: projectId, url: "https://x.invalid" },
     });
-    const late = await fetch(functionUrl("heygen_webhook", "/api/heygen/webhook"), {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        signature: signBody(event, SIMULATED_SECRETS.HEYGEN_WEBHOOK_SECRET),
-      },
-      body: event,
-    });
+    const late = await deliverWebhook(event);
     expect(late.status).to.equal(200);
     expect((await db().doc(`projects/${projectId}`).get()).exists).to.equal(false);
     expect(heygenSim().calls).to.deep.equal([]);
