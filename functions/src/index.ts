@@ -61,9 +61,8 @@ export const poll_heygen_videos = onSchedule(
 export const on_project_updated = onDocumentUpdated(
   { ...RUNTIME.on_project_updated, document: "projects/{projectId}", secrets: [HEYGEN_API_KEY] },
   async (event) => {
-    const before = event.data?.before.get("archiveState");
-    const after = event.data?.after.get("archiveState");
-    if (after !== "pending" || before === "pending") return;
+    const { archiveJustQueued } = await import("./store/project-archive");
+    if (!archiveJustQueued(event.data?.before.data(), event.data?.after.data())) return;
     const [{ archiveVideo }, { getAppContext }] = await Promise.all([
       import("./services/heygen/archive-video"),
       import("./context"),

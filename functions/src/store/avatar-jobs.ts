@@ -1,7 +1,13 @@
-/** avatar_jobs/{jobId}: written by the server only (rules), read by the owner. */
+/**
+ * avatar_jobs/{jobId}: written by the server only (rules), read by the owner. The
+ * complete schema; the status fields are written only by the transitions in
+ * avatar-job-lifecycle.ts (docs/lifecycles.md). Field names are the seed's snake_case
+ * (`status`, `progress`, `asset_id`, `action` … are read by clients).
+ */
 import type { Firestore, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 import { notFound } from "../errors";
+import { historySchema } from "./state-machine";
 
 export const jobOptionsSchema = z
   .object({
@@ -10,6 +16,16 @@ export const jobOptionsSchema = z
     realism: z.literal("high").default("high"),
   })
   .strict();
+
+const ts = z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toMillis === "function");
+
+export const JOB_STATES = ["none", "queued", "processing", "done", "error", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** A job in one of these states is finished: no further provider call is made for it. */
+export const TERMINAL_JOB_STATUSES = ["done", "error", "cancelled"] as const;
+export const isTerminalJobStatus = (status: string): boolean =>
+  (TERMINAL_JOB_STATUSES as readonly string[]).includes(status);
 
 export const jobSchema = z.object({
   user_id: z.string(),
@@ -24,15 +40,26 @@ export const jobSchema = z.object({
   attempts: z.number().int().default(0),
   options: jobOptionsSchema,
   selfie_path: z.string().nullish(),
-  created_at: z.custom<Timestamp>().nullish(),
-  updated_at: z.custom<Timestamp>().nullish(),
+  created_at: ts.nullish(),
+  updated_at: ts.nullish(),
+  /** A queued job (rate limited at submission) is submitted again from this time. */
+  next_attempt_at: ts.nullish(),
+  /** When the sweep asks the provider next (the sweep orders by it). */
+  next_check_at: ts.nullish(),
+  /** Status reads that failed in a row (5xx, timeouts): the back-off doubles with each. */
+  transient_failures: z.number().int().nullish(),
+  /** Refusals (401/403) in a row: the second one ends the job. */
+  auth_failures: z.number().int().nullish(),
+  /** The finalisation's fenced lease (download, GLB, asset) while it runs. */
+  finalizing: z.object({ token: z.string(), until: z.number() }).nullish(),
+  /** Before leases had tokens: the end of an untokened finalisation lease (read only). */
+  finalizing_until: z.number().nullish(),
+  /** Set once the provider's avatar was deleted (withdrawal, erasure). */
+  provider_deleted_at: ts.nullish(),
+  /** The last states, `{state, at}`, oldest first (the web client's timeline). */
+  history: historySchema,
 });
 export type AvatarJob = z.infer<typeof jobSchema>;
-
-/** A job in one of these states is finished: no further provider call is made for it. */
-export const TERMINAL_JOB_STATUSES = ["done", "error", "cancelled"] as const;
-export const isTerminalJobStatus = (status: string): boolean =>
-  (TERMINAL_JOB_STATUSES as readonly string[]).includes(status);
 
 /** The message a job cancelled for lack of consent carries. */
 export const CONSENT_CANCELLED_MESSAGE =
@@ -46,18 +73,7 @@ export async function getOwnedJob(db: Firestore, jobId: string, uid: string): Pr
   return parsed.data;
 }
 
-/** Ends a job as `cancelled` unless it already ended; true when this call cancelled it. */
-export async function cancelJob(
-  db: Firestore,
-  jobId: string,
-  message: string,
-  now: Date,
-): Promise<boolean> {
-  const ref = jobsCollection(db).doc(jobId);
-  return db.runTransaction(async (tx) => {
-    const job = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!job.success || isTerminalJobStatus(job.data.status)) return false;
-    tx.update(ref, { status: "cancelled", error: message, updated_at: now });
-    return true;
-  });
+/** Records that the provider's avatar of this job was deleted. */
+export async function markProviderDeleted(db: Firestore, jobId: string, now: Date): Promise<void> {
+  await jobsCollection(db).doc(jobId).update({ provider_deleted_at: now });
 }

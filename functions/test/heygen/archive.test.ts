@@ -11,7 +11,7 @@ import { bucket } from "../helpers/storage";
 import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
 import { archiveVideo } from "../../src/services/heygen/archive-video";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
-import { videoFields } from "../../src/services/heygen/video-status";
+import { videoFields } from "../../src/store/project-video";
 import { heygenClientFor } from "../../src/services/heygen/client";
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { createHeygenClient } from "../../src/clients/heygen";
 import { RECORDED_VOICE } from "../../src/services/heygen/voice-source";
-import { recordSubmitted } from "../../src/store/projects";
+import { claimSubmit, markSubmitted } from "../../src/store/project-generation";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { signBody } from "../../src/services/heygen/webhook";
 import { SIMULATED_SECRETS } from "../../devtools/stack-env";
@@ -61,9 +61,14 @@ async function raceAgainstNewerVideo<T>(
   const held = heygenSim().hold(`^/v3/videos/${old.videoId}$`, "GET");
   const pending = late();
   await held.reached;
-  await recordSubmitted(db(), old.projectId, {
+  // A new generate of the project: its claim (the old video is finished), then its record.
+  const ref = db().doc(`projects/${old.projectId}`);
+  await ref.update({ heygenStatus: "completed" });
+  const uid = (await ref.get()).get("userId") as string;
+  const claim = await claimSubmit(db(), old.projectId, uid, new Date());
+  if (claim.kind !== "claimed") throw new Error(`expected a claim, got ${claim.kind}`);
+  await markSubmitted(db(), old.projectId, claim.lease, {
     videoId: newer,
-    attempt: 2,
     fallbackAvatarUsed: false,
     voice: RECORDED_VOICE,
     scriptSha256: null,

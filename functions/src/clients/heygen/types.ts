@@ -118,10 +118,3 @@ export interface HeygenClient {
 }
 
 export type UpstreamDeleteOutcome = "deleted" | "not_deletable";
-
-/**
- * Terminal video states: HeyGen's two, plus our own `cancelled` (consent withdrawn or
- * the user erased while it rendered: the project is not followed any more).
- */
-export const TERMINAL_VIDEO_STATUSES = new Set(["completed", "failed", "cancelled"]);
-export const isTerminalVideoStatus = (s: string): boolean => TERMINAL_VIDEO_STATUSES.has(s);

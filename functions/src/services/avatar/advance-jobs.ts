@@ -17,11 +17,20 @@ import { ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
 import {
   CONSENT_CANCELLED_MESSAGE,
-  isTerminalJobStatus,
   jobSchema,
   jobsCollection,
   type AvatarJob,
 } from "../../store/avatar-jobs";
+import {
+  claimFinalize,
+  endJob,
+  markJobDone,
+  postponeCheck,
+  recordCheck,
+  recordProgress,
+  releaseFinalize,
+  scheduleCheck,
+} from "../../store/avatar-job-lifecycle";
 import { missingConsent } from "../consent/guard";
 import { deleteSelfie } from "./selfie";
 import { TempDir } from "../media/prepare";
@@ -39,21 +48,6 @@ export interface AdvanceReport {
   transientErrors: number;
 }
 
-const FINALIZE_LEASE_MS = 5 * 60 * 1000;
-/**
- * Moves a job's next check later only if nobody wrote the job since this sweep read
- * it: the trigger may finish its submission (and set the check to now) between the
- * read and this write, and must not be postponed by it.
- */
-async function postponeUnlessChanged(doc: QueryDocumentSnapshot, at: Date): Promise<void> {
-  try {
-    await doc.ref.update({ next_check_at: at }, { lastUpdateTime: doc.updateTime });
-  } catch (err) {
-    // gRPC FAILED_PRECONDITION: the job changed since it was read; its writer decided.
-    if ((err as { code?: number }).code !== 9) throw err;
-  }
-}
-
 /** A submission that never recorded the provider's id within this time was interrupted. */
 const SUBMIT_STALE_MS = 10 * 60 * 1000;
 
@@ -65,15 +59,10 @@ async function end(
   status: "error" | "cancelled",
   message: string,
 ): Promise<void> {
-  const ref = jobsCollection(app.db).doc(jobId);
-  const selfie = await app.db.runTransaction(async (tx) => {
-    const job = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!job.success || isTerminalJobStatus(job.data.status)) return null;
-    tx.update(ref, { status, error: message, updated_at: app.clock.now() });
-    return job.data.selfie_path ?? null;
-  });
+  const event = status === "error" ? "fail" : "cancel";
+  const ended = await endJob(app.db, jobId, event, message, app.clock.now());
   // No job needs the selfie once it has ended, whichever way (retention).
-  if (selfie) await deleteSelfie(app, selfie);
+  if (ended.selfiePath) await deleteSelfie(app, ended.selfiePath);
 }
 
 const fail = (app: AppContext, jobId: string, message: string) => end(app, jobId, "error", message);
@@ -84,17 +73,8 @@ async function finalize(
   jobId: string,
   job: AvatarJob,
 ): Promise<boolean> {
-  const ref = jobsCollection(app.db).doc(jobId);
-  const nowMs = app.clock.now().getTime();
-  const claimed = await app.db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const current = jobSchema.safeParse(snap.data());
-    if (!current.success || current.data.status !== "processing") return false;
-    if (((snap.get("finalizing_until") as number | undefined) ?? 0) > nowMs) return false;
-    tx.update(ref, { finalizing_until: nowMs + FINALIZE_LEASE_MS });
-    return true;
-  });
-  if (!claimed) return false;
+  const token = await claimFinalize(app.db, jobId, app.clock.now());
+  if (!token) return false;
   const assetId = jobId; // one asset per job: a repeated finalisation rewrites the same files
   const tmp = await TempDir.create();
   try {
@@ -132,21 +112,14 @@ async function finalize(
         meshes: info.meshes.map((m) => ({ mesh: m.mesh, morphTargets: m.targetNames.length })),
         created_at: now,
       });
-    await ref.update({
-      status: "done",
-      progress: 1,
-      asset_id: assetId,
-      error: null,
-      action: null,
-      finalizing_until: null,
-      updated_at: now,
-    });
+    // Refused when this run's lease expired and another run took the job over.
+    if (!(await markJobDone(app.db, jobId, token, { assetId, now }))) return false;
     if (job.selfie_path) await deleteSelfie(app, job.selfie_path);
     log.info("avatar job done", { jobId, assetId, arkit: Object.keys(map.arkit).length });
     return true;
   } catch (err) {
     if (err instanceof ProviderError && err.transient) {
-      await ref.update({ finalizing_until: null });
+      await releaseFinalize(app.db, jobId, token, app.clock.now());
       throw err;
     }
     await fail(
@@ -188,15 +161,16 @@ export async function advanceAvatarJobs(
   const queued = await jobs.where("status", "==", "queued").orderBy("updated_at").limit(50).get();
   for (const doc of queued.docs) {
     if (outOfTime()) break;
+    const parsed = jobSchema.safeParse(doc.data());
+    if (!parsed.success) continue;
+    const createdMs = parsed.data.created_at?.toMillis() ?? now;
     // A job the provider never accepted (rate limited again and again) ends by its deadline too.
-    if (now - (doc.get("created_at")?.toMillis?.() ?? now) > deadlineMs) {
+    if (now - createdMs > deadlineMs) {
       await fail(app, doc.id, deadlineMessage);
       report.failed++;
       continue;
     }
-    const due =
-      (doc.get("next_attempt_at")?.toMillis?.() as number | undefined) ??
-      doc.get("created_at")?.toMillis() + 60000;
+    const due = parsed.data.next_attempt_at?.toMillis() ?? createdMs + 60000;
     if (due > now) continue;
     const outcome = await submitAvatarJob(app, doc.id, provider);
     if (outcome === "submitted") report.submitted++;
@@ -232,7 +206,7 @@ export async function advanceAvatarJobs(
     // job id, so it is never asked of this one; it ends at the deadline.
     const foreign = job.provider !== provider.name;
     if (foreign && !overdue) {
-      await doc.ref.update({ next_check_at: new Date(createdMs + deadlineMs + 1000) });
+      await scheduleCheck(app.db, doc.id, new Date(createdMs + deadlineMs + 1000));
       return;
     }
     if (!foreign) report.checked++;
@@ -256,33 +230,28 @@ export async function advanceAvatarJobs(
           "The submission to the avatar provider was interrupted; create a new job.",
         );
         report.failed++;
-      } else await postponeUnlessChanged(doc, new Date(staleAt + 1000));
+      } else await postponeCheck(doc, new Date(staleAt + 1000));
       return;
     }
     try {
       const status = await provider.status(job.provider_job_id);
       // Checked now: behind every job that waits longer (fair order of next_check_at).
-      await doc.ref.update({ transient_failures: 0, auth_failures: 0, next_check_at: nowDate });
+      await recordCheck(app.db, doc.id, nowDate);
       if (status.state === "error") {
         await fail(app, doc.id, status.error ?? "The avatar provider could not make this avatar.");
         report.failed++;
       } else if (status.state === "done") {
         if (await finalize(app, provider, doc.id, job)) report.done++;
       } else if (status.progress > job.progress) {
-        await doc.ref.update({
-          progress: Math.min(0.99, status.progress),
-          updated_at: app.clock.now(),
-        });
-        report.progressed++;
+        if (await recordProgress(app.db, doc.id, status.progress, app.clock.now()))
+          report.progressed++;
       }
     } catch (err) {
       // A refusal (401/403) ends the job only when the next read confirms it.
       const refusedOnce =
-        err instanceof ProviderError &&
-        err.kind === "unauthorized" &&
-        !((doc.get("auth_failures") as number | undefined) ?? 0);
+        err instanceof ProviderError && err.kind === "unauthorized" && !job.auth_failures;
       if (refusedOnce) {
-        await doc.ref.update({ auth_failures: 1, next_check_at: new Date(now + 60000) });
+        await scheduleCheck(app.db, doc.id, new Date(now + 60000), { auth_failures: 1 });
         report.transientErrors++;
         log.warn("avatar job status refused once; read again later", { jobId: doc.id });
       } else if (err instanceof ProviderError && !err.transient) {
@@ -291,11 +260,10 @@ export async function advanceAvatarJobs(
       } else {
         report.transientErrors++;
         // Back off: 1, 2, 4 … 30 minutes between checks while the provider keeps failing.
-        const failures = ((doc.get("transient_failures") as number | undefined) ?? 0) + 1;
+        const failures = (job.transient_failures ?? 0) + 1;
         const waitMin = Math.min(30, 2 ** (failures - 1));
-        await doc.ref.update({
+        await scheduleCheck(app.db, doc.id, new Date(now + waitMin * 60000), {
           transient_failures: failures,
-          next_check_at: new Date(now + waitMin * 60000),
         });
         log.warn("avatar job status unavailable; retried later", {
           jobId: doc.id,
@@ -334,11 +302,11 @@ export async function advanceAvatarJobs(
     .get();
   for (const doc of oldest.docs) {
     if (outOfTime()) break;
-    const createdMs = (doc.get("created_at")?.toMillis?.() as number | undefined) ?? now;
+    const parsed = jobSchema.safeParse(doc.data());
+    if (!parsed.success) continue;
+    const createdMs = parsed.data.created_at?.toMillis() ?? now;
     if (now - createdMs > deadlineMs) await visit(doc);
-    else if (doc.get("next_check_at") === undefined) {
-      await doc.ref.update({ next_check_at: nowDate });
-    }
+    else if (parsed.data.next_check_at === undefined) await scheduleCheck(app.db, doc.id, nowDate);
   }
   log.info("avatar job sweep finished", { ...report, ms: Date.now() - started });
   return report;

@@ -8,6 +8,7 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { getBucket } from "../../clients/storage/bucket";
 import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
+import { newQueuedJob } from "../../store/avatar-job-lifecycle";
 import { parseInput } from "../../http/validate";
 import { sniffType } from "../media/sniff";
 import { admitAvatarJob, precheckAvatarJob } from "../quotas/avatar-job-quota";
@@ -46,21 +47,13 @@ export async function createAvatarJob(
     metadata: { metadata: { jobId: ref.id } },
   });
   const now = app.clock.now();
-  const job = {
+  const job = newQueuedJob({
     user_id: uid,
     provider: app.config.provider.name,
-    provider_job_id: null,
-    status: "queued",
-    progress: 0,
-    asset_id: null,
-    error: null,
-    action: null,
-    attempts: 0,
     options,
     selfie_path: selfiePath,
-    created_at: now,
-    updated_at: now,
-  };
+    now,
+  });
   try {
     // Counted and created in one transaction: concurrent posts cannot pass the limits together.
     await admitAvatarJob(app, uid, (tx) => tx.create(ref, job));

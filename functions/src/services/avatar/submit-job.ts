@@ -2,7 +2,7 @@
  * `on_avatar_job_created`: submits the selfie to the provider once. The claim
  * (queued → processing, in a transaction) makes a redelivered event exit without a
  * second submission; the provider is called outside the transaction and the outcome
- * written unconditionally. A 429 puts the job back in the queue for the advancer;
+ * written by the job's transitions (store/avatar-job-lifecycle.ts). A 429 puts the job back in the queue for the advancer;
  * any other failure ends the job with a message the user can act on (a 5xx is not
  * retried: the provider may have created the avatar, and it has no idempotency key).
  */
@@ -11,7 +11,14 @@ import { secrets } from "../../config";
 import { getBucket } from "../../clients/storage/bucket";
 import { createProvider, ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
-import { CONSENT_CANCELLED_MESSAGE, jobSchema, jobsCollection } from "../../store/avatar-jobs";
+import type { Transaction } from "firebase-admin/firestore";
+import { CONSENT_CANCELLED_MESSAGE, markProviderDeleted } from "../../store/avatar-jobs";
+import {
+  claimJobSubmit,
+  failJob,
+  recordProviderJob,
+  requeueJob,
+} from "../../store/avatar-job-lifecycle";
 import { getConsentRecordsIn } from "../../store/consent";
 import { missingFrom } from "../consent/guard";
 import { TempDir } from "../media/prepare";
@@ -46,38 +53,24 @@ export async function submitAvatarJob(
   jobId: string,
   provider: PhotorealProvider = providerFor(app),
 ): Promise<"submitted" | "skipped" | "requeued" | "failed" | "cancelled"> {
-  const ref = jobsCollection(app.db).doc(jobId);
   const now = () => app.clock.now();
-  const claimed = await app.db.runTransaction(async (tx) => {
-    const parsed = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!parsed.success || parsed.data.status !== "queued" || parsed.data.provider_job_id)
-      return null;
-    // Consent is checked again, in the claim itself, before the selfie leaves Storage.
-    const records = await getConsentRecordsIn(tx, app.db, parsed.data.user_id);
-    if (missingFrom(records, ["avatar_3d"], app.config.consent).length > 0) {
-      tx.update(ref, {
-        status: "cancelled",
-        error: CONSENT_CANCELLED_MESSAGE,
-        updated_at: now(),
-      });
-      return { cancelled: true as const, selfiePath: parsed.data.selfie_path ?? null };
-    }
-    tx.update(ref, {
-      status: "processing",
-      // The provider that gets the selfie is the one the sweep must ask later.
-      provider: provider.name,
-      attempts: parsed.data.attempts + 1,
-      updated_at: now(),
-      next_check_at: now(), // due for the sweep (advance-jobs.ts orders by it)
-    });
-    return parsed.data;
+  // Consent is checked again, in the claim itself, before the selfie leaves Storage.
+  const consentMissing = async (tx: Transaction, uid: string) =>
+    missingFrom(await getConsentRecordsIn(tx, app.db, uid), ["avatar_3d"], app.config.consent)
+      .length > 0;
+  const claim = await claimJobSubmit(app.db, jobId, {
+    provider: provider.name,
+    now: now(),
+    consentMissing,
+    cancelMessage: CONSENT_CANCELLED_MESSAGE,
   });
-  if (claimed && "cancelled" in claimed) {
-    if (claimed.selfiePath) await deleteSelfie(app, claimed.selfiePath);
+  if (claim?.kind === "cancelled") {
+    if (claim.job.selfie_path) await deleteSelfie(app, claim.job.selfie_path);
     log.info("avatar job cancelled: no consent", { jobId });
     return "cancelled";
   }
-  if (!claimed || !claimed.selfie_path) return "skipped";
+  if (!claim || !claim.job.selfie_path) return "skipped";
+  const claimed = { ...claim.job, selfie_path: claim.job.selfie_path };
   const tmp = await TempDir.create();
   try {
     const local = tmp.file("selfie");
@@ -93,23 +86,16 @@ export async function submitAvatarJob(
     });
     // Consent withdrawn while the selfie was on its way: the job ends cancelled and the
     // provider's new avatar is deleted again at once (the withdrawal could not see it).
-    const withdrawn = await app.db.runTransaction(async (tx) => {
-      const records = await getConsentRecordsIn(tx, app.db, claimed.user_id);
-      const gone = missingFrom(records, ["avatar_3d"], app.config.consent).length > 0;
-      tx.update(ref, {
-        provider_job_id: res.providerJobId,
-        action: gone ? null : (res.action ?? null),
-        progress: 0.05,
-        // Due at once, also when a sweep met the submission running and set a later check.
-        next_check_at: now(),
-        ...(gone ? { status: "cancelled", error: CONSENT_CANCELLED_MESSAGE } : {}),
-        updated_at: now(),
-      });
-      return gone;
+    const recorded = await recordProviderJob(app.db, jobId, {
+      providerJobId: res.providerJobId,
+      action: res.action ?? null,
+      now: now(),
+      consentMissing,
+      cancelMessage: CONSENT_CANCELLED_MESSAGE,
     });
-    if (withdrawn) {
+    if (recorded === "cancelled") {
       const outcome = await provider.deleteAvatar(res.providerJobId).catch(() => "failed");
-      if (outcome === "deleted") await ref.update({ provider_deleted_at: now() });
+      if (outcome === "deleted") await markProviderDeleted(app.db, jobId, now());
       await deleteSelfie(app, claimed.selfie_path);
       log.info("avatar job cancelled after submission: consent withdrawn", { jobId, outcome });
       return "cancelled";
@@ -123,15 +109,11 @@ export async function submitAvatarJob(
   } catch (err) {
     if (err instanceof ProviderError && err.kind === "rate_limited") {
       const wait = Math.min(600, err.retryAfterSeconds ?? 60);
-      await ref.update({
-        status: "queued",
-        next_attempt_at: new Date(now().getTime() + wait * 1000),
-        updated_at: now(),
-      });
+      await requeueJob(app.db, jobId, new Date(now().getTime() + wait * 1000), now());
       log.warn("avatar job submission rate-limited; requeued", { jobId, waitSeconds: wait });
       return "requeued";
     }
-    await ref.update({ status: "error", error: userMessage(err), updated_at: now() });
+    await failJob(app.db, jobId, userMessage(err), now());
     await deleteSelfie(app, claimed.selfie_path);
     log.warn("avatar job submission failed", { jobId, error: err });
     return "failed";

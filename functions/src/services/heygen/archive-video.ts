@@ -1,9 +1,9 @@
 /**
  * Archival: HeyGen's video links die after 7 days, so a finished video is streamed
  * from HeyGen into Storage at `videos/{uid}/{projectId}.mp4` (never held in memory).
- * Claimed in a transaction (state guard + lease) so overlapping runs never archive
- * twice at once; a failure is recorded with the next attempt time and retried by the
- * poller; archival never touches the status fields.
+ * Claimed under a fenced lease (store/project-archive.ts) so overlapping runs never
+ * archive twice at once; a failure is recorded with the next attempt time and retried
+ * by the poller; archival never touches the video's status fields.
  */
 import type { Bucket } from "@google-cloud/storage";
 import { pipeline } from "node:stream/promises";
@@ -11,50 +11,16 @@ import type { AppContext } from "../../context";
 import type { HeygenClient } from "../../clients/heygen";
 import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
-import { projectRef, projectSchema } from "../../store/projects";
+import { claimArchive, markArchived, scheduleArchiveRetry } from "../../store/project-archive";
 import { heygenClientFor } from "./client";
 import { guardedGet } from "../../clients/http/guarded-download";
 
-/** Longer than a download of a long video can take inside the trigger's timeout. */
-export const ARCHIVE_LEASE_MS = 10 * 60 * 1000;
 const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
 
 export const archivePath = (uid: string, projectId: string): string =>
   `videos/${uid}/${projectId}.mp4`;
 
-/** gRPC status of a Firestore write to a document that no longer exists. */
-const NOT_FOUND = 5;
-
 export type ArchiveOutcome = "archived" | "skipped" | "busy" | "failed";
-
-async function claim(app: AppContext, projectId: string) {
-  const ref = projectRef(app.db, projectId);
-  const nowMs = app.clock.now().getTime();
-  return app.db.runTransaction(async (tx) => {
-    const parsed = projectSchema.safeParse((await tx.get(ref)).data());
-    if (!parsed.success) return null;
-    const p = parsed.data;
-    if (
-      p.heygenStatus !== "completed" ||
-      !p.heygenVideoId ||
-      p.archivedVideoPath ||
-      p.archiveState === "done" ||
-      p.archiveState === "purged"
-    ) {
-      return null;
-    }
-    if (p.archiveState === "running" && (p.archiveNextAttemptAt?.toMillis() ?? 0) > nowMs)
-      return "busy" as const;
-    const attempts = (p.archiveAttempts ?? 0) + 1;
-    tx.update(ref, {
-      archiveState: "running",
-      archiveAttempts: attempts,
-      // While running, the next attempt time is the lease: a dead run is retried after it.
-      archiveNextAttemptAt: new Date(nowMs + ARCHIVE_LEASE_MS),
-    });
-    return { uid: p.userId, videoId: p.heygenVideoId, attempts, apiVersion: p.heygenApiVersion };
-  });
-}
 
 /** HeyGen's media hosts (CloudFront-signed links on files*.heygen.ai, heygen-api.md §0). */
 export const HEYGEN_MEDIA_HOSTS = ["*.heygen.ai", "*.heygen.com"];
@@ -120,62 +86,29 @@ export async function archiveVideo(
   projectId: string,
   opts: { client?: HeygenClient } = {},
 ): Promise<ArchiveOutcome> {
-  const claimed = await claim(app, projectId);
+  const claimed = await claimArchive(app.db, projectId, app.clock.now());
   if (claimed === null) return "skipped";
   if (claimed === "busy") return "busy";
   const target = archivePath(claimed.uid, projectId);
-  const ref = projectRef(app.db, projectId);
+  const bucket = getBucket(app.config.storageBucket);
+  let bytes: number;
   try {
-    const bucket = getBucket(app.config.storageBucket);
-    const bytes = await streamVideoToStorage(
+    bytes = await streamVideoToStorage(
       opts.client ?? heygenClientFor(app, claimed.apiVersion),
       claimed.videoId,
       bucket,
       target,
       heygenDownloadHosts(app.config.heygen),
     );
-    const projectExists = await app.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      if (!snap.exists) return false;
-      const current = projectSchema.parse(snap.data());
-      if (current.heygenVideoId !== claimed.videoId) return true; // a newer video replaced it meanwhile
-      tx.update(ref, {
-        archivedVideoPath: target,
-        archiveState: "done",
-        archiveNextAttemptAt: null,
-        archiveError: null,
-        archivedAt: app.clock.now(),
-        // Retention: the copy is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
-        archiveRetainUntil: new Date(
-          app.clock.now().getTime() + app.config.mediaRetentionDays * 86400000,
-        ),
-      });
-      return true;
-    });
-    if (!projectExists) {
-      // The owner deleted the project meanwhile: keep no copy of its video.
-      await bucket.file(target).delete({ ignoreNotFound: true });
-      log.info("project deleted during archival; copy removed", { projectId });
-      return "skipped";
-    }
-    log.info("video archived", { projectId, videoId: claimed.videoId, bytes });
-    return "archived";
   } catch (err) {
     const delay = RETRY_DELAYS_MIN[Math.min(claimed.attempts - 1, RETRY_DELAYS_MIN.length - 1)];
-    const recorded = await ref
-      .update({
-        archiveState: "failed",
-        archiveError: `Archiving the video failed (${(err as Error).message}); retrying in ${delay} min.`,
-        archiveNextAttemptAt: new Date(app.clock.now().getTime() + delay * 60000),
-      })
-      .then(
-        () => true,
-        (updateErr: { code?: number }) => {
-          if (updateErr.code === NOT_FOUND) return false; // deleted meanwhile: nothing to retry
-          throw updateErr;
-        },
-      );
-    if (!recorded) return "skipped";
+    const now = app.clock.now();
+    const recorded = await scheduleArchiveRetry(app.db, projectId, claimed, {
+      message: `Archiving the video failed (${(err as Error).message}); retrying in ${delay} min.`,
+      nextAttemptAt: new Date(now.getTime() + delay * 60000),
+      now,
+    });
+    if (recorded !== "written") return "skipped"; // deleted, replaced or taken over meanwhile
     log.warn("video archival failed", {
       projectId,
       videoId: claimed.videoId,
@@ -184,4 +117,20 @@ export async function archiveVideo(
     });
     return "failed";
   }
+  const now = app.clock.now();
+  const written = await markArchived(app.db, projectId, claimed, {
+    path: target,
+    now,
+    retainUntil: new Date(now.getTime() + app.config.mediaRetentionDays * 86400000),
+  });
+  if (written === "gone") {
+    // The owner deleted the project meanwhile: keep no copy of its video.
+    await bucket.file(target).delete({ ignoreNotFound: true });
+    log.info("project deleted during archival; copy removed", { projectId });
+    return "skipped";
+  }
+  // Refused: this run's lease expired and another run archives (or archived) the video.
+  if (written === "refused") return "skipped";
+  log.info("video archived", { projectId, videoId: claimed.videoId, bytes });
+  return "archived";
 }

@@ -8,17 +8,19 @@
 import type { Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { HeygenError } from "../../clients/heygen/errors";
-import {
-  TERMINAL_VIDEO_STATUSES,
-  type HeygenClient,
-  type VideoDetails,
-} from "../../clients/heygen";
+import type { HeygenClient, VideoDetails } from "../../clients/heygen";
 import { log } from "../../logs";
 import { projectSchema, type Project } from "../../store/projects";
+import {
+  endVideo as endProjectVideo,
+  isTerminalVideoStatus,
+  NO_BACKOFF,
+  recordPollBackoff,
+  recordStatus,
+  VIDEO_TERMINAL,
+} from "../../store/project-video";
 import { heygenClientFor } from "./client";
-import { failVideo } from "./end-video";
-import { judgeReadFailure, recordBackoff } from "./read-failures";
-import { applyVideoDetails } from "./video-status";
+import { judgeReadFailure } from "./read-failures";
 import { archiveVideo } from "./archive-video";
 
 export interface PollOptions {
@@ -38,9 +40,6 @@ export interface PollReport {
   transientErrors: number;
   stoppedEarly: boolean;
 }
-
-/** Not followed any more (`cancelled`: consent withdrawn or the account erased). */
-const TERMINAL = [...TERMINAL_VIDEO_STATUSES];
 
 function changed(p: Project, d: VideoDetails): boolean {
   return (
@@ -88,10 +87,10 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
   const endVideo = async (
     id: string,
     videoId: string,
-    error: Parameters<typeof failVideo>[3],
+    error: Parameters<typeof endProjectVideo>[3],
     now: Date,
   ) => {
-    if (!(await failVideo(app.db, id, videoId, error, now))) return;
+    if (!(await endProjectVideo(app.db, id, videoId, error, now))) return;
     if (error.code === "RENDER_DEADLINE") report.deadlineFailed++;
     else report.ended++;
     log.warn("poller: video ended", { projectId: id, videoId, code: error.code });
@@ -127,23 +126,19 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
       } else {
         const verdict = judgeReadFailure(err, p, videoId, now);
         if (verdict.kind === "end") return endVideo(doc.id, videoId, verdict, now);
-        await recordBackoff(app.db, doc.id, videoId, verdict.fields);
+        await recordPollBackoff(app.db, doc.id, videoId, verdict.fields);
       }
       if (overdue) await endVideo(doc.id, videoId, deadlineError, now);
       return;
     }
     if (p.pollFailures || p.pollAuthFailures || p.pollNextAttemptAt) {
-      await recordBackoff(app.db, doc.id, videoId, {
-        pollFailures: 0,
-        pollAuthFailures: 0,
-        pollNextAttemptAt: null,
-      });
+      await recordPollBackoff(app.db, doc.id, videoId, NO_BACKOFF);
     }
     if (changed(p, details)) {
-      const { applied } = await applyVideoDetails(app.db, doc.id, videoId, details, now);
+      const { applied } = await recordStatus(app.db, doc.id, videoId, details, now);
       if (applied) report[refresh ? "refreshed" : "updated"]++;
     }
-    if (overdue && !TERMINAL.includes(details.status)) {
+    if (overdue && !isTerminalVideoStatus(details.status)) {
       await endVideo(doc.id, videoId, deadlineError, now);
     }
   };
@@ -166,7 +161,7 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
   // Unfinished videos, any non-terminal status (pending, processing, waiting, unknown).
   await runQuery((after) => {
     let q = projects
-      .where("heygenStatus", "not-in", TERMINAL)
+      .where("heygenStatus", "not-in", [...VIDEO_TERMINAL])
       .orderBy("heygenStatus")
       .orderBy("updatedAt");
     if (after) q = q.startAfter(after);

@@ -6,19 +6,12 @@
  * - anything else (5xx, timeouts, malformed answers, 429): the next read backs off,
  *   1, 2, 4 … 30 minutes; the render deadline still applies (the caller checks it).
  */
-import type { Firestore } from "firebase-admin/firestore";
 import { HeygenError } from "../../clients/heygen/errors";
-import { projectRef, projectSchema, type Project } from "../../store/projects";
-import { notFoundMessage, type VideoEndCode } from "./end-video";
+import type { Project } from "../../store/projects";
+import { notFoundMessage, type PollBackoff, type VideoEndCode } from "../../store/project-video";
 
 export type ReadFailureVerdict =
-  { kind: "end"; code: VideoEndCode; message: string } | { kind: "retry"; fields: BackoffFields };
-
-export interface BackoffFields {
-  pollFailures: number;
-  pollAuthFailures: number;
-  pollNextAttemptAt: Date;
-}
+  { kind: "end"; code: VideoEndCode; message: string } | { kind: "retry"; fields: PollBackoff };
 
 export const MAX_BACKOFF_MINUTES = 30;
 
@@ -52,19 +45,4 @@ export function judgeReadFailure(
       pollNextAttemptAt: new Date(now.getTime() + waitMinutes * 60000),
     },
   };
-}
-
-/** Stores the back-off while the project still points at this unfinished video. */
-export async function recordBackoff(
-  db: Firestore,
-  projectId: string,
-  videoId: string,
-  fields: BackoffFields | { pollFailures: 0; pollAuthFailures: 0; pollNextAttemptAt: null },
-): Promise<void> {
-  const ref = projectRef(db, projectId);
-  await db.runTransaction(async (tx) => {
-    const current = projectSchema.safeParse((await tx.get(ref)).data());
-    if (!current.success || current.data.heygenVideoId !== videoId) return;
-    tx.update(ref, { ...fields });
-  });
 }

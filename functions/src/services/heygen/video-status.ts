@@ -1,60 +1,17 @@
 /**
  * `video_status`: refreshes the caller's own video from HeyGen into its project
  * (status, URL and the expiry read from its CloudFront `Expires`, thumbnail,
- * duration, error) and returns a normalised body.
+ * duration, error: store/project-video.ts `recordStatus`) and returns a normalised body.
  */
 import type { Firestore } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import type { VideoDetails } from "../../clients/heygen";
 import { notFound } from "../../errors";
-import { projectRef, projectSchema, type Project } from "../../store/projects";
+import { projectSchema, type Project } from "../../store/projects";
+import { normaliseStatus, recordStatus, videoState } from "../../store/project-video";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
 import { takeRateLimitToken } from "../quotas/rate-limit";
-
-/** The `Expires=<unix seconds>` of a CloudFront-signed URL, or null. */
-export function parseUrlExpiry(url: string | null): Date | null {
-  if (!url) return null;
-  try {
-    const raw = new URL(url).searchParams.get("Expires");
-    const n = raw ? Number(raw) : NaN;
-    return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** completed | failed | cancelled | pending | processing: `waiting` is pending, anything unknown is processing. */
-export function normaliseStatus(
-  status: string,
-): "completed" | "failed" | "cancelled" | "pending" | "processing" {
-  if (
-    status === "completed" ||
-    status === "failed" ||
-    status === "cancelled" ||
-    status === "pending" ||
-    status === "processing"
-  )
-    return status;
-  return status === "waiting" ? "pending" : "processing";
-}
-
-export function videoFields(d: VideoDetails, now: Date) {
-  return {
-    heygenStatus: d.status,
-    videoUrl: d.videoUrl,
-    videoUrlExpiresAt: parseUrlExpiry(d.videoUrl),
-    thumbnailUrl: d.thumbnailUrl,
-    durationSeconds: d.durationSeconds,
-    error:
-      d.status === "failed"
-        ? (d.error ?? { code: null, message: "HeyGen could not render the video" })
-        : null,
-    /** When HeyGen was last asked: video_status answers from the project while this is fresh. */
-    heygenCheckedAt: now,
-    updatedAt: now,
-  };
-}
 
 export async function findOwnedProjectByVideo(
   db: Firestore,
@@ -71,37 +28,6 @@ export async function findOwnedProjectByVideo(
     if (parsed.success && parsed.data.userId === uid) return { id: doc.id, project: parsed.data };
   }
   throw notFound(`Video ${videoId}`);
-}
-
-/**
- * Writes HeyGen's view of a video onto its project, in a transaction, only while the
- * project still points at that video (a newer generate may have replaced it).
- */
-export async function applyVideoDetails(
-  db: Firestore,
-  projectId: string,
-  videoId: string,
-  details: VideoDetails,
-  now: Date,
-): Promise<{ fields: ReturnType<typeof videoFields>; project: Project; applied: boolean }> {
-  const fields = videoFields(details, now);
-  const ref = projectRef(db, projectId);
-  return db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const current = projectSchema.parse(snap.data());
-    // A cancelled video (consent withdrawn) is never revived by a late status or webhook.
-    const applied = current.heygenVideoId === videoId && current.heygenStatus !== "cancelled";
-    // A finished video is queued for archival once (the trigger and the poller pick it up).
-    const queueArchive =
-      details.status === "completed" && !current.archivedVideoPath && !current.archiveState;
-    if (applied) {
-      tx.update(
-        ref,
-        queueArchive ? { ...fields, archiveState: "pending", archiveNextAttemptAt: now } : fields,
-      );
-    }
-    return { fields, project: current, applied };
-  });
 }
 
 /** The response body, from HeyGen's fields just written or from the stored project. */
@@ -154,7 +80,7 @@ async function statusBody(
  */
 export async function refreshVideoStatus(app: AppContext, uid: string, videoId: string) {
   const { id, project: stored } = await findOwnedProjectByVideo(app.db, uid, videoId);
-  if (stored.heygenStatus === "cancelled") return cancelledBody(id, videoId, stored);
+  if (videoState(stored) === "cancelled") return cancelledBody(id, videoId, stored);
   const checkedAt = stored.heygenCheckedAt;
   const freshMs = app.config.quotas.videoStatusFreshSeconds * 1000;
   if (
@@ -190,13 +116,7 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
   } catch (err) {
     throw heygenToApiError(err, "reading the video status");
   }
-  const { fields, project } = await applyVideoDetails(
-    app.db,
-    id,
-    videoId,
-    details,
-    app.clock.now(),
-  );
+  const { fields, project } = await recordStatus(app.db, id, videoId, details, app.clock.now());
   return statusBody(app, id, videoId, fields, project);
 }
 

@@ -11,14 +11,19 @@ import { ApiError } from "../../errors";
 import { HeygenError } from "../../clients/heygen/errors";
 import { log } from "../../logs";
 import { projectRef, projectSchema } from "../../store/projects";
+import {
+  endVideo,
+  isTerminalVideoStatus,
+  normaliseStatus,
+  notFoundMessage,
+  recordStatus,
+  videoState,
+} from "../../store/project-video";
 import { markHandled, wasHandled, type WebhookEventKey } from "../../store/webhook-events";
 import { heygenClientFor } from "./client";
-import { failVideo, notFoundMessage } from "./end-video";
-import { applyVideoDetails, normaliseStatus } from "./video-status";
 
 export const HANDLED_EVENTS = new Set(["avatar_video.success", "avatar_video.fail"]);
 const TIMESTAMP_TOLERANCE_S = 300;
-const TERMINAL_STATUSES = new Set(["completed", "failed"]);
 
 export function signBody(rawBody: Buffer | string, secret: string): string {
   return createHmac("sha256", secret).update(rawBody).digest("hex");
@@ -124,7 +129,7 @@ export async function handleHeygenEvent(
   const outcome = await handleEvent(app, parsed);
   // A video event HeyGen's read does not confirm yet (success while still processing)
   // is not recorded: a redelivery checks again.
-  const unconfirmed = outcome.status !== undefined && !TERMINAL_STATUSES.has(outcome.status);
+  const unconfirmed = outcome.status !== undefined && !isTerminalVideoStatus(outcome.status);
   if (key && !unconfirmed) {
     await markHandled(
       app.db,
@@ -154,7 +159,7 @@ async function handleEvent(
   if (!snap.exists || !project.success || project.data.heygenVideoId !== videoId) {
     return { handled: false, reason: "no project with this callback_id and video" };
   }
-  if (project.data.heygenStatus === "cancelled") {
+  if (videoState(project.data) === "cancelled") {
     // Consent withdrawn (or the account erased) while it rendered: a late event creates nothing.
     return { handled: false, reason: "video cancelled" };
   }
@@ -163,7 +168,7 @@ async function handleEvent(
     details = await heygenClientFor(app, project.data.heygenApiVersion).getVideo(videoId);
   } catch (err) {
     if (err instanceof HeygenError && err.kind === "not_found") {
-      await failVideo(
+      await endVideo(
         app.db,
         projectId,
         videoId,
@@ -178,7 +183,7 @@ async function handleEvent(
       cause: err,
     });
   }
-  const { applied } = await applyVideoDetails(app.db, projectId, videoId, details, app.clock.now());
+  const { applied } = await recordStatus(app.db, projectId, videoId, details, app.clock.now());
   log.info("HeyGen webhook applied", {
     projectId,
     videoId,

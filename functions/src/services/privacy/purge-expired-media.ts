@@ -8,7 +8,7 @@
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
-import { projectRef } from "../../store/projects";
+import { expiredArchives, markPurged } from "../../store/project-archive";
 
 export async function purgeExpiredMedia(
   app: AppContext,
@@ -17,26 +17,8 @@ export async function purgeExpiredMedia(
   const bucket = getBucket(app.config.storageBucket);
   const report = { videos: 0, glbs: 0 };
 
-  const videos = await app.db
-    .collection("projects")
-    .where("archiveRetainUntil", "<=", now)
-    .limit(200)
-    .get();
-  for (const doc of videos.docs) {
-    const path = doc.get("archivedVideoPath") as string | null;
-    if (doc.get("archiveState") !== "done" || !path) continue;
-    const purged = await app.db.runTransaction(async (tx) => {
-      const snap = await tx.get(projectRef(app.db, doc.id));
-      if (snap.get("archivedVideoPath") !== path) return false;
-      tx.update(snap.ref, {
-        archivedVideoPath: null,
-        archiveState: "purged",
-        archiveRetainUntil: null,
-        archivePurgedAt: now,
-      });
-      return true;
-    });
-    if (!purged) continue;
+  for (const { id, path } of await expiredArchives(app.db, now, 200)) {
+    if (!(await markPurged(app.db, id, path, now))) continue;
     await bucket.file(path).delete({ ignoreNotFound: true });
     report.videos++;
   }

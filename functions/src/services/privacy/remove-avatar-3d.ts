@@ -5,7 +5,13 @@
  * GLBs already made (outputs) are kept; erasure deletes them.
  */
 import type { AppContext } from "../../context";
-import { cancelJob, isTerminalJobStatus, jobSchema, jobsCollection } from "../../store/avatar-jobs";
+import {
+  isTerminalJobStatus,
+  jobSchema,
+  jobsCollection,
+  markProviderDeleted,
+} from "../../store/avatar-jobs";
+import { cancelJob } from "../../store/avatar-job-lifecycle";
 import { providerFor } from "../avatar/submit-job";
 import { removeUpstream, type RemovalReport } from "./removal-report";
 import { deleteInputs } from "./storage-inputs";
@@ -28,7 +34,7 @@ export async function removeAvatar3dInputs(
       if (await cancelJob(app.db, doc.id, cancelMessage, app.clock.now()))
         report.cancelled.avatarJobs.push(doc.id);
     }
-    if (!job.provider_job_id || doc.get("provider_deleted_at")) continue;
+    if (!job.provider_job_id || job.provider_deleted_at) continue;
     const target = {
       system: job.provider as "avatar-sdk" | "in3d" | "didimo",
       kind: "avatar" as const,
@@ -51,7 +57,7 @@ export async function removeAvatar3dInputs(
       NOT_DELETABLE_AT_PROVIDER,
     );
     if (report.upstream[before]?.outcome === "deleted")
-      await doc.ref.update({ provider_deleted_at: app.clock.now() });
+      await markProviderDeleted(app.db, doc.id, app.clock.now());
   }
   report.storage.push(...(await deleteInputs(app.config.storageBucket, uid, "selfie")));
 }

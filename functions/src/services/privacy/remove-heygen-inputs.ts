@@ -7,10 +7,11 @@
  */
 import type { AppContext } from "../../context";
 import { secrets } from "../../config";
-import { createHeygenClient, isTerminalVideoStatus, type HeygenClient } from "../../clients/heygen";
+import { createHeygenClient, type HeygenClient } from "../../clients/heygen";
 import { lookDocSchema } from "../../store/avatar-looks";
 import { heygenAssets, listHeygenAssets } from "../../store/heygen-assets";
-import { projectRef, projectSchema } from "../../store/projects";
+import { markVideoDeleted, projectSchema } from "../../store/projects";
+import { cancelVideo, isTerminalVideoStatus } from "../../store/project-video";
 import { removeUpstream, type RemovalReport } from "./removal-report";
 import { deleteInputs } from "./storage-inputs";
 
@@ -43,18 +44,13 @@ export async function cancelPendingVideos(
     if (isTerminalVideoStatus(p.data.heygenStatus)) continue;
     if (opts.onlyWithUserFace && p.data.fallbackAvatarUsed === true) continue;
     const videoId = p.data.heygenVideoId;
-    const cancelled = await app.db.runTransaction(async (tx) => {
-      const ref = projectRef(app.db, doc.id);
-      const now = projectSchema.safeParse((await tx.get(ref)).data());
-      if (!now.success || now.data.heygenVideoId !== videoId) return false;
-      if (isTerminalVideoStatus(now.data.heygenStatus ?? "")) return false;
-      tx.update(ref, {
-        heygenStatus: "cancelled",
-        error: { code: opts.code, message: opts.message },
-        updatedAt: app.clock.now(),
-      });
-      return true;
-    });
+    const cancelled = await cancelVideo(
+      app.db,
+      doc.id,
+      videoId,
+      { code: opts.code, message: opts.message },
+      app.clock.now(),
+    );
     if (!cancelled) continue;
     report.cancelled.videos.push(doc.id);
     await removeProjectVideo(app, doc.id, videoId, p.data.heygenApiVersion ?? "v3", report);
@@ -79,9 +75,7 @@ export async function removeProjectVideo(
     NOT_DELETABLE_ON_V2,
   );
   if (handled) {
-    await projectRef(app.db, projectId)
-      .update({ heygenVideoDeletedAt: app.clock.now() })
-      .catch(() => undefined); // the project may be gone already
+    await markVideoDeleted(app.db, projectId, app.clock.now());
   }
 }
 
