@@ -5,6 +5,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
+import type { UserLease } from "./locks";
 
 export const lookDocSchema = z.object({
   avatar_group_id: z.string(),
@@ -41,15 +42,16 @@ export async function findGroupId(
   return (snap.docs[0]?.get("avatar_group_id") as string | undefined) ?? null;
 }
 
+/** Written under the user's `heygen-group` lock: refused when its lease was lost. */
 export async function saveLook(
+  lease: UserLease,
   db: Firestore,
   uid: string,
   look: LookDoc,
   now: Date,
 ): Promise<void> {
-  await looks(db, uid)
-    .doc(look.imageHash)
-    .set({ ...look, createdAt: now, updatedAt: now });
+  const ref = looks(db, uid).doc(look.imageHash);
+  await lease.commit((tx) => tx.set(ref, { ...look, createdAt: now, updatedAt: now }));
 }
 
 export async function setLookStatus(

@@ -2,27 +2,46 @@
  * A short per-user lease lock in Firestore, for steps that must happen once per user
  * even when requests run at the same time (creating the HeyGen folder or avatar group).
  * Stored at users/{uid}/locks/{name}; clients cannot read or write it (rules).
+ *
+ * Fenced: the holder's random token is on the lock, the lease is renewed while the
+ * step runs (so a slow upload never outlives it), and the step's own writes go through
+ * `lease.commit`, which writes only while the token still holds the lock. A worker
+ * whose lease expired anyway (it stalled past a renewal) has its late write refused.
  */
 import { randomUUID } from "node:crypto";
-import type { Firestore } from "firebase-admin/firestore";
+import type { Firestore, Transaction } from "firebase-admin/firestore";
 import { ApiError } from "../errors";
+import { log } from "../logs";
+import { z } from "zod";
+
+const lockSchema = z.object({ owner: z.string(), expiresAt: z.number() });
+
+export interface UserLease {
+  /** Runs `write` in a transaction only while this lease still holds the lock. */
+  commit(write: (tx: Transaction) => void): Promise<void>;
+}
+
+export const USER_LOCK_LEASE_MS = 120000;
 
 export async function withUserLock<T>(
   db: Firestore,
   uid: string,
   name: string,
-  fn: () => Promise<T>,
+  fn: (lease: UserLease) => Promise<T>,
   opts: { leaseMs?: number; waitMs?: number } = {},
 ): Promise<T> {
   const ref = db.doc(`users/${uid}/locks/${name}`);
   const owner = randomUUID();
-  const leaseMs = opts.leaseMs ?? 120000;
+  const leaseMs = opts.leaseMs ?? USER_LOCK_LEASE_MS;
   const deadline = Date.now() + (opts.waitMs ?? 90000);
+  const held = (data: unknown) => {
+    const lock = lockSchema.safeParse(data);
+    return lock.success && lock.data.owner === owner && lock.data.expiresAt > Date.now();
+  };
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
     const got = await db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      const until = snap.get("expiresAt") as number | undefined;
-      if (snap.exists && until && until > Date.now()) return false;
+      const lock = lockSchema.safeParse((await tx.get(ref)).data());
+      if (lock.success && lock.data.expiresAt > Date.now()) return false;
       tx.set(ref, { owner, expiresAt: Date.now() + leaseMs });
       return true;
     });
@@ -35,12 +54,36 @@ export async function withUserLock<T>(
     }
     await new Promise((r) => setTimeout(r, delay));
   }
+  const renew = async () => {
+    await db
+      .runTransaction(async (tx) => {
+        if (held((await tx.get(ref)).data())) tx.update(ref, { expiresAt: Date.now() + leaseMs });
+      })
+      .catch((err: unknown) => log.warn("user lock: renewal failed", { lock: name, error: err }));
+  };
+  const renewal = setInterval(() => void renew(), Math.max(1000, Math.floor(leaseMs / 3)));
+  const lease: UserLease = {
+    async commit(write) {
+      const ok = await db.runTransaction(async (tx) => {
+        if (!held((await tx.get(ref)).data())) return false;
+        write(tx);
+        return true;
+      });
+      if (!ok) {
+        log.warn("user lock: late write under an expired or taken-over lease refused", {
+          lock: name,
+        });
+        throw new ApiError("CONFLICT", "Another request took over this step; try again.");
+      }
+    },
+  };
   try {
-    return await fn();
+    return await fn(lease);
   } finally {
+    clearInterval(renewal);
     await db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      if (snap.get("owner") === owner) tx.delete(ref);
+      const lock = lockSchema.safeParse((await tx.get(ref)).data());
+      if (lock.success && lock.data.owner === owner) tx.delete(ref);
     });
   }
 }

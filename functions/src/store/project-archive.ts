@@ -36,7 +36,8 @@ export const archiveMachine: Machine<ArchiveState> = {
       fn: "recordStatus",
       by: "poll-videos.ts, webhook.ts, video-status.ts",
     },
-    ...(["pending", "failed", "running"] as const).map((from) => ({
+    // From none too: a completed video of an older project, or one the queueing missed.
+    ...(["none", "pending", "failed", "running"] as const).map((from) => ({
       from,
       event: "claim",
       to: "running" as const,

@@ -50,6 +50,7 @@ export const videoMachine: Machine<VideoState> = {
   // A new video replaces a finished one; HeyGen may still report on a finished video
   // (URL refresh of a completed one, a result arriving after the deadline ended it).
   reopen: ["submit", "heygenStatus"],
+  reported: ["heygenStatus"],
   transitions: [
     ...(["none", "completed", "failed", "cancelled"] as const).map((from) => ({
       from,

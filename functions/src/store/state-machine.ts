@@ -30,11 +30,18 @@ export interface Machine<S extends string> {
   terminal: readonly S[];
   /** Events allowed out of a terminal state (a new video, a new attempt). */
   reopen: readonly string[];
+  /**
+   * Events whose next state the caller reports (HeyGen's answer) instead of the table
+   * choosing it: checked with `allows(from, event, to)`; they may have several rows per
+   * from-state. Every other event has one row per from-state (`nextState`).
+   */
+  reported?: readonly string[];
   transitions: readonly Transition<S>[];
 }
 
 /** The state `event` leads to from `from`, or null when the table does not allow it. */
 export function nextState<S extends string>(m: Machine<S>, from: S, event: string): S | null {
+  if (m.reported?.includes(event)) throw new Error(`${m.name}: ${event} is reported; use allows()`);
   return m.transitions.find((t) => t.from === from && t.event === event)?.to ?? null;
 }
 

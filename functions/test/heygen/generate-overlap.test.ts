@@ -76,7 +76,7 @@ describe("generate: a second request while the first is held upstream (real over
       expect(project).to.deep.include({
         heygenVideoId: a.videoId,
         heygenApiVersion: version,
-        generation: { state: "submitted", attempt: 1, leaseExpiresAt: null },
+        generation: { state: "submitted", attempt: 1, leaseExpiresAt: null, leaseToken: null },
       });
     });
   }

@@ -26,12 +26,14 @@ export async function ensureFolder(
   try {
     const known = (await getUser(app.db, uid))?.heygenFolderId;
     if (known) return known;
-    return await withUserLock(app.db, uid, "heygen-folder", async () => {
+    return await withUserLock(app.db, uid, "heygen-folder", async (lease) => {
       const again = (await getUser(app.db, uid))?.heygenFolderId;
       if (again) return again;
       const name = folderName(uid);
       const id = (await client.findFolder(name)) ?? (await client.createFolder(name));
-      await userRef(app.db, uid).set({ heygenFolderId: id }, { merge: true });
+      await lease.commit((tx) =>
+        tx.set(userRef(app.db, uid), { heygenFolderId: id }, { merge: true }),
+      );
       return id;
     });
   } catch (err) {

@@ -79,7 +79,7 @@ export async function ensureLook(
   }
   const lookId = known
     ? known.talking_photo_id
-    : await withUserLock(app.db, uid, "heygen-group", async () => {
+    : await withUserLock(app.db, uid, "heygen-group", async (lease) => {
         const again = await findLook(app.db, uid, photo.sha256, client.version);
         if (again) return again.talking_photo_id;
         const groupId = (await findGroupId(app.db, uid, client.version)) ?? undefined;
@@ -97,6 +97,7 @@ export async function ensureLook(
           idempotencyKey: `look-${uid}-${photo.sha256}`,
         });
         await saveLook(
+          lease,
           app.db,
           uid,
           {

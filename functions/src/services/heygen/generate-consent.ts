@@ -9,7 +9,7 @@ import type { AppContext } from "../../context";
 import type { ConsentPurpose } from "../../store/consent";
 import { getOwnedProject } from "../../store/projects";
 import { requireConsent } from "../consent/guard";
-import type { GenerateInput } from "./generate-video";
+import type { GenerateInput } from "./generate-steps";
 import { requireUsableAvatarId } from "./avatar-ownership";
 import { chooseVoiceSource } from "./voice-source";
 

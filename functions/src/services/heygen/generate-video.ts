@@ -9,10 +9,8 @@
  * (`video-{projectId}-{attempt}`), sent upstream where the API accepts one (v3).
  */
 import type { AppContext } from "../../context";
-import type { HeygenClient, VideoCharacter, VideoVoiceSource } from "../../clients/heygen";
 import { ApiError } from "../../errors";
 import { log } from "../../logs";
-import { getBucket } from "../../clients/storage/bucket";
 import type { Project } from "../../store/projects";
 import {
   claimSubmit,
@@ -20,216 +18,30 @@ import {
   markSubmitted,
   waitForVideoId,
 } from "../../store/project-generation";
-import { preparePhoto, prepareVoice, TempDir, type LocalMedia } from "../media/prepare";
-import { resolveStorageReference } from "../media/storage-reference";
+import { TempDir } from "../media/prepare";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
-import { ensureLook } from "./ensure-look";
-import { cachedAvatarDefaultVoice } from "./listings";
-import { heygenToApiError } from "./upstream-errors";
-import {
-  checkTtsVoice,
-  chooseVoiceSource,
-  type CheckedTts,
-  RECORDED_VOICE,
-  settleTtsVoice,
-  type VoiceRequest,
-  type VoiceUsed,
-} from "./voice-source";
+import type { VoiceUsed } from "./voice-source";
 import { requireGenerateConsent } from "./generate-consent";
-import { rememberHeygenAsset } from "../../store/heygen-assets";
 import { reserveVideo } from "../quotas/video-quota";
+import {
+  audioStep,
+  createStep,
+  lookStep,
+  prepareInputs,
+  scriptStep,
+  step,
+  stepError,
+  type GenerateInput,
+} from "./generate-steps";
 
-export interface GenerateInput extends VoiceRequest {
-  projectId: string;
-  userAvatarUrl?: string;
-  heygenAvatarId?: string;
-  width?: number;
-  height?: number;
-  avatarStyle?: "normal" | "closeUp" | "circle";
-}
+export type { GenerateInput } from "./generate-steps";
 
 export interface GenerateResult {
   videoId: string;
   fallbackAvatarUsed: boolean;
   /** The voice the video is spoken with (recorded, or a script's HeyGen voice and settings). */
   voice: VoiceUsed;
-}
-
-/** The local inputs, checked before any HeyGen quota is spent. */
-interface Prepared {
-  voice: LocalMedia | null;
-  tts: CheckedTts | null;
-  photo: { media: LocalMedia; path: string } | null;
-}
-
-/** Step 0: the recording converted, the TTS voice checked, the photo read (local checks). */
-async function prepareInputs(
-  app: AppContext,
-  uid: string,
-  input: GenerateInput,
-  project: Project,
-  tmp: TempDir,
-): Promise<Prepared> {
-  const where = { bucket: app.config.storageBucket, uid, isEmulator: app.config.isEmulator };
-  // Consent for this voice source and photo was checked at the entry (generate-consent.ts).
-  const voiceChoice = chooseVoiceSource(input, project);
-  const voiceRef =
-    voiceChoice.source === "recorded"
-      ? resolveStorageReference(voiceChoice.voiceUrl, { ...where, field: "voiceUrl" })
-      : null;
-  const photoUrl = input.heygenAvatarId ? undefined : (input.userAvatarUrl ?? project.avatarUrl);
-  const photoRef = photoUrl
-    ? resolveStorageReference(photoUrl, { ...where, field: "userAvatarUrl" })
-    : null;
-  const bucket = getBucket(app.config.storageBucket);
-  const voice = voiceRef ? await prepareVoice(bucket, voiceRef, tmp) : null;
-  const tts = voiceChoice.source === "tts" ? await checkTtsVoice(app, uid, voiceChoice) : null;
-  const photo = photoRef
-    ? { media: await preparePhoto(bucket, photoRef, tmp), path: photoRef.path }
-    : null;
-  return { voice, tts, photo };
-}
-
-interface Character {
-  character: VideoCharacter;
-  fallbackAvatarUsed: boolean;
-  lookDefaultVoiceId: string | null;
-}
-
-/** Step 2: who speaks: the stock avatar asked for, the user's look, or the fallback avatar. */
-async function lookStep(
-  app: AppContext,
-  client: HeygenClient,
-  uid: string,
-  input: GenerateInput,
-  photo: Prepared["photo"],
-): Promise<Character> {
-  const stock = (avatarId: string): VideoCharacter => ({
-    type: "avatar",
-    avatarId,
-    avatarStyle: input.avatarStyle,
-  });
-  if (input.heygenAvatarId) {
-    return {
-      character: stock(input.heygenAvatarId),
-      fallbackAvatarUsed: false,
-      lookDefaultVoiceId: null,
-    };
-  }
-  if (photo) {
-    const look = await ensureLook(app, client, uid, photo.media, photo.path, { timeoutMs: 150000 });
-    return {
-      character: { type: "look", lookId: look.lookId },
-      fallbackAvatarUsed: false,
-      lookDefaultVoiceId: look.defaultVoiceId,
-    };
-  }
-  if (app.config.heygen.fallbackAvatarId) {
-    return {
-      character: stock(app.config.heygen.fallbackAvatarId),
-      fallbackAvatarUsed: true,
-      lookDefaultVoiceId: null,
-    };
-  }
-  throw new ApiError(
-    "HEYGEN_AVATAR_REQUIRED",
-    "No avatar to animate: upload a photo and send userAvatarUrl (or set avatarUrl on the project), or pass heygenAvatarId (GET /api/heygen/avatars lists them).",
-  );
-}
-
-interface Speech {
-  voiceSource: VideoVoiceSource;
-  used: VoiceUsed;
-  scriptSha256: string | null;
-}
-
-/** Step 3 (script): HeyGen speaks it; nothing is converted or uploaded. */
-async function scriptStep(app: AppContext, tts: CheckedTts, speaker: Character): Promise<Speech> {
-  let defaultVoiceId = speaker.lookDefaultVoiceId;
-  if (!tts.voice && speaker.character.type === "avatar")
-    defaultVoiceId = await cachedAvatarDefaultVoice(app, speaker.character.avatarId);
-  const settled = await settleTtsVoice(app, tts, defaultVoiceId);
-  return {
-    voiceSource: { textVoice: settled.textVoice },
-    used: settled.used,
-    scriptSha256: settled.scriptSha256,
-  };
-}
-
-/** Step 3 (recording): the converted MP3 uploaded, and remembered for withdrawal and erasure. */
-async function audioStep(
-  app: AppContext,
-  client: HeygenClient,
-  uid: string,
-  project: Project,
-  voice: LocalMedia,
-  attempt: number,
-): Promise<Speech> {
-  const { assetId } = await client.uploadAudio(
-    voice,
-    `audio-${project.userId}-${voice.sha256}-${attempt}`,
-  );
-  await rememberHeygenAsset(
-    app.db,
-    uid,
-    { assetId, kind: "audio", apiVersion: client.version },
-    app.clock.now(),
-  );
-  return { voiceSource: { audioAssetId: assetId }, used: RECORDED_VOICE, scriptSha256: null };
-}
-
-/** Step 4: the video, with our own idempotency key for this attempt. */
-function createStep(
-  client: HeygenClient,
-  input: GenerateInput,
-  project: Project,
-  attempt: number,
-  folderId: string | undefined,
-  speaker: Character,
-  speech: Speech,
-): Promise<{ videoId: string }> {
-  const projectId = input.projectId;
-  return client.createVideo({
-    ...speech.voiceSource,
-    character: speaker.character,
-    title: project.name || projectId,
-    callbackId: projectId,
-    folderId,
-    dimension: { width: input.width ?? 1280, height: input.height ?? 720 },
-    idempotencyKey: `video-${projectId}-${attempt}`,
-  });
-}
-
-type Step = "prepare" | "folder" | "look" | "audio" | "script" | "create";
-
-/** The one place a failure becomes the design's error body, by the step it happened in. */
-function stepError(step: Step, err: unknown): ApiError {
-  switch (step) {
-    case "look":
-      return heygenToApiError(err, "preparing your photo avatar");
-    case "create":
-      return heygenToApiError(err, "creating the video");
-    case "audio": {
-      const mapped = heygenToApiError(err, "uploading the voice recording");
-      if (mapped.code === "RATE_LIMITED") return mapped;
-      return new ApiError(
-        "INTERNAL",
-        `Uploading the voice recording to HeyGen failed: ${mapped.message}`,
-        { cause: err },
-      );
-    }
-    default:
-      return heygenToApiError(err, "generating the video");
-  }
-}
-
-async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw stepError(name, err);
-  }
 }
 
 /** The seed's flow: folder → look → audio → create (the caller records the result). */
