@@ -5,7 +5,7 @@
  */
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { isOwnLook } from "../../store/avatar-looks";
+import { isOwnLook } from "../../store/looks";
 import { publicAvatars } from "./listings";
 
 export async function requireUsableAvatarId(

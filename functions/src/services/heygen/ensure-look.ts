@@ -1,6 +1,6 @@
 /**
- * Step 2 of the Masky flow, for a user photo: the user's single photo-avatar group
- * `masky_{uid}` and a look per distinct photo (identified by the sha256 of its bytes).
+ * Step 2 of the Masky flow (the look step), for a user photo: the user's single look
+ * group `masky_{uid}` (HeyGen's photo-avatar group) and a look per distinct photo (identified by the sha256 of its bytes).
  * The same photo again reuses its look (no HeyGen call); a new photo adds a look to
  * the group. Waits until the look is usable: a pending look fails video creation
  * (legacy `photar_not_found`).
@@ -9,7 +9,7 @@ import type { AppContext } from "../../context";
 import type { HeygenClient } from "../../clients/heygen";
 import { ApiError } from "../../errors";
 import { log } from "../../logs";
-import { findGroupId, findLook, saveLook, setLookStatus } from "../../store/avatar-looks";
+import { findGroupId, findLook, saveLook, setLookStatus } from "../../store/looks";
 import { withUserLock } from "../../store/locks";
 import { rememberHeygenAsset } from "../../store/heygen-assets";
 import type { LocalMedia } from "../media/prepare";
@@ -110,14 +110,11 @@ export async function ensureLook(
           },
           app.clock.now(),
         );
-        log.info(
-          groupId ? "HeyGen look added to the user's group" : "HeyGen photo-avatar group created",
-          {
-            uid,
-            groupId: look.groupId,
-            lookId: look.lookId,
-          },
-        );
+        log.info(groupId ? "HeyGen look added to the user's group" : "HeyGen look group created", {
+          uid,
+          groupId: look.groupId,
+          lookId: look.lookId,
+        });
         return look.lookId;
       });
   const defaultVoiceId = await waitUntilUsable(app, client, uid, lookId, photo.sha256, opts);

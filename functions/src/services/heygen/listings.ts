@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import type { AvatarSummary } from "../../clients/heygen";
-import { listOwnLooks } from "../../store/avatar-looks";
+import { listOwnLooks } from "../../store/looks";
 import { log } from "../../logs";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";

@@ -8,7 +8,7 @@
 import type { AppContext } from "../../context";
 import { secrets } from "../../config";
 import { createHeygenClient, type HeygenClient } from "../../clients/heygen";
-import { lookDocSchema } from "../../store/avatar-looks";
+import { lookDocSchema } from "../../store/looks";
 import { heygenAssets, listHeygenAssets } from "../../store/heygen-assets";
 import { markVideoDeleted, projectSchema } from "../../store/projects";
 import { cancelVideo, isTerminalVideoStatus } from "../../store/project-video";

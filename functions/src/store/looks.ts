@@ -1,7 +1,9 @@
 /**
- * users/{uid}/heygenAvatarGroups/{imageHash}: one document per photo look of the
- * user's single HeyGen group `masky_{uid}`. The document id is the sha256 of the
- * photo's bytes, so the same photo always maps to the same look.
+ * users/{uid}/heygenAvatarGroups/{imageHash}: one document per look (what HeyGen's
+ * wire calls a photo avatar or talking photo; our code says "look") in the user's
+ * single HeyGen group `masky_{uid}`. The document id is the sha256 of the photo's
+ * bytes, so the same photo always maps to the same look. The stored field names are
+ * the design's (`talking_photo_id` holds the look id).
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
