@@ -70,7 +70,7 @@ type Fields = Record<string, unknown>;
 
 /**
  * Moves the job by `event` in a transaction when the table allows it from its current
- * state and `guard` agrees; `fields` is written with the new state. The parsed job
+ * state and `fields` returns what to write with the new state (null refuses). The parsed job
  * before the move, or null when nothing was written.
  */
 async function move(
