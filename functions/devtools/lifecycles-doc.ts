@@ -104,7 +104,11 @@ only by the events the machine lists as reopening.
 function section(l: Lifecycle): string {
   const m = l.machine;
   const rows = m.transitions.map(
-    (t) => `| ${t.from} | ${t.event} | ${t.to} | \`${t.fn}\` | ${t.by} |`,
+    (t) =>
+      `| ${t.from} | ${t.event} | ${t.to} | ${t.fn
+        .split(", ")
+        .map((f) => `\`${f}\``)
+        .join(", ")} | ${t.by} |`,
   );
   return [
     `## ${m.name[0].toUpperCase()}${m.name.slice(1)} (\`${m.field}\`)`,

@@ -56,7 +56,8 @@ export const jobMachine: Machine<JobState> = {
         from,
         event: "cancel",
         to: "cancelled" as const,
-        fn: "cancelJob",
+        // The submission's claim and record cancel too, when consent is gone.
+        fn: "cancelJob, claimJobSubmit, recordProviderJob",
         by: `submit-job.ts, ${SWEEP}, privacy/remove-avatar-3d.ts`,
       },
     ]),
@@ -164,7 +165,9 @@ export async function claimJobSubmit(
       return null;
     const job = parsed.data;
     if (await opts.consentMissing(tx, job.user_id)) {
-      write(tx, ref, job, "cancelled", { error: opts.cancelMessage, updated_at: now }, now);
+      const cancelled = nextState(jobMachine, job.status, "cancel");
+      if (!cancelled) return null;
+      write(tx, ref, job, cancelled, { error: opts.cancelMessage, updated_at: now }, now);
       return { kind: "cancelled", job };
     }
     const to = nextState(jobMachine, job.status, "claim");

@@ -13,7 +13,7 @@ export interface Transition<S extends string> {
   from: S;
   event: string;
   to: S;
-  /** The exported store function that makes this transition. */
+  /** The exported store function(s) that make this transition, comma-separated. */
   fn: string;
   /** Who calls it (services or triggers). */
   by: string;
