@@ -98,8 +98,17 @@ const visemeGroup = z.object({
 /** 200 of GET /avatar/assets/{assetId}. */
 export const assetResponse = z.object({
   url: z.string().meta({ description: "V4 signed URL of the GLB" }),
-  expiresIn: z.literal(3600),
-  blendshapeMap: z.record(z.string(), z.unknown()),
+  expiresIn: z.number().int().meta({ description: "Seconds the URL is valid (3600)" }),
+  blendshapeMap: z.object({
+    arkit: z
+      .record(z.string(), z.string())
+      .meta({ description: "ARKit name → the asset's morph (or pose) name" }),
+    visemes: z
+      .record(z.string(), z.string())
+      .meta({ description: "Viseme code → the asset's morph (or pose) name" }),
+    missing: z.object({ arkit: z.array(z.string()), visemes: z.array(z.string()) }),
+    unmapped: z.array(z.string()).meta({ description: "Morph names that map to nothing known" }),
+  }),
   visemes: z.record(z.string(), visemeGroup),
 });
 

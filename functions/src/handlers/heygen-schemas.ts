@@ -131,7 +131,10 @@ export const videoStatusResponse = z.object({
   videoUrlExpiresAt: z.string().nullable(),
   thumbnailUrl: z.string().nullable(),
   durationSeconds: z.number().nullable(),
-  error: z.object({ code: z.string().nullable(), message: z.string() }).nullable(),
+  error: z
+    .object({ code: z.string().nullish(), message: z.string() })
+    .nullable()
+    .meta({ description: "Why the video failed or was cancelled (code absent on old projects)" }),
   fallbackAvatarUsed: z.boolean(),
   archivedVideoUrl: z
     .string()

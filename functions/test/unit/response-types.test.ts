@@ -16,16 +16,30 @@ import type {
   avatarsResponse,
   deleteProjectResponse,
   generateResponse,
+  videoStatusResponse,
   voicesResponse,
   webhookResponse,
 } from "../../src/handlers/heygen-schemas";
 import type {
   accountResponse,
   consentResponse,
+  erasureResponse,
+  exportResponse,
   withdrawalResponse,
 } from "../../src/handlers/me-schemas";
-import type { jobCreatedResponse } from "../../src/handlers/avatar-schemas";
+import type {
+  assetResponse,
+  jobCreatedResponse,
+  preferencesResponse,
+} from "../../src/handlers/avatar-schemas";
+import type { refreshVideoStatus } from "../../src/services/heygen/video-status";
+import type { signedAsset } from "../../src/services/avatar/asset-url";
+import type { getPreferences } from "../../src/store/preferences";
+import type { erasureStatus } from "../../src/services/privacy/erasure";
+import type { exportUserData } from "../../src/services/privacy/export";
 
+/** What an async service resolves to. */
+type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 /** Compiles only when A is assignable to B. */
 type Assignable<A, B> = [A] extends [B] ? true : never;
 const holds = <T extends true>(value: T): T => value;
@@ -47,7 +61,20 @@ describe("response schemas match the services' return types (compile time)", () 
       holds<Assignable<{ voices: VoiceSummary[] }, z.input<typeof voicesResponse>>>(true),
       holds<Assignable<{ received: true } & WebhookOutcome, z.input<typeof webhookResponse>>>(true),
       holds<Assignable<{ jobId: string }, z.input<typeof jobCreatedResponse>>>(true),
+      holds<Assignable<Answer<typeof refreshVideoStatus>, z.input<typeof videoStatusResponse>>>(
+        true,
+      ),
+      holds<Assignable<Answer<typeof signedAsset>, z.input<typeof assetResponse>>>(true),
+      holds<Assignable<Answer<typeof getPreferences>, z.input<typeof preferencesResponse>>>(true),
+      holds<Assignable<Answer<typeof erasureStatus>, z.input<typeof erasureResponse>>>(true),
+      // The export's `account` is the stored document, typed unknown by the service: run time only.
+      holds<
+        Assignable<
+          Omit<Answer<typeof exportUserData>, "account">,
+          Omit<z.input<typeof exportResponse>, "account">
+        >
+      >(true),
     ];
-    expect(checks).to.have.length(9);
+    expect(checks).to.have.length(14);
   });
 });
