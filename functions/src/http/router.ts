@@ -200,10 +200,12 @@ export function createHttpFunction(opts: HttpFunctionOptions) {
         requestId,
       });
       if (result) {
+        const answer = result.status ?? hit.r.response.status;
+        // Before any header is set: a body that fails its schema is answered as an error only.
+        if (answer === hit.r.response.status) checkResponse(hit.r, result.body);
+        status = answer;
         for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
         res.setHeader("X-Request-Id", requestId);
-        status = result.status ?? hit.r.response.status;
-        if (status === hit.r.response.status) checkResponse(hit.r, result.body);
         if (result.body === undefined) res.status(status).end();
         else res.status(status).json(result.body);
       } else {
