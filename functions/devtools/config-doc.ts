@@ -70,11 +70,32 @@ export function withConfigTable(readme: string): string {
   );
 }
 
+/**
+ * Rows of other README tables that quote a param's default (`| \`NAME\` | \`value\` |`,
+ * e.g. the quotas table) and disagree with the definition: "NAME: README x, default y".
+ */
+export function staleDefaultsElsewhere(readme: string): string[] {
+  const begin = readme.indexOf(TABLE_BEGIN);
+  const end = readme.indexOf(TABLE_END);
+  const outside = begin >= 0 && end > begin ? readme.slice(0, begin) + readme.slice(end) : readme;
+  const defs = PARAMS as Record<string, ParamDef>;
+  const out: string[] = [];
+  for (const m of outside.matchAll(/^\| `([A-Z0-9_]+)` \| `([^`]*)` \|/gm)) {
+    const d = defs[m[1]];
+    if (d && d.kind !== "secret" && String(d.default) !== m[2]) {
+      out.push(`${m[1]}: README ${m[2]}, default ${String(d.default)}`);
+    }
+  }
+  return out;
+}
+
 if (require.main === module) {
   const current = readFileSync(README_FILE, "utf8");
   const fresh = withConfigTable(current);
+  const stale = staleDefaultsElsewhere(current);
+  if (stale.length > 0) console.warn(`README.md quotes other defaults: ${stale.join("; ")}`);
   if (process.argv.includes("--check")) {
-    if (current !== fresh) {
+    if (current !== fresh || stale.length > 0) {
       console.error(
         "README.md's configuration table is out of date: run `cd functions && npx tsx devtools/config-doc.ts`.",
       );

@@ -6,6 +6,7 @@ import {
   TABLE_BEGIN,
   TABLE_END,
   renderConfigTable,
+  staleDefaultsElsewhere,
   withConfigTable,
 } from "../../devtools/config-doc";
 
@@ -13,6 +14,14 @@ describe("README configuration table", () => {
   it("is the table generated from src/params.ts (run devtools/config-doc.ts after a change)", () => {
     const readme = readFileSync(README_FILE, "utf8");
     expect(readme, "the table between the markers is stale").to.equal(withConfigTable(readme));
+  });
+
+  it("agrees with the defaults other README tables quote (the quotas table)", () => {
+    const readme = readFileSync(README_FILE, "utf8");
+    expect(staleDefaultsElsewhere(readme)).to.deep.equal([]);
+    expect(staleDefaultsElsewhere("| `MINIMUM_AGE` | `16` | age |\n")).to.deep.equal([
+      "MINIMUM_AGE: README 16, default 18",
+    ]);
   });
 
   it("has one row per param, with its kind and default", () => {
