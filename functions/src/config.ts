@@ -1,154 +1,77 @@
 /**
- * Every parameter and secret of the backend, declared once.
+ * The firebase-functions params and secrets, created from the one definition in
+ * `./params.ts` (add a param there, nowhere else), and the run-time configuration
+ * built from their values.
  *
- * Params are declared at module scope (the CLI reads them at deploy time) and
- * read with `.value()` only at run time, inside `resolveConfig()`. Nothing else in
- * `src/` reads `process.env` for configuration (eslint enforces it).
+ * Params are created at module scope (the CLI reads them at deploy time) and read
+ * with `.value()` only at run time, inside `resolveConfig()`. Nothing else in `src/`
+ * reads `process.env` for configuration (eslint enforces it).
  *
  * Local runs set them in `functions/.env.local` and `functions/.secret.local`
- * (emulator only). The README's configuration table mirrors this file.
+ * (emulator only), written from the same definition by `devtools/stack-env.ts`.
  */
-import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import {
+  defineBoolean,
+  defineInt,
+  defineSecret,
+  defineString,
+  type BooleanParam,
+  type IntParam,
+  type SecretParam,
+  type StringParam,
+} from "firebase-functions/params";
+import {
+  PARAMS,
+  SETTING_NAMES,
+  clampParams,
+  paramDefaults,
+  type BoolDef,
+  type IntDef,
+  type ParamDef,
+  type ParamName,
+  type ParamValues,
+  type ProviderName,
+  type SecretDef,
+} from "./params";
 
-// --- Secrets -----------------------------------------------------------------
-/** HeyGen API key, sent as `X-Api-Key`. */
-export const HEYGEN_API_KEY = defineSecret("HEYGEN_API_KEY");
-/** Signing secret of the registered HeyGen webhook endpoint (`endpoint.add`). */
-export const HEYGEN_WEBHOOK_SECRET = defineSecret("HEYGEN_WEBHOOK_SECRET");
-/**
- * Credentials of the photoreal provider. Avatar SDK takes `client_id:client_secret`;
- * Didimo and in3D take their API key / bearer token as is.
- */
-export const PROVIDER_API_KEY = defineSecret("PROVIDER_API_KEY");
+export type { ParamValues, ProviderName } from "./params";
 
-// --- Booleans ----------------------------------------------------------------
-/**
- * Callables (`*_call`) reject requests without a valid App Check token. Off by default
- * and in the emulator (the page has no App Check provider there); turn it on in
- * production once the web app registers App Check (reCAPTCHA Enterprise).
- */
-export const APP_CHECK_ENFORCED = defineBoolean("APP_CHECK_ENFORCED", {
-  default: false,
-  description: "Callables require a valid App Check token",
-});
+type FirebaseParam<D> = D extends SecretDef
+  ? SecretParam
+  : D extends IntDef
+    ? IntParam
+    : D extends BoolDef
+      ? BooleanParam
+      : StringParam;
+type FirebaseParams = { [K in ParamName]: FirebaseParam<(typeof PARAMS)[K]> };
 
-// --- Strings -------------------------------------------------------------------
-export const PROVIDER = defineString("PROVIDER", {
-  default: "avatar-sdk",
-  description: "Photoreal avatar provider: avatar-sdk | in3d | didimo",
-  input: {
-    select: {
-      options: [{ value: "avatar-sdk" }, { value: "in3d" }, { value: "didimo" }],
-    },
-  },
-});
-export const STORAGE_BUCKET = defineString("STORAGE_BUCKET", {
-  default: "",
-  description:
-    "Cloud Storage bucket for uploads, videos and GLBs; empty = the project's default bucket",
-});
-export const HEYGEN_API_VERSION = defineString("HEYGEN_API_VERSION", {
-  default: "v3",
-  description: "HeyGen API flavour: v3 (default) or v2 (legacy, the seed's flow)",
-  input: { select: { options: [{ value: "v3" }, { value: "v2" }] } },
-});
-export const HEYGEN_API_BASE_URL = defineString("HEYGEN_API_BASE_URL", {
-  default: "https://api.heygen.com",
-  description: "Base URL of the HeyGen API",
-});
-export const HEYGEN_UPLOAD_BASE_URL = defineString("HEYGEN_UPLOAD_BASE_URL", {
-  default: "https://upload.heygen.com",
-  description: "Base URL of HeyGen's legacy upload host (v2 only)",
-});
-export const HEYGEN_FALLBACK_AVATAR_ID = defineString("HEYGEN_FALLBACK_AVATAR_ID", {
-  default: "",
-  description: "Public HeyGen avatar used when the user has no photo; empty = none",
-});
-export const PROVIDER_API_BASE_URL = defineString("PROVIDER_API_BASE_URL", {
-  default: "",
-  description: "Base URL of the photoreal provider; empty = the provider's public API",
-});
-export const PROVIDER_DOWNLOAD_HOSTS = defineString("PROVIDER_DOWNLOAD_HOSTS", {
-  default: "",
-  description:
-    "Extra hosts (host, host:port or *.suffix, comma-separated) the provider's model files may be downloaded from",
-});
-export const HEYGEN_DOWNLOAD_HOSTS = defineString("HEYGEN_DOWNLOAD_HOSTS", {
-  default: "",
-  description:
-    "Extra hosts (host, host:port or *.suffix, comma-separated) HeyGen's video files may be downloaded from",
-});
-export const CORS_ORIGINS = defineString("CORS_ORIGINS", {
-  default: "",
-  description:
-    "Comma-separated origins allowed by CORS; empty = the project's Hosting domains and localhost; * = any",
-});
-export const HEYGEN_LIST_CACHE_SECONDS = defineInt("HEYGEN_LIST_CACHE_SECONDS", {
-  default: 600,
-  description: "How long avatar and voice listings are cached",
-});
+function define(name: string, d: ParamDef): SecretParam | IntParam | BooleanParam | StringParam {
+  switch (d.kind) {
+    case "secret":
+      return defineSecret(name, { description: d.description });
+    case "int":
+      return defineInt(name, { default: d.default, description: d.description });
+    case "bool":
+      return defineBoolean(name, { default: d.default, description: d.description });
+    case "string":
+      return defineString(name, {
+        default: d.default,
+        description: d.description,
+        ...(d.options
+          ? { input: { select: { options: d.options.map((value) => ({ value })) } } }
+          : {}),
+      });
+  }
+}
 
-export const HEYGEN_POLL_CONCURRENCY = defineInt("HEYGEN_POLL_CONCURRENCY", {
-  default: 4,
-  description: "How many HeyGen status calls the poller makes at once",
-});
-export const HEYGEN_RENDER_DEADLINE_MINUTES = defineInt("HEYGEN_RENDER_DEADLINE_MINUTES", {
-  default: 240,
-  description: "A render still not finished this long after it was created is marked failed",
-});
-export const HEYGEN_URL_REFRESH_MARGIN_MINUTES = defineInt("HEYGEN_URL_REFRESH_MARGIN_MINUTES", {
-  default: 24 * 60,
-  description: "Completed videos whose HeyGen URL expires within this margin get a fresh URL",
-});
+/** Every param and secret as a firebase-functions param, by name. */
+export const params = Object.fromEntries(
+  Object.entries(PARAMS).map(([name, d]) => [name, define(name, d)]),
+) as FirebaseParams;
 
-export const AVATAR_JOB_DEADLINE_MINUTES = defineInt("AVATAR_JOB_DEADLINE_MINUTES", {
-  default: 60,
-  description: "A photoreal job not done this long after it was created ends in error",
-});
+/** The secrets functions bind in index.ts. */
+export const { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } = params;
 
-// --- Consent ---------------------------------------------------------------------
-export const CONSENT_POLICY_VERSION = defineString("CONSENT_POLICY_VERSION", {
-  default: "2026-12-01",
-  description: "Version of the privacy policy users consent to; changing it requires consent again",
-});
-export const MINIMUM_AGE = defineInt("MINIMUM_AGE", {
-  default: 18,
-  description: "Minimum age a user confirms when consenting",
-});
-
-// --- Quotas and rate limits (counted in Firestore transactions) ----------------------
-export const QUOTA_VIDEOS_PER_USER_PER_DAY = defineInt("QUOTA_VIDEOS_PER_USER_PER_DAY", {
-  default: 5,
-  description: "HeyGen videos one user may start per UTC day",
-});
-export const QUOTA_AVATAR_JOBS_PER_USER_PER_DAY = defineInt("QUOTA_AVATAR_JOBS_PER_USER_PER_DAY", {
-  default: 5,
-  description: "Photoreal 3D jobs one user may start per UTC day",
-});
-export const QUOTA_PENDING_AVATAR_JOBS_PER_USER = defineInt("QUOTA_PENDING_AVATAR_JOBS_PER_USER", {
-  default: 2,
-  description: "Photoreal 3D jobs one user may have queued or processing at once",
-});
-export const RATE_VIDEO_STATUS_PER_USER_PER_MINUTE = defineInt(
-  "RATE_VIDEO_STATUS_PER_USER_PER_MINUTE",
-  { default: 30, description: "video_status calls one user may make per minute" },
-);
-export const VIDEO_STATUS_FRESH_SECONDS = defineInt("VIDEO_STATUS_FRESH_SECONDS", {
-  default: 10,
-  description:
-    "video_status answers from the stored project, without HeyGen, while it is this fresh",
-});
-export const QUOTA_HEYGEN_VIDEOS_PER_DAY = defineInt("QUOTA_HEYGEN_VIDEOS_PER_DAY", {
-  default: 200,
-  description: "HeyGen videos the whole project may start per UTC day (all users together)",
-});
-
-export const MEDIA_RETENTION_DAYS = defineInt("MEDIA_RETENTION_DAYS", {
-  default: 90,
-  description: "Archived videos and GLBs are kept this many days, then purged",
-});
-
-export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
 
 /** Configuration resolved at run time: defaults applied, secrets read. */
@@ -183,6 +106,12 @@ export interface AppConfig {
   quotas: QuotaConfig;
   /** Archived videos and GLBs are purged this many days after they were stored. */
   mediaRetentionDays: number;
+  /**
+   * Every setting's value as defined in ./params.ts, ints within their bounds. A new
+   * param is read here; the fields above are the ones that need more than a value
+   * (lists, nulls, defaults that depend on the project).
+   */
+  params: ParamValues;
 }
 
 export interface QuotaConfig {
@@ -193,15 +122,6 @@ export interface QuotaConfig {
   videoStatusFreshSeconds: number;
   heygenVideosPerDay: number;
 }
-
-export const DEFAULT_QUOTAS: QuotaConfig = {
-  videosPerUserPerDay: 5,
-  avatarJobsPerUserPerDay: 5,
-  pendingAvatarJobsPerUser: 2,
-  videoStatusPerUserPerMinute: 30,
-  videoStatusFreshSeconds: 10,
-  heygenVideosPerDay: 200,
-};
 
 /** Secrets are read one by one where they are needed, never kept in the config object. */
 export const secrets = {
@@ -231,11 +151,6 @@ export function runtimeInfo(): { projectId: string; isEmulator: boolean; default
   };
 }
 
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new Error(`Parameter ${name} must be one of ${allowed.join(", ")}; got "${value}"`);
-}
-
 export function defaultCorsOrigins(projectId: string): string[] {
   return [
     `https://${projectId}.web.app`,
@@ -245,103 +160,75 @@ export function defaultCorsOrigins(projectId: string): string[] {
   ];
 }
 
-/** Pure: turns raw param values into an AppConfig (unit-tested without Firebase). */
+/**
+ * Pure: turns param values (by param name; missing ones take their default) into an
+ * AppConfig. Unit-tested without Firebase; the test context builds its own with it.
+ */
 export function buildConfig(
-  raw: {
-    provider: string;
-    storageBucket: string;
-    heygenApiVersion: string;
-    heygenApiBaseUrl: string;
-    heygenUploadBaseUrl: string;
-    heygenFallbackAvatarId: string;
-    providerApiBaseUrl: string;
-    corsOrigins: string;
-    heygenListCacheSeconds: number;
-    heygenPollConcurrency?: number;
-    heygenRenderDeadlineMinutes?: number;
-    heygenUrlRefreshMarginMinutes?: number;
-    avatarJobDeadlineMinutes?: number;
-    consentPolicyVersion?: string;
-    minimumAge?: number;
-    quotas?: Partial<QuotaConfig>;
-    mediaRetentionDays?: number;
-    providerDownloadHosts?: string;
-    heygenDownloadHosts?: string;
-  },
+  raw: Partial<ParamValues>,
   runtime: { projectId: string; isEmulator: boolean; defaultBucket: string },
 ): AppConfig {
+  const v = clampParams({ ...paramDefaults(), ...raw });
   const trimSlash = (u: string) => u.trim().replace(/\/+$/, "");
-  const list = (v: string | undefined) =>
-    (v ?? "")
+  const list = (s: string) =>
+    s
       .split(",")
-      .map((s) => s.trim())
+      .map((x) => x.trim())
       .filter(Boolean);
-  const cors = list(raw.corsOrigins);
+  const choice = <T extends string>(name: "PROVIDER" | "HEYGEN_API_VERSION"): T => {
+    const value = v[name].trim();
+    const allowed = PARAMS[name].options ?? [];
+    if (allowed.includes(value)) return value as T;
+    throw new Error(`Parameter ${name} must be one of ${allowed.join(", ")}; got "${value}"`);
+  };
+  const cors = list(v.CORS_ORIGINS);
   return {
     projectId: runtime.projectId,
     isEmulator: runtime.isEmulator,
-    storageBucket: raw.storageBucket.trim() || runtime.defaultBucket,
+    storageBucket: v.STORAGE_BUCKET.trim() || runtime.defaultBucket,
     corsOrigins: cors.length > 0 ? cors : defaultCorsOrigins(runtime.projectId),
     heygen: {
-      apiVersion: oneOf("HEYGEN_API_VERSION", raw.heygenApiVersion.trim(), ["v2", "v3"] as const),
-      apiBaseUrl: trimSlash(raw.heygenApiBaseUrl),
-      uploadBaseUrl: trimSlash(raw.heygenUploadBaseUrl),
-      fallbackAvatarId: raw.heygenFallbackAvatarId.trim() || null,
-      listCacheSeconds: Math.max(0, raw.heygenListCacheSeconds),
-      pollConcurrency: Math.min(20, Math.max(1, raw.heygenPollConcurrency ?? 4)),
-      renderDeadlineMinutes: Math.max(1, raw.heygenRenderDeadlineMinutes ?? 240),
-      urlRefreshMarginMinutes: Math.max(1, raw.heygenUrlRefreshMarginMinutes ?? 24 * 60),
-      downloadHosts: list(raw.heygenDownloadHosts),
+      apiVersion: choice<HeygenApiVersion>("HEYGEN_API_VERSION"),
+      apiBaseUrl: trimSlash(v.HEYGEN_API_BASE_URL),
+      uploadBaseUrl: trimSlash(v.HEYGEN_UPLOAD_BASE_URL),
+      fallbackAvatarId: v.HEYGEN_FALLBACK_AVATAR_ID.trim() || null,
+      listCacheSeconds: v.HEYGEN_LIST_CACHE_SECONDS,
+      pollConcurrency: v.HEYGEN_POLL_CONCURRENCY,
+      renderDeadlineMinutes: v.HEYGEN_RENDER_DEADLINE_MINUTES,
+      urlRefreshMarginMinutes: v.HEYGEN_URL_REFRESH_MARGIN_MINUTES,
+      downloadHosts: list(v.HEYGEN_DOWNLOAD_HOSTS),
     },
     provider: {
-      name: oneOf("PROVIDER", raw.provider.trim(), ["avatar-sdk", "in3d", "didimo"] as const),
-      baseUrl: raw.providerApiBaseUrl.trim() ? trimSlash(raw.providerApiBaseUrl) : null,
-      jobDeadlineMinutes: Math.max(1, raw.avatarJobDeadlineMinutes ?? 60),
-      downloadHosts: list(raw.providerDownloadHosts),
+      name: choice<ProviderName>("PROVIDER"),
+      baseUrl: v.PROVIDER_API_BASE_URL.trim() ? trimSlash(v.PROVIDER_API_BASE_URL) : null,
+      jobDeadlineMinutes: v.AVATAR_JOB_DEADLINE_MINUTES,
+      downloadHosts: list(v.PROVIDER_DOWNLOAD_HOSTS),
     },
     consent: {
-      policyVersion: raw.consentPolicyVersion?.trim() || "2026-12-01",
-      minimumAge: Math.max(1, raw.minimumAge ?? 18),
+      policyVersion: v.CONSENT_POLICY_VERSION.trim() || PARAMS.CONSENT_POLICY_VERSION.default,
+      minimumAge: v.MINIMUM_AGE,
     },
-    // A limit below 0 makes no sense; 0 switches the feature off (everything refused).
-    quotas: Object.fromEntries(
-      Object.entries({ ...DEFAULT_QUOTAS, ...raw.quotas }).map(([k, v]) => [k, Math.max(0, v)]),
-    ) as unknown as QuotaConfig,
-    mediaRetentionDays: Math.max(1, raw.mediaRetentionDays ?? 90),
+    quotas: {
+      videosPerUserPerDay: v.QUOTA_VIDEOS_PER_USER_PER_DAY,
+      avatarJobsPerUserPerDay: v.QUOTA_AVATAR_JOBS_PER_USER_PER_DAY,
+      pendingAvatarJobsPerUser: v.QUOTA_PENDING_AVATAR_JOBS_PER_USER,
+      videoStatusPerUserPerMinute: v.RATE_VIDEO_STATUS_PER_USER_PER_MINUTE,
+      videoStatusFreshSeconds: v.VIDEO_STATUS_FRESH_SECONDS,
+      heygenVideosPerDay: v.QUOTA_HEYGEN_VIDEOS_PER_DAY,
+    },
+    mediaRetentionDays: v.MEDIA_RETENTION_DAYS,
+    params: v,
   };
+}
+
+/** Reads every setting at run time. Call it inside a handler, never at import time. */
+export function readParams(): ParamValues {
+  const out: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) out[name] = params[name].value();
+  return out as ParamValues;
 }
 
 /** Reads every param at run time. Call it inside a handler, never at import time. */
 export function resolveConfig(): AppConfig {
-  return buildConfig(
-    {
-      provider: PROVIDER.value(),
-      storageBucket: STORAGE_BUCKET.value(),
-      heygenApiVersion: HEYGEN_API_VERSION.value(),
-      heygenApiBaseUrl: HEYGEN_API_BASE_URL.value(),
-      heygenUploadBaseUrl: HEYGEN_UPLOAD_BASE_URL.value(),
-      heygenFallbackAvatarId: HEYGEN_FALLBACK_AVATAR_ID.value(),
-      providerApiBaseUrl: PROVIDER_API_BASE_URL.value(),
-      corsOrigins: CORS_ORIGINS.value(),
-      heygenListCacheSeconds: HEYGEN_LIST_CACHE_SECONDS.value(),
-      heygenPollConcurrency: HEYGEN_POLL_CONCURRENCY.value(),
-      heygenRenderDeadlineMinutes: HEYGEN_RENDER_DEADLINE_MINUTES.value(),
-      heygenUrlRefreshMarginMinutes: HEYGEN_URL_REFRESH_MARGIN_MINUTES.value(),
-      avatarJobDeadlineMinutes: AVATAR_JOB_DEADLINE_MINUTES.value(),
-      consentPolicyVersion: CONSENT_POLICY_VERSION.value(),
-      minimumAge: MINIMUM_AGE.value(),
-      quotas: {
-        videosPerUserPerDay: QUOTA_VIDEOS_PER_USER_PER_DAY.value(),
-        avatarJobsPerUserPerDay: QUOTA_AVATAR_JOBS_PER_USER_PER_DAY.value(),
-        pendingAvatarJobsPerUser: QUOTA_PENDING_AVATAR_JOBS_PER_USER.value(),
-        videoStatusPerUserPerMinute: RATE_VIDEO_STATUS_PER_USER_PER_MINUTE.value(),
-        videoStatusFreshSeconds: VIDEO_STATUS_FRESH_SECONDS.value(),
-        heygenVideosPerDay: QUOTA_HEYGEN_VIDEOS_PER_DAY.value(),
-      },
-      mediaRetentionDays: MEDIA_RETENTION_DAYS.value(),
-      providerDownloadHosts: PROVIDER_DOWNLOAD_HOSTS.value(),
-      heygenDownloadHosts: HEYGEN_DOWNLOAD_HOSTS.value(),
-    },
-    runtimeInfo(),
-  );
+  return buildConfig(readParams(), runtimeInfo());
 }

@@ -16,11 +16,7 @@ import { AUTH_DELETE_RUNTIME, RUNTIME } from "./runtime-options";
 setGlobalOptions({ region: "us-central1" });
 
 /** POST /api/heygen/webhook: HeyGen's signed events; OPTIONS answers 200 at once (URL validation). */
-const webhookHandler = lazyHttp(
-  "heygen_webhook",
-  "/api/heygen/webhook",
-  async () => (await import("./handlers/heygen-webhook")).webhookRoutes,
-);
+const webhookHandler = lazyHttp("heygen_webhook");
 export const heygen_webhook = onRequest(
   {
     ...RUNTIME.heygen_webhook,
@@ -74,31 +70,19 @@ export const on_project_updated = onDocumentUpdated(
 /** DELETE /api/projects/:projectId: the project with its archived MP4 and its HeyGen video. */
 export const projects = onRequest(
   { ...RUNTIME.projects, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
-  lazyHttp(
-    "projects",
-    "/api/projects",
-    async () => (await import("./handlers/projects")).projectsRoutes,
-  ),
+  lazyHttp("projects"),
 );
 
 /** POST /avatar/jobs (multipart selfie) and GET /avatar/jobs/:jobId. */
 export const avatar_jobs = onRequest(
   { ...RUNTIME.avatar_jobs, invoker: "public", cors: false },
-  lazyHttp(
-    "avatar_jobs",
-    "/avatar/jobs",
-    async () => (await import("./handlers/avatar")).avatarJobsRoutes,
-  ),
+  lazyHttp("avatar_jobs"),
 );
 
 /** GET /avatar/assets/:assetId → signed GLB URL (1 h), blendshape map, viseme map. */
 export const avatar_assets = onRequest(
   { ...RUNTIME.avatar_assets, invoker: "public", cors: false },
-  lazyHttp(
-    "avatar_assets",
-    "/avatar/assets",
-    async () => (await import("./handlers/avatar")).avatarAssetsRoutes,
-  ),
+  lazyHttp("avatar_assets"),
 );
 
 /** avatar_jobs/{jobId} created → submit the selfie to the provider (once, even if redelivered). */
@@ -132,11 +116,7 @@ export const advance_avatar_jobs = onSchedule(
 /** POST /avatar/preferences and GET /avatar/preferences?assetId=. */
 export const avatar_preferences = onRequest(
   { ...RUNTIME.avatar_preferences, invoker: "public", cors: false },
-  lazyHttp(
-    "avatar_preferences",
-    "/avatar/preferences",
-    async () => (await import("./handlers/avatar")).avatarPreferencesRoutes,
-  ),
+  lazyHttp("avatar_preferences"),
 );
 
 /**
@@ -147,47 +127,31 @@ export const me = onRequest(
   // Public invoker: callers are authenticated by their Firebase ID token instead.
   // cors: false hands CORS (and OPTIONS) to our own router, in the emulator as in production.
   { ...RUNTIME.me, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY] },
-  lazyHttp("me", "/api/me", async () => (await import("./handlers/me")).meRoutes),
+  lazyHttp("me"),
 );
 
 /** POST /api/heygen/generate: photo + voice → HeyGen video (the Masky flow). */
 export const generate = onRequest(
   { ...RUNTIME.generate, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
-  lazyHttp(
-    "generate",
-    "/api/heygen/generate",
-    async () => (await import("./handlers/heygen")).generateRoutes,
-  ),
+  lazyHttp("generate"),
 );
 
 /** GET /api/heygen/video_status.get?video_id=: refreshes and returns the caller's video. */
 export const video_status = onRequest(
   { ...RUNTIME.video_status, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
-  lazyHttp(
-    "video_status",
-    "/api/heygen/video_status.get",
-    async () => (await import("./handlers/heygen")).videoStatusRoutes,
-  ),
+  lazyHttp("video_status"),
 );
 
 /** GET /api/heygen/avatars: HeyGen avatars (cached). */
 export const avatars = onRequest(
   { ...RUNTIME.avatars, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
-  lazyHttp(
-    "avatars",
-    "/api/heygen/avatars",
-    async () => (await import("./handlers/heygen")).avatarsRoutes,
-  ),
+  lazyHttp("avatars"),
 );
 
 /** GET /api/heygen/voices: HeyGen voices (cached). */
 export const voices = onRequest(
   { ...RUNTIME.voices, invoker: "public", cors: false, secrets: [HEYGEN_API_KEY] },
-  lazyHttp(
-    "voices",
-    "/api/heygen/voices",
-    async () => (await import("./handlers/heygen")).voicesRoutes,
-  ),
+  lazyHttp("voices"),
 );
 
 /** users/{uid} created by the client → the server stamps created_at. */

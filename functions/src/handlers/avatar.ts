@@ -1,12 +1,31 @@
 /** Thin HTTPS handlers of the photoreal route. */
 import { ApiError } from "../errors";
 import { route } from "../http/router";
-import { preferencesBody, preferencesQuery } from "./avatar-schemas";
+import {
+  assetResponse,
+  jobCreatedResponse,
+  jobStatusResponse,
+  preferencesBody,
+  preferencesQuery,
+  preferencesResponse,
+  preferencesSavedResponse,
+} from "./avatar-schemas";
+import { jobOptionsSchema } from "../store/avatar-jobs";
 
 export const avatarJobsRoutes = [
   route({
     method: "POST",
     path: "",
+    response: { status: 202, description: "Queued", schema: jobCreatedResponse },
+    doc: {
+      summary: "Create a photoreal avatar job from a selfie",
+      requestBody: {
+        kind: "multipart",
+        file: { name: "file", description: "JPEG or PNG, at most 10 MB" },
+        jsonFields: { options: jobOptionsSchema },
+      },
+      errors: [400, 401, 403, 413, 415, 429],
+    },
     handle: async ({ app, user, req }) => {
       const [{ createAvatarJob, MAX_SELFIE_BYTES }, { parseMultipart }, { requireConsent }] =
         await Promise.all([
@@ -28,6 +47,8 @@ export const avatarJobsRoutes = [
   route({
     method: "GET",
     path: "/:jobId",
+    response: { status: 200, description: "Status", schema: jobStatusResponse },
+    doc: { summary: "The caller's job", errors: [401, 404] },
     handle: async ({ app, user, params }) => {
       const { getOwnedJob } = await import("../store/avatar-jobs");
       const job = await getOwnedJob(app.db, params.jobId, user.uid);
@@ -45,6 +66,11 @@ export const avatarAssetsRoutes = [
   route({
     method: "GET",
     path: "/:assetId",
+    response: { status: 200, description: "Asset", schema: assetResponse },
+    doc: {
+      summary: "Signed URL of the caller's GLB with its blendshape and viseme maps",
+      errors: [401, 404],
+    },
     handle: async ({ app, user, params }) => {
       const { signedAsset } = await import("../services/avatar/asset-url");
       return { body: await signedAsset(app, user.uid, params.assetId) };
@@ -57,6 +83,8 @@ export const avatarPreferencesRoutes = [
     method: "POST",
     path: "",
     body: preferencesBody,
+    response: { status: 200, description: "Saved", schema: preferencesSavedResponse },
+    doc: { summary: "Save preferences for one of the caller's assets", errors: [400, 401, 404] },
     handle: async ({ app, user, body }) => {
       const { requireOwnedAsset, upsertPreferences } = await import("../store/preferences");
       await requireOwnedAsset(app.db, body.assetId, user.uid);
@@ -75,6 +103,8 @@ export const avatarPreferencesRoutes = [
     method: "GET",
     path: "",
     query: preferencesQuery,
+    response: { status: 200, description: "Preferences", schema: preferencesResponse },
+    doc: { summary: "Preferences of one of the caller's assets", errors: [400, 401, 404] },
     handle: async ({ app, user, query }) => {
       const { getPreferences } = await import("../store/preferences");
       return { body: await getPreferences(app.db, user.uid, query.assetId) };

@@ -1,5 +1,6 @@
 /**
- * Request schemas of the HeyGen endpoints (validated at the edge; the OpenAPI source).
+ * Request and response schemas of the HeyGen endpoints (requests validated at the
+ * edge, responses checked by the router; both the OpenAPI source).
  * `generateBody` is the one schema of `generate`, over HTTPS and as a callable.
  */
 import { z } from "zod";
@@ -9,6 +10,8 @@ import {
   SPEED_RANGE,
   scriptChars,
 } from "../services/heygen/speech-limits";
+import { voiceUsedSchema } from "../store/projects";
+import { removalReportSchema } from "./me-schemas";
 
 const dimension = z
   .number()
@@ -108,3 +111,76 @@ export const voicesQuery = z
     gender: z.string().min(1).max(20).optional().meta({ description: "female or male" }),
   })
   .strict();
+
+// --- Responses (checked by the router before they are sent; the OpenAPI source) ----
+
+/** 200 of generate: the video and the voice it is spoken with. */
+export const generateResponse = z.object({
+  videoId: z.string(),
+  fallbackAvatarUsed: z.boolean(),
+  voice: voiceUsedSchema,
+});
+
+/** 200 of video_status: the caller's video, normalised. */
+export const videoStatusResponse = z.object({
+  videoId: z.string(),
+  projectId: z.string(),
+  status: z.enum(["pending", "processing", "completed", "failed", "cancelled"]),
+  heygenStatus: z.string(),
+  videoUrl: z.string().nullable(),
+  videoUrlExpiresAt: z.string().nullable(),
+  thumbnailUrl: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  error: z
+    .object({ code: z.string().nullish(), message: z.string() })
+    .nullable()
+    .meta({ description: "Why the video failed or was cancelled (code absent on old projects)" }),
+  fallbackAvatarUsed: z.boolean(),
+  archivedVideoUrl: z
+    .string()
+    .nullable()
+    .meta({ description: "Signed URL (1 h) of the archived MP4, once archived" }),
+  archivedVideoUrlExpiresIn: z.number().nullable(),
+  archiveState: z.string().nullable(),
+});
+
+export const avatarsResponse = z.object({
+  avatars: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.enum(["avatar", "talking_photo"]),
+      previewImageUrl: z.string().nullable(),
+      gender: z.string().nullable(),
+      defaultVoiceId: z.string().nullable().optional(),
+    }),
+  ),
+});
+
+export const voicesResponse = z.object({
+  voices: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      language: z.string().nullable(),
+      gender: z.string().nullable(),
+      previewAudioUrl: z.string().nullable(),
+      supportLocale: z.boolean().optional(),
+    }),
+  ),
+});
+
+/** 200 of the webhook: handled, ignored or a duplicate delivery. */
+export const webhookResponse = z.object({
+  received: z.literal(true),
+  handled: z.boolean(),
+  reason: z.string().optional(),
+  status: z.string().optional(),
+  duplicate: z.boolean().optional(),
+});
+
+/** 200 of DELETE /api/projects/{projectId}. */
+export const deleteProjectResponse = z.object({
+  projectId: z.string(),
+  removed: removalReportSchema,
+});

@@ -1,12 +1,40 @@
 /** Thin HTTPS handlers of the talking-video route: validate, authorise, call a service. */
 import { route } from "../http/router";
-import { generateBody, videoStatusQuery, voicesQuery } from "./heygen-schemas";
+import {
+  avatarsResponse,
+  generateBody,
+  generateRecordedShape,
+  generateResponse,
+  generateScriptShape,
+  videoStatusQuery,
+  videoStatusResponse,
+  voicesQuery,
+  voicesResponse,
+} from "./heygen-schemas";
 
 export const generateRoutes = [
   route({
     method: "POST",
     path: "",
     body: generateBody,
+    response: {
+      status: 200,
+      description:
+        "The video and the voice it is spoken with (an in-flight video of the project is returned as is)",
+      schema: generateResponse,
+    },
+    doc: {
+      summary:
+        "Create the project's HeyGen video from its photo (or an avatar id) and exactly one voice source: the recorded voice, or a script spoken by a HeyGen voice",
+      requestBody: {
+        kind: "oneOf",
+        shapes: [
+          { title: "Recorded voice", schema: generateRecordedShape },
+          { title: "Script and HeyGen voice", schema: generateScriptShape },
+        ],
+      },
+      errors: [400, 401, 403, 404, 409, 413, 415, 429, 500, 502],
+    },
     handle: async ({ app, user, body }) => {
       const { generateVideo } = await import("../services/heygen/generate-video");
       return { body: await generateVideo(app, user.uid, body) };
@@ -19,6 +47,8 @@ export const videoStatusRoutes = [
     method: "GET",
     path: "",
     query: videoStatusQuery,
+    response: { status: 200, description: "Normalised status", schema: videoStatusResponse },
+    doc: { summary: "Refresh and return the caller's video", errors: [400, 401, 404, 429, 502] },
     handle: async ({ app, user, query }) => {
       const { refreshVideoStatus } = await import("../services/heygen/video-status");
       return { body: await refreshVideoStatus(app, user.uid, query.video_id) };
@@ -30,6 +60,11 @@ export const avatarsRoutes = [
   route({
     method: "GET",
     path: "",
+    response: { status: 200, description: "Avatars", schema: avatarsResponse },
+    doc: {
+      summary: "HeyGen's public avatars (cached) and the caller's own looks",
+      errors: [401, 429, 502],
+    },
     handle: async ({ app, user }) => {
       const { avatarsFor } = await import("../services/heygen/listings");
       const { items, cached } = await avatarsFor(app, user.uid);
@@ -48,6 +83,11 @@ export const voicesRoutes = [
     method: "GET",
     path: "",
     query: voicesQuery,
+    response: { status: 200, description: "Voices", schema: voicesResponse },
+    doc: {
+      summary: "HeyGen voices (cached), filterable by language and gender",
+      errors: [401, 429, 502],
+    },
     handle: async ({ app, query }) => {
       const { cachedListing, filterVoices } = await import("../services/heygen/listings");
       const { items, cached } = await cachedListing(app, "voices");

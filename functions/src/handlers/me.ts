@@ -7,12 +7,27 @@
  */
 import { route } from "../http/router";
 import { ApiError } from "../errors";
-import { consentBody, consentPurposeParams } from "./me-schemas";
+import {
+  accountResponse,
+  consentBody,
+  consentPurposeParams,
+  consentResponse,
+  erasureAcceptedResponse,
+  erasureResponse,
+  exportResponse,
+  withdrawalResponse,
+} from "./me-schemas";
 
 export const meRoutes = [
   route({
     method: "DELETE",
     path: "",
+    response: { status: 202, description: "Erasure accepted", schema: erasureAcceptedResponse },
+    doc: {
+      summary:
+        "Erase the account: HeyGen, the 3D provider, Storage, Firestore, then the Auth user (durable, resumed by advance_erasures)",
+      errors: [401],
+    },
     handle: async ({ app, user }) => {
       const { requestErasure, runErasure } = await import("../services/privacy/erasure");
       const { erasureId } = await requestErasure(app, user.uid, "user");
@@ -24,6 +39,12 @@ export const meRoutes = [
   route({
     method: "GET",
     path: "/export",
+    response: { status: 200, description: "Export", schema: exportResponse },
+    doc: {
+      summary:
+        "Everything stored about the caller as one JSON document, with signed URLs (1 h) to their media",
+      errors: [401],
+    },
     handle: async ({ app, user }) => {
       const { exportUserData } = await import("../services/privacy/export");
       return {
@@ -38,6 +59,11 @@ export const meRoutes = [
   route({
     method: "GET",
     path: "/erasure",
+    response: { status: 200, description: "Erasure", schema: erasureResponse },
+    doc: {
+      summary: "The caller's account erasure, readable until the Auth user is gone",
+      errors: [401, 404],
+    },
     handle: async ({ app, user }) => {
       const { erasureStatus } = await import("../services/privacy/erasure");
       return { body: await erasureStatus(app, user.uid) };
@@ -46,6 +72,11 @@ export const meRoutes = [
   route({
     method: "GET",
     path: "",
+    response: { status: 200, description: "Account", schema: accountResponse },
+    doc: {
+      summary: "The caller's account state and consent per purpose under the current policy",
+      errors: [401],
+    },
     handle: async ({ app, user }) => {
       const { accountState } = await import("../services/consent/record-consent");
       return { body: await accountState(app, user.uid) };
@@ -55,6 +86,16 @@ export const meRoutes = [
     method: "POST",
     path: "/consent",
     body: consentBody,
+    response: {
+      status: 200,
+      description: "Consent per purpose, as GET /api/me shows it",
+      schema: consentResponse,
+    },
+    doc: {
+      summary:
+        "Record consent to the current policy version for purposes (the server's time, the minimum age confirmed)",
+      errors: [400, 401, 409],
+    },
     handle: async ({ app, user, body }) => {
       const { recordConsent } = await import("../services/consent/record-consent");
       return {
@@ -69,6 +110,18 @@ export const meRoutes = [
   route({
     method: "DELETE",
     path: "/consent/:purpose",
+    response: {
+      status: 200,
+      description:
+        "What was removed, and what could not be (upstream outcome not_deletable or failed)",
+      schema: withdrawalResponse,
+    },
+    doc: {
+      summary:
+        "Withdraw consent for one purpose: its pending work ends cancelled, its inputs are deleted (Storage, HeyGen, the 3D provider)",
+      params: consentPurposeParams,
+      errors: [400, 401],
+    },
     handle: async ({ app, user, params }) => {
       const parsed = consentPurposeParams.safeParse(params);
       if (!parsed.success) {

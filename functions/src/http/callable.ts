@@ -55,8 +55,8 @@ export function callable<S extends z.ZodType, R>(
     let name = "callable";
     try {
       // App Check (APP_CHECK_ENFORCED, read at run time): a missing token is refused.
-      const { APP_CHECK_ENFORCED } = await import("../config");
-      if (APP_CHECK_ENFORCED.value() && !request.app) {
+      const { params } = await import("../config");
+      if (params.APP_CHECK_ENFORCED.value() && !request.app) {
         throw new ApiError("UNAUTHENTICATED", "This app could not be verified (App Check).");
       }
       if (!request.auth) {

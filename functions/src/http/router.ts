@@ -16,7 +16,8 @@ import { log } from "../logs";
 import type { AppContext } from "../context";
 import { applyCors } from "./cors";
 import { authenticate, type AuthedUser } from "./auth";
-import { parseInput } from "./validate";
+import { parseInput, zodIssues } from "./validate";
+import type { RouteDoc, RouteResponse } from "./route-doc";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -54,6 +55,9 @@ export interface RouteSpec<
   query?: QS;
   /** Set when the handler reads the raw body itself (multipart, signed webhooks). */
   rawBody?: boolean;
+  /** The success answer; its schema is checked before the body is sent. */
+  response: RouteResponse;
+  doc: RouteDoc;
   handle: (
     ctx: RouteContext<Out<BS>, Out<QS>, A extends false ? null : AuthedUser>,
   ) => Promise<HttpResult | void>;
@@ -65,6 +69,8 @@ export interface Route {
   auth: boolean;
   body?: AnySchema;
   query?: AnySchema;
+  response: RouteResponse;
+  doc: RouteDoc;
   handle: (ctx: RouteContext<unknown, unknown, AuthedUser | null>) => Promise<HttpResult | void>;
 }
 
@@ -79,6 +85,8 @@ export function route<
     auth: spec.auth !== false,
     body: spec.body,
     query: spec.query,
+    response: spec.response,
+    doc: spec.doc,
     handle: spec.handle as Route["handle"],
   };
 }
@@ -132,6 +140,25 @@ export function toApiError(err: unknown): ApiError {
   });
 }
 
+/**
+ * The success body must match the route's response schema as the client receives it
+ * (after JSON), else the request fails with 500 and the mismatch is logged: the
+ * documented contract and the code cannot drift apart silently.
+ */
+export function checkResponse(r: Route, body: unknown): void {
+  const wire: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
+  const parsed = r.response.schema.safeParse(wire);
+  if (parsed.success) return;
+  const issues = zodIssues(parsed.error)
+    .map((i) => `${i.path || "(body)"}: ${i.message}`)
+    .join("; ");
+  throw new ApiError("INTERNAL", "Something went wrong on our side; try again in a moment.", {
+    cause: new Error(
+      `${r.method} ${r.path || "/"}: the response does not match its schema (${issues})`,
+    ),
+  });
+}
+
 export function createHttpFunction(opts: HttpFunctionOptions) {
   return async (req: Request, res: Response): Promise<void> => {
     const started = Date.now();
@@ -173,9 +200,12 @@ export function createHttpFunction(opts: HttpFunctionOptions) {
         requestId,
       });
       if (result) {
+        const answer = result.status ?? hit.r.response.status;
+        // Before any header is set: a body that fails its schema is answered as an error only.
+        if (answer === hit.r.response.status) checkResponse(hit.r, result.body);
+        status = answer;
         for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
         res.setHeader("X-Request-Id", requestId);
-        status = result.status ?? 200;
         if (result.body === undefined) res.status(status).end();
         else res.status(status).json(result.body);
       } else {

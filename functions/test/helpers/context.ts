@@ -1,8 +1,8 @@
 /** An AppContext of the test's own, against the emulators and the simulators. */
-import { buildConfig, runtimeInfo, type QuotaConfig } from "../../src/config";
+import { buildConfig, runtimeInfo, type ParamValues, type QuotaConfig } from "../../src/config";
 import { systemClock, type AppContext, type Clock } from "../../src/context";
 import { adminApp, adminAuth, db } from "./admin";
-import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
+import { simulatedSettings, TEST_PROJECT_ID } from "../../devtools/stack-env";
 
 export function testContext(
   overrides: {
@@ -15,35 +15,28 @@ export function testContext(
     mediaRetentionDays?: number;
   } = {},
 ): AppContext {
-  const p = simulatedParams(TEST_PROJECT_ID);
+  const q = { ...overrides.quotas };
   const config = buildConfig(
     {
-      // useProvider() (helpers/stack.ts) switches these for the functions and for us.
-      provider: process.env.PROVIDER ?? p.PROVIDER,
-      storageBucket: p.STORAGE_BUCKET,
-      heygenApiVersion: overrides.apiVersion ?? "v3",
-      heygenApiBaseUrl: p.HEYGEN_API_BASE_URL,
-      heygenUploadBaseUrl: p.HEYGEN_UPLOAD_BASE_URL,
-      heygenFallbackAvatarId: overrides.fallback ?? p.HEYGEN_FALLBACK_AVATAR_ID,
-      providerApiBaseUrl: process.env.PROVIDER_API_BASE_URL ?? p.PROVIDER_API_BASE_URL,
-      corsOrigins: "",
-      heygenListCacheSeconds: 600,
-      heygenPollConcurrency: 3,
-      heygenRenderDeadlineMinutes: overrides.renderDeadlineMinutes ?? 240,
-      heygenUrlRefreshMarginMinutes: 60,
-      avatarJobDeadlineMinutes: overrides.jobDeadlineMinutes ?? 60,
-      consentPolicyVersion: p.CONSENT_POLICY_VERSION,
-      minimumAge: Number(p.MINIMUM_AGE),
-      quotas: {
-        videosPerUserPerDay: Number(p.QUOTA_VIDEOS_PER_USER_PER_DAY),
-        avatarJobsPerUserPerDay: Number(p.QUOTA_AVATAR_JOBS_PER_USER_PER_DAY),
-        pendingAvatarJobsPerUser: Number(p.QUOTA_PENDING_AVATAR_JOBS_PER_USER),
-        videoStatusPerUserPerMinute: Number(p.RATE_VIDEO_STATUS_PER_USER_PER_MINUTE),
-        videoStatusFreshSeconds: Number(p.VIDEO_STATUS_FRESH_SECONDS),
-        heygenVideosPerDay: Number(p.QUOTA_HEYGEN_VIDEOS_PER_DAY),
-        ...overrides.quotas,
-      },
-      mediaRetentionDays: overrides.mediaRetentionDays ?? Number(p.MEDIA_RETENTION_DAYS),
+      ...simulatedSettings(TEST_PROJECT_ID),
+      HEYGEN_API_VERSION: overrides.apiVersion ?? "v3",
+      HEYGEN_POLL_CONCURRENCY: 3,
+      HEYGEN_URL_REFRESH_MARGIN_MINUTES: 60,
+      ...given({
+        // useProvider() (helpers/stack.ts) switches these for the functions and for us.
+        PROVIDER: process.env.PROVIDER,
+        PROVIDER_API_BASE_URL: process.env.PROVIDER_API_BASE_URL,
+        HEYGEN_FALLBACK_AVATAR_ID: overrides.fallback,
+        HEYGEN_RENDER_DEADLINE_MINUTES: overrides.renderDeadlineMinutes,
+        AVATAR_JOB_DEADLINE_MINUTES: overrides.jobDeadlineMinutes,
+        MEDIA_RETENTION_DAYS: overrides.mediaRetentionDays,
+        QUOTA_VIDEOS_PER_USER_PER_DAY: q.videosPerUserPerDay,
+        QUOTA_AVATAR_JOBS_PER_USER_PER_DAY: q.avatarJobsPerUserPerDay,
+        QUOTA_PENDING_AVATAR_JOBS_PER_USER: q.pendingAvatarJobsPerUser,
+        RATE_VIDEO_STATUS_PER_USER_PER_MINUTE: q.videoStatusPerUserPerMinute,
+        VIDEO_STATUS_FRESH_SECONDS: q.videoStatusFreshSeconds,
+        QUOTA_HEYGEN_VIDEOS_PER_DAY: q.heygenVideosPerDay,
+      }),
     },
     { ...runtimeInfo(), isEmulator: true },
   );
@@ -54,4 +47,13 @@ export function testContext(
     config,
     clock: overrides.clock ?? systemClock,
   };
+}
+
+/** The overrides that are given: one left out keeps the stack's value. */
+function given(values: {
+  [K in keyof ParamValues]?: ParamValues[K] | undefined;
+}): Partial<ParamValues> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<ParamValues>;
 }

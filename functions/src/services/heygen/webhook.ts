@@ -71,7 +71,8 @@ export function verifySignature(
   }
 }
 
-const eventSchema = z.object({
+/** A HeyGen webhook event as received (also its OpenAPI request body). */
+export const eventSchema = z.object({
   event_type: z.string(),
   event_data: z
     .object({
