@@ -39,6 +39,9 @@ export function simulatedParams(projectId: string): Record<string, string> {
     HEYGEN_API_VERSION: "v3",
     HEYGEN_API_BASE_URL: localUrl(PORTS.heygenApi),
     HEYGEN_UPLOAD_BASE_URL: localUrl(PORTS.heygenUpload),
+    // The simulator could fetch a signed URL of the local Storage server, but real HeyGen
+    // cannot reach an emulator's bucket: the stack keeps the production default.
+    HEYGEN_AUDIO_SOURCE: "upload",
     HEYGEN_FALLBACK_AVATAR_ID: "Anna_public_3_20240108",
     ...simulatedProviderConfig("avatar-sdk").params,
     CORS_ORIGINS: "",

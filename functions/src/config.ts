@@ -60,6 +60,12 @@ export const HEYGEN_UPLOAD_BASE_URL = defineString("HEYGEN_UPLOAD_BASE_URL", {
   default: "https://upload.heygen.com",
   description: "Base URL of HeyGen's legacy upload host (v2 only)",
 });
+export const HEYGEN_AUDIO_SOURCE = defineString("HEYGEN_AUDIO_SOURCE", {
+  default: "upload",
+  description:
+    "How a recorded voice reaches HeyGen: upload (an asset upload per video) or url (a signed Storage URL of the MP3 as audio_url; HeyGen must reach the bucket)",
+  input: { select: { options: [{ value: "upload" }, { value: "url" }] } },
+});
 export const HEYGEN_FALLBACK_AVATAR_ID = defineString("HEYGEN_FALLBACK_AVATAR_ID", {
   default: "",
   description: "Public HeyGen avatar used when the user has no photo; empty = none",
@@ -150,6 +156,8 @@ export const MEDIA_RETENTION_DAYS = defineInt("MEDIA_RETENTION_DAYS", {
 
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
+/** How a recorded voice reaches HeyGen: an asset upload, or a signed URL HeyGen downloads. */
+export type HeygenAudioSource = "upload" | "url";
 
 /** Configuration resolved at run time: defaults applied, secrets read. */
 export interface AppConfig {
@@ -161,6 +169,7 @@ export interface AppConfig {
     apiVersion: HeygenApiVersion;
     apiBaseUrl: string;
     uploadBaseUrl: string;
+    audioSource: HeygenAudioSource;
     fallbackAvatarId: string | null;
     listCacheSeconds: number;
     pollConcurrency: number;
@@ -253,6 +262,7 @@ export function buildConfig(
     heygenApiVersion: string;
     heygenApiBaseUrl: string;
     heygenUploadBaseUrl: string;
+    heygenAudioSource?: string;
     heygenFallbackAvatarId: string;
     providerApiBaseUrl: string;
     corsOrigins: string;
@@ -286,6 +296,10 @@ export function buildConfig(
       apiVersion: oneOf("HEYGEN_API_VERSION", raw.heygenApiVersion.trim(), ["v2", "v3"] as const),
       apiBaseUrl: trimSlash(raw.heygenApiBaseUrl),
       uploadBaseUrl: trimSlash(raw.heygenUploadBaseUrl),
+      audioSource: oneOf("HEYGEN_AUDIO_SOURCE", (raw.heygenAudioSource ?? "upload").trim(), [
+        "upload",
+        "url",
+      ] as const),
       fallbackAvatarId: raw.heygenFallbackAvatarId.trim() || null,
       listCacheSeconds: Math.max(0, raw.heygenListCacheSeconds),
       pollConcurrency: Math.min(20, Math.max(1, raw.heygenPollConcurrency ?? 4)),
@@ -320,6 +334,7 @@ export function resolveConfig(): AppConfig {
       heygenApiVersion: HEYGEN_API_VERSION.value(),
       heygenApiBaseUrl: HEYGEN_API_BASE_URL.value(),
       heygenUploadBaseUrl: HEYGEN_UPLOAD_BASE_URL.value(),
+      heygenAudioSource: HEYGEN_AUDIO_SOURCE.value(),
       heygenFallbackAvatarId: HEYGEN_FALLBACK_AVATAR_ID.value(),
       providerApiBaseUrl: PROVIDER_API_BASE_URL.value(),
       corsOrigins: CORS_ORIGINS.value(),

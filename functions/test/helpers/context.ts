@@ -7,6 +7,7 @@ import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
 export function testContext(
   overrides: {
     apiVersion?: "v2" | "v3";
+    audioSource?: "upload" | "url";
     fallback?: string;
     clock?: Clock;
     renderDeadlineMinutes?: number;
@@ -24,6 +25,7 @@ export function testContext(
       heygenApiVersion: overrides.apiVersion ?? "v3",
       heygenApiBaseUrl: p.HEYGEN_API_BASE_URL,
       heygenUploadBaseUrl: p.HEYGEN_UPLOAD_BASE_URL,
+      heygenAudioSource: overrides.audioSource ?? p.HEYGEN_AUDIO_SOURCE,
       heygenFallbackAvatarId: overrides.fallback ?? p.HEYGEN_FALLBACK_AVATAR_ID,
       providerApiBaseUrl: process.env.PROVIDER_API_BASE_URL ?? p.PROVIDER_API_BASE_URL,
       corsOrigins: "",

@@ -50,6 +50,16 @@ describe("config.buildConfig", () => {
     expect(c.heygen.downloadHosts).to.deep.equal(["x.cloudfront.net"]);
   });
 
+  it("HEYGEN_AUDIO_SOURCE: upload by default, url on request, anything else refused by name", () => {
+    expect(buildConfig(raw, runtime).heygen.audioSource).to.equal("upload");
+    expect(
+      buildConfig({ ...raw, heygenAudioSource: " url " }, runtime).heygen.audioSource,
+    ).to.equal("url");
+    expect(() => buildConfig({ ...raw, heygenAudioSource: "link" }, runtime)).to.throw(
+      /HEYGEN_AUDIO_SOURCE/,
+    );
+  });
+
   it("takes an explicit CORS list", () => {
     const c = buildConfig({ ...raw, corsOrigins: "https://a.example, https://b.example" }, runtime);
     expect(c.corsOrigins).to.deep.equal(["https://a.example", "https://b.example"]);

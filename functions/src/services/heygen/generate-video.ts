@@ -29,6 +29,7 @@ import {
   checkTtsVoice,
   chooseVoiceSource,
   RECORDED_VOICE,
+  recordedAudioUrl,
   settleTtsVoice,
   type VoiceRequest,
   type VoiceUsed,
@@ -128,6 +129,8 @@ async function submit(
       voiceSource = { textVoice: settled.textVoice };
       used = settled.used;
       scriptSha256 = settled.scriptSha256;
+    } else if (voice && app.config.heygen.audioSource === "url") {
+      voiceSource = await recordedAudioUrl(app, uid, voice);
     } else if (voice) {
       try {
         const { assetId } = await client.uploadAudio(
