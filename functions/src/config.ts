@@ -73,6 +73,8 @@ export const params = Object.fromEntries(
 export const { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } = params;
 
 export type HeygenApiVersion = "v2" | "v3";
+/** How a recorded voice reaches HeyGen: an asset upload, or a signed URL HeyGen downloads. */
+export type HeygenAudioSource = "upload" | "url";
 
 /** Configuration resolved at run time: defaults applied, secrets read. */
 export interface AppConfig {
@@ -84,6 +86,7 @@ export interface AppConfig {
     apiVersion: HeygenApiVersion;
     apiBaseUrl: string;
     uploadBaseUrl: string;
+    audioSource: HeygenAudioSource;
     fallbackAvatarId: string | null;
     listCacheSeconds: number;
     pollConcurrency: number;
@@ -175,7 +178,9 @@ export function buildConfig(
       .split(",")
       .map((x) => x.trim())
       .filter(Boolean);
-  const choice = <T extends string>(name: "PROVIDER" | "HEYGEN_API_VERSION"): T => {
+  const choice = <T extends string>(
+    name: "PROVIDER" | "HEYGEN_API_VERSION" | "HEYGEN_AUDIO_SOURCE",
+  ): T => {
     const value = v[name].trim();
     const allowed = PARAMS[name].options ?? [];
     if (allowed.includes(value)) return value as T;
@@ -191,6 +196,7 @@ export function buildConfig(
       apiVersion: choice<HeygenApiVersion>("HEYGEN_API_VERSION"),
       apiBaseUrl: trimSlash(v.HEYGEN_API_BASE_URL),
       uploadBaseUrl: trimSlash(v.HEYGEN_UPLOAD_BASE_URL),
+      audioSource: choice<HeygenAudioSource>("HEYGEN_AUDIO_SOURCE"),
       fallbackAvatarId: v.HEYGEN_FALLBACK_AVATAR_ID.trim() || null,
       listCacheSeconds: v.HEYGEN_LIST_CACHE_SECONDS,
       pollConcurrency: v.HEYGEN_POLL_CONCURRENCY,

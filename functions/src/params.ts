@@ -108,6 +108,12 @@ export const PARAMS = {
     description: "Base URL of HeyGen's legacy upload host (v2 only)",
     local: (s) => s.heygenUploadUrl,
   }),
+  HEYGEN_AUDIO_SOURCE: str({
+    default: "upload",
+    options: ["upload", "url"],
+    description:
+      "How a recorded voice reaches HeyGen: `upload` (an asset upload per video) or `url` (the converted MP3 is kept at `users/{uid}/heygen-audio/` and HeyGen gets a 24 h signed read URL of it as `audio_url`: one HeyGen call less per video; HeyGen must reach the bucket, so the emulator stack keeps `upload`)",
+  }),
   HEYGEN_FALLBACK_AVATAR_ID: str({
     default: "",
     description: "Public HeyGen avatar used when the user has no photo; empty = none",
@@ -281,4 +287,16 @@ export function localParamValues(stack: LocalStack): {
     else settings[name] = v ?? d.default;
   }
   return { settings: settings as ParamValues, secrets: secrets as Record<SecretName, string> };
+}
+
+/** Settings read from dotenv-style strings (`functions/.env.local`); unknown names ignored. */
+export function parseParamValues(env: Record<string, string | undefined>): Partial<ParamValues> {
+  const out: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const d = PARAMS[name] as ParamDef;
+    out[name] = d.kind === "int" ? Number(raw) : d.kind === "bool" ? raw.trim() === "true" : raw;
+  }
+  return out as Partial<ParamValues>;
 }

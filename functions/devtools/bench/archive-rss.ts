@@ -2,9 +2,11 @@
  * Benchmark (not a test): archives a large simulated HeyGen video into the local
  * Storage server and samples this process's RSS, to show that archival streams.
  *
- *   npx tsx devtools/bench/archive-rss.ts [sizeMB=300]
+ *   npx tsx devtools/bench/archive-rss.ts [sizeMB=300] [--json]
  *
- * Prints the file size, the baseline RSS and the peak RSS growth while streaming.
+ * Prints the file size, the baseline RSS and the peak RSS growth while streaming (with
+ * --json, one JSON line: what `npm run bench` reads; it runs this in a child process of
+ * its own, so that only the archival's memory is measured).
  */
 import { createWriteStream, promises as fsp } from "node:fs";
 import { pipeline } from "node:stream/promises";
@@ -16,8 +18,17 @@ import { createHeygenClient } from "../../src/clients/heygen";
 import { runFfmpeg } from "../../src/services/media/ffmpeg";
 import { streamVideoToStorage } from "../../src/services/heygen/archive-video";
 
-async function main(): Promise<void> {
-  const sizeMb = Number(process.argv[2] ?? 300);
+export interface ArchiveRss {
+  sizeMb: number;
+  ms: number;
+  baselineMb: number;
+  peakMb: number;
+  growthMb: number;
+}
+
+const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+
+export async function measureArchiveRss(sizeMb: number): Promise<ArchiveRss> {
   const storage = await startStorageServer();
   const sim = await startHeygenSim({ timings: { videoPendingMs: 10, videoProcessingMs: 10 } });
   try {
@@ -64,18 +75,30 @@ async function main(): Promise<void> {
       new URL(sim.apiUrl).host,
     ]);
     clearInterval(timer);
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    console.log(`archived ${mb(bytes)} MB in ${Date.now() - started} ms`);
-    console.log(
-      `RSS baseline ${mb(baseline)} MB, peak ${mb(peak)} MB, growth ${mb(peak - baseline)} MB`,
-    );
+    return {
+      sizeMb: mb(bytes),
+      ms: Date.now() - started,
+      baselineMb: mb(baseline),
+      peakMb: mb(peak),
+      growthMb: mb(peak - baseline),
+    };
   } finally {
     await sim.close();
     await storage.close();
   }
 }
 
-main().catch((err: Error) => {
-  console.error(err);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const sizeMb = Number(process.argv[2] ?? 300);
+  const r = await measureArchiveRss(sizeMb);
+  if (process.argv.includes("--json")) return void console.log(JSON.stringify(r));
+  console.log(`archived ${r.sizeMb} MB in ${r.ms} ms`);
+  console.log(`RSS baseline ${r.baselineMb} MB, peak ${r.peakMb} MB, growth ${r.growthMb} MB`);
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -18,7 +18,7 @@
  * The scheduled functions do not fire in the emulator: like `npm start`, the demo runs
  * the poller and the job sweep from this process, against the same emulators.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import {
   closeSync,
   createWriteStream,
@@ -43,7 +43,7 @@ import {
   getFirestore,
   terminate,
 } from "firebase/firestore";
-import { CACHE_DIR, FUNCTIONS_DIR } from "../harness/paths";
+import { CACHE_DIR } from "../harness/paths";
 import { ensureDevSigner } from "../dev-signer";
 import { PORTS, localUrl } from "../ports";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
@@ -51,35 +51,17 @@ import { until } from "../wait";
 import {
   EMULATORS,
   LOCAL_PROJECT_ID,
-  READY_MARKER,
-  emulatorsRunning,
   ensureLocalConfig,
   functionUrl,
   useStackFromThisProcess,
 } from "../local-stack/config";
+import { divertStructuredLogs, stackIsUp, startStack, stopStack } from "../local-stack/child";
 
 const OUT_DIR = path.join(CACHE_DIR, "demo");
 const STACK_LOG = path.join(OUT_DIR, "stack.log");
 const FUNCTION_LOG = path.join(OUT_DIR, "scheduled-work.log");
 
 class StepFailure extends Error {}
-
-/**
- * The poller and the job sweep run in this process and log structured JSON lines (as
- * in Cloud Logging); they go to a file so the steps stay readable.
- */
-function divertStructuredLogs(file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const sink = createWriteStream(file, { flags: "a" });
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream) as (chunk: string | Uint8Array) => boolean;
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
-      if (text.startsWith("{") && text.includes('"severity"')) return sink.write(text);
-      return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof stream.write;
-  }
-}
 
 let stepNo = 0;
 async function step<T>(
@@ -121,57 +103,6 @@ async function api<T = Record<string, unknown>>(
   return JSON.parse(text) as T;
 }
 
-async function stackIsUp(): Promise<boolean> {
-  const storageUp = await fetch(`${localUrl(PORTS.storage)}/storage/v1/b`, {
-    signal: AbortSignal.timeout(2000),
-  }).then(
-    () => true,
-    () => false,
-  );
-  return storageUp && (await emulatorsRunning());
-}
-
-/** Starts `npm start`'s stack as a child; resolves once it printed its ready line. */
-async function startStack(): Promise<ChildProcess> {
-  mkdirSync(OUT_DIR, { recursive: true });
-  const log = createWriteStream(STACK_LOG);
-  const child = spawn(
-    path.join(FUNCTIONS_DIR, "node_modules", ".bin", "tsx"),
-    [path.join(FUNCTIONS_DIR, "devtools", "local-stack", "start.ts")],
-    { stdio: ["ignore", "pipe", "pipe"], detached: false },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  await new Promise<void>((resolve, reject) => {
-    let seen = "";
-    const timer = setTimeout(
-      () => reject(new Error(`the stack did not come up in 3 minutes; see ${STACK_LOG}`)),
-      180000,
-    );
-    child.stdout?.on("data", (c: Buffer) => {
-      seen = (seen + c.toString()).slice(-4000);
-      if (seen.includes(READY_MARKER)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the stack exited (${code}) while starting; see ${STACK_LOG}`));
-    });
-  });
-  return child;
-}
-
-async function stopStack(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGINT");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function main(): Promise<number> {
   const { params, secrets } = ensureLocalConfig();
   const heygenSim = params.HEYGEN_API_BASE_URL;
@@ -205,7 +136,7 @@ async function main(): Promise<number> {
     } else {
       child = await step(
         "local stack: build is done, starting emulators + simulators (npm start)",
-        startStack,
+        () => startStack(STACK_LOG),
         () => `started; its log: ${path.relative(process.cwd(), STACK_LOG)}`,
       );
     }

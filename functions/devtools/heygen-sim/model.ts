@@ -5,6 +5,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { renderVideo } from "./render";
+import type { AudioUrlFetch } from "./audio-url";
 
 export interface SimTimings {
   /** A new look stays pending this long. */
@@ -13,6 +14,8 @@ export interface SimTimings {
   videoProcessingMs: number;
   /** Lifetime of signed media URLs (HeyGen: 7 days). */
   urlTtlSeconds: number;
+  /** Added before every API answer (network + server time of a remote API); 0 = none. */
+  requestLatencyMs: number;
 }
 
 export const DEFAULT_TIMINGS: SimTimings = {
@@ -20,6 +23,7 @@ export const DEFAULT_TIMINGS: SimTimings = {
   videoPendingMs: 1000,
   videoProcessingMs: 2000,
   urlTtlSeconds: 7 * 24 * 3600,
+  requestLatencyMs: 0,
 };
 
 export interface Asset {
@@ -91,6 +95,8 @@ export class SimModel {
   webhookSecret: string | null = null;
   /** Called for every new video (the webhook dispatcher follows it). */
   onVideoCreated: ((video: SimVideo) => void) | null = null;
+  /** Every `audio_url` a video create made the simulator download (as HeyGen would). */
+  readonly audioUrlFetches: AudioUrlFetch[] = [];
   /** Failure applied to the next videos created (e.g. 40119 "Video is too long"). */
   nextVideoFailure: { code: number | string; message: string } | null = null;
 

@@ -1,6 +1,7 @@
 /** Legacy v1/v2 endpoints of the simulator (shared/docs/heygen-api.md). */
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
+import { fetchAudioUrl } from "./audio-url";
 import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
 const UPLOAD_TYPES = new Set(["image/png", "image/jpeg", "video/mp4", "video/webm", "audio/mpeg"]);
@@ -295,11 +296,18 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
               "voice needs exactly one of audio_asset_id and audio_url",
             );
           }
-          const audio = v.audio_asset_id ? model.assets.get(v.audio_asset_id) : undefined;
-          if (!audio || audio.fileType !== "audio") {
-            return errorReply("v2", 400, 40044, "INVALID_AUDIO_FORMAT: audio asset not found");
+          if (v.audio_url) {
+            const got = await fetchAudioUrl(dir, v.audio_url, model.audioUrlFetches);
+            if ("error" in got)
+              return errorReply("v2", 400, 40044, `INVALID_AUDIO_FORMAT: ${got.error}`);
+            audioFile = got.file;
+          } else {
+            const audio = v.audio_asset_id ? model.assets.get(v.audio_asset_id) : undefined;
+            if (!audio || audio.fileType !== "audio") {
+              return errorReply("v2", 400, 40044, "INVALID_AUDIO_FORMAT: audio asset not found");
+            }
+            audioFile = audio.file;
           }
-          audioFile = audio.file;
         }
         const d = body?.dimension;
         if (

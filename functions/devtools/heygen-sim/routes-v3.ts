@@ -12,6 +12,7 @@ import {
   type SimRoute,
 } from "./http";
 import { videoView } from "./routes-legacy";
+import { fetchAudioUrl } from "./audio-url";
 import { checkV3Script, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
 const MAX_ASSET_BYTES = 32 * 1024 * 1024;
@@ -263,6 +264,17 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           const text = checkV3Script(body, avatarId);
           if ("error" in text) return text.error;
           audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+        } else if ("audio_url" in body) {
+          if ("audio_asset_id" in body)
+            return errorReply(
+              "v3",
+              400,
+              "invalid_parameter",
+              "audio_asset_id and audio_url are mutually exclusive",
+            );
+          const got = await fetchAudioUrl(dir, String(body.audio_url), model.audioUrlFetches);
+          if ("error" in got) return errorReply("v3", 400, "invalid_parameter", got.error);
+          audioFile = got.file;
         } else {
           const audio = model.assets.get(String(body.audio_asset_id ?? ""));
           if (!audio || audio.fileType !== "audio") {

@@ -5,6 +5,9 @@
  *
  * Test controls (no API key, not counted): programmatic (`sim.faults.push(...)`,
  * `sim.calls`, `sim.hold(...)`, `sim.reset()`) or over HTTP on the API port (`/_sim/*`).
+ * Meters for benchmarks: `timings.requestLatencyMs` delays every API answer, and
+ * `sim.concurrency` (`GET /_sim/concurrency`, reset with `POST`) counts the API
+ * requests in progress and the peak since the last reset.
  */
 import { createReadStream, promises as fsp } from "node:fs";
 import http from "node:http";
@@ -76,6 +79,8 @@ export interface HeygenSim {
   webhookDeliveries: WebhookDelivery[];
   /** Pushes (pause, duplicate deliveries). */
   webhookDispatcher: WebhookDispatcher;
+  /** API requests in progress now, and the most at once since the last reset. */
+  concurrency: { current: number; peak: number };
   /** Calls to HeyGen endpoints since the last reset, optionally filtered by path prefix. */
   countCalls(prefix?: string): number;
   /** Holds the next request whose path matches (regular expression source) and method. */
@@ -133,6 +138,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
   model.onVideoCreated = (video) => dispatcher.watch(video);
   const faults: SimFault[] = [];
   const calls: SimCall[] = [];
+  const concurrency = { current: 0, peak: 0 };
   const idempotent = new Map<string, SimReply | "in-flight">();
   const holds: { path: RegExp; method?: string; arrived(): void; gate: Promise<void> }[] = [];
   const releases = new Set<() => void>();
@@ -145,6 +151,12 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
   async function control(req: http.IncomingMessage, res: http.ServerResponse, p: string) {
     const body = req.method === "POST" ? JSON.parse((await readBody(req)).toString() || "{}") : {};
     if (p === "/_sim/calls") return send(res, { status: 200, body: { calls } });
+    if (p === "/_sim/concurrency") {
+      if (req.method === "POST") concurrency.peak = concurrency.current;
+      return send(res, { status: 200, body: concurrency });
+    }
+    if (p === "/_sim/audio-url-fetches")
+      return send(res, { status: 200, body: { fetches: model.audioUrlFetches } });
     if (p === "/_sim/reset") {
       sim.reset();
       return send(res, { status: 200, body: { ok: true } });
@@ -361,14 +373,27 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
 
   const listen = async (port: number, host: "api" | "upload") => {
     const server = http.createServer((req, res) => {
-      handle(req, res, host).catch((err: Error) => {
-        if (!res.headersSent)
-          send(res, {
-            status: 500,
-            body: { error: { code: "internal_error", message: err.message } },
-          });
-        else res.destroy();
-      });
+      const metered =
+        !(req.url ?? "").startsWith("/_sim/") && !(req.url ?? "").startsWith("/media/");
+      if (metered) {
+        concurrency.current++;
+        concurrency.peak = Math.max(concurrency.peak, concurrency.current);
+      }
+      const latency = metered ? model.timings.requestLatencyMs : 0;
+      const delayed = latency > 0 ? new Promise((r) => setTimeout(r, latency)) : Promise.resolve();
+      delayed
+        .then(() => handle(req, res, host))
+        .catch((err: Error) => {
+          if (!res.headersSent)
+            send(res, {
+              status: 500,
+              body: { error: { code: "internal_error", message: err.message } },
+            });
+          else res.destroy();
+        })
+        .finally(() => {
+          if (metered) concurrency.current--;
+        });
     });
     return listenLocal(server, port);
   };
@@ -387,6 +412,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     calls,
     webhookDeliveries: dispatcher.deliveries,
     webhookDispatcher: dispatcher,
+    concurrency,
     countCalls: (prefix) => calls.filter((c) => !prefix || c.path.startsWith(prefix)).length,
     hold(pathSource, method) {
       let arrived!: () => void;
@@ -410,6 +436,8 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       holds.length = 0;
       calls.length = 0;
       faults.length = 0;
+      model.audioUrlFetches.length = 0;
+      concurrency.peak = concurrency.current;
       model.nextVideoFailure = null;
       dispatcher.duplicates = 0;
     },

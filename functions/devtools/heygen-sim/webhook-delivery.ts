@@ -20,6 +20,9 @@ export interface WebhookDelivery {
   result: number | string;
   /** The start of the endpoint's answer body. */
   answer?: string;
+  /** When the POST was sent. */
+  sentAt: number;
+  /** When its answer (or the error) came back. */
   at: number;
 }
 
@@ -114,6 +117,7 @@ export class WebhookDispatcher {
     if (this.stopped) return;
     let result: number | string;
     let answer: string | undefined;
+    const sentAt = Date.now();
     try {
       const res = await fetch(endpoint.url, {
         method: "POST",
@@ -132,6 +136,7 @@ export class WebhookDispatcher {
       attempt,
       result,
       answer,
+      sentAt,
       at: Date.now(),
     });
     const delivered = typeof result === "number" && result >= 200 && result < 300;

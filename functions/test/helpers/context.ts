@@ -7,6 +7,7 @@ import { simulatedSettings, TEST_PROJECT_ID } from "../../devtools/stack-env";
 export function testContext(
   overrides: {
     apiVersion?: "v2" | "v3";
+    audioSource?: "upload" | "url";
     fallback?: string;
     clock?: Clock;
     renderDeadlineMinutes?: number;
@@ -26,6 +27,7 @@ export function testContext(
         // useProvider() (helpers/stack.ts) switches these for the functions and for us.
         PROVIDER: process.env.PROVIDER,
         PROVIDER_API_BASE_URL: process.env.PROVIDER_API_BASE_URL,
+        HEYGEN_AUDIO_SOURCE: overrides.audioSource,
         HEYGEN_FALLBACK_AVATAR_ID: overrides.fallback,
         HEYGEN_RENDER_DEADLINE_MINUTES: overrides.renderDeadlineMinutes,
         AVATAR_JOB_DEADLINE_MINUTES: overrides.jobDeadlineMinutes,

@@ -72,6 +72,16 @@ describe("config.buildConfig", () => {
     expect(c.heygen.downloadHosts).to.deep.equal(["x.cloudfront.net"]);
   });
 
+  it("HEYGEN_AUDIO_SOURCE: upload by default, url on request, anything else refused by name", () => {
+    expect(buildConfig(raw, runtime).heygen.audioSource).to.equal("upload");
+    expect(
+      buildConfig({ ...raw, HEYGEN_AUDIO_SOURCE: " url " }, runtime).heygen.audioSource,
+    ).to.equal("url");
+    expect(() => buildConfig({ ...raw, HEYGEN_AUDIO_SOURCE: "link" }, runtime)).to.throw(
+      /HEYGEN_AUDIO_SOURCE/,
+    );
+  });
+
   it("takes an explicit CORS list", () => {
     const c = buildConfig(
       { ...raw, CORS_ORIGINS: "https://a.example, https://b.example" },

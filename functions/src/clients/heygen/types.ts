@@ -71,10 +71,14 @@ export interface TextVoice {
   locale?: string;
 }
 
-/** Exactly one voice source: an uploaded recording, or a script and a HeyGen voice. */
+/**
+ * Exactly one voice source: an uploaded recording, a recording HeyGen downloads from a
+ * URL (`audio_url`, both API versions), or a script and a HeyGen voice.
+ */
 export type VideoVoiceSource =
-  | { audioAssetId: string; textVoice?: undefined }
-  | { textVoice: TextVoice; audioAssetId?: undefined };
+  | { audioAssetId: string; audioUrl?: undefined; textVoice?: undefined }
+  | { audioUrl: string; audioAssetId?: undefined; textVoice?: undefined }
+  | { textVoice: TextVoice; audioAssetId?: undefined; audioUrl?: undefined };
 
 export type CreateVideoInput = VideoVoiceSource & {
   character: VideoCharacter;

@@ -47,10 +47,11 @@ const videoSchema = z.object({
 });
 
 /**
- * `video_inputs[].voice` (heygen-api.md §6): `{type:"audio", audio_asset_id}` or
- * `{type:"text", input_text, voice_id, speed, pitch, locale?}`.
+ * `video_inputs[].voice` (heygen-api.md §6): `{type:"audio", audio_asset_id}`,
+ * `{type:"audio", audio_url}` or `{type:"text", input_text, voice_id, speed, pitch, locale?}`.
  */
 function v2Voice(input: CreateVideoInput): Record<string, unknown> {
+  if (input.audioUrl !== undefined) return { type: "audio", audio_url: input.audioUrl };
   if (!input.textVoice) return { type: "audio", audio_asset_id: input.audioAssetId };
   const t = input.textVoice;
   if (!t.voiceId) throw new Error("the legacy text voice needs a voice_id");

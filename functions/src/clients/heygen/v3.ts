@@ -59,11 +59,12 @@ export function v3OutputFormat(d: { width: number; height: number }): {
 }
 
 /**
- * The voice fields of a `type:"avatar"` create (heygen-v3.md §4): `audio_asset_id`, or
- * `script` + `voice_id` + `voice_settings{speed, pitch, locale?}`; `voice_id` is left
- * out to use the look's default voice.
+ * The voice fields of a `type:"avatar"` create (heygen-v3.md §4): `audio_asset_id`,
+ * `audio_url`, or `script` + `voice_id` + `voice_settings{speed, pitch, locale?}`;
+ * `voice_id` is left out to use the look's default voice.
  */
 function v3Voice(input: CreateVideoInput): Record<string, unknown> {
+  if (input.audioUrl !== undefined) return { audio_url: input.audioUrl };
   if (!input.textVoice) return { audio_asset_id: input.audioAssetId };
   const t = input.textVoice;
   return {

@@ -19,15 +19,16 @@ export function getBucket(name: string): Bucket {
 export const SIGNED_URL_SECONDS = 3600;
 
 /**
- * A V4 signed read URL of one object, valid SIGNED_URL_SECONDS from `now` (signed
- * through IAM signBlob in production, with the local signer in the emulator). The
- * URL itself carries that lifetime: X-Goog-Date is `now` and X-Goog-Expires is
- * SIGNED_URL_SECONDS, the `expiresIn` reported beside it.
+ * A V4 signed read URL of one object, valid `seconds` (default SIGNED_URL_SECONDS) from
+ * `now` (signed through IAM signBlob in production, with the local signer in the
+ * emulator). The URL itself carries that lifetime: X-Goog-Date is `now` and
+ * X-Goog-Expires is `seconds`, the `expiresIn` reported beside it.
  */
 export async function signedReadUrl(
   bucketName: string,
   path: string,
   now: Date,
+  seconds: number = SIGNED_URL_SECONDS,
 ): Promise<{ url: string; expiresIn: number }> {
   const [url] = await getBucket(bucketName)
     .file(path)
@@ -35,7 +36,7 @@ export async function signedReadUrl(
       version: "v4",
       action: "read",
       accessibleAt: now,
-      expires: now.getTime() + SIGNED_URL_SECONDS * 1000,
+      expires: now.getTime() + seconds * 1000,
     });
-  return { url, expiresIn: SIGNED_URL_SECONDS };
+  return { url, expiresIn: seconds };
 }

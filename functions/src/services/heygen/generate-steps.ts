@@ -19,6 +19,7 @@ import {
   checkTtsVoice,
   chooseVoiceSource,
   RECORDED_VOICE,
+  recordedAudioUrl,
   settleTtsVoice,
   type CheckedTts,
   type VoiceRequest,
@@ -139,7 +140,10 @@ export async function scriptStep(
   };
 }
 
-/** Step 3 (recording): the converted MP3 uploaded, and remembered for withdrawal and erasure. */
+/**
+ * Step 3 (recording): the converted MP3 given by URL (`HEYGEN_AUDIO_SOURCE=url`: a signed
+ * URL HeyGen downloads, no HeyGen call), or uploaded and remembered for withdrawal and erasure.
+ */
 export async function audioStep(
   app: AppContext,
   client: HeygenClient,
@@ -148,6 +152,10 @@ export async function audioStep(
   voice: LocalMedia,
   attempt: number,
 ): Promise<Speech> {
+  if (app.config.heygen.audioSource === "url") {
+    const voiceSource = await recordedAudioUrl(app, uid, voice);
+    return { voiceSource, used: RECORDED_VOICE, scriptSha256: null };
+  }
   const { assetId } = await client.uploadAudio(
     voice,
     `audio-${project.userId}-${voice.sha256}-${attempt}`,

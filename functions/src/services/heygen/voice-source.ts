@@ -2,8 +2,9 @@
  * The voice of a `generate`: exactly one source, decided first and kept as a plain value
  * (`recorded` | `tts`) that later checks (consent, quotas) can branch on.
  *
- * - `recorded`: the user's recording (`voiceUrl`, else the project's), converted and
- *   uploaded as today.
+ * - `recorded`: the user's recording (`voiceUrl`, else the project's), converted to MP3
+ *   and uploaded to HeyGen as an asset, or (HEYGEN_AUDIO_SOURCE=url) kept in our bucket
+ *   and given to HeyGen as a signed `audio_url` it downloads: one HeyGen call less.
  * - `tts`: a script spoken by a HeyGen voice. The voice must be in the cached listing;
  *   on v3 it may be left out to use the look's default voice (heygen-v3.md §4; the v2
  *   body requires `voice_id`). Speed and locale left out of the request come from the
@@ -13,6 +14,8 @@
 import { createHash } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { TextVoice } from "../../clients/heygen";
+import { getBucket, signedReadUrl } from "../../clients/storage/bucket";
+import type { LocalMedia } from "../media/prepare";
 import { ApiError } from "../../errors";
 import { SPEED_RANGE } from "./speech-limits";
 import { latestVoicePreferences, type VoicePreferences } from "../../store/preferences";
@@ -168,4 +171,36 @@ export async function settleTtsVoice(
       preferencesAssetId: fromPreferences.length > 0 ? (tts.prefs?.assetId ?? null) : null,
     },
   };
+}
+
+/** Where the MP3 of a recording waits for HeyGen to download it (under the user's prefix). */
+export const heygenAudioObject = (uid: string, sha256: string): string =>
+  `users/${uid}/heygen-audio/${sha256}.mp3`;
+
+/** A render may wait in HeyGen's queue: the audio URL outlives the render deadline. */
+export const AUDIO_URL_SECONDS = 24 * 3600;
+
+/**
+ * HEYGEN_AUDIO_SOURCE=url: the converted MP3 goes to our bucket and HeyGen gets a
+ * signed read URL of it as `audio_url` (heygen-api.md §6, heygen-v3.md §4), instead of
+ * an asset upload. The URL is a bearer credential: it is never logged or stored.
+ */
+export async function recordedAudioUrl(
+  app: AppContext,
+  uid: string,
+  voice: LocalMedia,
+): Promise<{ audioUrl: string }> {
+  const object = heygenAudioObject(uid, voice.sha256);
+  await getBucket(app.config.storageBucket).upload(voice.path, {
+    destination: object,
+    contentType: "audio/mpeg",
+    resumable: false,
+  });
+  const { url } = await signedReadUrl(
+    app.config.storageBucket,
+    object,
+    app.clock.now(),
+    AUDIO_URL_SECONDS,
+  );
+  return { audioUrl: url };
 }
