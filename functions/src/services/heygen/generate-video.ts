@@ -9,7 +9,7 @@
 import type { AppContext } from "../../context";
 import type { VideoCharacter, VideoVoiceSource } from "../../clients/heygen";
 import { ApiError } from "../../errors";
-import { log } from "../../logs";
+import { log, logUserId } from "../../logs";
 import { getBucket } from "../../clients/storage/bucket";
 import {
   claimGeneration,
@@ -228,7 +228,7 @@ async function claimAndSubmit(
       now: app.clock.now(),
     });
     log.info("HeyGen video created", {
-      uid,
+      user: logUserId(uid),
       projectId: input.projectId,
       videoId: result.videoId,
       attempt: claim.attempt,
