@@ -56,6 +56,7 @@ export function simulatedParams(projectId: string): Record<string, string> {
     VIDEO_STATUS_FRESH_SECONDS: "2",
     QUOTA_HEYGEN_VIDEOS_PER_DAY: "200",
     MEDIA_RETENTION_DAYS: "90",
+    INPUT_RETENTION_HOURS: "24",
     // The simulators are reached through the configured base URLs' hosts, always allowed.
     PROVIDER_DOWNLOAD_HOSTS: "",
     HEYGEN_DOWNLOAD_HOSTS: "",

@@ -147,6 +147,11 @@ export const MEDIA_RETENTION_DAYS = defineInt("MEDIA_RETENTION_DAYS", {
   default: 90,
   description: "Archived videos and GLBs are kept this many days, then purged",
 });
+export const INPUT_RETENTION_HOURS = defineInt("INPUT_RETENTION_HOURS", {
+  default: 24,
+  description:
+    "Photos and recordings no unfinished video needs are deleted this many hours after their project last changed (a failed video can be tried again meanwhile)",
+});
 
 export type ProviderName = "avatar-sdk" | "in3d" | "didimo";
 export type HeygenApiVersion = "v2" | "v3";
@@ -183,6 +188,8 @@ export interface AppConfig {
   quotas: QuotaConfig;
   /** Archived videos and GLBs are purged this many days after they were stored. */
   mediaRetentionDays: number;
+  /** Uploads no unfinished video needs are deleted this many hours after their last use. */
+  inputRetentionHours: number;
 }
 
 export interface QuotaConfig {
@@ -265,6 +272,7 @@ export function buildConfig(
     minimumAge?: number;
     quotas?: Partial<QuotaConfig>;
     mediaRetentionDays?: number;
+    inputRetentionHours?: number;
     providerDownloadHosts?: string;
     heygenDownloadHosts?: string;
   },
@@ -308,6 +316,7 @@ export function buildConfig(
       Object.entries({ ...DEFAULT_QUOTAS, ...raw.quotas }).map(([k, v]) => [k, Math.max(0, v)]),
     ) as unknown as QuotaConfig,
     mediaRetentionDays: Math.max(1, raw.mediaRetentionDays ?? 90),
+    inputRetentionHours: Math.max(1, raw.inputRetentionHours ?? 24),
   };
 }
 
@@ -339,6 +348,7 @@ export function resolveConfig(): AppConfig {
         heygenVideosPerDay: QUOTA_HEYGEN_VIDEOS_PER_DAY.value(),
       },
       mediaRetentionDays: MEDIA_RETENTION_DAYS.value(),
+      inputRetentionHours: INPUT_RETENTION_HOURS.value(),
       providerDownloadHosts: PROVIDER_DOWNLOAD_HOSTS.value(),
       heygenDownloadHosts: HEYGEN_DOWNLOAD_HOSTS.value(),
     },

@@ -44,6 +44,7 @@ export function testContext(
         ...overrides.quotas,
       },
       mediaRetentionDays: overrides.mediaRetentionDays ?? Number(p.MEDIA_RETENTION_DAYS),
+      inputRetentionHours: Number(p.INPUT_RETENTION_HOURS),
     },
     { ...runtimeInfo(), isEmulator: true },
   );
