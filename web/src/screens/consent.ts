@@ -18,7 +18,7 @@ export const PURPOSES: readonly { id: ConsentPurpose; title: string; text: strin
   {
     id: "heygen_voice",
     title: "Your voice for talking videos",
-    text: "Your voice recording is converted to MP3 and sent to HeyGen to make the video speak. Masky deletes the recording once your video is made (after a failed video, about a day later, so you can try again).",
+    text: "Your voice recording is converted to MP3 and sent to HeyGen to make the video speak; HeyGen keeps the MP3 until you untick this choice or delete your data. Masky deletes its copy of the recording once your video is made (after a failed video, about a day later, so you can try again).",
   },
   {
     id: "avatar_3d",
