@@ -109,6 +109,8 @@ export interface AppConfig {
   quotas: QuotaConfig;
   /** Archived videos and GLBs are purged this many days after they were stored. */
   mediaRetentionDays: number;
+  /** Uploads no unfinished video needs are deleted this many hours after their last use. */
+  inputRetentionHours: number;
   /**
    * Every setting's value as defined in ./params.ts, ints within their bounds. A new
    * param is read here; the fields above are the ones that need more than a value
@@ -223,6 +225,7 @@ export function buildConfig(
       heygenVideosPerDay: v.QUOTA_HEYGEN_VIDEOS_PER_DAY,
     },
     mediaRetentionDays: v.MEDIA_RETENTION_DAYS,
+    inputRetentionHours: v.INPUT_RETENTION_HOURS,
     params: v,
   };
 }

@@ -51,19 +51,28 @@ export const poll_heygen_videos = onSchedule(
 );
 
 /**
- * projects/{projectId} updated: a video that just finished (archiveState → pending) is
- * streamed into Storage at once. Exits early on every other write, its own included.
+ * projects/{projectId} updated: a video that just completed gets its inputs deleted
+ * and is streamed into Storage at once (archiveState → pending). Exits early on every
+ * other write, its own included.
  */
 export const on_project_updated = onDocumentUpdated(
   { ...RUNTIME.on_project_updated, document: "projects/{projectId}", secrets: [HEYGEN_API_KEY] },
   async (event) => {
-    const { archiveJustQueued } = await import("./store/project-archive");
-    if (!archiveJustQueued(event.data?.before.data(), event.data?.after.data())) return;
-    const [{ archiveVideo }, { getAppContext }] = await Promise.all([
-      import("./services/heygen/archive-video"),
+    const [before, after] = [event.data?.before.data(), event.data?.after.data()];
+    const [{ videoJustCompleted }, { archiveJustQueued }] = await Promise.all([
+      import("./store/project-video"),
+      import("./store/project-archive"),
+    ]);
+    const change = {
+      completedNow: videoJustCompleted(before, after),
+      archiveNow: archiveJustQueued(before, after),
+    };
+    if (!change.completedNow && !change.archiveNow) return;
+    const [handler, { getAppContext }] = await Promise.all([
+      import("./handlers/on-project-updated"),
       import("./context"),
     ]);
-    await archiveVideo(getAppContext(), event.params.projectId);
+    await handler.onProjectUpdated(getAppContext(), event.params.projectId, change);
   },
 );
 
@@ -197,6 +206,22 @@ export const advance_erasures = onSchedule(
       import("./context"),
     ]);
     await advanceErasures(getAppContext(), { budgetMs: 480000 });
+  },
+);
+
+/**
+ * Hourly: photos and recordings no unfinished video needs, older than
+ * INPUT_RETENTION_HOURS, are deleted from Storage (a completed video's inputs are
+ * deleted at once by on_project_updated).
+ */
+export const purge_unused_inputs = onSchedule(
+  { ...RUNTIME.purge_unused_inputs, schedule: "every 60 minutes" },
+  async () => {
+    const [{ purgeUnusedInputs }, { getAppContext }] = await Promise.all([
+      import("./services/privacy/release-inputs"),
+      import("./context"),
+    ]);
+    await purgeUnusedInputs(getAppContext(), { budgetMs: 480000 });
   },
 );
 

@@ -231,6 +231,12 @@ export const PARAMS = {
     description:
       "Archived videos and GLBs are kept this many days after they were stored, then purged",
   }),
+  INPUT_RETENTION_HOURS: int({
+    default: 24,
+    min: 1,
+    description:
+      "Photos and recordings no unfinished video needs are deleted this many hours after their project last changed (a failed video can be tried again meanwhile)",
+  }),
 } satisfies Record<string, ParamDef>;
 
 type Defs = typeof PARAMS;

@@ -63,6 +63,8 @@ export const RUNTIME = {
   // Erasures delete at several upstream systems; the run stops taking work before its end.
   advance_erasures: { timeoutSeconds: 540, memory: "256MiB", ...SWEEP },
   purge_expired_media: { timeoutSeconds: 540, memory: "256MiB", ...SWEEP },
+  // Lists uploads page by page and reads each user's projects; stops taking work after 8 minutes.
+  purge_unused_inputs: { timeoutSeconds: 540, memory: "256MiB", ...SWEEP },
   // Callables: the same work as their HTTPS twins.
   generate_call: { timeoutSeconds: 540, memory: "1GiB", concurrency: 1, maxInstances: 20 },
   video_status_call: JSON_ENDPOINT,

@@ -196,39 +196,46 @@ async function main(): Promise<number> {
       },
       (a) => `policy ${a.policyVersion}, age ≥ ${a.minimumAge}: ${a.purposes.join(", ")}`,
     );
+    const upload = async (local: string, object: string, contentType: string) => {
+      await bucket.upload(local, { destination: object, contentType, resumable: false });
+      return `gs://${ctx.config.storageBucket}/${object}`;
+    };
+    let uploadCount = 0;
+    // A completed video's photo and recording are deleted (retention), so every project
+    // gets uploads of its own, as the web client does.
+    const uploadInputs = async () => {
+      const stamp = `${Date.now()}-${++uploadCount}`;
+      return {
+        photo: await upload(
+          await photoJpeg(),
+          `users/${user.uid}/photos/${stamp}.jpg`,
+          "image/jpeg",
+        ),
+        voice: await upload(
+          await voiceWebm(3),
+          `users/${user.uid}/voice/${stamp}.webm`,
+          "audio/webm",
+        ),
+      };
+    };
     const uploads = await step(
       "upload a photo (JPEG) and a voice recording (WebM/Opus) to Storage",
-      async () => {
-        const upload = async (local: string, object: string, contentType: string) => {
-          await bucket.upload(local, { destination: object, contentType, resumable: false });
-          return `gs://${ctx.config.storageBucket}/${object}`;
-        };
-        const stamp = Date.now();
-        return {
-          photo: await upload(
-            await photoJpeg(),
-            `users/${user.uid}/photos/${stamp}.jpg`,
-            "image/jpeg",
-          ),
-          voice: await upload(
-            await voiceWebm(3),
-            `users/${user.uid}/voice/${stamp}.webm`,
-            "audio/webm",
-          ),
-        };
-      },
+      uploadInputs,
       (u) => `${u.photo}\n      ${u.voice}`,
     );
-    const createProject = (name: string) =>
-      addDoc(collection(firestore, "projects"), {
+    const createProject = async (name: string, files?: { photo: string; voice: string }) => {
+      const { photo, voice } = files ?? (await uploadInputs());
+      const ref = await addDoc(collection(firestore, "projects"), {
         userId: user.uid,
         name,
-        voiceUrl: uploads.voice,
-        avatarUrl: uploads.photo,
-      }).then((ref) => ref.id);
+        voiceUrl: voice,
+        avatarUrl: photo,
+      });
+      return ref.id;
+    };
     const projectId = await step(
       "create a project (client write)",
-      () => createProject("Demo talking video"),
+      () => createProject("Demo talking video", uploads),
       (id) => `projects/${id}`,
     );
 
@@ -356,7 +363,7 @@ async function main(): Promise<number> {
         const id = await addDoc(collection(firestore, "projects"), {
           userId: user.uid,
           name: "Demo video from text",
-          avatarUrl: uploads.photo,
+          avatarUrl: (await uploadInputs()).photo,
         }).then((ref) => ref.id);
         const g = await api<{ videoId: string; voice: { voiceId: string; speed: number } }>(
           user.token,

@@ -1,9 +1,11 @@
 /** `users/{uid}` created by the client (consent fields only): the server stamps `created_at`. */
 import type { AppContext } from "../context";
-import { log } from "../logs";
+import { log, logUserId } from "../logs";
 import { stampUserCreated } from "../store/users";
 
 export async function onUserCreated(app: AppContext, uid: string): Promise<void> {
   const stamped = await stampUserCreated(app.db, uid, app.clock.now());
-  log.info(stamped ? "user created_at stamped" : "user created_at already set", { uid });
+  log.info(stamped ? "user created_at stamped" : "user created_at already set", {
+    user: logUserId(uid),
+  });
 }

@@ -12,7 +12,7 @@ import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import type { z } from "zod";
 import { ApiError, type ErrorBody } from "../errors";
-import { log } from "../logs";
+import { log, logUserId } from "../logs";
 import type { AppContext } from "../context";
 import { applyCors } from "./cors";
 import { authenticate, type AuthedUser } from "./auth";
@@ -217,7 +217,7 @@ export function createHttpFunction(opts: HttpFunctionOptions) {
       if (status >= 500) {
         log.error(`${opts.name}: ${apiErr.message}`, {
           requestId,
-          uid,
+          user: uid === undefined ? undefined : logUserId(uid),
           error: apiErr.cause ?? apiErr,
           stack: (apiErr.cause as Error | undefined)?.stack,
         });
@@ -227,7 +227,7 @@ export function createHttpFunction(opts: HttpFunctionOptions) {
     } finally {
       log.info(`${opts.name} ${req.method} ${req.path} ${status}`, {
         requestId,
-        uid,
+        user: uid === undefined ? undefined : logUserId(uid),
         status,
         ms: Date.now() - started,
       });

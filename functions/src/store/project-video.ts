@@ -102,6 +102,18 @@ export const videoState = (p: Pick<Project, "heygenStatus">): VideoState =>
 export const isTerminalVideoStatus = (status: string | null | undefined): boolean =>
   !!status && isTerminal(videoMachine, normaliseStatus(status));
 
+/**
+ * Whether a project write just completed its video (heygenStatus became completed):
+ * the update trigger releases the video's inputs then (privacy/release-inputs.ts).
+ */
+export function videoJustCompleted(before: unknown, after: unknown): boolean {
+  const state = (data: unknown) => {
+    const p = projectSchema.safeParse(data);
+    return p.success ? videoState(p.data) : "none";
+  };
+  return state(after) === "completed" && state(before) !== "completed";
+}
+
 /** The `Expires=<unix seconds>` of a CloudFront-signed URL, or null. */
 export function parseUrlExpiry(url: string | null): Date | null {
   if (!url) return null;

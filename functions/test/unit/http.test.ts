@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { isOriginAllowed } from "../../src/http/cors";
 import { matchPath, relativePath } from "../../src/http/router";
 import { bearerToken } from "../../src/http/auth";
-import { redact } from "../../src/logs";
+import { logUserId, redact } from "../../src/logs";
 
 describe("http plumbing (pure parts)", () => {
   it("matches paths with params and strips the Hosting base path", () => {
@@ -45,6 +45,8 @@ describe("http plumbing (pure parts)", () => {
       "https://s/b/o?X-Goog-Algorithm=GOOG4&X-Goog-Signature=[redacted]&x=1",
     );
     expect(out.heygen).to.not.contain("zzz");
-    expect(out.uid).to.equal("u1");
+    expect(out.uid)
+      .to.equal(logUserId("u1"))
+      .and.match(/^u_[0-9a-f]{16}$/);
   });
 });

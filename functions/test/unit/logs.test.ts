@@ -1,6 +1,12 @@
-/** Log fields never carry secrets, tokens or signed URL signatures (src/logs.ts). */
+import { z } from "zod";
+/** Log fields never carry secrets, tokens, signed URL signatures or personal data (src/logs.ts). */
 import { expect } from "chai";
-import { redact } from "../../src/logs";
+import type { Request } from "firebase-functions/v2/https";
+import type { Response } from "express";
+import { log, logUserId, redact } from "../../src/logs";
+import { createHttpFunction, route } from "../../src/http/router";
+import type { AppContext } from "../../src/context";
+import { captureLogs } from "../helpers/log-capture";
 
 /** {a: {a: … {a: leaf}}} with `levels` objects around the leaf. */
 function nested(levels: number, leaf: unknown): unknown {
@@ -73,3 +79,124 @@ describe("log redaction", () => {
     expect(redact(errs)).to.deep.equal(wantErr);
   });
 });
+
+describe("logs carry no personal data", () => {
+  const uid = "Xq3kT9vLmP2sR7wYb1cN4dF6gH8j";
+  const email = "ada.lovelace@example.com";
+
+  it("a user is logged as a stable pseudonym that is not the uid", () => {
+    const p = logUserId(uid);
+    expect(p).to.match(/^u_[0-9a-f]{16}$/);
+    expect(p).to.not.contain(uid);
+    expect(logUserId(uid)).to.equal(p);
+    expect(logUserId(`${uid}x`)).to.not.equal(p);
+    expect(logUserId(p)).to.equal(p); // already a pseudonym: not hashed twice
+  });
+
+  it("uid fields become pseudonyms and e-mail fields are removed, whatever the call site passed", () => {
+    const out = redact({
+      uid,
+      userId: uid,
+      user_id: uid,
+      email,
+      userEmail: email,
+      nested: [{ uid }],
+      count: 3,
+    });
+    expect(out).to.deep.equal({
+      uid: logUserId(uid),
+      userId: logUserId(uid),
+      user_id: logUserId(uid),
+      email: "[redacted]",
+      userEmail: "[redacted]",
+      nested: [{ uid: logUserId(uid) }],
+      count: 3,
+    });
+  });
+
+  it("strings lose e-mail addresses and uids in per-user Storage paths and HeyGen names, not API paths", () => {
+    const p = logUserId(uid);
+    expect(
+      redact(
+        `No such object: bucket/users/${uid}/photos/1.jpg; selfies/${uid}/j1.jpg and videos/${uid}/p1.mp4; folder masky_${uid}; mail ${email}`,
+      ),
+    ).to.equal(
+      `No such object: bucket/users/${p}/photos/1.jpg; selfies/${p}/j1.jpg and videos/${p}/p1.mp4; folder masky_${p}; mail [email]`,
+    );
+    expect(redact("GET /v3/videos/vid123 500")).to.equal("GET /v3/videos/vid123 500");
+    expect(redact({ error: new Error(`users/${uid}/a.webm does not exist`) })).to.deep.equal({
+      error: { name: "Error", message: `users/${p}/a.webm does not exist` },
+    });
+  });
+
+  it("an HTTPS request's log lines (the access line and a 500 with its cause) carry the pseudonym, never the uid or e-mail", async () => {
+    const fakeApp = {
+      config: { corsOrigins: [] },
+      auth: { verifyIdToken: async () => ({ uid, email }) },
+    } as unknown as AppContext;
+    const handler = createHttpFunction({
+      name: "probe",
+      basePath: "/probe",
+      context: () => fakeApp,
+      routes: [
+        route({
+          method: "POST",
+          path: "",
+          response: { status: 200, description: "never answered", schema: z.object({}) },
+          doc: { summary: "probe", errors: [] },
+          handle: async ({ user }) => {
+            log.info("probe handling", { uid: user.uid, email: user.email });
+            throw new Error(`download of users/${user.uid}/voice/1.webm for ${user.email} failed`);
+          },
+        }),
+      ],
+    });
+    const res = fakeResponse();
+    const { text } = await captureLogs(() =>
+      handler(
+        {
+          method: "POST",
+          path: "/probe",
+          headers: { authorization: "Bearer t" },
+          query: {},
+          body: {},
+        } as unknown as Request,
+        res as unknown as Response,
+      ),
+    );
+    expect(res.statusCode).to.equal(500);
+    const lines = text.trim().split("\n");
+    expect(lines.length).to.be.greaterThanOrEqual(3);
+    expect(text).to.not.contain(uid);
+    expect(text).to.not.contain(email);
+    expect(text).to.contain(logUserId(uid));
+    const access = lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.message === "probe POST /probe 500");
+    expect(access?.user).to.equal(logUserId(uid));
+  });
+});
+
+function fakeResponse() {
+  const res = {
+    statusCode: 200,
+    headersSent: false,
+    headers: {} as Record<string, string>,
+    setHeader(k: string, v: string) {
+      res.headers[k] = v;
+    },
+    status(code: number) {
+      res.statusCode = code;
+      return res;
+    },
+    json() {
+      res.headersSent = true;
+      return res;
+    },
+    end() {
+      res.headersSent = true;
+      return res;
+    },
+  };
+  return res;
+}

@@ -13,12 +13,12 @@ export const PURPOSES: readonly { id: ConsentPurpose; title: string; text: strin
   {
     id: "heygen_face",
     title: "Your photo for talking videos",
-    text: "Your photo is sent to HeyGen, which turns it into a talking avatar of you. HeyGen keeps it in your own folder there until you delete your data.",
+    text: "Your photo is sent to HeyGen, which turns it into a talking avatar of you. HeyGen keeps the avatar in your own folder there until you delete your data. Masky deletes its copy of the photo once your video is made (after a failed video, about a day later, so you can try again).",
   },
   {
     id: "heygen_voice",
     title: "Your voice for talking videos",
-    text: "Your voice recording is converted to MP3 and sent to HeyGen to make the video speak. The recording stays in your Masky storage until you delete it.",
+    text: "Your voice recording is converted to MP3 and sent to HeyGen to make the video speak; HeyGen keeps the MP3 until you untick this choice or delete your data. Masky deletes its copy of the recording once your video is made (after a failed video, about a day later, so you can try again).",
   },
   {
     id: "avatar_3d",

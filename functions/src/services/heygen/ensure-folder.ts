@@ -5,7 +5,7 @@
  */
 import type { AppContext } from "../../context";
 import type { HeygenClient } from "../../clients/heygen";
-import { log } from "../../logs";
+import { log, logUserId } from "../../logs";
 import { withUserLock } from "../../store/locks";
 import { getUser, userRef } from "../../store/users";
 
@@ -19,7 +19,7 @@ export async function ensureFolder(
   uid: string,
 ): Promise<string | undefined> {
   if (!client.supportsFolders) {
-    if (!loggedV3Skip) log.info("HeyGen v3 has no folders: the folder step is skipped", { uid });
+    if (!loggedV3Skip) log.info("HeyGen v3 has no folders: the folder step is skipped");
     loggedV3Skip = true;
     return undefined;
   }
@@ -38,7 +38,7 @@ export async function ensureFolder(
     });
   } catch (err) {
     log.warn("HeyGen folder unavailable; creating the video without folder_id", {
-      uid,
+      user: logUserId(uid),
       error: err,
     });
     return undefined;

@@ -8,7 +8,7 @@
 import type { AppContext } from "../../context";
 import type { HeygenClient } from "../../clients/heygen";
 import { ApiError } from "../../errors";
-import { log } from "../../logs";
+import { log, logUserId } from "../../logs";
 import { findGroupId, findLook, saveLook, setLookStatus } from "../../store/looks";
 import { withUserLock } from "../../store/locks";
 import { rememberHeygenAsset } from "../../store/heygen-assets";
@@ -111,7 +111,7 @@ export async function ensureLook(
           app.clock.now(),
         );
         log.info(groupId ? "HeyGen look added to the user's group" : "HeyGen look group created", {
-          uid,
+          user: logUserId(uid),
           groupId: look.groupId,
           lookId: look.lookId,
         });

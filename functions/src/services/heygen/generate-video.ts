@@ -10,7 +10,7 @@
  */
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { log } from "../../logs";
+import { log, logUserId } from "../../logs";
 import type { Project } from "../../store/projects";
 import {
   claimSubmit,
@@ -141,7 +141,7 @@ async function claimAndSubmit(
     );
   }
   log.info("HeyGen video created", {
-    uid,
+    user: logUserId(uid),
     projectId: input.projectId,
     videoId: result.videoId,
     attempt: lease.attempt,

@@ -1,0 +1,168 @@
+/**
+ * Retention of the talking-video inputs: the photos and voice recordings a user
+ * uploaded under `users/{uid}/` are deleted once no unfinished video needs them.
+ *
+ * A project needs the objects it names (`avatarUrl`, `voiceUrl`) while
+ * - a generate for it is running, or its video is still rendering at HeyGen; or
+ * - its video is not completed and the project changed less than
+ *   INPUT_RETENTION_HOURS ago: a failed or cancelled video can be tried again with
+ *   the same files, a project just created is about to be generated.
+ * A completed video needs nothing any more (a new generate of the project would
+ * need new uploads). So:
+ * - `releaseProjectInputs` (on_project_updated, when a video completes) deletes the
+ *   project's inputs at once, unless another project of the user still needs them;
+ * - `purgeUnusedInputs` (purge_unused_inputs, hourly) deletes every upload older
+ *   than the window that no project needs: inputs of failed, cancelled and abandoned
+ *   projects, files never used, and files named only in a generate request.
+ * Uploads a user is generating from right now are never touched: a user with a
+ * generate running is skipped until the next run.
+ */
+import type { File } from "@google-cloud/storage";
+import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
+import type { AppContext } from "../../context";
+import { getBucket } from "../../clients/storage/bucket";
+import { log } from "../../logs";
+import { projectSchema, type Project } from "../../store/projects";
+import { isTerminalVideoStatus } from "../../store/project-video";
+import { resolveStorageReference } from "../media/storage-reference";
+
+const HOUR_MS = 3600_000;
+
+/** The Storage paths a project names as its photo and voice (invalid references name nothing). */
+export function projectInputPaths(app: AppContext, uid: string, p: Project): string[] {
+  const paths: string[] = [];
+  for (const [field, value] of [
+    ["avatarUrl", p.avatarUrl],
+    ["voiceUrl", p.voiceUrl],
+  ] as const) {
+    if (!value) continue;
+    try {
+      const ref = resolveStorageReference(value, {
+        bucket: app.config.storageBucket,
+        uid,
+        isEmulator: app.config.isEmulator,
+        field,
+      });
+      paths.push(ref.path);
+    } catch {
+      // Not one of the user's files in this bucket: nothing of theirs to keep for it.
+    }
+  }
+  return paths;
+}
+
+type Need = "running" | "kept" | "none";
+
+/** Whether a project still needs its inputs, and why. */
+function projectNeed(p: Project, changedAtMs: number, nowMs: number, windowMs: number): Need {
+  const status = p.heygenStatus ?? null;
+  if (status === "completed") return "none";
+  const submitting =
+    p.generation?.state === "submitting" && (p.generation.leaseExpiresAt ?? 0) > nowMs;
+  if (submitting) return "running";
+  if (p.heygenVideoId && status && !isTerminalVideoStatus(status)) return "kept";
+  return nowMs - changedAtMs < windowMs ? "kept" : "none";
+}
+
+interface UserInputs {
+  /** Paths some project of the user still needs. */
+  needed: Set<string>;
+  /** A generate of the user is running: it may read files no project names. */
+  generating: boolean;
+}
+
+async function userInputs(app: AppContext, uid: string, nowMs: number): Promise<UserInputs> {
+  const windowMs = app.config.inputRetentionHours * HOUR_MS;
+  const snap = await app.db.collection("projects").where("userId", "==", uid).get();
+  const result: UserInputs = { needed: new Set(), generating: false };
+  for (const doc of snap.docs) {
+    const p = projectSchema.safeParse(doc.data());
+    if (!p.success) continue;
+    const need = projectNeed(p.data, changedAt(doc), nowMs, windowMs);
+    if (need === "running") result.generating = true;
+    if (need === "none") continue;
+    for (const path of projectInputPaths(app, uid, p.data)) result.needed.add(path);
+  }
+  return result;
+}
+
+const changedAt = (doc: QueryDocumentSnapshot): number => doc.updateTime.toMillis();
+
+/**
+ * A video completed: its photo and recording are deleted unless another project of
+ * the user still needs them. Returns the deleted paths.
+ */
+export async function releaseProjectInputs(app: AppContext, projectId: string): Promise<string[]> {
+  const snap = await app.db.collection("projects").doc(projectId).get();
+  const parsed = projectSchema.safeParse(snap.data());
+  if (!snap.exists || !parsed.success || parsed.data.heygenStatus !== "completed") return [];
+  const uid = parsed.data.userId;
+  const own = projectInputPaths(app, uid, parsed.data);
+  if (own.length === 0) return [];
+  const { needed } = await userInputs(app, uid, app.clock.now().getTime());
+  const bucket = getBucket(app.config.storageBucket);
+  const deleted: string[] = [];
+  for (const path of own) {
+    if (needed.has(path)) continue;
+    await bucket.file(path).delete({ ignoreNotFound: true });
+    deleted.push(path);
+  }
+  if (deleted.length > 0) log.info("video completed: its inputs deleted", { projectId, deleted });
+  return deleted;
+}
+
+const uidOf = (name: string): string | null => /^users\/([^/]+)\//.exec(name)?.[1] ?? null;
+
+function ageMs(file: File, nowMs: number): number {
+  const stamp = file.metadata.updated ?? file.metadata.timeCreated;
+  const at = stamp ? Date.parse(String(stamp)) : NaN;
+  return Number.isNaN(at) ? 0 : nowMs - at;
+}
+
+/**
+ * `purge_unused_inputs` (scheduled): every upload under `users/` older than the
+ * window that no project needs is deleted. Stops taking work when the budget is spent;
+ * the next run goes on.
+ */
+export async function purgeUnusedInputs(
+  app: AppContext,
+  opts: { budgetMs: number },
+): Promise<{ deleted: number; kept: number; usersSkipped: number }> {
+  const started = Date.now();
+  const nowMs = app.clock.now().getTime();
+  const windowMs = app.config.inputRetentionHours * HOUR_MS;
+  const bucket = getBucket(app.config.storageBucket);
+  const report = { deleted: 0, kept: 0, usersSkipped: 0 };
+  const users = new Map<string, UserInputs>();
+  let pageToken: string | undefined;
+  do {
+    const [files, next] = await bucket.getFiles({
+      prefix: "users/",
+      autoPaginate: false,
+      maxResults: 500,
+      pageToken,
+    });
+    pageToken = (next as { pageToken?: string } | null)?.pageToken;
+    for (const file of files) {
+      const uid = uidOf(file.name);
+      if (!uid || ageMs(file, nowMs) < windowMs) {
+        report.kept++;
+        continue;
+      }
+      let inputs = users.get(uid);
+      if (!inputs) {
+        inputs = await userInputs(app, uid, nowMs);
+        users.set(uid, inputs);
+        if (inputs.generating) report.usersSkipped++;
+      }
+      if (inputs.generating || inputs.needed.has(file.name)) {
+        report.kept++;
+        continue;
+      }
+      await file.delete({ ignoreNotFound: true });
+      report.deleted++;
+    }
+  } while (pageToken && Date.now() - started < opts.budgetMs);
+  log.info("unused inputs purged", { ...report, ms: Date.now() - started });
+  return report;
+}
