@@ -14,6 +14,7 @@ import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { ProviderError, type PhotorealProvider } from "../../clients/providers";
+import { backoffMs, SWEEP_BACKOFF } from "../../clients/http/retry";
 import { log } from "../../logs";
 import {
   CONSENT_CANCELLED_MESSAGE,
@@ -292,14 +293,14 @@ export async function advanceAvatarJobs(
         report.transientErrors++;
         // Back off: 1, 2, 4 … 30 minutes between checks while the provider keeps failing.
         const failures = ((doc.get("transient_failures") as number | undefined) ?? 0) + 1;
-        const waitMin = Math.min(30, 2 ** (failures - 1));
+        const waitMs = backoffMs(failures - 1, SWEEP_BACKOFF);
         await doc.ref.update({
           transient_failures: failures,
-          next_check_at: new Date(now + waitMin * 60000),
+          next_check_at: new Date(now + waitMs),
         });
         log.warn("avatar job status unavailable; retried later", {
           jobId: doc.id,
-          waitMin,
+          waitMin: waitMs / 60000,
           error: err,
         });
       }

@@ -10,6 +10,7 @@ import type { AppContext } from "../../context";
 import { secrets } from "../../config";
 import { getBucket } from "../../clients/storage/bucket";
 import { createProvider, ProviderError, type PhotorealProvider } from "../../clients/providers";
+import { retryWaitMs } from "../../clients/http/retry";
 import { log } from "../../logs";
 import { CONSENT_CANCELLED_MESSAGE, jobSchema, jobsCollection } from "../../store/avatar-jobs";
 import { getConsentRecordsIn } from "../../store/consent";
@@ -122,13 +123,16 @@ export async function submitAvatarJob(
     return "submitted";
   } catch (err) {
     if (err instanceof ProviderError && err.kind === "rate_limited") {
-      const wait = Math.min(600, err.retryAfterSeconds ?? 60);
+      const waitMs = retryWaitMs(err.retryAfterSeconds, 600, 60_000);
       await ref.update({
         status: "queued",
-        next_attempt_at: new Date(now().getTime() + wait * 1000),
+        next_attempt_at: new Date(now().getTime() + waitMs),
         updated_at: now(),
       });
-      log.warn("avatar job submission rate-limited; requeued", { jobId, waitSeconds: wait });
+      log.warn("avatar job submission rate-limited; requeued", {
+        jobId,
+        waitSeconds: waitMs / 1000,
+      });
       return "requeued";
     }
     await ref.update({ status: "error", error: userMessage(err), updated_at: now() });

@@ -8,6 +8,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { HeygenError } from "../../clients/heygen/errors";
+import { backoffMs, SWEEP_BACKOFF } from "../../clients/http/retry";
 import { projectRef, projectSchema, type Project } from "../../store/projects";
 import { notFoundMessage, type VideoEndCode } from "./end-video";
 
@@ -19,8 +20,6 @@ export interface BackoffFields {
   pollAuthFailures: number;
   pollNextAttemptAt: Date;
 }
-
-export const MAX_BACKOFF_MINUTES = 30;
 
 export function judgeReadFailure(
   err: unknown,
@@ -43,13 +42,13 @@ export function judgeReadFailure(
     };
   }
   const failures = (p.pollFailures ?? 0) + 1;
-  const waitMinutes = Math.min(MAX_BACKOFF_MINUTES, 2 ** (failures - 1));
+  const waitMs = backoffMs(failures - 1, SWEEP_BACKOFF);
   return {
     kind: "retry",
     fields: {
       pollFailures: failures,
       pollAuthFailures: authFailures,
-      pollNextAttemptAt: new Date(now.getTime() + waitMinutes * 60000),
+      pollNextAttemptAt: new Date(now.getTime() + waitMs),
     },
   };
 }
