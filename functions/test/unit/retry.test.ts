@@ -1,5 +1,10 @@
 /** The one Retry-After parser and backoff formula (src/clients/http/retry.ts). */
 import { expect } from "chai";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { providerRequest } from "../../src/clients/providers/http";
+import { ProviderError } from "../../src/clients/providers/types";
 import {
   backoffMs,
   parseRetryAfter,
@@ -69,5 +74,38 @@ describe("retryWaitMs", () => {
     expect(retryWaitMs(0, 30, 999)).to.equal(0);
     expect(retryWaitMs(3600, 30, 999)).to.equal(30000);
     expect(retryWaitMs(undefined, 30, 999)).to.equal(999);
+  });
+});
+
+describe("the provider clients read Retry-After with the same parser", () => {
+  let server: http.Server;
+  let base = "";
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const retryAfter = new URL(req.url ?? "/", "http://x").searchParams.get("ra") ?? "";
+      res.writeHead(429, { "Content-Type": "application/json", "Retry-After": retryAfter });
+      res.end(JSON.stringify({ detail: "slow down" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  async function refusal(retryAfter: string): Promise<ProviderError> {
+    const url = `${base}/?ra=${encodeURIComponent(retryAfter)}`;
+    const err = await providerRequest("test", z.unknown(), { url }, 5000).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(ProviderError);
+    expect((err as ProviderError).kind).to.equal("rate_limited");
+    return err as ProviderError;
+  }
+
+  it("delta-seconds and an HTTP-date (the date form was dropped before)", async () => {
+    expect((await refusal("7")).retryAfterSeconds).to.equal(7);
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    expect((await refusal(inAMinute)).retryAfterSeconds).to.be.within(55, 60);
+    expect((await refusal("later")).retryAfterSeconds).to.equal(undefined);
   });
 });
