@@ -2,7 +2,12 @@
 import { buildConfig, runtimeInfo, type QuotaConfig } from "../../src/config";
 import { systemClock, type AppContext, type Clock } from "../../src/context";
 import { adminApp, adminAuth, db } from "./admin";
-import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
+import {
+  simulatedParams,
+  simulatedProviderConfig,
+  TEST_PROJECT_ID,
+} from "../../devtools/stack-env";
+import { activeProvider } from "./stack";
 
 export function testContext(
   overrides: {
@@ -18,14 +23,14 @@ export function testContext(
   const p = simulatedParams(TEST_PROJECT_ID);
   const config = buildConfig(
     {
-      // useProvider() (helpers/stack.ts) switches these for the functions and for us.
-      provider: process.env.PROVIDER ?? p.PROVIDER,
+      // The provider the running suite declared (useProvider, helpers/stack.ts).
+      provider: activeProvider(),
       storageBucket: p.STORAGE_BUCKET,
       heygenApiVersion: overrides.apiVersion ?? "v3",
       heygenApiBaseUrl: p.HEYGEN_API_BASE_URL,
       heygenUploadBaseUrl: p.HEYGEN_UPLOAD_BASE_URL,
       heygenFallbackAvatarId: overrides.fallback ?? p.HEYGEN_FALLBACK_AVATAR_ID,
-      providerApiBaseUrl: process.env.PROVIDER_API_BASE_URL ?? p.PROVIDER_API_BASE_URL,
+      providerApiBaseUrl: simulatedProviderConfig(activeProvider()).params.PROVIDER_API_BASE_URL,
       corsOrigins: "",
       heygenListCacheSeconds: 600,
       heygenPollConcurrency: 3,

@@ -14,13 +14,14 @@ import { testContext } from "../helpers/context";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { waitForRender } from "../helpers/videos";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { advanceErasures, requestErasure } from "../../src/services/privacy/erasure";
 import { erasureIdFor } from "../../src/store/erasures";
 import { projectWithVoice } from "../helpers/projects";
 import { deliverWebhook } from "../helpers/webhook";
+import { useProvider } from "../helpers/stack";
 
 const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "erasure");
 
@@ -77,6 +78,8 @@ async function footprint(uid: string) {
 
 describe("account erasure", function () {
   this.timeout(180000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -7,13 +7,16 @@ import { testContext } from "../helpers/context";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { startVideo, waitForRender } from "../helpers/videos";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { purgeExpiredMedia } from "../../src/services/privacy/purge-expired-media";
+import { useProvider } from "../helpers/stack";
 
 const DAY = 86400000;
 
 describe("retention: archived videos and GLBs are purged after MEDIA_RETENTION_DAYS", function () {
   this.timeout(90000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();
