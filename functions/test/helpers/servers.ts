@@ -119,17 +119,29 @@ export async function releaseServer(name: ServerName): Promise<void> {
 
 /**
  * Mocha hooks for the calling describe: the named servers run (on their fixed ports)
- * from its `before` to its `after`. Call it inside a describe, never at a file's top
- * level (mocha would make top-level hooks apply to every file).
+ * from its `before` until the suite is over (after its own `after` hooks). Call it
+ * inside a describe, never at a file's top level (mocha would make top-level hooks
+ * apply to every file).
  */
 export function useServers(...names: ("storage" | "heygen")[]): void {
   before(async function () {
     this.timeout(30000);
     for (const name of names) await holdServer(name);
+    atSuiteEnd(this, async () => {
+      for (const name of names) await releaseServer(name);
+    });
   });
-  after(async () => {
-    for (const name of names) await releaseServer(name);
-  });
+}
+
+/**
+ * Runs `fn` when the suite of the running `before` hook is over: after every `after`
+ * hook of the suite (mocha reads a suite's hooks when it runs them, so this one,
+ * added while the suite runs, comes last), since those may still use the servers.
+ */
+export function atSuiteEnd(hook: Mocha.Context, fn: (this: Mocha.Context) => Promise<void>): void {
+  const suite = hook.test?.parent;
+  if (!suite) throw new Error("atSuiteEnd must be called from a before hook");
+  suite.afterAll(fn);
 }
 
 /** A declared server; refuses one the running suites did not declare. */

@@ -15,10 +15,10 @@
  * functions (it re-reads both files and starts fresh workers) and answers when done.
  * The mocha process, which runs the scheduled sweep in-process, gets the same values
  * (`activeProvider()` for testContext, the secret in its environment).
- * `after`: the provider that was active before the suite is put back, so no suite
- * depends on the order the files run in. A suite that declares no provider reaches
- * none: the functions keep the stack's default configuration, and no simulator of it
- * runs unless a suite declared it.
+ * When the suite is over (after its own `after` hooks), the provider that was active
+ * before it is put back, so no suite depends on the order the files run in. A suite
+ * that declares no provider reaches none: the functions keep the stack's default
+ * configuration, and no simulator of it runs unless a suite declared it.
  */
 import { writeStackConfig } from "../../devtools/harness/stack-dir";
 import {
@@ -29,6 +29,7 @@ import {
   type ProviderName,
 } from "../../devtools/stack-env";
 import {
+  atSuiteEnd,
   holdServer,
   releaseServer,
   avatarSdkSim,
@@ -77,11 +78,12 @@ export function useProvider<N extends ProviderName>(name: N): (typeof simulators
     await holdServer(name satisfies ServerName);
     previous = active;
     if (previous !== name) await redeployWith(name);
-  });
-  after(async function () {
-    this.timeout(60000);
-    if (previous && previous !== active) await redeployWith(previous);
-    await releaseServer(name);
+    // After the suite's own `after` hooks, which may still use the simulator.
+    atSuiteEnd(this, async function (this: Mocha.Context) {
+      this.timeout(60000);
+      if (previous && previous !== active) await redeployWith(previous);
+      await releaseServer(name);
+    });
   });
   return simulators[name];
 }
