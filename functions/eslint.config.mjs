@@ -32,4 +32,28 @@ export default tseslint.config(
     files: ["src/config.ts", "test/**/*.ts", "devtools/**/*.ts"],
     rules: { "no-restricted-properties": "off" },
   },
+  {
+    // The simulators follow the fact sheets, not the code they test
+    // (test/unit/simulator-independence.test.ts also follows indirect imports).
+    files: [
+      "devtools/heygen-sim/**/*.ts",
+      "devtools/provider-sims/**/*.ts",
+      "devtools/storage-server/**/*.ts",
+      "devtools/sim-media/**/*.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/src", "**/src/**"],
+              message:
+                "Simulators import nothing from src/: write the fact sheet's value here and cite its section.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

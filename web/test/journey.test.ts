@@ -13,6 +13,7 @@ import { gzipSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { WEB_URL, heygenControl, launch } from "./browser";
+import { useServers } from "../../functions/test/helpers/servers";
 
 /** Relative to the repository root (mocha runs in functions/). */
 const SHOTS = process.env.MASKY_SCREENSHOTS
@@ -141,6 +142,7 @@ async function initialJs(context: BrowserContext, url: string, ready: (p: Page) 
 
 describe("web client in headless Chromium (Hosting emulator + functions + simulators)", function () {
   this.timeout(240000);
+  useServers("storage", "heygen");
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;

@@ -4,7 +4,8 @@
  * mocha suite inside `firebase emulators:exec` (the whole suite, or only the spec files given
  * after `npm test --`), and stops everything.
  * The local Storage server and the simulators are started by the suite itself
- * (test/setup.ts) on the fixed ports the functions are configured with.
+ * (useServers / useProvider in test/helpers/) on the fixed ports the functions are
+ * configured with.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -2,7 +2,7 @@
 import type http from "node:http";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
-import { sniffType } from "../../src/services/media/sniff";
+import { simFileType } from "../sim-media/sniff";
 import { newId, type Asset, type SimModel } from "./model";
 
 export type SimApi = "v1" | "v2" | "v3";
@@ -103,7 +103,5 @@ export function assetView(model: SimModel, a: Asset) {
   };
 }
 
-export const sniff = (bytes: Buffer): string | null => {
-  const t = sniffType(bytes.subarray(0, 64));
-  return t === "audio/webm" ? "video/webm" : t;
-};
+/** The type HeyGen detects from the bytes (heygen-v3.md §2; heygen-api.md §5). */
+export const sniff = (bytes: Buffer): string | null => simFileType(bytes);

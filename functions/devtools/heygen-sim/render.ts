@@ -1,5 +1,5 @@
 /** Renders a real MP4 (H.264 + AAC) from the look's photo (or a plain frame) and the audio. */
-import { runFfmpeg } from "../../src/services/media/ffmpeg";
+import { ffmpeg } from "../sim-media/ffmpeg";
 
 export async function renderVideo(input: {
   imageFile: string | null;
@@ -9,7 +9,7 @@ export async function renderVideo(input: {
   const picture = input.imageFile
     ? ["-loop", "1", "-framerate", "10", "-i", input.imageFile]
     : ["-f", "lavfi", "-i", "color=c=0x334455:s=320x240:r=10"];
-  const result = await runFfmpeg([
+  return ffmpeg([
     "-y",
     ...picture,
     "-i",
@@ -31,5 +31,4 @@ export async function renderVideo(input: {
     "+faststart",
     input.output,
   ]);
-  return result.durationSeconds;
 }

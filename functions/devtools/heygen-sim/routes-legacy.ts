@@ -4,6 +4,7 @@ import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } 
 import { fetchAudioUrl } from "./audio-url";
 import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
+/** heygen-api.md §5: the documented Content-Type enum of `POST upload.heygen.com/v1/asset`. */
 const UPLOAD_TYPES = new Set(["image/png", "image/jpeg", "video/mp4", "video/webm", "audio/mpeg"]);
 
 export function lookView(model: SimModel, look: SimLook) {

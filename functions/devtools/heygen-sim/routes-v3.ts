@@ -15,6 +15,7 @@ import { videoView } from "./routes-legacy";
 import { fetchAudioUrl } from "./audio-url";
 import { checkV3Script, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
+/** heygen-v3.md §2 "Simple upload": max 32 MB; png, jpeg, mp4, webm, mp3, wav (pdf/srt not simulated). */
 const MAX_ASSET_BYTES = 32 * 1024 * 1024;
 const V3_TYPES = new Set([
   "image/png",

@@ -16,7 +16,7 @@
  */
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { runFfmpeg } from "../../src/services/media/ffmpeg";
+import { ffmpeg } from "../sim-media/ffmpeg";
 import { PUBLIC_VOICES } from "./model";
 import { errorReply, type SimReply } from "./http";
 
@@ -44,7 +44,7 @@ export async function synthesizeSpeech(dir: string, text: string, speed: number)
     dir,
     `tts-${createHash("sha256").update(text).digest("hex")}-${speed}.mp3`,
   );
-  await runFfmpeg([
+  await ffmpeg([
     "-y",
     "-f",
     "lavfi",

@@ -9,7 +9,7 @@ import http from "node:http";
 import busboy from "busboy";
 import yazl from "yazl";
 import { buildHeadGlb, METAPERSON_HEAD_TARGETS } from "./glb-fixture";
-import { sniffType } from "../../src/services/media/sniff";
+import { simFileType } from "../sim-media/sniff";
 import { listenLocal } from "../listen";
 
 export interface AvatarSdkSimOptions {
@@ -203,7 +203,7 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
         bb.on("close", () => resolve());
         req.pipe(bb);
       });
-      const kind = photo ? sniffType((photo as Buffer).subarray(0, 64)) : null;
+      const kind = photo ? simFileType(photo) : null; // §A3: a JPEG or PNG photo
       if (kind !== "image/jpeg" && kind !== "image/png")
         return reply(400, { detail: "photo: upload a JPEG or PNG image." });
       if (

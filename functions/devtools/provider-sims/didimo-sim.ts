@@ -11,8 +11,8 @@ import http from "node:http";
 import busboy from "busboy";
 import yazl from "yazl";
 import { Document, NodeIO } from "@gltf-transform/core";
-import { ARKIT_BLENDSHAPES, VISEMES } from "../../src/services/avatar/blendshapes";
-import { sniffType } from "../../src/services/media/sniff";
+import { ARKIT_51, DIDIMO_VISEMES } from "./face-names";
+import { simFileType } from "../sim-media/sniff";
 import { listenLocal } from "../listen";
 
 interface Didimo {
@@ -39,9 +39,8 @@ export interface DidimoSim {
 export function didimoAvatarInfo(): Record<string, unknown> {
   const poses: Record<string, number[]> = {};
   let frame = 0;
-  for (const n of ARKIT_BLENDSHAPES.filter((x) => x !== "tongueOut"))
-    poses[`ARKit.${n}`] = [frame++, frame++];
-  for (const v of VISEMES) poses[`oculus.${v}`] = [frame++, frame++];
+  for (const n of ARKIT_51) poses[`ARKit.${n}`] = [frame++, frame++];
+  for (const v of DIDIMO_VISEMES) poses[`oculus.${v}`] = [frame++, frame++];
   return { version: "2.5", poses };
 }
 
@@ -163,7 +162,7 @@ export async function startDidimoSim(
       });
       bb.on("field", (k, v) => (fields[k] = v));
       bb.on("close", () => {
-        const t = photo ? sniffType((photo as Buffer).subarray(0, 64)) : null;
+        const t = photo ? simFileType(photo) : null; // §B2: jpg/jpeg/png
         if (t !== "image/jpeg" && t !== "image/png")
           return reply(400, { is_error: true, description: "photo must be jpg or png" });
         if (fields.input_type !== "photo" || fields.transfer_formats !== "gltf") {

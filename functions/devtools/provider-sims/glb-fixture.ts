@@ -4,13 +4,10 @@
  * shapes + 15 visemes without prefix).
  */
 import { Document, NodeIO } from "@gltf-transform/core";
-import { ARKIT_BLENDSHAPES, VISEMES } from "../../src/services/avatar/blendshapes";
+import { ARKIT_51, METAPERSON_VISEMES } from "./face-names";
 
-/** MetaPerson's AvatarHead: ARKit minus tongueOut, plus `sil PP … ih oh ou`. */
-export const METAPERSON_HEAD_TARGETS = [
-  ...ARKIT_BLENDSHAPES.filter((n) => n !== "tongueOut"),
-  ...VISEMES.map((v) => ({ I: "ih", O: "oh", U: "ou" })[v as string] ?? v),
-];
+/** MetaPerson's AvatarHead (photoreal-providers.md §A6): ARKit minus tongueOut, plus `sil PP … ih oh ou`. */
+export const METAPERSON_HEAD_TARGETS: string[] = [...ARKIT_51, ...METAPERSON_VISEMES];
 
 /** An octahedron "head" (6 vertices) with one displaced morph target per name. */
 export async function buildHeadGlb(

@@ -8,11 +8,11 @@
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import { buildHeadGlb } from "./glb-fixture";
-import { ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
+import { ARKIT_52 } from "./face-names";
 import { listenLocal } from "../listen";
 
 /** Facecap/Mixamo-style names ([U] for in3D): PascalCase with _L/_R sides. */
-export const IN3D_HEAD_TARGETS = ARKIT_BLENDSHAPES.map((n) =>
+export const IN3D_HEAD_TARGETS = ARKIT_52.map((n) =>
   (n[0].toUpperCase() + n.slice(1)).replace(/Left$/, "_L").replace(/Right$/, "_R"),
 );
 

@@ -8,11 +8,14 @@ import { consentingUser, postJob } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { avatarSdkSim } from "../setup";
+import { avatarSdkSim, useServers } from "../helpers/servers";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
+import { useProvider } from "../helpers/stack";
 
 describe("fair avatar job sweeps", function () {
   this.timeout(120000);
+  useServers("storage");
+  useProvider("avatar-sdk");
   before(() => clearFirestore());
   after(() => clearFirestore());
 

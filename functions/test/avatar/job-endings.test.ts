@@ -8,8 +8,9 @@ import { consentingUser, postJob } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { avatarSdkSim } from "../setup";
+import { avatarSdkSim, useServers } from "../helpers/servers";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
+import { useProvider } from "../helpers/stack";
 
 const job = async (id: string) => (await db().doc(`avatar_jobs/${id}`).get()).data() ?? {};
 const minutesLater = (m: number) => ({ now: () => new Date(Date.now() + m * 60_000) });
@@ -23,6 +24,8 @@ async function submittedJob(variant: number): Promise<{ jobId: string; statusPat
 
 describe("photoreal jobs always end (Avatar SDK simulator faults)", function () {
   this.timeout(60000);
+  useServers("storage");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     avatarSdkSim().faults.length = 0;

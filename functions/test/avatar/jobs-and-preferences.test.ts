@@ -8,6 +8,8 @@ import { db } from "../helpers/admin";
 import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { bucket } from "../helpers/storage";
 import { photoJpeg, photoPng, voiceWebm } from "../fixtures/media";
+import { useServers } from "../helpers/servers";
+import { useProvider } from "../helpers/stack";
 
 async function postJob(
   user: TestUser,
@@ -32,6 +34,8 @@ async function postJob(
 
 describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", function () {
   this.timeout(30000);
+  useServers("storage");
+  useProvider("avatar-sdk");
   beforeEach(clearFirestore);
 
   it("queues a job for a consenting user: selfie in a server-only path, job queued at progress 0", async () => {

@@ -8,13 +8,16 @@ import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { avatarSdkSim } from "../setup";
+import { avatarSdkSim, useServers } from "../helpers/servers";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
+import { useProvider } from "../helpers/stack";
 
 describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
   this.timeout(60000);
+  useServers("storage");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     avatarSdkSim().rejectNextPhotos = null;

@@ -5,9 +5,6 @@
  * scheduled sweep → done → the asset's signed URL downloads the stored GLB.
  */
 import { expect } from "chai";
-import { startIn3dSim } from "../../devtools/provider-sims/in3d-sim";
-import { startDidimoSim } from "../../devtools/provider-sims/didimo-sim";
-import { SIMULATED_PROVIDERS } from "../../devtools/stack-env";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap, ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
@@ -18,8 +15,8 @@ import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { withProvider } from "../helpers/stack";
-import { avatarSdkSim } from "../setup";
+import { useProvider } from "../helpers/stack";
+import { avatarSdkSim, useServers } from "../helpers/servers";
 
 interface AssetBody {
   url: string;
@@ -54,13 +51,9 @@ async function expectFinished(user: TestUser, jobId: string, provider: string) {
 
 describe("in3D end to end: POST → trigger → scanner link → scan → GLB", function () {
   this.timeout(90000);
-  const sim = withProvider("in3d", () =>
-    startIn3dSim({
-      port: SIMULATED_PROVIDERS.in3d.port,
-      token: SIMULATED_PROVIDERS.in3d.apiKey,
-      processingMs: 300,
-    }),
-  );
+  useServers("storage");
+  const sim = useProvider("in3d");
+  beforeEach(clearFirestore);
 
   it("shows the owner the scanner link, waits for the scan, then serves the GLB", async () => {
     const user = await consentingUser();
@@ -104,13 +97,9 @@ describe("in3D end to end: POST → trigger → scanner link → scan → GLB", 
 
 describe("Didimo end to end: POST → trigger → percent → zipped glTF → one GLB", function () {
   this.timeout(90000);
-  withProvider("didimo", () =>
-    startDidimoSim({
-      port: SIMULATED_PROVIDERS.didimo.port,
-      apiKey: SIMULATED_PROVIDERS.didimo.apiKey,
-      processingMs: 600,
-    }),
-  );
+  useServers("storage");
+  useProvider("didimo");
+  beforeEach(clearFirestore);
 
   it("stores a valid GLB and maps Didimo's skeletal poses to ARKit names and visemes", async () => {
     const user = await consentingUser();
@@ -134,6 +123,8 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
 
 describe("a job whose provider is no longer the configured one", function () {
   this.timeout(30000);
+  useServers("storage");
+  useProvider("avatar-sdk");
   beforeEach(clearFirestore);
 
   it("is never asked of the new provider and ends at the deadline with a clear message", async () => {

@@ -12,10 +12,11 @@ import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { postSelfie } from "../helpers/avatar";
+import { useProvider } from "../helpers/stack";
 
 async function projectWithMedia(user: TestUser): Promise<string> {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -63,6 +64,8 @@ async function storeRecord(
 
 describe("consent guard: generate and POST /avatar/jobs refuse before any upload or upstream call", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();
@@ -202,6 +205,8 @@ describe("consent guard: generate and POST /avatar/jobs refuse before any upload
 
 describe("consent guard: the trigger and the sweep check again before calling the provider", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     avatarSdkSim().faults.length = 0;

@@ -15,7 +15,7 @@ import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { functionUrl } from "../helpers/env";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
@@ -23,6 +23,7 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { withdrawConsent } from "../../src/services/consent/withdraw-consent";
 import type { RemovalReport } from "../../src/services/privacy/removal-report";
 import { deliverWebhook } from "../helpers/webhook";
+import { useProvider } from "../helpers/stack";
 
 interface Withdrawal {
   purpose: string;
@@ -67,6 +68,8 @@ async function heygenObjects(uid: string) {
 
 describe("consent withdrawal (DELETE /api/me/consent/{purpose})", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
-import { avatarSdkSim } from "../setup";
+import { avatarSdkSim, useServers } from "../helpers/servers";
+import { useProvider } from "../helpers/stack";
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -19,6 +20,8 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 
 describe("test waits: polling reads with a deadline", function () {
   this.timeout(30000);
+  useServers("storage");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     avatarSdkSim().faults.length = 0;

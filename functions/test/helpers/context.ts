@@ -2,7 +2,12 @@
 import { buildConfig, runtimeInfo, type ParamValues, type QuotaConfig } from "../../src/config";
 import { systemClock, type AppContext, type Clock } from "../../src/context";
 import { adminApp, adminAuth, db } from "./admin";
-import { simulatedSettings, TEST_PROJECT_ID } from "../../devtools/stack-env";
+import {
+  simulatedProviderConfig,
+  simulatedSettings,
+  TEST_PROJECT_ID,
+} from "../../devtools/stack-env";
+import { activeProvider } from "./stack";
 
 export function testContext(
   overrides: {
@@ -24,9 +29,8 @@ export function testContext(
       HEYGEN_POLL_CONCURRENCY: 3,
       HEYGEN_URL_REFRESH_MARGIN_MINUTES: 60,
       ...given({
-        // useProvider() (helpers/stack.ts) switches these for the functions and for us.
-        PROVIDER: process.env.PROVIDER,
-        PROVIDER_API_BASE_URL: process.env.PROVIDER_API_BASE_URL,
+        // The provider the running suite declared (useProvider, helpers/stack.ts).
+        ...simulatedProviderConfig(activeProvider()).params,
         HEYGEN_AUDIO_SOURCE: overrides.audioSource,
         HEYGEN_FALLBACK_AVATAR_ID: overrides.fallback,
         HEYGEN_RENDER_DEADLINE_MINUTES: overrides.renderDeadlineMinutes,

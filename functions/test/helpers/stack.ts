@@ -1,10 +1,24 @@
 /**
- * Redeploys the emulated functions with another photoreal provider, the way an operator
- * would change PROVIDER, PROVIDER_API_BASE_URL and PROVIDER_API_KEY: the test stack's
- * own .env.local and .secret.local are rewritten, then the Emulator Hub's
+ * The photoreal provider a suite runs against, declared by the suite:
+ *
+ *   describe("…", function () {
+ *     useServers("storage");
+ *     const sim = useProvider("didimo");   // sim() is the running Didimo simulator
+ *     …
+ *   });
+ *
+ * `before`: starts that provider's simulator (kept for the run, helpers/servers.ts) and,
+ * when another provider is active, redeploys the emulated functions with it, the way
+ * an operator would change PROVIDER, PROVIDER_API_BASE_URL and PROVIDER_API_KEY: the
+ * test stack's own .env.local and .secret.local are rewritten, then the Emulator Hub's
  * `PUT /functions/enableBackgroundTriggers` makes the Functions emulator reload its
  * functions (it re-reads both files and starts fresh workers) and answers when done.
- * The mocha process, which runs the scheduled sweep in-process, gets the same values.
+ * The mocha process, which runs the scheduled sweep in-process, gets the same values
+ * (`activeProvider()` for testContext, the secret in its environment).
+ * When the suite is over (after its own `after` hooks), the provider that was active
+ * before it is put back, so no suite depends on the order the files run in. A suite
+ * that declares no provider reaches none: the functions keep the stack's default
+ * configuration, and no simulator of it runs unless a suite declared it.
  */
 import { writeStackConfig } from "../../devtools/harness/stack-dir";
 import {
@@ -14,7 +28,15 @@ import {
   simulatedProviderConfig,
   type ProviderName,
 } from "../../devtools/stack-env";
-import { clearFirestore } from "./firestore";
+import {
+  atSuiteEnd,
+  holdServer,
+  releaseServer,
+  avatarSdkSim,
+  didimoSim,
+  in3dSim,
+  type ServerName,
+} from "./servers";
 
 function required(name: string): string {
   const v = process.env[name];
@@ -22,7 +44,13 @@ function required(name: string): string {
   return v;
 }
 
-export async function useProvider(name: ProviderName): Promise<void> {
+/** The stack starts with the default configuration (devtools/stack-env.ts). */
+let active = simulatedParams(TEST_PROJECT_ID).PROVIDER as ProviderName;
+
+/** The provider the functions are configured with now. */
+export const activeProvider = (): ProviderName => active;
+
+async function redeployWith(name: ProviderName): Promise<void> {
   const { params, secrets } = simulatedProviderConfig(name);
   writeStackConfig(
     required("MASKY_TEST_STACK_DIR"),
@@ -33,31 +61,29 @@ export async function useProvider(name: ProviderName): Promise<void> {
   const hub = required("FIREBASE_EMULATOR_HUB");
   const res = await fetch(`http://${hub}/functions/enableBackgroundTriggers`, { method: "PUT" });
   if (!res.ok) throw new Error(`the Functions emulator did not reload: ${res.status}`);
+  active = name;
 }
 
-/**
- * Mocha hooks for a suite that runs against another provider: starts its simulator,
- * redeploys the functions with it, and puts the Avatar SDK configuration back after.
- * Firestore is cleared before each test. Returns the running simulator.
- */
-export function withProvider<S extends { close(): Promise<void> }>(
-  name: ProviderName,
-  startSim: () => Promise<S>,
-): () => S {
-  let sim: S | undefined;
+const simulators = {
+  "avatar-sdk": avatarSdkSim,
+  in3d: in3dSim,
+  didimo: didimoSim,
+} satisfies Record<ProviderName, () => unknown>;
+
+/** Mocha hooks for the calling describe; returns an accessor of the provider's simulator. */
+export function useProvider<N extends ProviderName>(name: N): (typeof simulators)[N] {
+  let previous: ProviderName | undefined;
   before(async function () {
     this.timeout(60000);
-    sim = await startSim();
-    await useProvider(name);
+    await holdServer(name satisfies ServerName);
+    previous = active;
+    if (previous !== name) await redeployWith(name);
+    // After the suite's own `after` hooks, which may still use the simulator.
+    atSuiteEnd(this, async function (this: Mocha.Context) {
+      this.timeout(60000);
+      if (previous && previous !== active) await redeployWith(previous);
+      await releaseServer(name);
+    });
   });
-  after(async function () {
-    this.timeout(60000);
-    await useProvider("avatar-sdk");
-    await sim?.close();
-  });
-  beforeEach(clearFirestore);
-  return () => {
-    if (!sim) throw new Error(`the ${name} simulator is not running`);
-    return sim;
-  };
+  return simulators[name];
 }

@@ -5,7 +5,7 @@ import { callFunction } from "./http";
 import type { TestUser } from "./auth";
 import { db } from "./admin";
 import { uploadFile } from "./storage";
-import { heygenSim } from "../setup";
+import { heygenSim } from "./servers";
 import { voiceWebm } from "../fixtures/media";
 
 export async function startVideo(user: TestUser): Promise<{ projectId: string; videoId: string }> {

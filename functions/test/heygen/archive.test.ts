@@ -8,7 +8,7 @@ import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { archiveVideo } from "../../src/services/heygen/archive-video";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { videoFields } from "../../src/store/project-video";
@@ -35,6 +35,7 @@ const status = (user: TestUser, videoId: string) =>
 
 describe("archival of finished videos into Storage", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -13,7 +13,7 @@ import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { bucket, uploadFile } from "../helpers/storage";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, storageServer, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, storageServer, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 
 async function project(uid: string) {
@@ -33,6 +33,7 @@ const createPaths = { v2: "/v2/video/generate", v3: "/v3/videos" } as const;
 
 describe("generate with HEYGEN_AUDIO_SOURCE=url: the MP3 reaches HeyGen as a signed audio_url", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -10,7 +10,7 @@ import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { avatarsFor } from "../../src/services/heygen/listings";
 import { createHeygenClient } from "../../src/clients/heygen";
@@ -26,6 +26,7 @@ const ownLook = async (uid: string): Promise<string> =>
 
 describe("ownership of HeyGen avatar ids", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

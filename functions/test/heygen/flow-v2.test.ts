@@ -12,7 +12,7 @@ import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { uploadFile } from "../helpers/storage";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 
 async function project(uid: string, withPhoto: boolean) {
@@ -31,6 +31,7 @@ async function project(uid: string, withPhoto: boolean) {
 
 describe("generate flow on the legacy v2 API, and without a fallback avatar", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -14,7 +14,7 @@ import { clearFirestore } from "../helpers/firestore";
 import { uploadFile } from "../helpers/storage";
 import { signalTransactionOn } from "../helpers/transaction-signal";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { voiceWebm } from "../fixtures/media";
 
 const FALLBACK = "Daisy-inskirt-20220818";
@@ -34,6 +34,7 @@ async function voiceOnlyProject(uid: string): Promise<string> {
 
 describe("generate: a second request while the first is held upstream (real overlap)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -13,7 +13,7 @@ import { functionUrl } from "../helpers/env";
 import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
@@ -89,6 +89,7 @@ async function savePreferences(uid: string, assetId: string, voice: object, upda
 
 describe("generate with a script and a HeyGen voice (v3, through the emulators)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();
@@ -430,6 +431,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
 
 describe("generate with a script on the legacy v2 API (service layer)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();
@@ -491,6 +493,7 @@ describe("generate with a script on the legacy v2 API (service layer)", function
 
 describe("text → completed video through HeyGen's signed webhook (v3)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   let endpointId = "";
   before(async () => {
     const url = functionUrl("heygen_webhook", "/api/heygen/webhook");
@@ -540,6 +543,7 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
 
 describe("the HeyGen simulator's text path, validated as the fact sheets say", function () {
   this.timeout(30000);
+  useServers("heygen");
   beforeEach(() => heygenSim().reset());
 
   const post = async (path: string, body: unknown) => {

@@ -6,7 +6,7 @@ import { consentingUser } from "../helpers/consent";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, photoPng, voiceTooLong, voiceWebm } from "../fixtures/media";
 
 interface GenerateBody {
@@ -53,6 +53,7 @@ const generate = (user: TestUser, body: Record<string, unknown>) =>
 
 describe("generate (POST /api/heygen/generate) through the emulators and the HeyGen simulator", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -7,7 +7,7 @@ import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { waitForRender } from "../helpers/videos";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { voiceMp3, fileSize } from "../fixtures/media";
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,6 +59,7 @@ const project = async (id: string) => (await db().doc(`projects/${id}`).get()).d
 
 describe("poll_heygen_videos (the scheduled handler's service, against the emulator and the simulator)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -21,7 +21,7 @@ import { clearFirestore } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { voiceMp3, fileSize } from "../fixtures/media";
 
 /** A second video of the same project, created straight on the simulator. */
@@ -95,6 +95,7 @@ async function expectStillOnNewer(projectId: string, newer: string) {
 
 describe("stale writes: a late result for an old video never overwrites a project that moved on", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   let user: TestUser;
   beforeEach(async () => {
     await clearFirestore();

@@ -5,7 +5,7 @@ import { consentingUser } from "../helpers/consent";
 import { clearFirestore } from "../helpers/firestore";
 import { startVideo } from "../helpers/videos";
 import { db } from "../helpers/admin";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 
 interface StatusBody {
   status: string;
@@ -34,6 +34,7 @@ async function statusOnceFailed(user: TestUser, videoId: string) {
 
 describe("video_status, avatars and voices", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -4,7 +4,7 @@ import { consentingUser } from "../helpers/consent";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
 import { deliverWebhook, WEBHOOK_SECRET } from "../helpers/webhook";
 import { signBody } from "../../src/services/heygen/webhook";
@@ -28,6 +28,7 @@ function deliverV3(body: unknown, eventId: string) {
 
 describe("heygen_webhook (POST /api/heygen/webhook)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();
@@ -209,6 +210,7 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
 
 describe("HeyGen pushing events to the registered endpoint (simulator → heygen_webhook)", function () {
   this.timeout(60000);
+  useServers("storage", "heygen");
   let endpointId = "";
   before(async () => {
     const url = functionUrl("heygen_webhook", "/api/heygen/webhook");

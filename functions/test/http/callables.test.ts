@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { functionUrl } from "../helpers/env";
 import { createUser, type TestUser } from "../helpers/auth";
+import { useServers } from "../helpers/servers";
 
 interface CallableReply {
   result?: unknown;
@@ -25,6 +26,7 @@ async function invoke(name: string, data: unknown, token?: string): Promise<Call
 
 describe("callables (onCall): thin wrappers with the project's error codes", function () {
   this.timeout(30000);
+  useServers("heygen");
   let user: TestUser;
   before(async () => {
     user = await createUser();

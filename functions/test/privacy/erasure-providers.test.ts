@@ -7,19 +7,17 @@
  * `not_deletable` and never called. Storage, Firestore and Auth are emptied either way.
  */
 import { expect } from "chai";
-import { startIn3dSim } from "../../devtools/provider-sims/in3d-sim";
-import { startDidimoSim } from "../../devtools/provider-sims/didimo-sim";
-import { SIMULATED_PROVIDERS } from "../../devtools/stack-env";
 import { advanceErasures } from "../../src/services/privacy/erasure";
 import { erasureIdFor } from "../../src/store/erasures";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { adminAuth, db } from "../helpers/admin";
-import { waitForDoc } from "../helpers/firestore";
+import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { testContext } from "../helpers/context";
 import { footprint } from "../helpers/footprint";
-import { withProvider } from "../helpers/stack";
+import { useProvider } from "../helpers/stack";
+import { useServers } from "../helpers/servers";
 
 /** A user with a finished 3D avatar at the configured provider: the job and the footprint. */
 async function userWithAvatar(onSubmitted?: (providerJobId: string) => void) {
@@ -74,13 +72,9 @@ async function expectErased(uid: string): Promise<Record<string, Record<string, 
 
 describe("account erasure with Didimo: the didimo is deleted upstream", function () {
   this.timeout(120000);
-  const sim = withProvider("didimo", () =>
-    startDidimoSim({
-      port: SIMULATED_PROVIDERS.didimo.port,
-      apiKey: SIMULATED_PROVIDERS.didimo.apiKey,
-      processingMs: 300,
-    }),
-  );
+  useServers("storage", "heygen");
+  const sim = useProvider("didimo");
+  beforeEach(clearFirestore);
 
   it("DELETE /v3/didimos/{key}: gone at Didimo, in Storage, Firestore and Auth; another user's didimo stays", async () => {
     const { user, providerJobId } = await userWithAvatar();
@@ -128,13 +122,9 @@ describe("account erasure with Didimo: the didimo is deleted upstream", function
 
 describe("account erasure with in3D: the scan cannot be deleted upstream and is reported", function () {
   this.timeout(120000);
-  const sim = withProvider("in3d", () =>
-    startIn3dSim({
-      port: SIMULATED_PROVIDERS.in3d.port,
-      token: SIMULATED_PROVIDERS.in3d.apiKey,
-      processingMs: 300,
-    }),
-  );
+  useServers("storage", "heygen");
+  const sim = useProvider("in3d");
+  beforeEach(clearFirestore);
 
   it("no call to in3D (it documents no delete), `not_deletable` in the tombstone; Storage, Firestore and Auth emptied", async () => {
     const { user, providerJobId } = await userWithAvatar((id) => sim().scan(id));

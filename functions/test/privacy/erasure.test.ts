@@ -14,7 +14,7 @@ import { testContext } from "../helpers/context";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { waitForRender } from "../helpers/videos";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { advanceErasures, requestErasure } from "../../src/services/privacy/erasure";
@@ -22,6 +22,7 @@ import { erasureIdFor } from "../../src/store/erasures";
 import { projectWithVoice } from "../helpers/projects";
 import { deliverWebhook } from "../helpers/webhook";
 import { footprint } from "../helpers/footprint";
+import { useProvider } from "../helpers/stack";
 
 const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "erasure");
 
@@ -37,6 +38,8 @@ async function generate(user: TestUser, projectId: string): Promise<string> {
 
 describe("account erasure", function () {
   this.timeout(180000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

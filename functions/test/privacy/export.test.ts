@@ -6,8 +6,9 @@ import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
+import { useProvider } from "../helpers/stack";
 
 interface ExportBody {
   uid: string;
@@ -24,6 +25,8 @@ interface ExportBody {
 
 describe("data export (GET /api/me/export)", function () {
   this.timeout(90000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

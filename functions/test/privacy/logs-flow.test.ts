@@ -12,7 +12,7 @@ import { testContext } from "../helpers/context";
 import { projectWithVoice } from "../helpers/projects";
 import { waitForRender } from "../helpers/videos";
 import { captureLogs } from "../helpers/log-capture";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { logUserId } from "../../src/logs";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { refreshVideoStatus } from "../../src/services/heygen/video-status";
@@ -21,6 +21,7 @@ import { requestErasure, runErasure } from "../../src/services/privacy/erasure";
 
 describe("logs of a whole flow carry no uid or e-mail", function () {
   this.timeout(90000);
+  useServers("storage", "heygen");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -7,17 +7,20 @@ import { consentingUser } from "../helpers/consent";
 import type { TestUser } from "../helpers/auth";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { startVideo, waitForRender } from "../helpers/videos";
-import { heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { purgeExpiredMedia } from "../../src/services/privacy/purge-expired-media";
 import { purgeUnusedInputs } from "../../src/services/privacy/release-inputs";
 import { projectWithVoice } from "../helpers/projects";
 import { bucket, uploadFile } from "../helpers/storage";
 import { photoJpeg } from "../fixtures/media";
+import { useProvider } from "../helpers/stack";
 
 const DAY = 86400000;
 
 describe("retention: archived videos and GLBs are purged after MEDIA_RETENTION_DAYS", function () {
   this.timeout(90000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -12,12 +12,13 @@ import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../setup";
+import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { refreshVideoStatus } from "../../src/services/heygen/video-status";
 import { ApiError } from "../../src/errors";
 import { postSelfie } from "../helpers/avatar";
+import { useProvider } from "../helpers/stack";
 
 async function voiceProject(uid: string, voice?: string): Promise<string> {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -46,6 +47,8 @@ const counter = async (path: string) => (await db().doc(path).get()).get("count"
 
 describe("quotas and rate limits", function () {
   this.timeout(120000);
+  useServers("storage", "heygen");
+  useProvider("avatar-sdk");
   beforeEach(async () => {
     await clearFirestore();
     heygenSim().reset();

@@ -11,6 +11,7 @@ import axios, { type AxiosResponse } from "axios";
 import type { z } from "zod";
 import { log } from "../../logs";
 import { HeygenError, classifyHeygenError, type HeygenErrorKind } from "./errors";
+import { backoffMs, parseRetryAfter, retryWaitMs } from "../http/retry";
 
 export interface HeygenTransportOptions {
   apiKey: string;
@@ -76,15 +77,6 @@ export function envelopeError(body: unknown): EnvelopeError | null {
   return null;
 }
 
-function retryAfterSeconds(res: AxiosResponse | undefined): number | undefined {
-  const raw = res?.headers?.["retry-after"];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (Number.isFinite(n)) return Math.max(0, n);
-  const at = Date.parse(String(raw));
-  return Number.isNaN(at) ? undefined : Math.max(0, (at - Date.now()) / 1000);
-}
-
 export class HeygenTransport {
   private readonly opts: Required<Omit<HeygenTransportOptions, "apiKey">>;
 
@@ -118,12 +110,11 @@ export class HeygenTransport {
           (err.kind === "upstream" && safeToRepeat) ||
           (err.code === "request_in_progress" && req.idempotencyKey !== undefined);
         if (!retryable) throw err;
-        const backoff =
-          Math.min(8000, this.opts.backoffBaseMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
-        const wait =
-          err.retryAfterSeconds !== undefined
-            ? Math.min(err.retryAfterSeconds, this.opts.retryAfterCapSeconds) * 1000
-            : backoff;
+        const wait = retryWaitMs(
+          err.retryAfterSeconds,
+          this.opts.retryAfterCapSeconds,
+          backoffMs(attempt, { baseMs: this.opts.backoffBaseMs, capMs: 8000, jitter: "half" }),
+        );
         log.warn("heygen call retried", {
           path: req.path,
           attempt: attempt + 1,
@@ -206,7 +197,7 @@ export class HeygenTransport {
         status: res.status,
         code: envErr?.code,
         requestId,
-        retryAfterSeconds: retryAfterSeconds(res),
+        retryAfterSeconds: parseRetryAfter(res.headers["retry-after"]),
       });
     }
     const data = (parsed as { data?: unknown } | undefined)?.data;

@@ -11,6 +11,7 @@ import type { z } from "zod";
 import { ProviderError, kindForStatus } from "./types";
 import { MAX_MODEL_BYTES, tooLarge } from "./size-limit";
 import { DownloadRefused, guardedGet } from "../http/guarded-download";
+import { parseRetryAfter } from "../http/retry";
 
 export async function providerRequest<S extends z.ZodType>(
   provider: string,
@@ -36,12 +37,11 @@ export async function providerRequest<S extends z.ZodType>(
     };
     const reason =
       body.detail ?? body.description ?? body.error_description ?? body.message ?? "error";
-    const retry = Number(res.headers["retry-after"]);
     throw new ProviderError(
       kindForStatus(res.status),
       `${provider} answered ${res.status}: ${reason}`,
       res.status,
-      Number.isFinite(retry) ? retry : undefined,
+      parseRetryAfter(res.headers["retry-after"]),
     );
   }
   const parsed = schema.safeParse(res.data);

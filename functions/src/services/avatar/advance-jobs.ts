@@ -14,6 +14,7 @@ import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { ProviderError, type PhotorealProvider } from "../../clients/providers";
+import { backoffMs, SWEEP_BACKOFF } from "../../clients/http/retry";
 import { log } from "../../logs";
 import {
   CONSENT_CANCELLED_MESSAGE,
@@ -261,13 +262,13 @@ export async function advanceAvatarJobs(
         report.transientErrors++;
         // Back off: 1, 2, 4 … 30 minutes between checks while the provider keeps failing.
         const failures = (job.transient_failures ?? 0) + 1;
-        const waitMin = Math.min(30, 2 ** (failures - 1));
-        await scheduleCheck(app.db, doc.id, new Date(now + waitMin * 60000), {
+        const waitMs = backoffMs(failures - 1, SWEEP_BACKOFF);
+        await scheduleCheck(app.db, doc.id, new Date(now + waitMs), {
           transient_failures: failures,
         });
         log.warn("avatar job status unavailable; retried later", {
           jobId: doc.id,
-          waitMin,
+          waitMin: waitMs / 60000,
           error: err,
         });
       }

@@ -10,6 +10,7 @@ import type { AppContext } from "../../context";
 import { secrets } from "../../config";
 import { getBucket } from "../../clients/storage/bucket";
 import { createProvider, ProviderError, type PhotorealProvider } from "../../clients/providers";
+import { retryWaitMs } from "../../clients/http/retry";
 import { log } from "../../logs";
 import type { Transaction } from "firebase-admin/firestore";
 import { CONSENT_CANCELLED_MESSAGE, markProviderDeleted } from "../../store/avatar-jobs";
@@ -108,9 +109,12 @@ export async function submitAvatarJob(
     return "submitted";
   } catch (err) {
     if (err instanceof ProviderError && err.kind === "rate_limited") {
-      const wait = Math.min(600, err.retryAfterSeconds ?? 60);
-      await requeueJob(app.db, jobId, new Date(now().getTime() + wait * 1000), now());
-      log.warn("avatar job submission rate-limited; requeued", { jobId, waitSeconds: wait });
+      const waitMs = retryWaitMs(err.retryAfterSeconds, 600, 60_000);
+      await requeueJob(app.db, jobId, new Date(now().getTime() + waitMs), now());
+      log.warn("avatar job submission rate-limited; requeued", {
+        jobId,
+        waitSeconds: waitMs / 1000,
+      });
       return "requeued";
     }
     await failJob(app.db, jobId, userMessage(err), now());

@@ -7,13 +7,12 @@
  *   1, 2, 4 … 30 minutes; the render deadline still applies (the caller checks it).
  */
 import { HeygenError } from "../../clients/heygen/errors";
+import { backoffMs, SWEEP_BACKOFF } from "../../clients/http/retry";
 import type { Project } from "../../store/projects";
 import { notFoundMessage, type PollBackoff, type VideoEndCode } from "../../store/project-video";
 
 export type ReadFailureVerdict =
   { kind: "end"; code: VideoEndCode; message: string } | { kind: "retry"; fields: PollBackoff };
-
-export const MAX_BACKOFF_MINUTES = 30;
 
 export function judgeReadFailure(
   err: unknown,
@@ -36,13 +35,13 @@ export function judgeReadFailure(
     };
   }
   const failures = (p.pollFailures ?? 0) + 1;
-  const waitMinutes = Math.min(MAX_BACKOFF_MINUTES, 2 ** (failures - 1));
+  const waitMs = backoffMs(failures - 1, SWEEP_BACKOFF);
   return {
     kind: "retry",
     fields: {
       pollFailures: failures,
       pollAuthFailures: authFailures,
-      pollNextAttemptAt: new Date(now.getTime() + waitMinutes * 60000),
+      pollNextAttemptAt: new Date(now.getTime() + waitMs),
     },
   };
 }
