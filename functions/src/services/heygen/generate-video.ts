@@ -23,6 +23,7 @@ import { resolveStorageReference } from "../media/storage-reference";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import { ensureLook } from "./ensure-look";
+import { fallbackAfterLookFailure } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
 import {
@@ -40,7 +41,8 @@ import { reserveVideo } from "../quotas/video-quota";
 export interface GenerateInput extends VoiceRequest {
   projectId: string;
   userAvatarUrl?: string;
-  heygenAvatarId?: string;
+  /** null (as the seed sends it) is the same as absent: the photo, else the fallback. */
+  heygenAvatarId?: string | null;
   width?: number;
   height?: number;
   avatarStyle?: "normal" | "closeUp" | "circle";
@@ -98,11 +100,14 @@ async function submit(
     } else if (photo && photoRef) {
       const look = await ensureLook(app, client, uid, photo, photoRef.path, {
         timeoutMs: 150000,
-      }).catch((err) => {
-        throw heygenToApiError(err, "preparing your photo avatar");
-      });
-      character = { type: "look", lookId: look.lookId };
-      lookDefaultVoiceId = look.defaultVoiceId;
+      }).catch((err: unknown) => ({ fallbackId: fallbackAfterLookFailure(app, uid, err) }));
+      if ("fallbackId" in look) {
+        character = { type: "avatar", avatarId: look.fallbackId, avatarStyle: input.avatarStyle };
+        fallbackAvatarUsed = true;
+      } else {
+        character = { type: "look", lookId: look.lookId };
+        lookDefaultVoiceId = look.defaultVoiceId;
+      }
     } else if (app.config.heygen.fallbackAvatarId) {
       character = {
         type: "avatar",
