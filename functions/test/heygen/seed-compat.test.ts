@@ -55,6 +55,22 @@ describe("generate: the seed's example request and its fallback rule", function 
     expect(heygenSim().model.looks.size).to.equal(1);
   });
 
+  it("v3 keeps the per-user folder as far as the fact sheet allows: the user's v2 folder stays, no folder call, no folder_id on create", async () => {
+    const app = testContext({ apiVersion: "v3" });
+    const uid = `seed-${randomUUID().slice(0, 6)}`;
+    await grantConsentToUid(uid);
+    await db().doc(`users/${uid}`).set({ heygenFolderId: "folder-from-v2" }, { merge: true });
+    const result = await generateVideo(app, uid, { projectId: await projectWithVoice(uid, 26) });
+    expect(heygenSim().calls.filter((c) => c.path.includes("folder"))).to.deep.equal([]);
+    const create = heygenSim().calls.find((c) => c.path === "/v3/videos");
+    expect(create?.body).to.not.have.property("folder_id");
+    expect(heygenSim().model.videos.get(result.videoId)?.folderId ?? null).to.equal(null);
+    expect((await db().doc(`users/${uid}`).get()).get("heygenFolderId")).to.equal("folder-from-v2");
+    // The user's HeyGen resources stay grouped per user: the look is in the group masky_{uid}.
+    const group = [...heygenSim().model.groups.values()].find((g) => g.name === `masky_${uid}`);
+    expect(group, "the per-user photo-avatar group").to.not.equal(undefined);
+  });
+
   it("a look that fails at HeyGen falls back to the configured public avatar, once per photo", async () => {
     const user = await consentingUser();
     heygenSim().model.nextLookFailure = "No face detected";
