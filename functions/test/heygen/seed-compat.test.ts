@@ -34,6 +34,8 @@ describe("generate: the seed's example request and its fallback rule", function 
     heygenSim().reset();
     heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
   });
+  // The look-failure fault and the 503 faults must not reach the next suite.
+  afterEach(() => heygenSim().reset());
 
   it('accepts the seed\'s example as written, "heygenAvatarId": null: the photo becomes the look', async () => {
     const user = await consentingUser();
@@ -52,7 +54,8 @@ describe("generate: the seed's example request and its fallback rule", function 
     expect(res.body.fallbackAvatarUsed).to.equal(false);
     const video = heygenSim().model.videos.get(res.body.videoId);
     expect(video?.imageFile, "the video is made from the user's look").to.be.a("string");
-    expect(heygenSim().model.looks.size).to.equal(1);
+    const looks = await db().collection(`users/${user.uid}/heygenAvatarGroups`).get();
+    expect(looks.docs.map((d) => d.get("lookStatus"))).to.deep.equal(["completed"]);
   });
 
   it("v3 keeps the per-user folder as far as the fact sheet allows: the user's v2 folder stays, no folder call, no folder_id on create", async () => {

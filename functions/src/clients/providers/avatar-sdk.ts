@@ -2,8 +2,8 @@
  * Avatar SDK (itSeez3D) MetaPerson 2.0 adapter (photoreal-providers.md §A):
  * OAuth2 client-credentials token (cached until shortly before `expires_in`), a
  * player id sent as `X-PlayerUID`, multipart `POST /avatars/` with the MetaPerson
- * pipeline and export parameters asking for ARKit (`mobile_51`) + `visemes_15`, then
- * the avatar is polled, then its export, and the export's zip yields the GLB.
+ * pipeline and the export parameters of the job's options, then the avatar is
+ * polled, then its export, and the export's zip yields the GLB.
  * Every response is zod-parsed. The job's options choose the subtype (`male`/`female`),
  * the morph-target sets (arkit: `mobile_51` + `visemes_15`; basic: `visemes_15`) and the
  * texture profile and LOD (realism high: 2K, LOD1; standard: 1K, LOD2). Uncertain
