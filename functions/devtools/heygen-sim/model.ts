@@ -99,6 +99,8 @@ export class SimModel {
   readonly audioUrlFetches: AudioUrlFetch[] = [];
   /** Failure applied to the next videos created (e.g. 40119 "Video is too long"). */
   nextVideoFailure: { code: number | string; message: string } | null = null;
+  /** Look-failure fault: the next looks created end `failed` with this message. */
+  nextLookFailure: string | null = null;
 
   constructor(
     public timings: SimTimings,

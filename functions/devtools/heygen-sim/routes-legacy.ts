@@ -171,6 +171,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           name: body.name,
           imageAssetId: asset.id,
           createdAt: Date.now(),
+          failed: model.nextLookFailure ?? undefined,
         };
         model.looks.set(id, look);
         return ok("v2", lookView(model, look));
@@ -203,6 +204,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
             name: body.name ?? "",
             imageAssetId: asset.id,
             createdAt: Date.now(),
+            failed: model.nextLookFailure ?? undefined,
           };
           model.looks.set(look.id, look);
           list.push(lookView(model, look));

@@ -175,6 +175,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           name: body.name,
           imageAssetId: asset.id,
           createdAt: Date.now(),
+          failed: model.nextLookFailure ?? undefined,
         };
         model.looks.set(look.id, look);
         const looksCount = [...model.looks.values()].filter((l) => l.groupId === groupId).length;

@@ -184,6 +184,11 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       model.nextVideoFailure = body as { code: number; message: string };
       return send(res, { status: 200, body: { ok: true } });
     }
+    if (p === "/_sim/next-look-failure" && req.method === "POST") {
+      const message = (body as { message?: unknown }).message;
+      model.nextLookFailure = typeof message === "string" && message ? message : null;
+      return send(res, { status: 200, body: { ok: true } });
+    }
     send(res, { status: 404, body: { error: "unknown control" } });
   }
 
@@ -439,6 +444,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
       model.audioUrlFetches.length = 0;
       concurrency.peak = concurrency.current;
       model.nextVideoFailure = null;
+      model.nextLookFailure = null;
       dispatcher.duplicates = 0;
     },
     setTimings(t) {

@@ -2,7 +2,8 @@
  * Avatar SDK (MetaPerson 2.0) simulator, following photoreal-providers.md §A:
  * OAuth2 client credentials, players (`X-PlayerUID`), multipart avatar creation,
  * `Queued → Computing (progress) → Completed | Failed`, exports, and a real export
- * zip holding a GLB whose head morph targets use MetaPerson's names.
+ * zip holding a GLB whose head morph targets use MetaPerson's names: only the sets the
+ * export parameters ask for (`mobile_51` ARKit, `visemes_15`), as the sheet says.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -27,6 +28,41 @@ interface SimAvatar {
   createdAt: number;
   failure: string | null;
   exportRequested: boolean;
+  /** What the create asked for (tests read them). */
+  subtype: string;
+  blendshapeSets: string[];
+  lod: string;
+  textureProfile: string;
+}
+
+const TEXTURE_PROFILES = [
+  "1K.jpg",
+  "1K.png",
+  "1K.webp",
+  "2K.jpg",
+  "2K.png",
+  "2K.webp",
+  "4K.jpg",
+  "4K.png",
+  "4K.webp",
+];
+
+/** The export's GLB: the head and lower teeth carry only the requested morph-target sets. */
+async function exportZipFor(sets: string[]): Promise<Buffer> {
+  const arkit = sets.includes("mobile_51");
+  const visemes = sets.includes("visemes_15");
+  const head = METAPERSON_HEAD_TARGETS.filter((_, i) => (i < 51 ? arkit : visemes));
+  const glb = await buildHeadGlb([
+    { name: "AvatarHead", targetNames: head },
+    {
+      name: "AvatarTeethLower",
+      targetNames: [
+        ...(arkit ? ["jawForward", "jawLeft", "jawOpen", "jawRight"] : []),
+        ...(visemes ? METAPERSON_HEAD_TARGETS.slice(-15) : []),
+      ],
+    },
+  ]);
+  return zipOf({ "model.glb": glb, "textures/AvatarHead_Color.jpg": Buffer.from("jpg") });
 }
 
 export interface AvatarSdkSim {
@@ -66,23 +102,12 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
   const tokens = new Map<string, number>();
   const players = new Set<string>();
   let url = "";
-  const glb = await buildHeadGlb([
-    { name: "AvatarHead", targetNames: METAPERSON_HEAD_TARGETS },
-    {
-      name: "AvatarTeethLower",
-      targetNames: [
-        "jawForward",
-        "jawLeft",
-        "jawOpen",
-        "jawRight",
-        ...METAPERSON_HEAD_TARGETS.slice(-15),
-      ],
-    },
-  ]);
-  const exportZip = await zipOf({
-    "model.glb": glb,
-    "textures/AvatarHead_Color.jpg": Buffer.from("jpg"),
-  });
+  const exportZips = new Map<string, Promise<Buffer>>();
+  const exportZip = (sets: string[]) => {
+    const key = [...sets].sort().join(",");
+    if (!exportZips.has(key)) exportZips.set(key, exportZipFor(sets));
+    return exportZips.get(key) as Promise<Buffer>;
+  };
 
   const sim: AvatarSdkSim = {
     url: "",
@@ -212,18 +237,33 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
       ) {
         return reply(400, { detail: "pipeline/pipeline_subtype: unsupported" });
       }
-      let exportParams: { blendshapes?: { list?: string[] } } = {};
+      let exportParams: {
+        blendshapes?: { list?: string[] };
+        lod?: string;
+        textures?: { profile?: string };
+      } = {};
       try {
         exportParams = JSON.parse(fields.export_parameters ?? "{}");
       } catch {
         return reply(400, { detail: "export_parameters: invalid JSON" });
       }
+      const sets = exportParams.blendshapes?.list ?? [];
+      if (sets.some((x) => x !== "mobile_51" && x !== "visemes_15"))
+        return reply(400, { detail: "export_parameters.blendshapes.list: unknown set" });
+      const lod = exportParams.lod ?? "LOD1";
+      const textureProfile = exportParams.textures?.profile ?? "1K.jpg";
+      if (!["LOD1", "LOD2"].includes(lod) || !TEXTURE_PROFILES.includes(textureProfile))
+        return reply(400, { detail: "export_parameters: unsupported lod or textures.profile" });
       const a: SimAvatar = {
         code: randomBytes(10).toString("hex"),
         player,
         createdAt: Date.now(),
         failure: sim.rejectNextPhotos,
-        exportRequested: Boolean(exportParams.blendshapes?.list?.includes("mobile_51")),
+        exportRequested: sets.length > 0,
+        subtype: fields.pipeline_subtype ?? "",
+        blendshapeSets: sets,
+        lod,
+        textureProfile,
       };
       sim.avatars.set(a.code, a);
       return reply(201, view(a));
@@ -270,10 +310,12 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
       ]);
     }
     m = /^\/files\/([a-f0-9]+)\/avatar\.zip$/.exec(p);
-    if (m && method === "GET" && sim.avatars.has(m[1])) {
+    const zipAvatar = m && method === "GET" ? sim.avatars.get(m[1]) : undefined;
+    if (zipAvatar) {
+      const zip = await exportZip(zipAvatar.blendshapeSets);
       sim.calls.push({ method, path: p, status: 200 });
-      res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": exportZip.length });
-      return void res.end(exportZip);
+      res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": zip.length });
+      return void res.end(zip);
     }
     reply(404, { detail: "Not found." });
   }

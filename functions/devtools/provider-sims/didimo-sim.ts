@@ -3,8 +3,10 @@
  * `POST /v3/didimos`, `pending → processing (percent) → done | error`, and the glTF
  * package behind `/v3/didimos/{key}/results/gltf` (redirect, or `{uri}` with
  * `DIDIMO-FOLLOW-URI: 0`). The package is a real zipped glTF (avatar.gltf + .bin +
- * avatar_info.json mapping ARKit and Oculus pose names to animation frames): the
- * face is skeletal, so its meshes carry no morph targets.
+ * avatar_info.json mapping pose names to animation frames): the face is skeletal, so
+ * its meshes carry no morph targets. Only the pose sets the create asked for by
+ * feature flag (`arkit`, `oculus_lipsync`, `simple_poses`) are in the package, and an
+ * unknown `profile` is refused, as the fact sheet documents the options.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
@@ -19,7 +21,14 @@ interface Didimo {
   key: string;
   createdAt: number;
   failure: string | null;
+  /** The pose-set feature flags sent as "true" (tests read them). */
+  features: string[];
+  profile: string | null;
 }
+
+const FEATURES = ["arkit", "oculus_lipsync", "simple_poses", "aws_polly"];
+const PROFILES = ["standard", "optimized", "minimal"];
+const SIMPLE_POSES = ["smile", "frown", "surprise", "anger", "disgust", "fear", "sadness"];
 
 export interface DidimoSim {
   url: string;
@@ -35,16 +44,25 @@ export interface DidimoSim {
   close(): Promise<void>;
 }
 
-/** avatar_info.json as Didimo's samples show it: pose name → frame indices (ARKit 51 + Oculus 15). */
-export function didimoAvatarInfo(): Record<string, unknown> {
+/**
+ * avatar_info.json as Didimo's samples show it: pose name → frame indices, for the
+ * requested sets (ARKit 51, Oculus 15, simple expressions).
+ */
+export function didimoAvatarInfo(
+  features: readonly string[] = ["arkit", "oculus_lipsync"],
+): Record<string, unknown> {
   const poses: Record<string, number[]> = {};
   let frame = 0;
-  for (const n of ARKIT_51) poses[`ARKit.${n}`] = [frame++, frame++];
-  for (const v of DIDIMO_VISEMES) poses[`oculus.${v}`] = [frame++, frame++];
+  if (features.includes("arkit"))
+    for (const n of ARKIT_51) poses[`ARKit.${n}`] = [frame++, frame++];
+  if (features.includes("oculus_lipsync"))
+    for (const v of DIDIMO_VISEMES) poses[`oculus.${v}`] = [frame++, frame++];
+  if (features.includes("simple_poses"))
+    for (const n of SIMPLE_POSES) poses[`simple.${n}`] = [frame++, frame++];
   return { version: "2.5", poses };
 }
 
-async function packageZip(bufferUri?: string): Promise<Buffer> {
+async function packageZip(features: readonly string[], bufferUri?: string): Promise<Buffer> {
   const doc = new Document();
   const buffer = doc.createBuffer("ddmo_head");
   const prim = doc.createPrimitive().setAttribute(
@@ -63,7 +81,7 @@ async function packageZip(bufferUri?: string): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from(JSON.stringify(json)), "avatar.gltf");
   for (const [name, data] of Object.entries(resources)) zip.addBuffer(Buffer.from(data), name);
-  zip.addBuffer(Buffer.from(JSON.stringify(didimoAvatarInfo())), "avatar_info.json");
+  zip.addBuffer(Buffer.from(JSON.stringify(didimoAvatarInfo(features))), "avatar_info.json");
   zip.addBuffer(Buffer.from("{}"), "metadata.json");
   zip.end();
   const chunks: Buffer[] = [];
@@ -75,7 +93,12 @@ export async function startDidimoSim(
   opts: { port?: number; apiKey?: string; processingMs?: number } = {},
 ): Promise<DidimoSim> {
   const secret = randomBytes(16).toString("hex");
-  const zip = await packageZip();
+  const packages = new Map<string, Promise<Buffer>>();
+  const packageFor = (features: string[]) => {
+    const key = [...features].sort().join(",");
+    if (!packages.has(key)) packages.set(key, packageZip(features));
+    return packages.get(key) as Promise<Buffer>;
+  };
   let url = "";
   const sim: DidimoSim = {
     url: "",
@@ -138,8 +161,11 @@ export async function startDidimoSim(
         res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": body.length });
         res.end(body);
       };
-      if (!sim.packageBufferUri) return serve(zip);
-      return void packageZip(sim.packageBufferUri).then(serve, () => res.destroy());
+      const features = sim.didimos.get(m[1])?.features ?? ["arkit", "oculus_lipsync"];
+      const built = sim.packageBufferUri
+        ? packageZip(features, sim.packageBufferUri)
+        : packageFor(features);
+      return void built.then(serve, () => res.destroy());
     }
     const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
     if (fault) {
@@ -171,10 +197,15 @@ export async function startDidimoSim(
             description: "input_type=photo and transfer_formats=gltf are required",
           });
         }
-        const d = {
+        const profile = fields.profile ?? null;
+        if (profile !== null && !PROFILES.includes(profile))
+          return reply(400, { is_error: true, description: `profile must be one of ${PROFILES}` });
+        const d: Didimo = {
           key: randomBytes(10).toString("hex"),
           createdAt: Date.now(),
           failure: sim.rejectNextPhotos,
+          features: FEATURES.filter((f) => fields[f] === "true"),
+          profile,
         };
         sim.didimos.set(d.key, d);
         reply(201, view(d));

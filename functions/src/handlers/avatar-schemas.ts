@@ -20,11 +20,42 @@ export const LANGUAGES = [
   "ko-KR",
   "zh-CN",
   "hi-IN",
+  "en-IN",
   "ar-SA",
 ] as const;
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #a1b2c3");
 const unit = z.number().min(0).max(1);
+const accessory = z.union([
+  z.boolean(),
+  z
+    .string()
+    .regex(
+      /^[#A-Za-z0-9][A-Za-z0-9 _#-]{0,39}$/,
+      "must be true/false or a style or colour of 1–40 letters, digits, spaces, - or #",
+    ),
+]);
+
+/** Body types a 3D avatar can be made with (Avatar SDK's `pipeline_subtype`). */
+export const BODY_TYPES = ["female", "male"] as const;
+
+/** Seed language names accepted for `voice.language`, stored as the locale they stand for. */
+export const LANGUAGE_ALIASES = { hinglish: "en-IN" } as const satisfies Record<
+  string,
+  (typeof LANGUAGES)[number]
+>;
+
+/**
+ * Speed as a playback rate (0.5–2, 1 natural) or, as the seed writes it, as a relative
+ * change (-0.5 < speed < 0.5: -0.05 is 5 % slower); stored as the rate.
+ */
+const speed = z
+  .number()
+  .refine((n) => (n > -0.5 && n < 0.5) || (n >= 0.5 && n <= 2), {
+    message:
+      "must be a rate from 0.5 to 2 (1 is natural speed) or a relative change above -0.5 and below 0.5 (-0.05 is 5 % slower)",
+  })
+  .transform((n) => (n < 0.5 ? Math.round((1 + n) * 1000) / 1000 : n));
 
 export const appearanceSchema = z
   .object({
@@ -35,6 +66,11 @@ export const appearanceSchema = z
     outfitColor: hexColor.optional(),
     background: hexColor.optional(),
     glasses: z.boolean().optional(),
+    /** The seed's accessories: worn or not, or a short style/colour ("jhumka", "#b22222"). */
+    bindi: accessory.optional(),
+    earrings: accessory.optional(),
+    /** Body type of the 3D avatar (Avatar SDK's subtype) when a job does not name one. */
+    bodyType: z.enum(BODY_TYPES).optional(),
   })
   .strict();
 
@@ -43,8 +79,11 @@ export const voiceSchema = z
     /** Semitones relative to the voice's natural pitch. */
     pitch: z.number().min(-12).max(12).default(0),
     /** Playback rate; 1 is natural speed. */
-    speed: z.number().min(0.5).max(2).default(1),
-    language: z.enum(LANGUAGES),
+    speed: speed.default(1),
+    /** A locale, or a seed language name (`hinglish` → `en-IN`). */
+    language: z
+      .enum([...LANGUAGES, "hinglish"])
+      .transform((l) => (l === "hinglish" ? LANGUAGE_ALIASES.hinglish : l)),
     voiceId: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -53,10 +92,20 @@ export const personaSchema = z
   .object({
     name: z.string().min(1).max(60).optional(),
     bio: z.string().max(500).optional(),
+    /** Scores 0..1 of the named traits, or (as the seed writes them) a flat list of words. */
     traits: z
-      .object({ warmth: unit, energy: unit, humor: unit, formality: unit, curiosity: unit })
-      .partial()
-      .strict()
+      .union([
+        z
+          .object({ warmth: unit, energy: unit, humor: unit, formality: unit, curiosity: unit })
+          .partial()
+          .strict(),
+        z
+          .array(z.string().trim().min(1).max(40))
+          .max(20)
+          .refine((l) => new Set(l.map((t) => t.toLowerCase())).size === l.length, {
+            message: "must not repeat a trait",
+          }),
+      ])
       .default({}),
   })
   .strict();

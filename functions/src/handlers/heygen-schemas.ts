@@ -59,7 +59,10 @@ const generateFields = z
       .meta({ description: "A voice of GET /api/heygen/voices (script only)" }),
     voiceSettings: voiceSettingsSchema.optional(),
     userAvatarUrl: z.string().min(1).max(2048).optional(),
-    heygenAvatarId: z.string().min(1).max(200).optional(),
+    heygenAvatarId: z.string().min(1).max(200).nullable().optional().meta({
+      description:
+        "A public avatar or one of the caller's looks; null or absent: the photo, else the fallback",
+    }),
     width: dimension.optional(),
     height: dimension.optional(),
     avatarStyle: z.enum(["normal", "closeUp", "circle"]).optional(),

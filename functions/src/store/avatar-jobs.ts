@@ -12,8 +12,12 @@ import { historySchema } from "./state-machine";
 export const jobOptionsSchema = z
   .object({
     output: z.literal("glb").default("glb"),
+    /** arkit: ARKit blendshapes + visemes; basic: visemes (lip-sync) only. Per provider: provider-options.ts. */
     blendshapes: z.enum(["arkit", "basic"]).default("arkit"),
-    realism: z.literal("high").default("high"),
+    /** high: the provider's larger textures / finer mesh; standard: lighter. */
+    realism: z.enum(["standard", "high"]).default("high"),
+    /** Avatar SDK's subtype; absent: the user's latest preferences (appearance.bodyType), else female. */
+    bodyType: z.enum(["female", "male"]).optional(),
   })
   .strict();
 

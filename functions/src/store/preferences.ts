@@ -89,3 +89,25 @@ export async function latestVoicePreferences(
     speed: parsed.data.voice.speed ?? null,
   };
 }
+
+const bodyTypePreferenceSchema = z.object({
+  appearance: z
+    .object({ bodyType: z.enum(["female", "male"]).optional() })
+    .passthrough()
+    .nullish(),
+});
+
+/** The body type of the user's most recently updated preferences, null when none says. */
+export async function latestBodyTypePreference(
+  db: Firestore,
+  uid: string,
+): Promise<"female" | "male" | null> {
+  const snap = await db
+    .collection("preferences")
+    .where("user_id", "==", uid)
+    .orderBy("updated_at", "desc")
+    .limit(1)
+    .get();
+  const parsed = bodyTypePreferenceSchema.safeParse(snap.docs[0]?.data());
+  return (parsed.success && parsed.data.appearance?.bodyType) || null;
+}

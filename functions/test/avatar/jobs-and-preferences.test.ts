@@ -53,7 +53,13 @@ describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", func
     expect(job?.status).to.be.oneOf(["queued", "processing"]);
     expect(job?.attempts).to.equal(claimed ? 1 : 0);
     expect(job?.progress).to.be.oneOf(claimed ? [0, 0.05] : [0]);
-    expect(job?.options).to.deep.equal({ output: "glb", blendshapes: "arkit", realism: "high" });
+    // Avatar SDK jobs keep the body type they were made with (no preferences: the default).
+    expect(job?.options).to.deep.equal({
+      output: "glb",
+      blendshapes: "arkit",
+      realism: "high",
+      bodyType: "female",
+    });
     const [exists] = await bucket().file(`selfies/${user.uid}/${jobId}.jpg`).exists();
     expect(exists).to.equal(true);
 
@@ -83,7 +89,13 @@ describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", func
     });
     expect(res.status).to.equal(202);
     const job = (await db().doc(`avatar_jobs/${res.body.jobId}`).get()).data();
-    expect(job?.options).to.deep.equal({ output: "glb", blendshapes: "arkit", realism: "high" });
+    // Avatar SDK jobs keep the body type they were made with (no preferences: the default).
+    expect(job?.options).to.deep.equal({
+      output: "glb",
+      blendshapes: "arkit",
+      realism: "high",
+      bodyType: "female",
+    });
     expect(job?.selfie_path).to.match(/\.png$/);
   });
 

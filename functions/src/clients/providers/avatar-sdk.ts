@@ -2,11 +2,12 @@
  * Avatar SDK (itSeez3D) MetaPerson 2.0 adapter (photoreal-providers.md §A):
  * OAuth2 client-credentials token (cached until shortly before `expires_in`), a
  * player id sent as `X-PlayerUID`, multipart `POST /avatars/` with the MetaPerson
- * pipeline and export parameters asking for ARKit (`mobile_51`) + `visemes_15`, then
- * the avatar is polled, then its export, and the export's zip yields the GLB.
- * Every response is zod-parsed. Uncertain facts ([U] in the sheet): the subtype is
- * required and we cannot know the user's body type (we send `female`), and the file
- * names inside the export zip (we take the first `.glb`).
+ * pipeline and the export parameters of the job's options, then the avatar is
+ * polled, then its export, and the export's zip yields the GLB.
+ * Every response is zod-parsed. The job's options choose the subtype (`male`/`female`),
+ * the morph-target sets (arkit: `mobile_51` + `visemes_15`; basic: `visemes_15`) and the
+ * texture profile and LOD (realism high: 2K, LOD1; standard: 1K, LOD2). Uncertain
+ * ([U] in the sheet): the file names inside the export zip (we take the first `.glb`).
  */
 import { openAsBlob } from "node:fs";
 import path from "node:path";
@@ -23,14 +24,24 @@ import { downloadToFile, providerRequest } from "./http";
 import { providerDownloadHosts } from "./download-hosts";
 import { extractFirst } from "./zip";
 
-export const METAPERSON_EXPORT = {
-  format: "glb",
-  embed: true,
-  lod: "LOD1",
-  textures: { profile: "1K.jpg", embed: true },
-  blendshapes: { list: ["mobile_51", "visemes_15"], embed: true },
-  haircuts: { list: ["HaircutGenerated"] },
-};
+/** The MetaPerson 2.0 export-parameters object (photoreal-providers.md §A3) for a job's options. */
+export function metapersonExport(options: {
+  blendshapes: "arkit" | "basic";
+  realism: "standard" | "high";
+}) {
+  const high = options.realism === "high";
+  return {
+    format: "glb",
+    embed: true,
+    lod: high ? "LOD1" : "LOD2",
+    textures: { profile: high ? "2K.jpg" : "1K.jpg", embed: true },
+    blendshapes: {
+      list: options.blendshapes === "arkit" ? ["mobile_51", "visemes_15"] : ["visemes_15"],
+      embed: true,
+    },
+    haircuts: { list: ["HaircutGenerated"] },
+  };
+}
 
 const tokenSchema = z.object({ access_token: z.string(), expires_in: z.number().default(36000) });
 const avatarSchema = z.object({
@@ -124,16 +135,27 @@ export class AvatarSdkProvider implements PhotorealProvider {
     this.player = p.code;
   }
 
-  async submit(input: { jobId: string; selfiePath: string; contentType: string }) {
+  async submit(input: {
+    jobId: string;
+    selfiePath: string;
+    contentType: string;
+    blendshapes?: "arkit" | "basic";
+    realism?: "standard" | "high";
+    bodyType?: "female" | "male";
+  }) {
     await this.ensurePlayer();
     const blob = await openAsBlob(input.selfiePath, { type: input.contentType });
     const form = new FormData();
     form.append("photo", blob, `selfie${input.contentType === "image/png" ? ".png" : ".jpg"}`);
     form.append("name", `masky-${input.jobId}`);
     form.append("pipeline", "metaperson_2.0");
-    form.append("pipeline_subtype", "female");
+    form.append("pipeline_subtype", input.bodyType ?? "female");
     form.append("parameters", "{}");
-    form.append("export_parameters", JSON.stringify(METAPERSON_EXPORT));
+    const exportParams = metapersonExport({
+      blendshapes: input.blendshapes ?? "arkit",
+      realism: input.realism ?? "high",
+    });
+    form.append("export_parameters", JSON.stringify(exportParams));
     const avatar = await this.call(avatarSchema, {
       method: "POST",
       url: `${this.baseUrl}/avatars/`,

@@ -1,6 +1,7 @@
 /**
  * Didimo v3 adapter (photoreal-providers.md §B): `DIDIMO-API-KEY` header, multipart
- * `POST /v3/didimos` from a photo with glTF output and the ARKit and Oculus pose sets,
+ * `POST /v3/didimos` from a photo with glTF output, the pose sets the job's
+ * `blendshapes` asks for (feature flags) and the `profile` its `realism` asks for,
  * `GET /v3/didimos/{key}` for status/percent, and the glTF package fetched through
  * `DIDIMO-FOLLOW-URI: 0` (JSON `{uri}`, then a GET without the key). The package is a
  * zipped glTF whose facial poses are skeletal animation frames, not morph targets: it
@@ -47,6 +48,12 @@ export function poseNamesOf(info: unknown, prefix = ""): string[] {
   return out;
 }
 
+/** Didimo's pose-set flags per `blendshapes` option: ARKit 51 + Oculus visemes, or visemes + simple expressions. */
+export const DIDIMO_FEATURES = {
+  arkit: ["arkit", "oculus_lipsync"],
+  basic: ["oculus_lipsync", "simple_poses"],
+} as const;
+
 export class DidimoProvider implements PhotorealProvider {
   readonly name = "didimo" as const;
 
@@ -69,7 +76,12 @@ export class DidimoProvider implements PhotorealProvider {
     return providerRequest("Didimo", schema, { maxRedirects: 0, ...cfg, headers }, this.timeoutMs);
   }
 
-  async submit(input: { selfiePath: string; contentType: string }) {
+  async submit(input: {
+    selfiePath: string;
+    contentType: string;
+    blendshapes?: "arkit" | "basic";
+    realism?: "standard" | "high";
+  }) {
     const form = new FormData();
     form.append("input_type", "photo");
     form.append(
@@ -78,8 +90,10 @@ export class DidimoProvider implements PhotorealProvider {
       "selfie.jpg",
     );
     form.append("transfer_formats", "gltf");
-    form.append("arkit", "true");
-    form.append("oculus_lipsync", "true");
+    // The pose sets are feature flags (photoreal-providers.md §B2): only those asked for come back.
+    for (const feature of DIDIMO_FEATURES[input.blendshapes ?? "arkit"])
+      form.append(feature, "true");
+    form.append("profile", input.realism === "standard" ? "optimized" : "standard");
     const d = await this.call(didimoSchema, {
       method: "POST",
       url: `${this.baseUrl}/v3/didimos`,

@@ -53,7 +53,10 @@ export interface PhotorealProvider {
     jobId: string;
     selfiePath: string;
     contentType: string;
+    /** What the job's options ask for (services/avatar/provider-options.ts says which apply). */
     blendshapes: "arkit" | "basic";
+    realism: "standard" | "high";
+    bodyType?: "female" | "male";
   }): Promise<ProviderSubmission>;
   status(providerJobId: string): Promise<ProviderStatus>;
   /** Downloads the finished model into `dir` and returns the GLB's path. */

@@ -83,11 +83,15 @@ async function finalize(
     const bytes = await fsp.readFile(model.glbPath); // glTF parsing needs the whole file
     const info = await inspectGlb(bytes);
     const map = buildBlendshapeMap([...info.targetNames, ...(model.poseNames ?? [])]);
-    if (!map.arkit.jawOpen) {
+    // blendshapes "basic" asks for visemes only: the mouth then moves by its `aa`, not jawOpen.
+    const basic = job.options.blendshapes === "basic";
+    if (!map.arkit.jawOpen && !(basic && map.visemes.aa)) {
       await fail(
         app,
         jobId,
-        "The provider's model has no facial blendshapes (jawOpen is missing); try again.",
+        basic
+          ? "The provider's model has no lip-sync visemes (aa is missing); try again."
+          : "The provider's model has no facial blendshapes (jawOpen is missing); try again.",
       );
       return false;
     }

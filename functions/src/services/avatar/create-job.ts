@@ -11,6 +11,7 @@ import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
 import { newQueuedJob } from "../../store/avatar-job-lifecycle";
 import { parseInput } from "../../http/validate";
 import { sniffType } from "../media/sniff";
+import { optionsForProvider } from "./provider-options";
 import { admitAvatarJob, precheckAvatarJob } from "../quotas/avatar-job-quota";
 import type { ParsedMultipart } from "../../http/multipart";
 
@@ -32,7 +33,11 @@ export async function createAvatarJob(
       throw new ApiError("INVALID_REQUEST", "options must be a JSON object.");
     }
   }
-  const options = parseInput(jobOptionsSchema, rawOptions, "options field");
+  const options = await optionsForProvider(
+    app,
+    uid,
+    parseInput(jobOptionsSchema, rawOptions, "options field"),
+  );
   const type = sniffType(form.file.data.subarray(0, 64));
   if (type !== "image/jpeg" && type !== "image/png") {
     throw new ApiError("UNSUPPORTED_MEDIA", "The selfie must be a JPEG or PNG photo.");

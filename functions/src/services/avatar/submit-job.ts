@@ -84,6 +84,8 @@ export async function submitAvatarJob(
       selfiePath: local,
       contentType,
       blendshapes: claimed.options.blendshapes,
+      realism: claimed.options.realism,
+      bodyType: claimed.options.bodyType,
     });
     // Consent withdrawn while the selfie was on its way: the job ends cancelled and the
     // provider's new avatar is deleted again at once (the withdrawal could not see it).

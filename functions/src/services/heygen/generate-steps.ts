@@ -13,6 +13,7 @@ import { rememberHeygenAsset } from "../../store/heygen-assets";
 import { preparePhoto, prepareVoice, type LocalMedia, type TempDir } from "../media/prepare";
 import { resolveStorageReference } from "../media/storage-reference";
 import { ensureLook } from "./ensure-look";
+import { fallbackAfterLookFailure } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
 import {
@@ -29,7 +30,8 @@ import {
 export interface GenerateInput extends VoiceRequest {
   projectId: string;
   userAvatarUrl?: string;
-  heygenAvatarId?: string;
+  /** null (as the seed sends it) is the same as absent: the photo, else the fallback. */
+  heygenAvatarId?: string | null;
   width?: number;
   height?: number;
   avatarStyle?: "normal" | "closeUp" | "circle";
@@ -97,12 +99,20 @@ export async function lookStep(
     };
   }
   if (photo) {
-    const look = await ensureLook(app, client, uid, photo.media, photo.path, { timeoutMs: 150000 });
-    return {
-      character: { type: "look", lookId: look.lookId },
-      fallbackAvatarUsed: false,
-      lookDefaultVoiceId: look.defaultVoiceId,
-    };
+    try {
+      const look = await ensureLook(app, client, uid, photo.media, photo.path, {
+        timeoutMs: 150000,
+      });
+      return {
+        character: { type: "look", lookId: look.lookId },
+        fallbackAvatarUsed: false,
+        lookDefaultVoiceId: look.defaultVoiceId,
+      };
+    } catch (err) {
+      // The seed's fallback rule after a failed look (look-fallback.ts); throws otherwise.
+      const fallbackId = fallbackAfterLookFailure(app, uid, err);
+      return { character: stock(fallbackId), fallbackAvatarUsed: true, lookDefaultVoiceId: null };
+    }
   }
   if (app.config.heygen.fallbackAvatarId) {
     return {
