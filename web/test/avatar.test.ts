@@ -3,12 +3,14 @@
  * emulator, functions, the Avatar SDK simulator): selfie from the fake camera →
  * POST /avatar/jobs through the rewrite → progress from the job document → the GLB is
  * rendered (pixels read back from the canvas) → while the recorded voice plays the
- * mouth morph targets move → preferences save and read back after a reload.
+ * mouth morph targets move → preferences save and read back after a reload. A job the
+ * provider fails shows the provider's message, and Try again sends the selfie again.
  * The sweep is run by the test (scheduled functions do not fire in the emulator).
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { sweepUntilTerminal } from "../../functions/test/helpers/avatar";
+import { avatarSdkSim } from "../../functions/test/setup";
 import { WEB_URL, launch } from "./browser";
 import { DESKTOP, accessible, screenshot, signUp } from "./steps";
 
@@ -55,10 +57,11 @@ describe("web client: the 3D avatar page in headless Chromium", function () {
     });
   });
   after(async () => {
+    avatarSdkSim().rejectNextPhotos = null;
     await browser?.close();
   });
 
-  it("selfie → progress → the GLB is rendered → the mouth moves with the voice → preferences read back", async () => {
+  it("selfie → a failed job's message → Try again → progress → the GLB is rendered → the mouth moves with the voice → preferences read back", async () => {
     await signUp(page);
     // The 3D page asks for the avatar_3d consent first, then comes back.
     await page.goto(`${WEB_URL}/avatar`);
@@ -72,11 +75,26 @@ describe("web client: the 3D avatar page in headless Chromium", function () {
     await page.getByRole("button", { name: "Use the camera" }).click();
     await page.getByRole("button", { name: "Take the photo" }).click();
     await page.getByText(/Photo ready \(camera/).waitFor();
+    // The provider refuses the first photo: its message is shown with Try again.
+    avatarSdkSim().rejectNextPhotos = "No face detected in the photo";
     await page.getByRole("button", { name: "Make my 3D avatar" }).click();
-    const jobId = await page
-      .locator("#avatar-job[data-job]")
-      .getAttribute("data-job", { timeout: 30000 });
-    assert.ok(jobId);
+    const failedJob = await page.locator("#avatar-job[data-job]").getAttribute("data-job", { timeout: 30000 });
+    assert.ok(failedJob);
+    assert.equal((await sweepUntilTerminal(failedJob)).at(-1)?.status, "error");
+    await page.locator('#avatar-job [role="alert"]', { hasText: "No face detected" }).waitFor();
+    await accessible(page, "3D avatar, failed");
+    avatarSdkSim().rejectNextPhotos = null;
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.waitForFunction(
+      (failed) => {
+        const id = document.getElementById("avatar-job")?.dataset.job;
+        return Boolean(id && id !== failed);
+      },
+      failedJob,
+      { timeout: 30000 },
+    );
+    const jobId = (await page.locator("#avatar-job").getAttribute("data-job")) as string;
+    assert.equal(await page.locator('#avatar-job [role="alert"]').isVisible(), false, "the old message is gone");
     await page.locator('#avatar-job .steps li[aria-current="step"]').waitFor();
     await accessible(page, "3D avatar, in progress");
     await screenshot(page, "6-3d-avatar-progress");
@@ -112,6 +130,8 @@ describe("web client: the 3D avatar page in headless Chromium", function () {
       const v = (window as unknown as { __maskyViewer?: { state(): { frames: number } } }).__maskyViewer;
       return (v?.state().frames ?? 0) > 10;
     });
+    const chunks = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+    assert.ok(chunks.some((c) => /\/assets\/viewer-[^/]+\.js$/.test(c)), "the 3D chunk was loaded");
     const covered = await coveredShare(page);
     assert.ok(covered > 0.02, `the model covers ${(covered * 100).toFixed(2)} % of the canvas`);
 

@@ -57,3 +57,36 @@ export async function giveConsent(page: Page): Promise<void> {
   await page.getByRole("heading", { name: "Talking video" }).waitFor();
 }
 
+/** The named steps the page shows, in the order they became current (polled, no reload). */
+export async function followSteps(page: Page, until: "Done" | "failed", timeoutMs = 120000): Promise<string[]> {
+  const seen: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = (await page.locator('.steps li[aria-current="step"]').allTextContents())[0] ?? "";
+    if (current && seen[seen.length - 1] !== current) seen.push(current);
+    const alert = (await page.locator('.error[role="alert"]:not([hidden])').allTextContents()).join(" ");
+    if (until === "failed" && alert) return seen;
+    if (until === "Done" && current === "Done") return seen;
+    if (until === "Done" && alert) throw new Error(`failed: ${alert} after ${seen.join(" → ")}`);
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`no ${until} within ${timeoutMs} ms; steps: ${seen.join(" → ")}`);
+}
+
+export async function videoPlays(page: Page): Promise<void> {
+  const player = page.locator("#result-video");
+  await player.waitFor({ state: "visible" });
+  const advanced = await player.evaluate(async (v) => {
+    const el = v as HTMLVideoElement;
+    el.muted = true;
+    await el.play();
+    const start = el.currentTime;
+    await new Promise((r) => setTimeout(r, 1500));
+    return el.currentTime - start;
+  });
+  assert.ok(advanced > 0.3, `currentTime advanced by ${advanced}`);
+  const href = await page.getByRole("link", { name: "Download the video" }).getAttribute("href");
+  const res = await fetch(href ?? "");
+  assert.equal(res.status, 200);
+  assert.ok((await res.arrayBuffer()).byteLength > 1000);
+}

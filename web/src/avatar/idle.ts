@@ -36,8 +36,10 @@ export class Idle {
     if (t >= this.nextBlink) {
       const one = (start: number) => ({ start, close: 0.05, hold: between(0.1, 0.3), open: 0.1 });
       this.blinks.push(one(t));
-      if (Math.random() < 0.15) this.blinks.push(one(t + 0.5 + between(0.01, 0.4)));
-      this.nextBlink = t + 1 + ((between(0, 7) + between(0, 7)) / 2);
+      const twice = Math.random() < 0.15;
+      const lastStart = twice ? t + 0.5 + between(0.01, 0.4) : t;
+      if (twice) this.blinks.push(one(lastStart));
+      this.nextBlink = lastStart + 1 + (between(0, 7) + between(0, 7)) / 2;
     }
     let blink = 0;
     this.blinks = this.blinks.filter((b) => t < b.start + b.close + b.hold + b.open);

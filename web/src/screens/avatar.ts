@@ -87,12 +87,14 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
     statusBox.removeAttribute("data-job");
     progress.value = 0;
     steps.show("sending");
-    shownJob = null;
+    sending = true;
     try {
       const { jobId } = await createAvatarJob(blob);
       awaited = jobId;
-      statusBox.dataset.job = jobId;
+      sending = false;
+      showLatest();
     } catch (err) {
+      sending = false;
       steps.show(null);
       showError(error, (err as ServerError).message);
       retry.hidden = false;
@@ -103,11 +105,13 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
   make.addEventListener("click", () => void send());
   retry.addEventListener("click", () => void send());
 
+  /** The job just sent (the page follows it), else the user's latest. */
   let awaited: string | null = null;
-  let shownJob: string | null = null;
+  /** While a selfie is being sent, snapshots of older jobs do not replace its steps. */
+  let sending = false;
+  let jobs: { id: string; job: AvatarJobDoc }[] = [];
   let lastStep: AvatarStepId | null = null;
   const showJob = (id: string, job: AvatarJobDoc) => {
-    shownJob = id;
     statusBox.hidden = false;
     statusBox.dataset.job = id;
     const step = avatarStepOf(job);
@@ -130,6 +134,14 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
       showError(error, null);
       retry.hidden = true;
     }
+  };
+
+  const showLatest = () => {
+    if (sending) return;
+    // The job just sent, else the latest one (also after a reload).
+    const current = awaited ? jobs.find((j) => j.id === awaited) : jobs[0];
+    if (current) showJob(current.id, current.job);
+    else if (awaited) statusBox.dataset.job = awaited;
   };
 
   let viewer: Viewer | null = null;
@@ -164,13 +176,10 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
     fs.onSnapshot(
       fs.query(fs.collection(db, "avatar_jobs"), fs.where("user_id", "==", ctx.user.uid)),
       (snap) => {
-        const jobs = snap.docs
+        jobs = snap.docs
           .map((d) => ({ id: d.id, job: d.data() as AvatarJobDoc }))
           .sort((a, b) => (b.job.created_at?.toMillis() ?? Infinity) - (a.job.created_at?.toMillis() ?? Infinity));
-        // The job just sent, else the latest one (also after a reload).
-        const current = jobs.find((j) => j.id === awaited) ?? (awaited ? null : jobs[0]);
-        if (current) showJob(current.id, current.job);
-        else if (shownJob) statusBox.hidden = true;
+        showLatest();
         const done = jobs.find((j) => j.job.status === "done" && j.job.asset_id);
         if (done?.job.asset_id) void openViewer(done.job.asset_id);
       },
