@@ -31,6 +31,7 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
   cleanups.push(selfie.stop);
 
   const progress = h("progress", { max: 100, value: 0, id: "avatar-progress" });
+  const jobHeading = h("h2", { id: "job-h" }, "Your avatar is being made");
   const steps = stepList(AVATAR_STEPS);
   const actionText = h("p", { hidden: true });
   const action = h("a", { class: "button primary", hidden: true, target: "_blank", rel: "noopener" }, "Continue in the app");
@@ -39,9 +40,8 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
   const statusBox = h(
     "section",
     { hidden: true, "aria-labelledby": "job-h", id: "avatar-job" },
-    h("h2", { id: "job-h" }, "Your avatar is being made"),
-    h("label", { for: "avatar-progress" }, "Progress"),
-    progress,
+    jobHeading,
+    h("div", { class: "field" }, h("label", { for: "avatar-progress" }, "Progress"), progress),
     steps.el,
     actionText,
     action,
@@ -87,6 +87,7 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
     statusBox.removeAttribute("data-job");
     progress.value = 0;
     steps.show("sending");
+    jobHeading.textContent = "Your avatar is being made";
     sending = true;
     try {
       const { jobId } = await createAvatarJob(blob);
@@ -115,6 +116,8 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
     statusBox.hidden = false;
     statusBox.dataset.job = id;
     const step = avatarStepOf(job);
+    jobHeading.textContent =
+      step === "done" ? "Your avatar is ready" : step === "failed" ? "Your avatar could not be made" : "Your avatar is being made";
     progress.value = Math.round((job.status === "done" ? 1 : (job.progress ?? 0)) * 100);
     steps.show(step === "failed" ? null : step);
     if (step !== lastStep) {

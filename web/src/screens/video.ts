@@ -15,6 +15,7 @@ import { voiceRecorder } from "../ui/voice-recorder";
 import { presenterPicker, type PresenterChoice } from "../ui/presenter-picker";
 import { downloadUrl, uploadWithProgress } from "../ui/uploads";
 import { STEPS, stepOf, type ProjectDoc, type StepId } from "../ui/project-status";
+import { stepList } from "../ui/steps";
 
 const extensionOf = (type: string) =>
   ({ "image/png": "png", "image/jpeg": "jpg", "audio/mp4": "m4a", "audio/ogg": "ogg" })[type] ?? "webm";
@@ -80,12 +81,8 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     h("label", { for: "upload-progress" }, "Uploading"),
     progress,
   );
-  const stepList = h(
-    "ol",
-    { class: "steps", "aria-label": "Progress" },
-    ...STEPS.map((s) => h("li", { "data-step": s.id }, s.label)),
-  );
-  const statusBox = h("section", { hidden: true, "aria-labelledby": "status-h" }, h("h2", { id: "status-h" }, "Your video"), stepList);
+  const steps = stepList(STEPS);
+  const statusBox = h("section", { hidden: true, "aria-labelledby": "status-h" }, h("h2", { id: "status-h" }, "Your video"), steps.el);
   const error = errorBox();
   const retry = h("button", { type: "button", class: "secondary", hidden: true }, "Try again");
   const player = h("video", { controls: true, playsinline: true, hidden: true, id: "result-video" });
@@ -124,16 +121,10 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
 
   const show = async (p: ProjectDoc) => {
     const step = stepOf(p);
-    const index = STEPS.findIndex((s) => s.id === step);
-    for (const li of stepList.querySelectorAll("li")) {
-      const i = STEPS.findIndex((s) => s.id === li.dataset.step);
-      li.className = step === "failed" ? "" : i < index ? "done" : i === index ? "current" : "";
-      if (i === index) li.setAttribute("aria-current", "step");
-      else li.removeAttribute("aria-current");
-    }
+    steps.show(step === "failed" ? null : step);
     if (step !== lastStep) {
       lastStep = step;
-      announce(step === "failed" ? "The video failed." : (STEPS[index]?.label ?? ""));
+      announce(step === "failed" ? "The video failed." : (STEPS.find((s) => s.id === step)?.label ?? ""));
     }
     clearInterval(nudge);
     if (step === "failed") {

@@ -40,6 +40,15 @@ export interface PresenterPicker {
 /** The server's limit (functions/src/services/heygen/speech-limits.ts). */
 const SCRIPT_MAX_CHARS = 5000;
 
+/** The presenter's preview picture; its initial when there is none or it does not load. */
+function picture(a: AvatarItem): HTMLElement {
+  const initial = () => h("span", { class: "no-picture", "aria-hidden": "true" }, a.name.slice(0, 1));
+  if (!a.previewImageUrl) return initial();
+  const img = h("img", { src: a.previewImageUrl, alt: "", loading: "lazy", width: 96, height: 96 });
+  img.addEventListener("error", () => img.replaceWith(initial()), { once: true });
+  return img;
+}
+
 export function presenterPicker(onChange: () => void): PresenterPicker {
   const error = errorBox();
   const presenters = h("div", { class: "presenters", role: "radiogroup", "aria-labelledby": "presenter-legend" }, h("p", { class: "muted" }, "Loading the presenters…"));
@@ -107,7 +116,7 @@ export function presenterPicker(onChange: () => void): PresenterPicker {
             h(
               "label",
               { for: id },
-              a.previewImageUrl ? h("img", { src: a.previewImageUrl, alt: "", loading: "lazy", width: 96, height: 96 }) : h("span", { class: "no-picture", "aria-hidden": "true" }, a.name.slice(0, 1)),
+              picture(a),
               h("span", {}, a.name),
             ),
           );

@@ -17,7 +17,9 @@ export function stepList(steps: readonly { id: string; label: string }[]): StepL
     const index = steps.findIndex((s) => s.id === current);
     for (const li of el.querySelectorAll("li")) {
       const i = steps.findIndex((s) => s.id === li.dataset.step);
-      li.className = index < 0 ? "" : i < index ? "done" : i === index ? "current" : "";
+      // The last step reached is finished, not under way.
+      const final = i === index && index === steps.length - 1;
+      li.className = index < 0 ? "" : i < index || final ? "done" : i === index ? "current" : "";
       if (i === index) li.setAttribute("aria-current", "step");
       else li.removeAttribute("aria-current");
     }
