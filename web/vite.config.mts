@@ -6,6 +6,8 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
+    // dist/.vite/manifest.json: scripts/bundle-sizes.mjs reads it (Hosting ignores dotfiles).
+    manifest: true,
     chunkSizeWarningLimit: 700,
     // No inline scripts or data: URLs, so the CSP can stay 'self'.
     assetsInlineLimit: 0,

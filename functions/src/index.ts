@@ -275,3 +275,31 @@ export const get_preferences_call = onCall(
   callableOptions(RUNTIME.get_preferences_call),
   callable(async () => (await actions()).getPreferencesAction),
 );
+
+/** Account state and consent: `{}` → GET /api/me's body; record `{policyVersion, ageConfirmed, purposes}`; withdraw `{purpose}`. */
+export const me_call = onCall(
+  callableOptions(RUNTIME.me_call),
+  callable(async () => (await actions()).accountAction),
+);
+export const record_consent_call = onCall(
+  callableOptions(RUNTIME.record_consent_call),
+  callable(async () => (await actions()).recordConsentAction),
+);
+export const withdraw_consent_call = onCall(
+  callableOptions(RUNTIME.withdraw_consent_call, { secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY] }),
+  callable(async () => (await actions()).withdrawConsentAction),
+);
+
+/** Data rights: the export as JSON, the account's erasure and its status. */
+export const export_data_call = onCall(
+  callableOptions(RUNTIME.export_data_call),
+  callable(async () => (await actions()).exportDataAction),
+);
+export const delete_account_call = onCall(
+  callableOptions(RUNTIME.delete_account_call, { secrets: [HEYGEN_API_KEY, PROVIDER_API_KEY] }),
+  callable(async () => (await actions()).deleteAccountAction),
+);
+export const erasure_status_call = onCall(
+  callableOptions(RUNTIME.erasure_status_call),
+  callable(async () => (await actions()).erasureStatusAction),
+);

@@ -72,6 +72,13 @@ export const RUNTIME = {
   voices_call: JSON_ENDPOINT,
   save_preferences_call: JSON_ENDPOINT,
   get_preferences_call: JSON_ENDPOINT,
+  me_call: JSON_ENDPOINT,
+  record_consent_call: JSON_ENDPOINT,
+  // Withdrawal and erasure delete at HeyGen and the provider within the call, as `me` does.
+  withdraw_consent_call: { ...JSON_ENDPOINT, timeoutSeconds: 300 },
+  export_data_call: JSON_ENDPOINT,
+  delete_account_call: { ...JSON_ENDPOINT, timeoutSeconds: 300 },
+  erasure_status_call: JSON_ENDPOINT,
 } satisfies Record<string, RuntimeOptions>;
 
 /**

@@ -99,3 +99,44 @@ export const withdrawConsent = (purpose: ConsentPurpose) =>
 /** Deletes a project with its archived video and its video at HeyGen. */
 export const deleteProject = (projectId: string) =>
   http<unknown>(`/api/projects/${encodeURIComponent(projectId)}`, { method: "DELETE" });
+
+/** `POST /avatar/jobs` (multipart through the Hosting rewrite): the selfie → a 3D job. */
+export function createAvatarJob(selfie: Blob): Promise<{ jobId: string }> {
+  const form = new FormData();
+  const type = selfie.type || "image/jpeg";
+  form.append("file", selfie, type === "image/png" ? "selfie.png" : "selfie.jpg");
+  form.append("options", JSON.stringify({ output: "glb", blendshapes: "arkit", realism: "high" }));
+  return http<{ jobId: string }>("/avatar/jobs", { form });
+}
+
+/** One viseme group of the asset: weights on this asset's own morph target names. */
+export interface AssetViseme {
+  arkit: Record<string, number>;
+  morphs: Record<string, number>;
+  nativeViseme: string | null;
+}
+export type VisemeGroup = "MBP" | "A" | "E" | "O" | "U" | "FV";
+
+/** `GET /avatar/assets/:assetId`: the GLB's signed URL and its normalised blendshape map. */
+export interface AvatarAsset {
+  url: string;
+  expiresIn: number;
+  blendshapeMap: {
+    /** ARKit name → this asset's morph name. */
+    arkit: Record<string, string>;
+    /** Oculus viseme code → this asset's morph name. */
+    visemes: Record<string, string>;
+    missing: { arkit: string[]; visemes: string[] };
+    unmapped: string[];
+  };
+  visemes: Record<VisemeGroup, AssetViseme>;
+}
+
+export const getAvatarAsset = (assetId: string) =>
+  http<AvatarAsset>(`/avatar/assets/${encodeURIComponent(assetId)}`);
+
+/** Everything the server holds about the caller, as JSON (the same service as GET /api/me/export). */
+export const exportMyData = () => call<unknown>("export_data_call", {});
+
+/** Erases the account (the same service as DELETE /api/me): data, media, upstream copies, the Auth user. */
+export const deleteMyAccount = () => call<{ erasureId: string }>("delete_account_call", {});

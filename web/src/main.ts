@@ -16,6 +16,7 @@ export type Screen = (ctx: ScreenContext) => Promise<(() => void) | void>;
 const screens: Record<string, () => Promise<{ default: Screen }>> = {
   "/consent": () => import("./screens/consent"),
   "/video": () => import("./screens/video"),
+  "/avatar": () => import("./screens/avatar"),
   "/data": () => import("./screens/my-data"),
 };
 

@@ -7,64 +7,11 @@
  * desktop width and at 360 px.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { gzipSync } from "node:zlib";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { WEB_URL, heygenControl, launch } from "./browser";
 import { useServers } from "../../functions/test/helpers/servers";
-
-/** Relative to the repository root (mocha runs in functions/). */
-const SHOTS = process.env.MASKY_SCREENSHOTS
-  ? path.resolve(__dirname, "..", "..", process.env.MASKY_SCREENSHOTS)
-  : undefined;
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 360, height: 780 };
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
-}
-
-/** axe: no serious or critical violation on the screen as it is now. */
-async function accessible(page: Page, screen: string): Promise<void> {
-  if (!(await page.locator("main h1").count())) {
-    console.log(`      [${screen}] ${page.url()}: ${(await page.content()).slice(0, 600)}`);
-  }
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    `axe on ${screen}`,
-  );
-}
-
-async function signUp(page: Page): Promise<string> {
-  const email = `web-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.test`;
-  await page.goto(`${WEB_URL}/`);
-  await page.getByRole("heading", { name: "Sign in" }).waitFor();
-  await page.getByRole("button", { name: "New here? Create an account" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("secret-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your consent" }).waitFor();
-  return email;
-}
-
-async function giveConsent(page: Page): Promise<void> {
-  await page.getByLabel("I am 18 years old or older").check();
-  await page.getByLabel("Your photo for talking videos").check();
-  await page.getByLabel("Your voice for talking videos").check();
-  await page.getByRole("button", { name: "Save my choices" }).click();
-  await page.getByRole("heading", { name: "Talking video" }).waitFor();
-}
+import { DESKTOP, accessible, followSteps, giveConsent, screenshot, signUp, videoPlays } from "./steps";
 
 async function captureAndGenerate(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Use the camera" }).click();
@@ -92,52 +39,33 @@ async function captureAndGenerate(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Create my talking video" }).click();
 }
 
-/** The named steps the page shows, in the order they became current (polled, no reload). */
-async function followSteps(page: Page, until: "Done" | "failed", timeoutMs = 120000): Promise<string[]> {
-  const seen: string[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const current = (await page.locator('.steps li[aria-current="step"]').allTextContents())[0] ?? "";
-    if (current && seen[seen.length - 1] !== current) seen.push(current);
-    const alert = (await page.locator('.error[role="alert"]:not([hidden])').allTextContents()).join(" ");
-    if (until === "failed" && alert) return seen;
-    if (until === "Done" && current === "Done") return seen;
-    if (until === "Done" && alert) throw new Error(`failed: ${alert} after ${seen.join(" → ")}`);
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`no ${until} within ${timeoutMs} ms; steps: ${seen.join(" → ")}`);
-}
-
-async function videoPlays(page: Page): Promise<void> {
-  const player = page.locator("#result-video");
-  await player.waitFor({ state: "visible" });
-  const advanced = await player.evaluate(async (v) => {
-    const el = v as HTMLVideoElement;
-    el.muted = true;
-    await el.play();
-    const start = el.currentTime;
-    await new Promise((r) => setTimeout(r, 1500));
-    return el.currentTime - start;
-  });
-  assert.ok(advanced > 0.3, `currentTime advanced by ${advanced}`);
-  const href = await page.getByRole("link", { name: "Download the video" }).getAttribute("href");
-  const res = await fetch(href ?? "");
-  assert.equal(res.status, 200);
-  assert.ok((await res.arrayBuffer()).byteLength > 1000);
-}
-
-/** gzip size of the JavaScript a fresh load of `url` fetches before it is idle. */
-async function initialJs(context: BrowserContext, url: string, ready: (p: Page) => Promise<void>): Promise<number> {
+/**
+ * gzip size of the JavaScript a fresh load of `url` fetches before it is idle, and
+ * whether any of it is three.js (its messages say "THREE."). A page that listens to
+ * Firestore is never network-idle (its listen channel stays open): `settleMs` then
+ * waits that long after `ready` instead.
+ */
+async function initialJs(
+  context: BrowserContext,
+  url: string,
+  ready: (p: Page) => Promise<void>,
+  settleMs?: number,
+): Promise<{ bytes: number; three: boolean }> {
   const page = await context.newPage();
-  const sizes: Promise<number>[] = [];
+  const bodies: Promise<Buffer>[] = [];
   page.on("response", (r) => {
-    if (r.url().endsWith(".js") && r.url().startsWith(WEB_URL)) sizes.push(r.body().then((b) => gzipSync(b).length));
+    if (r.url().endsWith(".js") && r.url().startsWith(WEB_URL)) bodies.push(r.body());
   });
   await page.goto(url);
   await ready(page);
-  await page.waitForLoadState("networkidle");
+  if (settleMs === undefined) await page.waitForLoadState("networkidle");
+  else await page.waitForTimeout(settleMs);
   await page.close();
-  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  const all = await Promise.all(bodies);
+  return {
+    bytes: all.reduce((sum, b) => sum + gzipSync(b).length, 0),
+    three: all.some((b) => b.includes("THREE.")),
+  };
 }
 
 describe("web client in headless Chromium (Hosting emulator + functions + simulators)", function () {
@@ -238,15 +166,23 @@ describe("web client in headless Chromium (Hosting emulator + functions + simula
     assert.equal(await page.locator("[data-project]").count(), 0, `first user had ${first} shown`);
   });
 
-  it("budgets: initial JavaScript of the sign-in and talking-video pages ≤ 150 kB gzip", async () => {
+  it("budgets: initial JavaScript of the sign-in and talking-video pages ≤ 150 kB gzip, and no page but the 3D one loads three.js", async () => {
     const signIn = await initialJs(await browser.newContext(), `${WEB_URL}/signin`, (p) =>
       p.getByRole("heading", { name: "Sign in" }).waitFor(),
     );
     const video = await initialJs(context, `${WEB_URL}/video`, (p) =>
       p.getByRole("heading", { name: "Talking video" }).waitFor(),
     );
-    console.log(`      initial JS (gzip): sign-in ${(signIn / 1024).toFixed(1)} kB, talking video ${(video / 1024).toFixed(1)} kB`);
-    assert.ok(signIn <= 150 * 1024, `sign-in ${signIn} B`);
-    assert.ok(video <= 150 * 1024, `talking video ${video} B`);
+    const data = await initialJs(
+      context,
+      `${WEB_URL}/data`,
+      (p) => p.locator("#avatars li").first().waitFor(),
+      1500,
+    );
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+    console.log(`      initial JS (gzip): sign-in ${kb(signIn.bytes)}, talking video ${kb(video.bytes)}, my data ${kb(data.bytes)}`);
+    assert.ok(signIn.bytes <= 150 * 1024, `sign-in ${signIn.bytes} B`);
+    assert.ok(video.bytes <= 150 * 1024, `talking video ${video.bytes} B`);
+    assert.deepEqual([signIn.three, video.three, data.three], [false, false, false], "three.js loaded");
   });
 });

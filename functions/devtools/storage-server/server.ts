@@ -404,6 +404,9 @@ export async function startStorageServer(opts: StorageServerOptions = {}): Promi
         res.writeHead(404, { "Content-Type": "application/xml" });
         return void res.end("<Error><Code>NoSuchKey</Code></Error>");
       }
+      // As a bucket whose CORS configuration allows GET from the web client: the 3D
+      // viewer fetches the GLB's signed URL from the page (README, Deploying).
+      if (req.headers.origin) res.setHeader("Access-Control-Allow-Origin", "*");
       return sendMedia(req, res, o);
     }
     gcsError(res, 404, `Not found: ${method} ${p}`);

@@ -6,6 +6,8 @@ import { expect } from "chai";
 import { functionUrl } from "../helpers/env";
 import { createUser, type TestUser } from "../helpers/auth";
 import { useServers } from "../helpers/servers";
+import { POLICY_VERSION } from "../helpers/consent";
+import { adminAuth, db } from "../helpers/admin";
 
 interface CallableReply {
   result?: unknown;
@@ -26,7 +28,7 @@ async function invoke(name: string, data: unknown, token?: string): Promise<Call
 
 describe("callables (onCall): thin wrappers with the project's error codes", function () {
   this.timeout(30000);
-  useServers("heygen");
+  useServers("storage", "heygen");
   let user: TestUser;
   before(async () => {
     user = await createUser();
@@ -76,5 +78,66 @@ describe("callables (onCall): thin wrappers with the project's error codes", fun
     expect(save.error?.details?.error).to.equal("NOT_FOUND");
     const read = await invoke("get_preferences_call", {}, user.idToken);
     expect(read.error?.details?.error).to.equal("INVALID_REQUEST");
+  });
+
+  it("consent: record_consent_call, me_call and withdraw_consent_call run the /api/me services", async () => {
+    const fresh = await createUser();
+    const refused = await invoke(
+      "record_consent_call",
+      { policyVersion: POLICY_VERSION, ageConfirmed: false, purposes: ["avatar_3d"] },
+      fresh.idToken,
+    );
+    expect(refused.error?.details?.error).to.equal("INVALID_REQUEST");
+    const recorded = await invoke(
+      "record_consent_call",
+      { policyVersion: POLICY_VERSION, ageConfirmed: true, purposes: ["avatar_3d"] },
+      fresh.idToken,
+    );
+    expect(recorded.error).to.equal(undefined);
+    type Account = { consent: Record<string, { granted: boolean }> };
+    const me = (await invoke("me_call", {}, fresh.idToken)).result as Account;
+    expect(me.consent.avatar_3d.granted).to.equal(true);
+    expect(me.consent.heygen_face.granted).to.equal(false);
+    const unknown = await invoke("withdraw_consent_call", { purpose: "tattoos" }, fresh.idToken);
+    expect(unknown.error?.details?.error).to.equal("INVALID_REQUEST");
+    const withdrawn = await invoke(
+      "withdraw_consent_call",
+      { purpose: "avatar_3d" },
+      fresh.idToken,
+    );
+    expect(withdrawn.result).to.include({ purpose: "avatar_3d" });
+    expect(withdrawn.result).to.have.property("removed");
+    const after = (await invoke("me_call", {}, fresh.idToken)).result as Account;
+    expect(after.consent.avatar_3d.granted).to.equal(false);
+  });
+
+  it("export_data_call returns the caller's data; delete_account_call erases the account", async () => {
+    const leaving = await createUser();
+    await invoke(
+      "record_consent_call",
+      { policyVersion: POLICY_VERSION, ageConfirmed: true, purposes: ["heygen_face"] },
+      leaving.idToken,
+    );
+    const exported = (await invoke("export_data_call", {}, leaving.idToken)).result as {
+      uid: string;
+      consentLog: unknown[];
+    };
+    expect(exported.uid).to.equal(leaving.uid);
+    expect(exported.consentLog).to.have.length.greaterThan(0);
+    expect(
+      (await invoke("export_data_call", { all: true }, leaving.idToken)).error?.details?.error,
+    ).to.equal("INVALID_REQUEST");
+
+    const erased = await invoke("delete_account_call", {}, leaving.idToken);
+    expect(erased.error, JSON.stringify(erased.error)).to.equal(undefined);
+    expect((erased.result as { erasureId: string }).erasureId).to.be.a("string");
+    expect((await db().doc(`users/${leaving.uid}`).get()).exists).to.equal(false);
+    const gone = await adminAuth()
+      .getUser(leaving.uid)
+      .then(
+        () => "still there",
+        (e: { code?: string }) => e.code,
+      );
+    expect(gone).to.equal("auth/user-not-found");
   });
 });

@@ -96,7 +96,9 @@ export default async function consent(ctx: ScreenContext): Promise<void> {
     saveChoices(me.policyVersion, chosen, withdrawn)
       .then(() => {
         announce("Your choices are saved.");
-        ctx.navigate("/video");
+        // Back to the screen that asked for consent (a local path only), else the video.
+        const next = new URLSearchParams(location.search).get("next") ?? "";
+        ctx.navigate(/^\/[a-z]+$/.test(next) ? next : "/video");
       })
       .catch((err: Error) => showError(error, `Your choices were not saved: ${err.message}`))
       .finally(() => (save.disabled = false));

@@ -1,8 +1,12 @@
-/** My data: the user's projects (status, playback, delete) and 3D avatar jobs (status). */
+/**
+ * My data: the user's projects (status, playback, delete) and 3D avatar jobs (status),
+ * the export of everything as a JSON download, and the deletion of the account.
+ */
 import type { ScreenContext } from "../main";
 import { deleteProject } from "../api";
 import { firestore } from "../firebase";
 import { errorBox, h, mount, showError } from "../ui/dom";
+import { dataRights } from "../ui/data-rights";
 import { downloadUrl } from "../ui/uploads";
 import { STEPS, stepOf, type ProjectDoc } from "../ui/project-status";
 
@@ -23,6 +27,7 @@ export default async function myData(ctx: ScreenContext): Promise<() => void> {
     error,
     h("section", { "aria-labelledby": "p-h" }, h("h2", { id: "p-h" }, "Talking videos"), projects),
     h("section", { "aria-labelledby": "a-h" }, h("h2", { id: "a-h" }, "3D avatars"), avatars),
+    h("section", { "aria-labelledby": "r-h" }, h("h2", { id: "r-h" }, "Your data and your account"), dataRights(ctx)),
   );
   const uid = ctx.user.uid;
   const stopProjects = fs.onSnapshot(

@@ -1,8 +1,10 @@
 /**
- * Talking video: photo (camera or file) + recorded voice → uploads (progress) →
- * project → generate (callable) → live status from the project document
- * (onSnapshot, named steps) → the finished video plays and downloads. A failure shows
- * the server's message and a retry that calls generate again for the same project.
+ * Talking video, two ways: the user's photo (camera or file) + recorded voice →
+ * uploads (progress) → project → generate; or a public presenter + a HeyGen voice + a
+ * script (text-to-speech, nothing uploaded) → project → generate. Then live status
+ * from the project document (onSnapshot, named steps) → the finished video plays and
+ * downloads. A failure shows the server's message and a retry that calls generate
+ * again for the same project with the same request.
  */
 import type { ScreenContext } from "../main";
 import { call, getMe, ServerError } from "../api";
@@ -10,25 +12,67 @@ import { firestore } from "../firebase";
 import { announce, errorBox, h, mount, showError } from "../ui/dom";
 import { photoCapture } from "../ui/photo-capture";
 import { voiceRecorder } from "../ui/voice-recorder";
+import { presenterPicker, type PresenterChoice } from "../ui/presenter-picker";
 import { downloadUrl, uploadWithProgress } from "../ui/uploads";
 import { STEPS, stepOf, type ProjectDoc, type StepId } from "../ui/project-status";
+import { stepList } from "../ui/steps";
 
 const extensionOf = (type: string) =>
   ({ "image/png": "png", "image/jpeg": "jpg", "audio/mp4": "m4a", "audio/ogg": "ogg" })[type] ?? "webm";
 
 export default async function video(ctx: ScreenContext): Promise<() => void> {
   const me = await getMe();
-  // This screen sends the user's photo and recorded voice to HeyGen.
-  if (!me.consent.heygen_face.granted || !me.consent.heygen_voice.granted) {
-    ctx.navigate("/consent");
-    return () => undefined;
-  }
+  // The own-photo way sends the user's photo and recorded voice to HeyGen: it needs
+  // both consents. A public presenter speaking a script needs neither.
+  const ownAllowed = me.consent.heygen_face.granted && me.consent.heygen_voice.granted;
   const cleanups: (() => void)[] = [];
   const go = h("button", { type: "button", class: "primary", disabled: true }, "Create my talking video");
-  const update = () => (go.disabled = !(photo.value() && voice.value()));
+  const own = () => modeOwn.checked;
+  const update = () =>
+    (go.disabled = own() ? !(ownAllowed && photo.value() && voice.value()) : !presenter.value());
   const photo = photoCapture("photo", update);
   const voice = voiceRecorder(update);
+  const presenter = presenterPicker(update);
   cleanups.push(photo.stop, voice.stop);
+
+  const modeOwn = h("input", { type: "radio", name: "mode", id: "mode-own", value: "own", checked: ownAllowed });
+  const modePresenter = h("input", { type: "radio", name: "mode", id: "mode-presenter", value: "presenter", checked: !ownAllowed });
+  const modes = h(
+    "fieldset",
+    {},
+    h("legend", {}, "Who speaks in the video"),
+    h("div", { class: "choice" }, modeOwn, h("label", { for: "mode-own" }, "Me: my photo and my voice")),
+    h("div", { class: "choice" }, modePresenter, h("label", { for: "mode-presenter" }, "A presenter reading my text")),
+  );
+  const ownSections = h(
+    "div",
+    {},
+    ownAllowed
+      ? null
+      : h(
+          "p",
+          { class: "error" },
+          "To use your own photo and voice, first ",
+          h("a", { href: "/consent?next=/video" }, "give your consent"),
+          " to send them to HeyGen.",
+        ),
+    h("section", { "aria-labelledby": "photo-h" }, h("h2", { id: "photo-h" }, "1. Your photo"), photo.el),
+    h("section", { "aria-labelledby": "voice-h" }, h("h2", { id: "voice-h" }, "2. Your voice"), voice.el),
+  );
+  const presenterSection = h(
+    "section",
+    { "aria-labelledby": "presenter-h" },
+    h("h2", { id: "presenter-h" }, "Presenter, voice and text"),
+    presenter.el,
+  );
+  const showMode = () => {
+    ownSections.hidden = !own();
+    presenterSection.hidden = own();
+    if (!own()) presenter.load();
+    update();
+  };
+  modeOwn.addEventListener("change", showMode);
+  modePresenter.addEventListener("change", showMode);
 
   const progress = h("progress", { max: 100, value: 0, id: "upload-progress" });
   const progressBox = h(
@@ -37,12 +81,8 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     h("label", { for: "upload-progress" }, "Uploading"),
     progress,
   );
-  const stepList = h(
-    "ol",
-    { class: "steps", "aria-label": "Progress" },
-    ...STEPS.map((s) => h("li", { "data-step": s.id }, s.label)),
-  );
-  const statusBox = h("section", { hidden: true, "aria-labelledby": "status-h" }, h("h2", { id: "status-h" }, "Your video"), stepList);
+  const steps = stepList(STEPS);
+  const statusBox = h("section", { hidden: true, "aria-labelledby": "status-h" }, h("h2", { id: "status-h" }, "Your video"), steps.el);
   const error = errorBox();
   const retry = h("button", { type: "button", class: "secondary", hidden: true }, "Try again");
   const player = h("video", { controls: true, playsinline: true, hidden: true, id: "result-video" });
@@ -51,13 +91,17 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
 
   mount(
     "Talking video",
-    h("section", { "aria-labelledby": "photo-h" }, h("h2", { id: "photo-h" }, "1. Your photo"), photo.el),
-    h("section", { "aria-labelledby": "voice-h" }, h("h2", { id: "voice-h" }, "2. Your voice"), voice.el),
-    h("section", { "aria-labelledby": "go-h" }, h("h2", { id: "go-h" }, "3. Make the video"), go, progressBox),
+    modes,
+    ownSections,
+    presenterSection,
+    h("section", { "aria-labelledby": "go-h" }, h("h2", { id: "go-h" }, "Make the video"), go, progressBox),
     statusBox,
   );
+  showMode();
 
   let projectId: string | null = null;
+  /** What generate is asked besides the project (the presenter's script and voice). */
+  let request: Partial<PresenterChoice> = {};
   let lastStep: StepId | null = null;
   let nudge = 0;
   cleanups.push(() => clearInterval(nudge));
@@ -67,7 +111,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     showError(error, null);
     retry.hidden = true;
     try {
-      await call("generate_call", { projectId });
+      await call("generate_call", { projectId, ...request });
     } catch (err) {
       const e = err as ServerError;
       showError(error, e.message);
@@ -77,16 +121,10 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
 
   const show = async (p: ProjectDoc) => {
     const step = stepOf(p);
-    const index = STEPS.findIndex((s) => s.id === step);
-    for (const li of stepList.querySelectorAll("li")) {
-      const i = STEPS.findIndex((s) => s.id === li.dataset.step);
-      li.className = step === "failed" ? "" : i < index ? "done" : i === index ? "current" : "";
-      if (i === index) li.setAttribute("aria-current", "step");
-      else li.removeAttribute("aria-current");
-    }
+    steps.show(step === "failed" ? null : step);
     if (step !== lastStep) {
       lastStep = step;
-      announce(step === "failed" ? "The video failed." : (STEPS[index]?.label ?? ""));
+      announce(step === "failed" ? "The video failed." : (STEPS.find((s) => s.id === step)?.label ?? ""));
     }
     clearInterval(nudge);
     if (step === "failed") {
@@ -108,7 +146,33 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
   };
 
   retry.addEventListener("click", () => void generate());
+  /** The project document, then its live status and generate. */
+  const start = async (fields: { name: string; voiceUrl?: string; avatarUrl?: string }) => {
+    const { db, fs } = await firestore();
+    const ref = await fs.addDoc(fs.collection(db, "projects"), { userId: ctx.user.uid, ...fields });
+    projectId = ref.id;
+    statusBox.hidden = false;
+    cleanups.push(fs.onSnapshot(ref, (snap) => void show((snap.data() ?? {}) as ProjectDoc)));
+    await generate();
+  };
+
   go.addEventListener("click", async () => {
+    if (!own()) {
+      const choice = presenter.value();
+      if (!choice) return;
+      go.disabled = true;
+      showError(error, null);
+      request = choice;
+      try {
+        await start({ name: `Presenter video ${new Date().toLocaleString()}` });
+      } catch (err) {
+        statusBox.hidden = false;
+        showError(error, (err as Error).message);
+        go.disabled = false;
+      }
+      return;
+    }
+    request = {};
     const photoBlob = photo.value();
     const voiceBlob = voice.value();
     if (!photoBlob || !voiceBlob) return;
@@ -134,19 +198,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
         voiceType,
         (f) => (progress.value = Math.round(((photoDone + f * voiceBlob.size) / total) * 100)),
       );
-      const { db, fs } = await firestore();
-      const ref = await fs.addDoc(fs.collection(db, "projects"), {
-        userId: uid,
-        name: `Talking video ${new Date(stamp).toLocaleString()}`,
-        voiceUrl,
-        avatarUrl,
-      });
-      projectId = ref.id;
-      statusBox.hidden = false;
-      cleanups.push(
-        fs.onSnapshot(ref, (snap) => void show((snap.data() ?? {}) as ProjectDoc)),
-      );
-      await generate();
+      await start({ name: `Talking video ${new Date(stamp).toLocaleString()}`, voiceUrl, avatarUrl });
     } catch (err) {
       statusBox.hidden = false;
       showError(error, `Upload failed: ${(err as Error).message}`);

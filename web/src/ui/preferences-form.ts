@@ -1,0 +1,145 @@
+/**
+ * The avatar's preferences (appearance, voice, persona), saved and read back through
+ * the callables `save_preferences_call` / `get_preferences_call` (the server's zod
+ * schema decides; its message is shown as it came).
+ */
+import { call, ServerError } from "../api";
+import { announce, errorBox, h, showError } from "./dom";
+
+/** The server's list (functions/src/handlers/avatar-schemas.ts LANGUAGES). */
+const LANGUAGES: readonly [string, string][] = [
+  ["en-US", "English (US)"], ["en-GB", "English (UK)"], ["de-DE", "German"], ["fr-FR", "French"],
+  ["es-ES", "Spanish (Spain)"], ["es-MX", "Spanish (Mexico)"], ["it-IT", "Italian"],
+  ["pt-BR", "Portuguese (Brazil)"], ["pt-PT", "Portuguese (Portugal)"], ["nl-NL", "Dutch"],
+  ["pl-PL", "Polish"], ["sv-SE", "Swedish"], ["tr-TR", "Turkish"], ["ru-RU", "Russian"],
+  ["ja-JP", "Japanese"], ["ko-KR", "Korean"], ["zh-CN", "Chinese"], ["hi-IN", "Hindi"], ["ar-SA", "Arabic"],
+];
+const COLOURS = [
+  ["skinTone", "Skin tone", "#c69c7b"],
+  ["hairColor", "Hair colour", "#3b2a20"],
+  ["eyeColor", "Eye colour", "#5a7d9a"],
+] as const;
+const TRAITS = [
+  ["warmth", "Warmth"],
+  ["energy", "Energy"],
+  ["humor", "Humour"],
+] as const;
+
+export interface Preferences {
+  appearance: Partial<Record<(typeof COLOURS)[number][0], string>> & { glasses?: boolean };
+  voice: { pitch: number; speed: number; language: string; voiceId?: string } | null;
+  persona: { name?: string; bio?: string; traits?: Partial<Record<(typeof TRAITS)[number][0], number>> };
+  updatedAt?: string | null;
+}
+
+const field = (id: string, label: string, input: HTMLElement, hint?: string) =>
+  h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { class: "muted", id: `${id}-hint` }, hint) : null);
+
+function slider(id: string, min: number, max: number, step: number, value: number, unit: string) {
+  const input = h("input", { type: "range", id, min, max, step, value });
+  const out = h("output", { for: id }, `${value}${unit}`);
+  input.addEventListener("input", () => (out.textContent = `${input.value}${unit}`));
+  return { input, el: h("div", { class: "slider" }, input, out) };
+}
+
+export function preferencesForm(assetId: string): HTMLElement {
+  const colours = COLOURS.map(([key, label, initial]) => ({
+    key,
+    input: h("input", { type: "color", id: `pref-${key}`, value: initial }),
+    label,
+  }));
+  const glasses = h("input", { type: "checkbox", id: "pref-glasses" });
+  const language = h("select", { id: "pref-language" }, ...LANGUAGES.map(([v, l]) => h("option", { value: v }, l)));
+  const pitch = slider("pref-pitch", -12, 12, 1, 0, " semitones");
+  const speed = slider("pref-speed", 0.5, 2, 0.1, 1, "×");
+  const name = h("input", { type: "text", id: "pref-name", maxlength: 60, autocomplete: "off" });
+  const bio = h("textarea", { id: "pref-bio", maxlength: 500, rows: 3 });
+  const traits = TRAITS.map(([key, label]) => ({ key, label, ...slider(`pref-${key}`, 0, 1, 0.1, 0.5, "") }));
+  const error = errorBox();
+  const saved = h("p", { class: "muted", "aria-live": "polite" });
+  const save = h("button", { type: "submit", class: "primary" }, "Save preferences");
+
+  const form = h(
+    "form",
+    { class: "prefs", "aria-labelledby": "prefs-h" },
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Appearance"),
+      ...colours.map((c) => field(c.input.id, c.label, c.input)),
+      h("div", { class: "choice" }, glasses, h("label", { for: "pref-glasses" }, "Glasses")),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Voice"),
+      field("pref-language", "Language", language),
+      field("pref-pitch", "Pitch", pitch.el),
+      field("pref-speed", "Speed", speed.el),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Persona"),
+      field("pref-name", "Name", name),
+      field("pref-bio", "About (up to 500 characters)", bio),
+      ...traits.map((t) => field(t.input.id, t.label, t.el)),
+    ),
+    error,
+    h("div", { class: "row" }, save, saved),
+  );
+
+  const fill = (p: Preferences) => {
+    for (const c of colours) {
+      const v = p.appearance[c.key];
+      if (v) c.input.value = v;
+    }
+    glasses.checked = Boolean(p.appearance.glasses);
+    if (p.voice) {
+      language.value = p.voice.language;
+      pitch.input.value = String(p.voice.pitch);
+      speed.input.value = String(p.voice.speed);
+    }
+    name.value = p.persona.name ?? "";
+    bio.value = p.persona.bio ?? "";
+    for (const t of traits) {
+      const v = p.persona.traits?.[t.key];
+      if (v !== undefined) t.input.value = String(v);
+    }
+    for (const input of form.querySelectorAll("input[type=range]")) input.dispatchEvent(new Event("input"));
+    saved.textContent = p.updatedAt ? `Last saved ${new Date(p.updatedAt).toLocaleString()}.` : "";
+  };
+
+  call<Preferences>("get_preferences_call", { assetId })
+    .then(fill)
+    .catch((e: ServerError) => {
+      if (e.code !== "NOT_FOUND") showError(error, `Your preferences could not be read: ${e.message}`);
+    });
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const persona: Preferences["persona"] = {
+      traits: Object.fromEntries(traits.map((t) => [t.key, Number(t.input.value)])),
+    };
+    if (name.value.trim()) persona.name = name.value.trim();
+    if (bio.value.trim()) persona.bio = bio.value.trim();
+    const body = {
+      assetId,
+      appearance: { ...Object.fromEntries(colours.map((c) => [c.key, c.input.value])), glasses: glasses.checked },
+      voice: { pitch: Number(pitch.input.value), speed: Number(speed.input.value), language: language.value },
+      persona,
+    };
+    save.disabled = true;
+    showError(error, null);
+    call("save_preferences_call", body)
+      .then(() => call<Preferences>("get_preferences_call", { assetId }))
+      .then((p) => {
+        fill(p);
+        saved.textContent = "Saved.";
+        announce("Your preferences are saved.");
+      })
+      .catch((err: ServerError) => showError(error, `Not saved: ${err.message}`))
+      .finally(() => (save.disabled = false));
+  });
+  return form;
+}
