@@ -93,6 +93,7 @@ const present = (paths: string[]) =>
 
 describe("retention: photos and recordings are deleted once no unfinished video needs them", function () {
   this.timeout(120000);
+  useServers("storage", "heygen");
   const HOUR = 3600_000;
   const at = (ms: number) => testContext({ clock: { now: () => new Date(Date.now() + ms) } });
   beforeEach(async () => {
