@@ -13,7 +13,7 @@ import type {
 } from "firebase-admin/firestore";
 import { log } from "../logs";
 import { jobSchema, jobsCollection, type AvatarJob, type JobState } from "./avatar-jobs";
-import { JOB_STATES, TERMINAL_JOB_STATUSES } from "./avatar-jobs";
+import { JOB_STATES, OPEN_JOB_STATUSES, TERMINAL_JOB_STATUSES } from "./avatar-jobs";
 import { appendHistory, newLeaseToken, nextState, type Machine } from "./state-machine";
 
 const SWEEP = "advance-jobs.ts";
@@ -50,7 +50,7 @@ export const jobMachine: Machine<JobState> = {
     loop("finalize", "claimFinalize"),
     loop("release", "releaseFinalize"),
     { from: "processing", event: "done", to: "done", fn: "markJobDone", by: SWEEP },
-    ...(["queued", "processing"] as const).flatMap((from) => [
+    ...OPEN_JOB_STATUSES.flatMap((from) => [
       { from, event: "fail", to: "error" as const, fn: "failJob", by: `submit-job.ts, ${SWEEP}` },
       {
         from,

@@ -28,6 +28,8 @@ export type JobState = (typeof JOB_STATES)[number];
 
 /** A job in one of these states is finished: no further provider call is made for it. */
 export const TERMINAL_JOB_STATUSES = ["done", "error", "cancelled"] as const;
+/** A job in one of these states still needs the provider (and counts as pending for quotas). */
+export const OPEN_JOB_STATUSES = ["queued", "processing"] as const;
 export const isTerminalJobStatus = (status: string): boolean =>
   (TERMINAL_JOB_STATUSES as readonly string[]).includes(status);
 

@@ -2,11 +2,13 @@
  * erasures/{erasureId}: one durable document per user, its id a hash of the uid.
  * While the erasure runs it holds the uid, the steps done and the retry state; once
  * done the uid is removed and what is left is the tombstone: hashed uid, times and
- * counts per system and outcome (no personal data, no object ids).
+ * counts per system and outcome (no personal data, no object ids). Its status, lease
+ * and retry fields are written only by erasure-lifecycle.ts.
  */
 import { createHash } from "node:crypto";
 import type { Firestore, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
+import { historySchema } from "./state-machine";
 
 export const ERASURE_STEPS = ["consent", "heygen", "storage", "firestore", "auth"] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
@@ -26,8 +28,11 @@ export const erasureSchema = z.object({
   attempts: z.number().int().default(0),
   nextAttemptAt: ts.nullish(),
   leaseUntil: z.number().nullish(),
+  /** The running claim's token (erasure-lifecycle.ts): writes under the lease present it. */
+  leaseToken: z.string().nullish(),
   lastError: z.string().nullish(),
   completedAt: ts.nullish(),
+  history: historySchema,
 });
 export type Erasure = z.infer<typeof erasureSchema>;
 

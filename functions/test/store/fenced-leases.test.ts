@@ -17,6 +17,14 @@ import {
 } from "../../src/store/project-archive";
 import { claimFinalize, markJobDone, releaseFinalize } from "../../src/store/avatar-job-lifecycle";
 import { withUserLock } from "../../src/store/locks";
+import {
+  claimErasure,
+  completeErasure,
+  createErasure,
+  ERASURE_LEASE_MS,
+  recordErasureStep,
+  scheduleErasureRetry,
+} from "../../src/store/erasure-lifecycle";
 import { db } from "../helpers/admin";
 import { clearFirestore } from "../helpers/firestore";
 
@@ -140,6 +148,42 @@ describe("fenced leases: an expired worker's late write is refused", function ()
       archiveError: null,
       archiveLeaseToken: null,
     });
+  });
+
+  it("erasure: the expired run can record no step, retry or completion; the newer run finishes it", async () => {
+    const id = `e-${randomUUID().slice(0, 8)}`;
+    expect(
+      await createErasure(db(), id, { uid: "u-erased", requestedBy: "user", now: t0 }),
+    ).to.equal(true);
+    expect(
+      await createErasure(db(), id, { uid: "u-erased", requestedBy: "user", now: t0 }),
+    ).to.equal(false);
+    const first = await claimErasure(db(), id, t0.getTime(), { force: true });
+    expect(await claimErasure(db(), id, t0.getTime() + 1000, { force: true })).to.equal(null);
+    const second = await claimErasure(db(), id, t0.getTime() + ERASURE_LEASE_MS + 1, {
+      force: true,
+    });
+    if (!first || !second) throw new Error("no claim");
+
+    const late = await warnings(async () => [
+      await recordErasureStep(db(), first.lease, "consent", {}, later(1)),
+      await scheduleErasureRetry(db(), first.lease, {
+        lastError: "heygen: late",
+        nextAttemptAt: later(60000),
+        now: later(2),
+      }),
+      await completeErasure(db(), first.lease, later(3)),
+    ]);
+    expect(late.result).to.deep.equal([false, false, false]);
+    expect(late.warned).to.have.length(3);
+    expect(JSON.stringify(late.warned)).to.not.contain("u-erased");
+
+    expect(await recordErasureStep(db(), second.lease, "consent", {}, later(4))).to.equal(true);
+    expect(await completeErasure(db(), second.lease, later(5))).to.equal(true);
+    const doc = (await db().doc(`erasures/${id}`).get()).data();
+    expect(doc).to.include({ status: "done", lastError: null, leaseToken: null, attempts: 2 });
+    expect(doc).to.not.have.property("uid");
+    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal(["pending", "done"]);
   });
 
   it("avatar job finalisation: the expired run cannot mark the job done or release the new lease", async () => {

@@ -10,6 +10,7 @@ import * as generation from "../../src/store/project-generation";
 import * as video from "../../src/store/project-video";
 import * as archive from "../../src/store/project-archive";
 import * as jobs from "../../src/store/avatar-job-lifecycle";
+import * as erasure from "../../src/store/erasure-lifecycle";
 import { jobSchema, TERMINAL_JOB_STATUSES } from "../../src/store/avatar-jobs";
 import { projectSchema } from "../../src/store/projects";
 import {
@@ -24,12 +25,19 @@ import {
 import { LIFECYCLES_FILE, renderLifecyclesDoc } from "../../devtools/lifecycles-doc";
 
 /** The store's transition functions: a project's machines call into each other's. */
-const STORE: Record<string, unknown> = { ...generation, ...video, ...archive, ...jobs };
+const STORE: Record<string, unknown> = {
+  ...generation,
+  ...video,
+  ...archive,
+  ...jobs,
+  ...erasure,
+};
 const MACHINES: Machine<string>[] = [
   generation.generationMachine,
   video.videoMachine,
   archive.archiveMachine,
   jobs.jobMachine,
+  erasure.erasureMachine,
 ];
 
 function reachable(m: Machine<string>): Set<string> {

@@ -6,7 +6,6 @@
  * attempt time (1, 5, 15, 60, 180, 360 minutes) and `advance_erasures` resumes it.
  * When every step is done the uid is removed: the tombstone remains.
  */
-import { FieldValue } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { notFound } from "../../errors";
 import { log } from "../../logs";
@@ -19,9 +18,16 @@ import {
   type Erasure,
   type ErasureCounts,
 } from "../../store/erasures";
+import {
+  claimErasure,
+  completeErasure,
+  createErasure,
+  OPEN_ERASURE_STATES,
+  recordErasureStep,
+  scheduleErasureRetry,
+} from "../../store/erasure-lifecycle";
 import { runErasureStep } from "./erasure-steps";
 
-const LEASE_MS = 8 * 60 * 1000;
 const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
 
 function mergeCounts(into: ErasureCounts, add: ErasureCounts): ErasureCounts {
@@ -43,23 +49,10 @@ export async function requestErasure(
   requestedBy: "user" | "auth_delete",
 ): Promise<{ erasureId: string; created: boolean }> {
   const erasureId = erasureIdFor(uid);
-  const ref = erasureRef(app.db, erasureId);
-  const created = await app.db.runTransaction(async (tx) => {
-    if ((await tx.get(ref)).exists) return false;
-    tx.create(ref, {
-      uid,
-      status: "pending",
-      requestedBy,
-      requestedAt: app.clock.now(),
-      steps: {},
-      counts: {},
-      attempts: 0,
-      nextAttemptAt: app.clock.now(),
-      leaseUntil: null,
-      lastError: null,
-      completedAt: null,
-    });
-    return true;
+  const created = await createErasure(app.db, erasureId, {
+    uid,
+    requestedBy,
+    now: app.clock.now(),
   });
   if (created) log.info("erasure requested", { erasureId, requestedBy });
   return { erasureId, created };
@@ -71,46 +64,31 @@ export async function runErasure(
   erasureId: string,
   opts: { force?: boolean } = {},
 ): Promise<Erasure["status"] | "busy"> {
-  const ref = erasureRef(app.db, erasureId);
-  const nowMs = app.clock.now().getTime();
-  const claimed = await app.db.runTransaction(async (tx) => {
-    const e = erasureSchema.safeParse((await tx.get(ref)).data());
-    if (!e.success || e.data.status === "done" || !e.data.uid) return null;
-    if ((e.data.leaseUntil ?? 0) > nowMs) return null;
-    if (!opts.force && (e.data.nextAttemptAt?.toMillis() ?? 0) > nowMs) return null;
-    tx.update(ref, { leaseUntil: nowMs + LEASE_MS, attempts: e.data.attempts + 1 });
-    return e.data;
-  });
-  if (!claimed) return "busy";
+  const claim = await claimErasure(app.db, erasureId, app.clock.now().getTime(), opts);
+  if (!claim) return "busy";
+  const { erasure: claimed, lease } = claim;
   const uid = claimed.uid as string;
   const counts = claimed.counts;
   for (const step of ERASURE_STEPS) {
     if (claimed.steps[step]) continue;
     try {
       mergeCounts(counts, await runErasureStep(app, uid, step));
-      await ref.update({ [`steps.${step}`]: app.clock.now(), counts });
     } catch (err) {
       const delay = RETRY_DELAYS_MIN[Math.min(claimed.attempts, RETRY_DELAYS_MIN.length - 1)];
-      const message = (err as Error).message;
-      await ref.update({
-        status: "retrying",
-        leaseUntil: null,
-        lastError: `${step}: ${message}`.slice(0, 500),
-        nextAttemptAt: new Date(app.clock.now().getTime() + delay * 60000),
+      const now = app.clock.now();
+      await scheduleErasureRetry(app.db, lease, {
+        lastError: `${step}: ${(err as Error).message}`,
+        nextAttemptAt: new Date(now.getTime() + delay * 60000),
+        now,
       });
       log.warn("erasure step failed; retried later", { erasureId, step, delayMin: delay });
       return "retrying";
     }
+    // A run whose lease was taken over stops here: the newer run carries on.
+    if (!(await recordErasureStep(app.db, lease, step, counts, app.clock.now()))) return "busy";
   }
   // The tombstone: no uid, only times and counts.
-  await ref.update({
-    uid: FieldValue.delete(),
-    status: "done",
-    leaseUntil: null,
-    lastError: null,
-    nextAttemptAt: null,
-    completedAt: app.clock.now(),
-  });
+  if (!(await completeErasure(app.db, lease, app.clock.now()))) return "busy";
   log.info("erasure done", { erasureId });
   return "done";
 }
@@ -122,7 +100,7 @@ export async function advanceErasures(
 ): Promise<{ done: number; retrying: number }> {
   const started = Date.now();
   const open = await erasuresCollection(app.db)
-    .where("status", "in", ["pending", "retrying"])
+    .where("status", "in", [...OPEN_ERASURE_STATES])
     .limit(50)
     .get();
   const report = { done: 0, retrying: 0 };

@@ -7,7 +7,7 @@
  */
 import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
-import { jobsCollection } from "../../store/avatar-jobs";
+import { jobsCollection, OPEN_JOB_STATUSES } from "../../store/avatar-jobs";
 import { dayWindow, readCount, userCounter, writeCount } from "../../store/counters";
 import { quotaExceeded } from "./video-quota";
 
@@ -16,7 +16,7 @@ export const USER_AVATAR_JOBS = "avatar_jobs_day";
 const pendingJobs = (app: AppContext, uid: string) =>
   jobsCollection(app.db)
     .where("user_id", "==", uid)
-    .where("status", "in", ["queued", "processing"]);
+    .where("status", "in", [...OPEN_JOB_STATUSES]);
 
 function check(app: AppContext, usedToday: number, pending: number, at: Date): void {
   const { avatarJobsPerUserPerDay, pendingAvatarJobsPerUser } = app.config.quotas;
