@@ -118,7 +118,10 @@ export async function claimSubmit(
     if (from === "submitting" && (g?.leaseExpiresAt ?? 0) > nowMs) return { kind: "in-progress" };
     const to = nextState(generationMachine, from, "claim");
     if (!to) throw new Error(`generation: no claim from ${from}`);
-    const attempt = from === "submitting" ? (g?.attempt ?? 1) : (g?.attempt ?? 0) + 1;
+    // An expired claim, or a failure whose create may have reached HeyGen, keeps its
+    // attempt (and so its Idempotency-Key): a retry replays that create, never bills twice.
+    const keep = from === "submitting" || (from === "failed" && g?.reuseAttempt === true);
+    const attempt = keep ? (g?.attempt ?? 1) : (g?.attempt ?? 0) + 1;
     const lease = { attempt, token: newLeaseToken() };
     tx.update(ref, {
       generation: { state: to, attempt, leaseExpiresAt: nowMs + leaseMs, leaseToken: lease.token },
@@ -213,7 +216,7 @@ export function failSubmit(
   db: Firestore,
   id: string,
   lease: GenerationLease,
-  fields: { error: { code: string; message: string }; now: Date },
+  fields: { error: { code: string; message: string }; now: Date; createMayHaveHappened?: boolean },
 ): Promise<boolean> {
   return underLease(db, id, lease, "fail", (p, tx) => {
     tx.update(projectRef(db, id), {
@@ -222,6 +225,7 @@ export function failSubmit(
         attempt: lease.attempt,
         leaseExpiresAt: null,
         leaseToken: null,
+        reuseAttempt: fields.createMayHaveHappened === true,
       },
       error: { code: fields.error.code, message: fields.error.message },
       updatedAt: fields.now,

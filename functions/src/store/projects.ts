@@ -84,6 +84,11 @@ export const projectSchema = z.object({
       leaseExpiresAt: z.number().nullish(),
       /** The token of the running claim: markSubmitted/failSubmit must present it. */
       leaseToken: z.string().nullish(),
+      /**
+       * The failed attempt's create may have reached HeyGen (5xx, timeout, dropped
+       * connection): the next claim keeps its attempt, so v3's Idempotency-Key replays it.
+       */
+      reuseAttempt: z.boolean().nullish(),
     })
     .nullish(),
   updatedAt: ts.nullish(),

@@ -12,6 +12,7 @@ import type { Project } from "../../store/projects";
 import { rememberHeygenAsset } from "../../store/heygen-assets";
 import { preparePhoto, prepareVoice, type LocalMedia, type TempDir } from "../media/prepare";
 import { resolveStorageReference } from "../media/storage-reference";
+import { HeygenError } from "../../clients/heygen/errors";
 import { ensureLook } from "./ensure-look";
 import { fallbackAfterLookFailure } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
@@ -177,6 +178,18 @@ export async function audioStep(
     app.clock.now(),
   );
   return { voiceSource: { audioAssetId: assetId }, used: RECORDED_VOICE, scriptSha256: null };
+}
+
+/**
+ * Whether a failed create may still have been accepted by HeyGen: a 5xx, a timeout or a
+ * dropped connection (no answer read). A 4xx or a typed refusal was certainly not.
+ */
+export function createMayHaveHappened(err: unknown): boolean {
+  return (
+    err instanceof HeygenError &&
+    err.kind === "upstream" &&
+    (err.status === undefined || err.status >= 500)
+  );
 }
 
 /** Step 4: the video, with our own idempotency key for this attempt. */

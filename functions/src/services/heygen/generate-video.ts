@@ -32,6 +32,7 @@ import {
   scriptStep,
   step,
   stepError,
+  createMayHaveHappened,
   type GenerateInput,
 } from "./generate-steps";
 
@@ -51,6 +52,7 @@ async function submit(
   input: GenerateInput,
   project: Project,
   attempt: number,
+  outcome: { createMayHaveHappened: boolean },
 ): Promise<GenerateResult & { scriptSha256: string | null }> {
   const client = heygenClientFor(app);
   const tmp = await TempDir.create();
@@ -67,7 +69,10 @@ async function submit(
           return audioStep(app, client, uid, project, voice, attempt);
         });
     const { videoId } = await step("create", () =>
-      createStep(client, input, project, attempt, folderId, speaker, speech),
+      createStep(client, input, project, attempt, folderId, speaker, speech).catch((err) => {
+        outcome.createMayHaveHappened = createMayHaveHappened(err);
+        throw err;
+      }),
     );
     return {
       videoId,
@@ -118,11 +123,16 @@ async function claimAndSubmit(
   }
   const { lease, project } = claim;
   let submitted: Awaited<ReturnType<typeof submit>>;
+  const outcome = { createMayHaveHappened: false };
   try {
-    submitted = await submit(app, uid, input, project, lease.attempt);
+    submitted = await submit(app, uid, input, project, lease.attempt, outcome);
   } catch (err) {
     const apiErr = stepError("prepare", err); // already mapped by its step: passed through
-    await failSubmit(app.db, input.projectId, lease, { error: apiErr, now: app.clock.now() });
+    await failSubmit(app.db, input.projectId, lease, {
+      error: apiErr,
+      now: app.clock.now(),
+      createMayHaveHappened: outcome.createMayHaveHappened,
+    });
     throw apiErr;
   }
   const { scriptSha256, ...result } = submitted;

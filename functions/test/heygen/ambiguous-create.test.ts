@@ -1,0 +1,109 @@
+/**
+ * An ambiguous create: HeyGen accepts `POST /v3/videos`, then the connection drops and
+ * the transport's own retries (same Idempotency-Key) meet 503s until generate gives up.
+ * The video exists upstream, but the project does not know it. The next generate must
+ * reuse the attempt, so its Idempotency-Key replays that create: exactly one video
+ * upstream, and the project points at it. (A new attempt number billed a second video.)
+ */
+import { expect } from "chai";
+import { randomUUID } from "node:crypto";
+import { generateVideo } from "../../src/services/heygen/generate-video";
+import { ApiError } from "../../src/errors";
+import { db } from "../helpers/admin";
+import { testContext } from "../helpers/context";
+import { clearFirestore } from "../helpers/firestore";
+import { uploadFile } from "../helpers/storage";
+import { grantConsentToUid } from "../helpers/consent";
+import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { voiceWebm } from "../fixtures/media";
+
+const FALLBACK = "Daisy-inskirt-20220818";
+
+describe("generate after an ambiguous create (accepted upstream, answer lost)", function () {
+  this.timeout(60000);
+  useServers("storage", "heygen");
+  beforeEach(async () => {
+    await clearFirestore();
+    heygenSim().reset();
+    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  });
+  afterEach(() => heygenSim().reset());
+
+  it("v3: the retry reuses the attempt and its Idempotency-Key; one video upstream, the project points at it", async () => {
+    const sim = heygenSim();
+    const uid = `amb-${randomUUID().slice(0, 6)}`;
+    await grantConsentToUid(uid, ["heygen_voice"]);
+    const projectId = `p-${randomUUID().slice(0, 8)}`;
+    const voiceUrl = await uploadFile(
+      await voiceWebm(),
+      `users/${uid}/${projectId}.webm`,
+      "audio/webm",
+    );
+    await db().doc(`projects/${projectId}`).set({ userId: uid, name: "ambiguous", voiceUrl });
+    const app = testContext({ apiVersion: "v3", fallback: FALLBACK });
+
+    // Accepted, then the connection drops; every retry of the same request meets a 503.
+    sim.faults.push(
+      { path: "^/v3/videos$", method: "POST", kind: "reset", afterHandler: true, times: 1 },
+      { path: "^/v3/videos$", method: "POST", kind: "status", status: 503, times: 50 },
+    );
+    const failed = await generateVideo(app, uid, { projectId }).catch((e: unknown) => e);
+    expect(failed).to.be.instanceOf(ApiError);
+    expect(sim.model.videos.size, "the lost create made a video upstream").to.equal(1);
+    const [upstreamId] = [...sim.model.videos.keys()];
+    const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(afterFailure?.generation).to.include({
+      state: "failed",
+      attempt: 1,
+      reuseAttempt: true,
+    });
+    expect(afterFailure?.heygenVideoId ?? null).to.equal(null);
+
+    sim.faults.length = 0;
+    const retried = await generateVideo(app, uid, { projectId });
+
+    expect(retried.videoId).to.equal(upstreamId);
+    expect(sim.model.videos.size, "no second video billed").to.equal(1);
+    const keys = sim.calls
+      .filter((c) => c.path === "/v3/videos" && c.method === "POST")
+      .map((c) => c.idempotencyKey);
+    expect(new Set(keys)).to.deep.equal(new Set([`video-${projectId}-1`]));
+    const project = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(project).to.include({ heygenVideoId: upstreamId, heygenStatus: "pending" });
+    expect(project?.generation).to.include({ state: "submitted", attempt: 1 });
+  });
+
+  it("a create HeyGen refused (4xx) is certain: the next generate takes a new attempt", async () => {
+    const sim = heygenSim();
+    const uid = `amb-${randomUUID().slice(0, 6)}`;
+    await grantConsentToUid(uid, ["heygen_voice"]);
+    const projectId = `p-${randomUUID().slice(0, 8)}`;
+    const voiceUrl = await uploadFile(
+      await voiceWebm(),
+      `users/${uid}/${projectId}.webm`,
+      "audio/webm",
+    );
+    await db().doc(`projects/${projectId}`).set({ userId: uid, name: "refused", voiceUrl });
+    const app = testContext({ apiVersion: "v3", fallback: FALLBACK });
+
+    sim.faults.push({
+      path: "^/v3/videos$",
+      method: "POST",
+      kind: "status",
+      status: 400,
+      times: 1,
+    });
+    await generateVideo(app, uid, { projectId }).catch((e: unknown) => e);
+    const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(afterFailure?.generation).to.include({
+      state: "failed",
+      attempt: 1,
+      reuseAttempt: false,
+    });
+
+    const retried = await generateVideo(app, uid, { projectId });
+    const project = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(project?.generation).to.include({ state: "submitted", attempt: 2 });
+    expect(project?.heygenVideoId).to.equal(retried.videoId);
+  });
+});
