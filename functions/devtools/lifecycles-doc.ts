@@ -29,7 +29,7 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: generationMachine,
     module: "functions/src/store/project-generation.ts",
     fields:
-      "`generation {state, attempt, leaseExpiresAt, leaseToken}` (a sub-object; the web client reads `generation.state`).",
+      "`generation {state, attempt, leaseExpiresAt, leaseToken, reuseAttempt}` (a sub-object; the web client reads `generation.state`; `reuseAttempt`: the failed create may have reached HeyGen, so the next claim keeps the attempt and its Idempotency-Key).",
     read: [
       "functions/src/store/project-generation.ts (the table, claimSubmit, markSubmitted, failSubmit)",
       "functions/src/services/heygen/generate-video.ts (the steps folder → look → audio → create → record)",
