@@ -12,10 +12,9 @@ import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
-import { uploadFile } from "../helpers/storage";
+import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
-import { voiceWebm } from "../fixtures/media";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 
@@ -37,13 +36,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const sim = heygenSim();
     const uid = `amb-${randomUUID().slice(0, 6)}`;
     await grantConsentToUid(uid, ["heygen_voice"]);
-    const projectId = `p-${randomUUID().slice(0, 8)}`;
-    const voiceUrl = await uploadFile(
-      await voiceWebm(),
-      `users/${uid}/${projectId}.webm`,
-      "audio/webm",
-    );
-    await db().doc(`projects/${projectId}`).set({ userId: uid, name: "ambiguous", voiceUrl });
+    const projectId = await projectWithVoice(uid, null, "ambiguous");
     const app = testContext({ apiVersion: "v3", fallback: FALLBACK });
 
     // Accepted, then the connection drops; every retry of the same request meets a 503.
@@ -81,13 +74,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const sim = heygenSim();
     const uid = `amb-${randomUUID().slice(0, 6)}`;
     await grantConsentToUid(uid, ["heygen_voice"]);
-    const projectId = `p-${randomUUID().slice(0, 8)}`;
-    const voiceUrl = await uploadFile(
-      await voiceWebm(),
-      `users/${uid}/${projectId}.webm`,
-      "audio/webm",
-    );
-    await db().doc(`projects/${projectId}`).set({ userId: uid, name: "refused", voiceUrl });
+    const projectId = await projectWithVoice(uid, null, "refused");
     const app = testContext({ apiVersion: "v3", fallback: FALLBACK });
 
     sim.faults.push({

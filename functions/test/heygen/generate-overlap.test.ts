@@ -11,11 +11,10 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
-import { uploadFile } from "../helpers/storage";
+import { projectWithVoice } from "../helpers/projects";
 import { signalTransactionOn } from "../helpers/transaction-signal";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
-import { voiceWebm } from "../fixtures/media";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 
@@ -24,13 +23,6 @@ const ENDPOINTS = {
   v3: { upload: "/v3/assets", create: "/v3/videos" },
   v2: { upload: "/v1/asset", create: "/v2/video/generate" },
 } as const;
-
-async function voiceOnlyProject(uid: string): Promise<string> {
-  const id = `p-${randomUUID().slice(0, 8)}`;
-  const voiceUrl = await uploadFile(await voiceWebm(), `users/${uid}/${id}.webm`, "audio/webm");
-  await db().doc(`projects/${id}`).set({ userId: uid, name: "overlap", voiceUrl });
-  return id;
-}
 
 describe("generate: a second request while the first is held upstream (real overlap)", function () {
   this.timeout(60000);
@@ -48,7 +40,7 @@ describe("generate: a second request while the first is held upstream (real over
       const { upload, create } = ENDPOINTS[version];
       const uid = `ov-${randomUUID().slice(0, 6)}`;
       await grantConsentToUid(uid, ["heygen_voice"]);
-      const projectId = await voiceOnlyProject(uid);
+      const projectId = await projectWithVoice(uid, null, "overlap");
       const app = testContext({ apiVersion: version, fallback: FALLBACK });
 
       const held = sim.hold(`^${upload}$`, "POST");
