@@ -128,6 +128,26 @@ export interface QuotaConfig {
   heygenVideosPerDay: number;
 }
 
+/** The param values that are given (an undefined one is left out, so it keeps its value). */
+export function givenParams(values: {
+  [K in keyof ParamValues]?: ParamValues[K] | undefined;
+}): Partial<ParamValues> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<ParamValues>;
+}
+
+/** Quota overrides (tests, the bench) as the params they come from. */
+export const quotaParams = (q: Partial<QuotaConfig> = {}): Partial<ParamValues> =>
+  givenParams({
+    QUOTA_VIDEOS_PER_USER_PER_DAY: q.videosPerUserPerDay,
+    QUOTA_AVATAR_JOBS_PER_USER_PER_DAY: q.avatarJobsPerUserPerDay,
+    QUOTA_PENDING_AVATAR_JOBS_PER_USER: q.pendingAvatarJobsPerUser,
+    RATE_VIDEO_STATUS_PER_USER_PER_MINUTE: q.videoStatusPerUserPerMinute,
+    VIDEO_STATUS_FRESH_SECONDS: q.videoStatusFreshSeconds,
+    QUOTA_HEYGEN_VIDEOS_PER_DAY: q.heygenVideosPerDay,
+  });
+
 /** Secrets are read one by one where they are needed, never kept in the config object. */
 export const secrets = {
   heygenApiKey: (): string => HEYGEN_API_KEY.value(),

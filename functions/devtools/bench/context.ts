@@ -10,8 +10,8 @@
 import { getApps, initializeApp, type App } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
-import { buildConfig, type QuotaConfig } from "../../src/config";
-import { parseParamValues, type ParamValues } from "../../src/params";
+import { buildConfig, givenParams, quotaParams, type QuotaConfig } from "../../src/config";
+import { parseParamValues } from "../../src/params";
 import { systemClock, type AppContext } from "../../src/context";
 import { EMULATORS } from "../local-stack/config";
 
@@ -37,20 +37,14 @@ function adminApp(projectId: string): App {
 }
 
 export function benchContext(params: Record<string, string>, o: BenchOverrides): AppContext {
-  const q = o.quotas ?? {};
-  const given = Object.fromEntries(
-    Object.entries({
+  const given = {
+    ...givenParams({
       HEYGEN_API_VERSION: o.apiVersion,
       HEYGEN_AUDIO_SOURCE: o.audioSource,
       HEYGEN_POLL_CONCURRENCY: o.pollConcurrency,
-      QUOTA_VIDEOS_PER_USER_PER_DAY: q.videosPerUserPerDay,
-      QUOTA_AVATAR_JOBS_PER_USER_PER_DAY: q.avatarJobsPerUserPerDay,
-      QUOTA_PENDING_AVATAR_JOBS_PER_USER: q.pendingAvatarJobsPerUser,
-      RATE_VIDEO_STATUS_PER_USER_PER_MINUTE: q.videoStatusPerUserPerMinute,
-      VIDEO_STATUS_FRESH_SECONDS: q.videoStatusFreshSeconds,
-      QUOTA_HEYGEN_VIDEOS_PER_DAY: q.heygenVideosPerDay,
-    }).filter(([, v]) => v !== undefined),
-  ) as Partial<ParamValues>;
+    }),
+    ...quotaParams(o.quotas),
+  };
   const config = buildConfig(
     {
       ...parseParamValues(params),
