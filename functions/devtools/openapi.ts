@@ -148,6 +148,14 @@ function operation(functionName: string, r: Route) {
         description: r.response.description,
         content: { "application/json": { schema: json(r.response.schema) } },
       },
+      ...(r.response.alternative
+        ? {
+            [String(r.response.alternative.status)]: {
+              description: r.response.alternative.description,
+              content: { "application/json": { schema: json(r.response.alternative.schema) } },
+            },
+          }
+        : {}),
       ...errors(r.doc.errors),
     },
   };

@@ -91,6 +91,8 @@ export interface AppConfig {
     listCacheSeconds: number;
     pollConcurrency: number;
     renderDeadlineMinutes: number;
+    /** generate waits this long for a new look inline, then answers 202 `preparing`. */
+    lookWaitSeconds: number;
     urlRefreshMarginMinutes: number;
     /** Extra hosts video downloads may come from (besides the API host and *.heygen.ai/com). */
     downloadHosts: string[];
@@ -223,6 +225,7 @@ export function buildConfig(
       listCacheSeconds: v.HEYGEN_LIST_CACHE_SECONDS,
       pollConcurrency: v.HEYGEN_POLL_CONCURRENCY,
       renderDeadlineMinutes: v.HEYGEN_RENDER_DEADLINE_MINUTES,
+      lookWaitSeconds: v.HEYGEN_LOOK_WAIT_SECONDS,
       urlRefreshMarginMinutes: v.HEYGEN_URL_REFRESH_MARGIN_MINUTES,
       downloadHosts: list(v.HEYGEN_DOWNLOAD_HOSTS),
     },

@@ -46,28 +46,35 @@ export const poll_heygen_videos = onSchedule(
       import("./services/heygen/poll-videos"),
       import("./context"),
     ]);
-    await pollHeygenVideos(getAppContext(), { budgetMs: 240000 });
+    const app = getAppContext();
+    await pollHeygenVideos(app, { budgetMs: 240000 });
+    const { resumeStalled } = await import("./handlers/deferred-generate");
+    await resumeStalled(app);
   },
 );
 
 /**
  * projects/{projectId} updated: a video that just completed gets its inputs deleted
- * and is streamed into Storage at once (archiveState → pending). Exits early on every
- * other write, its own included.
+ * and is streamed into Storage at once (archiveState → pending); a generate that just
+ * deferred (its look not ready yet) is finished in the background. Exits early on
+ * every other write, its own included.
  */
 export const on_project_updated = onDocumentUpdated(
   { ...RUNTIME.on_project_updated, document: "projects/{projectId}", secrets: [HEYGEN_API_KEY] },
   async (event) => {
     const [before, after] = [event.data?.before.data(), event.data?.after.data()];
-    const [{ videoJustCompleted }, { archiveJustQueued }] = await Promise.all([
-      import("./store/project-video"),
-      import("./store/project-archive"),
-    ]);
+    const [{ videoJustCompleted }, { archiveJustQueued }, { generationJustDeferred }] =
+      await Promise.all([
+        import("./store/project-video"),
+        import("./store/project-archive"),
+        import("./store/project-generation"),
+      ]);
     const change = {
       completedNow: videoJustCompleted(before, after),
       archiveNow: archiveJustQueued(before, after),
+      deferredNow: generationJustDeferred(before, after),
     };
-    if (!change.completedNow && !change.archiveNow) return;
+    if (!change.completedNow && !change.archiveNow && !change.deferredNow) return;
     const [handler, { getAppContext }] = await Promise.all([
       import("./handlers/on-project-updated"),
       import("./context"),

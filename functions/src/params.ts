@@ -166,6 +166,13 @@ export const PARAMS = {
     description:
       "A render still not finished this long after it was created is marked failed (`RENDER_DEADLINE`)",
   }),
+  HEYGEN_LOOK_WAIT_SECONDS: int({
+    default: 8,
+    min: 0,
+    max: 120,
+    description:
+      "How long `generate` waits for a new photo look before it answers 202 `preparing` and finishes in the background",
+  }),
   HEYGEN_URL_REFRESH_MARGIN_MINUTES: int({
     default: 24 * 60,
     min: 1,

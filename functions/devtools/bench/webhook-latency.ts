@@ -47,6 +47,7 @@ export async function measureWebhookLatency(
       projectId,
       heygenAvatarId: "Daisy-inskirt-20220818",
     });
+    if (videoId === null) throw new Error("generate with a stock avatar never defers");
     videos.push({ projectId, videoId });
   }
   const delivered = await until(

@@ -124,6 +124,14 @@ export const generateResponse = z.object({
   voice: voiceUsedSchema,
 });
 
+/** 202 of generate: the new look is still being prepared; the video follows in the background. */
+export const generatePreparingResponse = z.object({
+  status: z.literal("preparing"),
+  projectId: z.string(),
+  videoId: z.null(),
+  message: z.string(),
+});
+
 /** 200 of video_status: the caller's video, normalised. */
 export const videoStatusResponse = z.object({
   videoId: z.string(),

@@ -3,6 +3,7 @@ import { route } from "../http/router";
 import {
   avatarsResponse,
   generateBody,
+  generatePreparingResponse,
   generateRecordedShape,
   generateResponse,
   generateScriptShape,
@@ -22,6 +23,12 @@ export const generateRoutes = [
       description:
         "The video and the voice it is spoken with (an in-flight video of the project is returned as is)",
       schema: generateResponse,
+      alternative: {
+        status: 202,
+        description:
+          "HeyGen is still preparing the new photo look (HEYGEN_LOOK_WAIT_SECONDS passed): the project is `generation.state: preparing` and the video is created in the background; follow the project document",
+        schema: generatePreparingResponse,
+      },
     },
     doc: {
       summary:
@@ -37,7 +44,8 @@ export const generateRoutes = [
     },
     handle: async ({ app, user, body }) => {
       const { generateVideo } = await import("../services/heygen/generate-video");
-      return { body: await generateVideo(app, user.uid, body) };
+      const answer = await generateVideo(app, user.uid, body);
+      return { status: answer.videoId === null ? 202 : 200, body: answer };
     },
   }),
 ];

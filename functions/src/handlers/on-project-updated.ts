@@ -1,8 +1,9 @@
 /**
  * `on_project_updated`: a video that just completed gets its inputs deleted (retention,
  * services/privacy/release-inputs.ts) and is streamed into Storage (archiveState →
- * pending, services/heygen/archive-video.ts). Every other write, its own included,
- * does nothing.
+ * pending, services/heygen/archive-video.ts); a generate that just deferred is run in
+ * the background (./deferred-generate.ts). Every other write, its own included, does
+ * nothing.
  */
 import type { AppContext } from "../context";
 import { log } from "../logs";
@@ -11,6 +12,7 @@ import { log } from "../logs";
 export interface ProjectChange {
   completedNow: boolean;
   archiveNow: boolean;
+  deferredNow: boolean;
 }
 
 export async function onProjectUpdated(
@@ -27,6 +29,10 @@ export async function onProjectUpdated(
         error: err,
       }),
     );
+  }
+  if (change.deferredNow) {
+    const { resumeFromTrigger } = await import("./deferred-generate");
+    await resumeFromTrigger(app, projectId);
   }
   if (change.archiveNow) {
     const { archiveVideo } = await import("../services/heygen/archive-video");

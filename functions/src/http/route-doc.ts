@@ -11,6 +11,8 @@ export interface RouteResponse {
   description: string;
   /** The body as the client receives it (JSON: dates are strings). */
   schema: z.ZodType;
+  /** A second success answer (generate: 202 while the look is prepared), checked the same way. */
+  alternative?: { status: 200 | 202; description: string; schema: z.ZodType };
 }
 
 /** The request body as documented, when it is not the validated `body` schema itself. */

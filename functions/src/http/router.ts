@@ -145,9 +145,11 @@ export function toApiError(err: unknown): ApiError {
  * (after JSON), else the request fails with 500 and the mismatch is logged: the
  * documented contract and the code cannot drift apart silently.
  */
-export function checkResponse(r: Route, body: unknown): void {
+export function checkResponse(r: Route, body: unknown, status: number = r.response.status): void {
+  const declared = [r.response, r.response.alternative].find((a) => a?.status === status);
+  if (!declared) return; // a status the route does not declare a body for (none today)
   const wire: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
-  const parsed = r.response.schema.safeParse(wire);
+  const parsed = declared.schema.safeParse(wire);
   if (parsed.success) return;
   const issues = zodIssues(parsed.error)
     .map((i) => `${i.path || "(body)"}: ${i.message}`)
@@ -202,7 +204,7 @@ export function createHttpFunction(opts: HttpFunctionOptions) {
       if (result) {
         const answer = result.status ?? hit.r.response.status;
         // Before any header is set: a body that fails its schema is answered as an error only.
-        if (answer === hit.r.response.status) checkResponse(hit.r, result.body);
+        checkResponse(hit.r, result.body, answer);
         status = answer;
         for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
         res.setHeader("X-Request-Id", requestId);

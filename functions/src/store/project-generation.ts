@@ -6,6 +6,12 @@
  * expired (the function died mid-create) is taken over with the same attempt number,
  * so v3's Idempotency-Key replays the create that may have happened; the first
  * worker's late write is then refused (its token is no longer the lease's) and logged.
+ *
+ * A new photo look can take a minute or two at HeyGen: when it is not ready within
+ * `HEYGEN_LOOK_WAIT_SECONDS`, generate `defer`s (submitting → preparing, the request and
+ * its quota window kept in `generation.deferred`) and answers 202. on_project_updated
+ * `resume`s it in the background (preparing → submitting under a new lease); the poller
+ * takes over one whose worker died (`deferred.resumeAt` passed).
  */
 import type { Firestore, Transaction } from "firebase-admin/firestore";
 import { ApiError } from "../errors";
@@ -30,7 +36,13 @@ import {
   type Machine,
 } from "./state-machine";
 
-export const GENERATION_STATES = ["none", "submitting", "submitted", "failed"] as const;
+export const GENERATION_STATES = [
+  "none",
+  "submitting",
+  "preparing",
+  "submitted",
+  "failed",
+] as const;
 export type GenerationState = (typeof GENERATION_STATES)[number];
 export const GENERATION_TERMINAL = ["submitted", "failed"] as const;
 
@@ -64,7 +76,34 @@ export const generationMachine: Machine<GenerationState> = {
       fn: "markSubmitted",
       by: "generate-video.ts",
     },
-    { from: "submitting", event: "fail", to: "failed", fn: "failSubmit", by: "generate-video.ts" },
+    {
+      from: "submitting",
+      event: "fail",
+      to: "failed",
+      fn: "failSubmit",
+      by: "generate-video.ts, resume-generate.ts",
+    },
+    {
+      from: "submitting",
+      event: "defer",
+      to: "preparing",
+      fn: "deferSubmit",
+      by: "generate-video.ts (the new look is not ready within HEYGEN_LOOK_WAIT_SECONDS)",
+    },
+    {
+      from: "preparing",
+      event: "resume",
+      to: "submitting",
+      fn: "resumeDeferred",
+      by: "resume-generate.ts (on_project_updated; poll_heygen_videos when nobody took it)",
+    },
+    {
+      from: "submitting",
+      event: "resume",
+      to: "submitting",
+      fn: "resumeDeferred",
+      by: "resume-generate.ts (the background worker's lease expired: take-over)",
+    },
   ],
 };
 
@@ -73,6 +112,20 @@ export const generationState = (p: Pick<Project, "generation">): GenerationState
 
 /** Longer than the whole flow can take inside generate's 540 s timeout. */
 export const GENERATE_LEASE_MS = 10 * 60 * 1000;
+/** A deferred generate nobody resumed within this is taken over by the poller. */
+export const DEFERRED_PICKUP_MS = 2 * 60 * 1000;
+
+/** What a deferred generate keeps for its background run (`generation.deferred`). */
+export interface Deferred {
+  /** The validated generate request, without undefined values (Firestore). */
+  request: Record<string, unknown>;
+  /** The day window of the video reserved from the quota, given back if it fails. */
+  quotaWindow: string;
+  /** When generate deferred it (ms): the background run's deadline counts from here. */
+  at: number;
+  /** From then on (ms) the poller may take it over. */
+  resumeAt: number;
+}
 
 export interface SubmittedVideo {
   videoId: string;
@@ -94,6 +147,8 @@ export interface GenerationLease {
 export type GenerationClaim =
   | { kind: "existing"; result: SubmittedVideo }
   | { kind: "in-progress" }
+  /** Deferred: the background run finishes it (generate answers 202 again). */
+  | { kind: "preparing" }
   | { kind: "claimed"; lease: GenerationLease; project: Project };
 
 const entry = (state: string, at: Date, machine = "generation") => ({ machine, state, at });
@@ -115,7 +170,9 @@ export async function claimSubmit(
     }
     const g = p.generation;
     const from = generationState(p);
-    if (from === "submitting" && (g?.leaseExpiresAt ?? 0) > nowMs) return { kind: "in-progress" };
+    if (from === "preparing") return { kind: "preparing" };
+    if (from === "submitting" && (g?.leaseExpiresAt ?? 0) > nowMs)
+      return { kind: g?.deferred ? "preparing" : "in-progress" };
     const to = nextState(generationMachine, from, "claim");
     if (!to) throw new Error(`generation: no claim from ${from}`);
     // An expired claim, or a failure whose create may have reached HeyGen, keeps its
@@ -136,7 +193,7 @@ async function underLease(
   db: Firestore,
   id: string,
   lease: GenerationLease,
-  event: "submitted" | "fail",
+  event: "submitted" | "fail" | "defer",
   write: (p: Project, tx: Transaction) => void,
 ): Promise<boolean> {
   const ref = projectRef(db, id);
@@ -234,13 +291,122 @@ export function failSubmit(
   });
 }
 
+/**
+ * submitting → preparing: the look is not ready yet; the request and its quota window
+ * are kept for the background run, which on_project_updated starts at once.
+ */
+export function deferSubmit(
+  db: Firestore,
+  id: string,
+  lease: GenerationLease,
+  fields: {
+    request: Record<string, unknown>;
+    quotaWindow: string;
+    now: Date;
+    /** When the request was first deferred (a background run deferring again keeps it). */
+    at?: number;
+  },
+): Promise<boolean> {
+  const nowMs = fields.now.getTime();
+  const deferred: Deferred = {
+    request: fields.request,
+    quotaWindow: fields.quotaWindow,
+    at: fields.at ?? nowMs,
+    resumeAt: nowMs + DEFERRED_PICKUP_MS,
+  };
+  return underLease(db, id, lease, "defer", (p, tx) => {
+    tx.update(projectRef(db, id), {
+      generation: {
+        state: "preparing",
+        attempt: lease.attempt,
+        leaseExpiresAt: null,
+        leaseToken: null,
+        deferred,
+      },
+      error: null,
+      updatedAt: fields.now,
+      history: appendHistory(p.history, entry("preparing", fields.now)),
+    });
+  });
+}
+
+/** Whether a project write just deferred a generate (on_project_updated resumes it). */
+export function generationJustDeferred(before: unknown, after: unknown): boolean {
+  const state = (data: unknown) => {
+    const p = projectSchema.safeParse(data);
+    return p.success ? generationState(p.data) : "none";
+  };
+  return state(after) === "preparing" && state(before) !== "preparing";
+}
+
+/** A background run's claim of a deferred generate. */
+export interface ResumedClaim {
+  lease: GenerationLease;
+  project: Project;
+  deferred: Deferred;
+}
+
+/**
+ * preparing → submitting under a new lease (or a take-over of a background run whose
+ * lease expired); null when another worker holds it or it is no longer deferred, so a
+ * trigger delivered twice, or the poller after the trigger, does nothing.
+ */
+export async function resumeDeferred(
+  db: Firestore,
+  id: string,
+  now: Date,
+  leaseMs: number = GENERATE_LEASE_MS,
+): Promise<ResumedClaim | null> {
+  const ref = projectRef(db, id);
+  const nowMs = now.getTime();
+  return db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    if (!snap.exists) return null;
+    const p = projectSchema.parse(snap.data());
+    const g = p.generation;
+    const from = generationState(p);
+    if (!g?.deferred) return null;
+    if (from === "submitting" && (g.leaseExpiresAt ?? 0) > nowMs) return null;
+    const to = nextState(generationMachine, from, "resume");
+    if (!to) return null;
+    const lease = { attempt: g.attempt, token: newLeaseToken() };
+    const deferred: Deferred = { ...g.deferred, resumeAt: nowMs + leaseMs };
+    tx.update(ref, {
+      generation: {
+        state: to,
+        attempt: g.attempt,
+        leaseExpiresAt: nowMs + leaseMs,
+        leaseToken: lease.token,
+        deferred,
+      },
+      history: from === to ? p.history : appendHistory(p.history, entry(to, now)),
+    });
+    return { lease, project: p, deferred };
+  });
+}
+
+/** Deferred generates nobody runs (their `resumeAt` passed), oldest first. */
+export async function stalledDeferredIds(
+  db: Firestore,
+  now: Date,
+  limit: number,
+): Promise<string[]> {
+  const snap = await db
+    .collection("projects")
+    .where("generation.deferred.resumeAt", "<=", now.getTime())
+    .orderBy("generation.deferred.resumeAt")
+    .limit(limit)
+    .get();
+  return snap.docs.map((d) => d.id);
+}
+
 /** Waits for a concurrent generate of the same project to publish its video id. */
 export async function waitForVideoId(
   db: Firestore,
   id: string,
   uid: string,
   timeoutMs: number,
-): Promise<SubmittedVideo | null> {
+): Promise<SubmittedVideo | "preparing" | null> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
     await new Promise((r) => setTimeout(r, delay));
@@ -248,6 +414,7 @@ export async function waitForVideoId(
     if (generationState(p) === "submitted" && p.heygenVideoId) {
       return submittedVideo(p, p.heygenVideoId);
     }
+    if (generationState(p) === "preparing") return "preparing";
     if (generationState(p) === "failed") {
       throw new ApiError(
         "CONFLICT",

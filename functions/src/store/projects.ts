@@ -79,7 +79,7 @@ export const projectSchema = z.object({
   pollNextAttemptAt: ts.nullish(),
   generation: z
     .object({
-      state: z.enum(["submitting", "submitted", "failed"]),
+      state: z.enum(["submitting", "preparing", "submitted", "failed"]),
       attempt: z.number().int(),
       leaseExpiresAt: z.number().nullish(),
       /** The token of the running claim: markSubmitted/failSubmit must present it. */
@@ -89,6 +89,15 @@ export const projectSchema = z.object({
        * connection): the next claim keeps its attempt, so v3's Idempotency-Key replays it.
        */
       reuseAttempt: z.boolean().nullish(),
+      /** A generate waiting for its look in the background (project-generation.ts). */
+      deferred: z
+        .object({
+          request: z.record(z.string(), z.unknown()),
+          quotaWindow: z.string(),
+          at: z.number(),
+          resumeAt: z.number(),
+        })
+        .nullish(),
     })
     .nullish(),
   updatedAt: ts.nullish(),

@@ -25,6 +25,7 @@ export function testContext(
     jobDeadlineMinutes?: number;
     quotas?: Partial<QuotaConfig>;
     mediaRetentionDays?: number;
+    lookWaitSeconds?: number;
   } = {},
 ): AppContext {
   const config = buildConfig(
@@ -41,6 +42,7 @@ export function testContext(
         HEYGEN_RENDER_DEADLINE_MINUTES: overrides.renderDeadlineMinutes,
         AVATAR_JOB_DEADLINE_MINUTES: overrides.jobDeadlineMinutes,
         MEDIA_RETENTION_DAYS: overrides.mediaRetentionDays,
+        HEYGEN_LOOK_WAIT_SECONDS: overrides.lookWaitSeconds,
       }),
       ...quotaParams(overrides.quotas),
     },

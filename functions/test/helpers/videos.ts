@@ -7,6 +7,7 @@ import { db } from "./admin";
 import { uploadFile } from "./storage";
 import { heygenSim } from "./servers";
 import { voiceWebm } from "../fixtures/media";
+import type { GenerateAnswer, GenerateResult } from "../../src/services/heygen/generate-video";
 
 export async function startVideo(user: TestUser): Promise<{ projectId: string; videoId: string }> {
   const projectId = `p-${randomUUID().slice(0, 8)}`;
@@ -38,4 +39,12 @@ export async function waitForRender(videoId: string): Promise<void> {
   ) {
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The answer of a generate that created its video inline (not deferred: 202 preparing). */
+export function submitted(answer: GenerateAnswer): GenerateResult {
+  if (answer.videoId === null) {
+    throw new Error(`generate deferred (${answer.status}) where the test expects a video id`);
+  }
+  return answer;
 }

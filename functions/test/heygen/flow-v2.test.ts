@@ -14,6 +14,7 @@ import { uploadFile } from "../helpers/storage";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
+import { submitted } from "../helpers/videos";
 
 async function project(uid: string, withPhoto: boolean) {
   await grantConsentToUid(uid);
@@ -42,8 +43,8 @@ describe("generate flow on the legacy v2 API, and without a fallback avatar", fu
     const app = testContext({ apiVersion: "v2", fallback: "" });
     const uid = `v2-${randomUUID().slice(0, 6)}`;
     const [a, b] = await Promise.all([
-      generateVideo(app, uid, { projectId: await project(uid, true) }),
-      generateVideo(app, uid, { projectId: await project(uid, true) }),
+      generateVideo(app, uid, { projectId: await project(uid, true) }).then(submitted),
+      generateVideo(app, uid, { projectId: await project(uid, true) }).then(submitted),
     ]);
     expect(a.videoId).to.not.equal(b.videoId);
     const sim = heygenSim();
@@ -64,7 +65,7 @@ describe("generate flow on the legacy v2 API, and without a fallback avatar", fu
     const app = testContext({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
     const uid = `v2f-${randomUUID().slice(0, 6)}`;
     heygenSim().faults.push({ path: "^/v1/folders", kind: "status", status: 403, times: 5 });
-    const res = await generateVideo(app, uid, { projectId: await project(uid, false) });
+    const res = submitted(await generateVideo(app, uid, { projectId: await project(uid, false) }));
     expect(res.fallbackAvatarUsed).to.equal(true);
     expect(heygenSim().model.videos.get(res.videoId)?.folderId).to.equal(null);
   });

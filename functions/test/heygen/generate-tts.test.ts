@@ -22,6 +22,7 @@ import { PUBLIC_VOICES } from "../../devtools/heygen-sim/model";
 import { defaultVoiceFor, speechSeconds, ttsLimits } from "../../devtools/heygen-sim/tts";
 import { WEBHOOK_EVENTS } from "../../src/clients/heygen/webhooks";
 import { runFfmpeg } from "../../src/services/media/ffmpeg";
+import { submitted } from "../helpers/videos";
 
 interface GenerateReply {
   videoId: string;
@@ -442,12 +443,14 @@ describe("generate with a script on the legacy v2 API (service layer)", function
     const app = testContext({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
     const user = await consentingUser(["heygen_face"]);
     const projectId = await newProject(user);
-    const res = await generateVideo(app, user.uid, {
-      projectId,
-      script: SCRIPT,
-      voiceId: PLAIN_VOICE,
-      voiceSettings: { speed: 0.8, pitch: -10 },
-    });
+    const res = submitted(
+      await generateVideo(app, user.uid, {
+        projectId,
+        script: SCRIPT,
+        voiceId: PLAIN_VOICE,
+        voiceSettings: { speed: 0.8, pitch: -10 },
+      }),
+    );
     const [create] = createCalls("/v2/video/generate");
     const folder = [...heygenSim().model.folders.values()].find(
       (f) => f.name === `masky_${user.uid}`,

@@ -17,6 +17,7 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
 import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
 import type { TestUser } from "../helpers/auth";
+import { submitted } from "../helpers/videos";
 
 const FALLBACK = simulatedParams(TEST_PROJECT_ID).HEYGEN_FALLBACK_AVATAR_ID;
 
@@ -64,7 +65,9 @@ describe("generate: the seed's example request and its fallback rule", function 
     const uid = `seed-${randomUUID().slice(0, 6)}`;
     await grantConsentToUid(uid);
     await db().doc(`users/${uid}`).set({ heygenFolderId: "folder-from-v2" }, { merge: true });
-    const result = await generateVideo(app, uid, { projectId: await projectWithVoice(uid, 26) });
+    const result = submitted(
+      await generateVideo(app, uid, { projectId: await projectWithVoice(uid, 26) }),
+    );
     expect(heygenSim().calls.filter((c) => c.path.includes("folder"))).to.deep.equal([]);
     const create = heygenSim().calls.find((c) => c.path === "/v3/videos");
     expect(create?.body).to.not.have.property("folder_id");
@@ -102,7 +105,9 @@ describe("generate: the seed's example request and its fallback rule", function 
     const uid = `seed-${randomUUID().slice(0, 6)}`;
     await grantConsentToUid(uid);
     heygenSim().model.nextLookFailure = "Photo rejected";
-    const result = await generateVideo(app, uid, { projectId: await projectWithVoice(uid, 23) });
+    const result = submitted(
+      await generateVideo(app, uid, { projectId: await projectWithVoice(uid, 23) }),
+    );
     expect(result.fallbackAvatarUsed).to.equal(true);
     const video = heygenSim().model.videos.get(result.videoId);
     expect(video?.api).to.equal("v2");

@@ -10,7 +10,7 @@ import { consentingUser } from "../helpers/consent";
 import { clearFirestore } from "../helpers/firestore";
 import { testContext } from "../helpers/context";
 import { projectWithVoice } from "../helpers/projects";
-import { waitForRender } from "../helpers/videos";
+import { waitForRender, submitted } from "../helpers/videos";
 import { captureLogs } from "../helpers/log-capture";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { logUserId } from "../../src/logs";
@@ -33,7 +33,7 @@ describe("logs of a whole flow carry no uid or e-mail", function () {
     const app = testContext({ apiVersion: "v2", fallback: "" });
     const projectId = await projectWithVoice(user.uid, 24, "logs");
     const { text } = await captureLogs(async () => {
-      const { videoId } = await generateVideo(app, user.uid, { projectId });
+      const { videoId } = submitted(await generateVideo(app, user.uid, { projectId }));
       await waitForRender(videoId);
       await refreshVideoStatus(app, user.uid, videoId);
       await releaseProjectInputs(app, projectId);

@@ -20,7 +20,8 @@ export type StepId = (typeof STEPS)[number]["id"] | "failed";
 
 export function stepOf(p: ProjectDoc): StepId {
   // A (re)try in flight wins over the previous attempt's outcome.
-  if (p.generation?.state === "submitting") return "preparing";
+  // Submitting, or deferred while HeyGen prepares a new look (generate answered 202).
+  if (p.generation?.state === "submitting" || p.generation?.state === "preparing") return "preparing";
   if (p.generation?.state === "failed" || p.heygenStatus === "failed") return "failed";
   if (p.heygenStatus === "completed") {
     return p.archiveState === "done" || p.archiveState === "failed" ? "done" : "archiving";

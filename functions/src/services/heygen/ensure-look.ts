@@ -3,7 +3,8 @@
  * group `masky_{uid}` (HeyGen's photo-avatar group) and a look per distinct photo (identified by the sha256 of its bytes).
  * The same photo again reuses its look (no HeyGen call); a new photo adds a look to
  * the group. Waits until the look is usable: a pending look fails video creation
- * (legacy `photar_not_found`).
+ * (legacy `photar_not_found`). A look still pending when the wait ends is a
+ * `LookNotReady` (generate then defers to the background, project-generation.ts).
  */
 import type { AppContext } from "../../context";
 import type { HeygenClient } from "../../clients/heygen";
@@ -26,17 +27,35 @@ export interface LookWaitOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The look exists but HeyGen has not finished it within the wait. */
+export class LookNotReady extends Error {
+  constructor(readonly lookId: string) {
+    super(`HeyGen look ${lookId} is still being prepared`);
+    this.name = "LookNotReady";
+  }
+}
+
+/**
+ * A look HeyGen has just been asked for is never ready at once (real looks take 30–90
+ * s): the first read waits this long instead of spending a call on a certain "pending".
+ */
+export const NEW_LOOK_FIRST_READ_MS = 1000;
+
 async function waitUntilUsable(
   app: AppContext,
   client: HeygenClient,
   uid: string,
   lookId: string,
   imageHash: string,
-  opts: LookWaitOptions,
+  opts: LookWaitOptions & { justCreated: boolean },
 ): Promise<string | null> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = Date.now() + opts.timeoutMs;
-  for (let delay = 500; ; delay = Math.min(delay * 1.5, 5000)) {
+  if (opts.justCreated) {
+    if (NEW_LOOK_FIRST_READ_MS > opts.timeoutMs) throw new LookNotReady(lookId);
+    await sleep(NEW_LOOK_FIRST_READ_MS);
+  }
+  for (let delay = NEW_LOOK_FIRST_READ_MS; ; delay = Math.min(delay * 1.5, 5000)) {
     const look = await client.getLook(lookId);
     if (look.status === "completed") {
       const defaultVoiceId = look.defaultVoiceId ?? null;
@@ -50,12 +69,7 @@ async function waitUntilUsable(
         `HeyGen could not make an avatar from this photo${look.error ? ` (${look.error})` : ""}; upload a clear, front-facing photo.`,
       );
     }
-    if (Date.now() + delay > deadline) {
-      throw new ApiError(
-        "UPSTREAM_ERROR",
-        "HeyGen is still processing your photo; try again in a minute.",
-      );
-    }
+    if (Date.now() + delay > deadline) throw new LookNotReady(lookId);
     await sleep(delay);
   }
 }
@@ -77,11 +91,11 @@ export async function ensureLook(
       "HeyGen could not make an avatar from this photo; upload a different one.",
     );
   }
-  const lookId = known
-    ? known.talking_photo_id
+  const { lookId, created } = known
+    ? { lookId: known.talking_photo_id, created: false }
     : await withUserLock(app.db, uid, "heygen-group", async (lease) => {
         const again = await findLook(app.db, uid, photo.sha256, client.version);
-        if (again) return again.talking_photo_id;
+        if (again) return { lookId: again.talking_photo_id, created: false };
         const groupId = (await findGroupId(app.db, uid, client.version)) ?? undefined;
         const image = await client.uploadImage(photo, `image-${uid}-${photo.sha256}`);
         await rememberHeygenAsset(
@@ -115,8 +129,11 @@ export async function ensureLook(
           groupId: look.groupId,
           lookId: look.lookId,
         });
-        return look.lookId;
+        return { lookId: look.lookId, created: true };
       });
-  const defaultVoiceId = await waitUntilUsable(app, client, uid, lookId, photo.sha256, opts);
+  const defaultVoiceId = await waitUntilUsable(app, client, uid, lookId, photo.sha256, {
+    ...opts,
+    justCreated: created,
+  });
   return { lookId, defaultVoiceId };
 }

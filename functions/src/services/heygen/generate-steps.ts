@@ -13,7 +13,7 @@ import { rememberHeygenAsset } from "../../store/heygen-assets";
 import { preparePhoto, prepareVoice, type LocalMedia, type TempDir } from "../media/prepare";
 import { resolveStorageReference } from "../media/storage-reference";
 import { HeygenError } from "../../clients/heygen/errors";
-import { ensureLook } from "./ensure-look";
+import { ensureLook, LookNotReady } from "./ensure-look";
 import { fallbackAfterLookFailure } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
@@ -86,6 +86,7 @@ export async function lookStep(
   uid: string,
   input: GenerateInput,
   photo: Prepared["photo"],
+  lookWaitMs: number,
 ): Promise<Character> {
   const stock = (avatarId: string): VideoCharacter => ({
     type: "avatar",
@@ -102,7 +103,7 @@ export async function lookStep(
   if (photo) {
     try {
       const look = await ensureLook(app, client, uid, photo.media, photo.path, {
-        timeoutMs: 150000,
+        timeoutMs: lookWaitMs,
       });
       return {
         character: { type: "look", lookId: look.lookId },
@@ -110,6 +111,7 @@ export async function lookStep(
         lookDefaultVoiceId: look.defaultVoiceId,
       };
     } catch (err) {
+      if (err instanceof LookNotReady) throw err; // not a verdict: generate defers
       // The seed's fallback rule after a failed look (look-fallback.ts); throws otherwise.
       const fallbackId = fallbackAfterLookFailure(app, uid, err);
       return { character: stock(fallbackId), fallbackAvatarUsed: true, lookDefaultVoiceId: null };
@@ -237,10 +239,12 @@ export function stepError(step: Step, err: unknown): ApiError {
   }
 }
 
+/** Runs a step; its failure becomes the design's error body (a look not ready yet is no failure). */
 export async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof LookNotReady) throw err;
     throw stepError(name, err);
   }
 }

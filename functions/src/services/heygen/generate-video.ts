@@ -7,6 +7,8 @@
  * A claim on the project (transaction + lease) makes a second call while a video is
  * in flight return the same video; the create carries our own idempotency key
  * (`video-{projectId}-{attempt}`), sent upstream where the API accepts one (v3).
+ * A new photo look not ready within HEYGEN_LOOK_WAIT_SECONDS defers the rest to the
+ * background (202 `preparing`, resume-generate.ts) instead of holding the request.
  */
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
@@ -14,16 +16,19 @@ import { log, logUserId } from "../../logs";
 import type { Project } from "../../store/projects";
 import {
   claimSubmit,
+  deferSubmit,
   failSubmit,
   markSubmitted,
   waitForVideoId,
+  type GenerationLease,
 } from "../../store/project-generation";
 import { TempDir } from "../media/prepare";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import type { VoiceUsed } from "./voice-source";
 import { requireGenerateConsent } from "./generate-consent";
-import { reserveVideo } from "../quotas/video-quota";
+import { reserveVideo, type Reservation } from "../quotas/video-quota";
+import { LookNotReady } from "./ensure-look";
 import {
   audioStep,
   createStep,
@@ -45,15 +50,36 @@ export interface GenerateResult {
   voice: VoiceUsed;
 }
 
+/** 202: the look is still being prepared; the video is created in the background. */
+export interface GeneratePreparing {
+  status: "preparing";
+  projectId: string;
+  videoId: null;
+  message: string;
+}
+
+export type GenerateAnswer = GenerateResult | GeneratePreparing;
+
+export const preparingAnswer = (projectId: string): GeneratePreparing => ({
+  status: "preparing",
+  projectId,
+  videoId: null,
+  message:
+    "HeyGen is still preparing your photo avatar; the video is created as soon as it is ready. Follow the project (its generation and heygenVideoId fields), or call generate again to get this answer.",
+});
+
+export type Submitted = GenerateResult & { scriptSha256: string | null };
+
 /** The seed's flow: folder → look → audio → create (the caller records the result). */
-async function submit(
+export async function submit(
   app: AppContext,
   uid: string,
   input: GenerateInput,
   project: Project,
   attempt: number,
   outcome: { createMayHaveHappened: boolean },
-): Promise<GenerateResult & { scriptSha256: string | null }> {
+  lookWaitMs: number,
+): Promise<Submitted> {
   const client = heygenClientFor(app);
   const tmp = await TempDir.create();
   try {
@@ -61,7 +87,7 @@ async function submit(
       prepareInputs(app, uid, input, project, tmp),
     );
     const folderId = await step("folder", () => ensureFolder(app, client, uid));
-    const speaker = await step("look", () => lookStep(app, client, uid, input, photo));
+    const speaker = await step("look", () => lookStep(app, client, uid, input, photo, lookWaitMs));
     const speech = tts
       ? await step("script", () => scriptStep(app, tts, speaker))
       : await step("audio", async () => {
@@ -88,20 +114,20 @@ async function submit(
 /**
  * The guarded entry point: ownership and consent first (403/404), then the video
  * budget (429 QUOTA_EXCEEDED), before anything is written or sent. The reserved video
- * is given back unless this call created a new one.
+ * is given back unless this call created a new one or deferred it to the background.
  */
 export async function generateVideo(
   app: AppContext,
   uid: string,
   input: GenerateInput,
-): Promise<GenerateResult> {
+): Promise<GenerateAnswer> {
   await requireGenerateConsent(app, uid, input);
   const quota = await reserveVideo(app, uid);
-  let created = false;
+  let kept = false;
   try {
-    return await claimAndSubmit(app, uid, input, () => (created = true));
+    return await claimAndSubmit(app, uid, input, quota, () => (kept = true));
   } finally {
-    if (!created) await quota.release();
+    if (!kept) await quota.release();
   }
 }
 
@@ -109,12 +135,15 @@ async function claimAndSubmit(
   app: AppContext,
   uid: string,
   input: GenerateInput,
-  onCreated: () => void,
-): Promise<GenerateResult> {
+  quota: Reservation,
+  keepReservation: () => void,
+): Promise<GenerateAnswer> {
   const claim = await claimSubmit(app.db, input.projectId, uid, app.clock.now());
   if (claim.kind === "existing") return claim.result;
+  if (claim.kind === "preparing") return preparingAnswer(input.projectId);
   if (claim.kind === "in-progress") {
     const other = await waitForVideoId(app.db, input.projectId, uid, 120000);
+    if (other === "preparing") return preparingAnswer(input.projectId);
     if (other) return other;
     throw new ApiError(
       "CONFLICT",
@@ -122,41 +151,85 @@ async function claimAndSubmit(
     );
   }
   const { lease, project } = claim;
-  let submitted: Awaited<ReturnType<typeof submit>>;
+  let submitted: Submitted;
   const outcome = { createMayHaveHappened: false };
+  const lookWaitMs = app.config.heygen.lookWaitSeconds * 1000;
   try {
-    submitted = await submit(app, uid, input, project, lease.attempt, outcome);
+    submitted = await submit(app, uid, input, project, lease.attempt, outcome, lookWaitMs);
   } catch (err) {
-    const apiErr = stepError("prepare", err); // already mapped by its step: passed through
-    await failSubmit(app.db, input.projectId, lease, {
-      error: apiErr,
-      now: app.clock.now(),
-      createMayHaveHappened: outcome.createMayHaveHappened,
-    });
-    throw apiErr;
+    if (err instanceof LookNotReady) {
+      // The rest runs in the background (on_project_updated → resume-generate.ts),
+      // which owns the reserved video from here on: it gives it back if it fails.
+      const deferred = await deferSubmit(app.db, input.projectId, lease, {
+        request: JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
+        quotaWindow: quota.window,
+        now: app.clock.now(),
+      });
+      if (!deferred) throw tookOver();
+      keepReservation();
+      log.info("generate deferred: the look is not ready yet", {
+        user: logUserId(uid),
+        projectId: input.projectId,
+        lookId: err.lookId,
+      });
+      return preparingAnswer(input.projectId);
+    }
+    throw await recordFailure(app, input.projectId, lease, err, outcome);
   }
-  const { scriptSha256, ...result } = submitted;
-  onCreated();
-  // Step 5, record: refused when this call's lease expired and another call took over.
-  const recorded = await markSubmitted(app.db, input.projectId, lease, {
-    ...result,
-    scriptSha256,
+  keepReservation();
+  if (!(await recordSubmitted(app, uid, input.projectId, lease, submitted))) throw tookOver();
+  return {
+    videoId: submitted.videoId,
+    fallbackAvatarUsed: submitted.fallbackAvatarUsed,
+    voice: submitted.voice,
+  };
+}
+
+const tookOver = () =>
+  new ApiError(
+    "CONFLICT",
+    "Another generate request took over this project; check its status in a minute.",
+  );
+
+/** Step 5, record: refused (false) when this lease expired and another worker took over. */
+export async function recordSubmitted(
+  app: AppContext,
+  uid: string,
+  projectId: string,
+  lease: GenerationLease,
+  submitted: Submitted,
+): Promise<boolean> {
+  const recorded = await markSubmitted(app.db, projectId, lease, {
+    ...submitted,
     apiVersion: app.config.heygen.apiVersion,
     now: app.clock.now(),
   });
-  if (!recorded) {
-    throw new ApiError(
-      "CONFLICT",
-      "Another generate request took over this project; check its status in a minute.",
-    );
+  if (recorded) {
+    log.info("HeyGen video created", {
+      user: logUserId(uid),
+      projectId,
+      videoId: submitted.videoId,
+      attempt: lease.attempt,
+      voiceSource: submitted.voice.source,
+      voiceId: submitted.voice.voiceId,
+    });
   }
-  log.info("HeyGen video created", {
-    user: logUserId(uid),
-    projectId: input.projectId,
-    videoId: result.videoId,
-    attempt: lease.attempt,
-    voiceSource: result.voice.source,
-    voiceId: result.voice.voiceId,
+  return recorded;
+}
+
+/** The failure kept on the project (under the lease); returns the error to answer with. */
+export async function recordFailure(
+  app: AppContext,
+  projectId: string,
+  lease: GenerationLease,
+  err: unknown,
+  outcome: { createMayHaveHappened: boolean },
+): Promise<ApiError> {
+  const apiErr = stepError("prepare", err); // already mapped by its step: passed through
+  await failSubmit(app.db, projectId, lease, {
+    error: apiErr,
+    now: app.clock.now(),
+    createMayHaveHappened: outcome.createMayHaveHappened,
   });
-  return result;
+  return apiErr;
 }

@@ -18,6 +18,8 @@ export const USER_VIDEOS = "heygen_videos_day";
 export const PROJECT_VIDEOS = "heygen_videos_day";
 
 export interface Reservation {
+  /** The UTC day the video was reserved in: a deferred generate keeps it to give it back. */
+  window: string;
   /** Gives the reserved video back (idempotent). */
   release(): Promise<void>;
 }
@@ -60,18 +62,26 @@ export async function reserveVideo(app: AppContext, uid: string): Promise<Reserv
   });
   let released = false;
   return {
+    window,
     async release() {
       if (released) return;
       released = true;
-      await app.db.runTransaction(async (tx) => {
-        const [used, usedAll] = [
-          await readCount(tx, mine, window),
-          await readCount(tx, all, window),
-        ];
-        const now = app.clock.now();
-        if (used > 0) writeCount(tx, mine, window, used - 1, now);
-        if (usedAll > 0) writeCount(tx, all, window, usedAll - 1, now);
-      });
+      await releaseVideo(app, uid, window);
     },
   };
+}
+
+/**
+ * Gives back a video reserved in `window` (its day), e.g. by a deferred generate whose
+ * background run failed. The caller makes sure it happens once (a state guard).
+ */
+export async function releaseVideo(app: AppContext, uid: string, window: string): Promise<void> {
+  const mine = userCounter(app.db, uid, USER_VIDEOS);
+  const all = projectCounter(app.db, PROJECT_VIDEOS);
+  await app.db.runTransaction(async (tx) => {
+    const [used, usedAll] = [await readCount(tx, mine, window), await readCount(tx, all, window)];
+    const now = app.clock.now();
+    if (used > 0) writeCount(tx, mine, window, used - 1, now);
+    if (usedAll > 0) writeCount(tx, all, window, usedAll - 1, now);
+  });
 }
