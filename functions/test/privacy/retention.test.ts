@@ -12,7 +12,7 @@ import { purgeExpiredMedia } from "../../src/services/privacy/purge-expired-medi
 import { purgeUnusedInputs } from "../../src/services/privacy/release-inputs";
 import { projectWithVoice } from "../helpers/projects";
 import { bucket, uploadFile } from "../helpers/storage";
-import { photoJpeg } from "../fixtures/media";
+import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { useProvider } from "../helpers/stack";
 
 const DAY = 86400000;
@@ -167,5 +167,34 @@ describe("retention: photos and recordings are deleted once no unfinished video 
     const report = await purgeUnusedInputs(at(25 * HOUR), { budgetMs: 60000 });
     expect(await present([voice, orphan, busyFile])).to.deep.equal([false, false, true]);
     expect(report.usersSkipped).to.be.greaterThanOrEqual(1);
+  });
+
+  it("a generate waiting in the background for its look (preparing) keeps its inputs through the purge", async () => {
+    const user = await consentingUser();
+    const voice = await uploadFile(await voiceWebm(), `users/${user.uid}/v.webm`, "audio/webm");
+    const photo = await uploadFile(await photoJpeg(24), `users/${user.uid}/p.jpg`, "image/jpeg");
+    // Written by create, so on_project_updated does not resume it during the test.
+    await db()
+      .doc(`projects/deferred-${user.uid.slice(0, 6)}`)
+      .create({
+        userId: user.uid,
+        name: "deferred",
+        voiceUrl: voice,
+        avatarUrl: photo,
+        generation: {
+          state: "preparing",
+          attempt: 1,
+          leaseExpiresAt: null,
+          leaseToken: null,
+          deferred: {
+            request: {},
+            quotaWindow: "2026-12-01",
+            at: Date.now(),
+            resumeAt: Date.now(),
+          },
+        },
+      });
+    await purgeUnusedInputs(at(25 * HOUR), { budgetMs: 60000 });
+    expect(await present([voice, photo])).to.deep.equal([true, true]);
   });
 });

@@ -59,7 +59,8 @@ function projectNeed(p: Project, changedAtMs: number, nowMs: number, windowMs: n
   if (status === "completed") return "none";
   const submitting =
     p.generation?.state === "submitting" && (p.generation.leaseExpiresAt ?? 0) > nowMs;
-  if (submitting) return "running";
+  // Deferred: the background run reads the photo and voice when the look is ready.
+  if (submitting || p.generation?.state === "preparing") return "running";
   if (p.heygenVideoId && status && !isTerminalVideoStatus(status)) return "kept";
   return nowMs - changedAtMs < windowMs ? "kept" : "none";
 }
