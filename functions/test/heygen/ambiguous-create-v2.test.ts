@@ -124,6 +124,38 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     expect(callsTo("/v2/video/generate")).to.have.length(0);
   });
 
+  it("a take-over of a claim whose worker died mid-create looks first too", async () => {
+    const { uid, projectId, app } = await setUp("taken over");
+    const folderId = "a".repeat(32);
+    heygenSim().model.folders.set(folderId, {
+      id: folderId,
+      name: `masky_${uid}`,
+      projectType: "video",
+    });
+    await db().doc(`users/${uid}`).set({ heygenFolderId: folderId }, { merge: true });
+    // The dead worker's create reached HeyGen; its lease (attempt 2) expired a minute ago.
+    const [orphan] = addListedVideos(heygenSim().model, folderId, [
+      `taken over${titleMarker(projectId, 2)}`,
+    ]);
+    await db()
+      .doc(`projects/${projectId}`)
+      .update({
+        generation: {
+          state: "submitting",
+          attempt: 2,
+          leaseExpiresAt: Date.now() - 60000,
+          leaseToken: "dead-worker",
+        },
+      });
+
+    const retried = await generateVideo(app, uid, { projectId });
+
+    expect(retried.videoId).to.equal(orphan);
+    expect(callsTo("/v2/video/generate")).to.have.length(0);
+    expect(await project(projectId)).to.include({ heygenVideoId: orphan });
+    expect((await project(projectId))?.generation).to.include({ state: "submitted", attempt: 2 });
+  });
+
   it("a lookup that fails creates nothing: 502, the attempt kept, and the next generate finds the video", async () => {
     const { uid, projectId, app } = await setUp("lookup down");
     const lost = await lostCreate(app, uid, projectId);
