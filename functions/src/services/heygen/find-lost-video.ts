@@ -22,7 +22,11 @@ export const titleMarker = (projectId: string, attempt: number): string =>
   ` · masky:${projectId}:${attempt}`;
 
 /** The video's title: the project's name first (HeyGen shows it), then the marker. */
-export function videoTitle(project: Pick<Project, "name">, projectId: string, attempt: number) {
+export function videoTitle(
+  project: Pick<Project, "name">,
+  projectId: string,
+  attempt: number,
+): string {
   const name = project.name.trim().slice(0, TITLE_NAME_MAX).trim() || "Masky video";
   return `${name}${titleMarker(projectId, attempt)}`;
 }
