@@ -19,6 +19,7 @@ import { DEFAULT_TIMINGS, SimModel, type SimTimings } from "./model";
 import { legacyRoutes } from "./routes-legacy";
 import { v3Routes } from "./routes-v3";
 import { v3DeleteRoutes } from "./routes-v3-delete";
+import { videoListRoutes } from "./routes-video-list";
 import { listenLocal } from "../listen";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhook-delivery";
 import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
@@ -144,6 +145,7 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
   const releases = new Set<() => void>();
   const routes: SimRoute[] = [
     ...legacyRoutes(model, mediaDir),
+    ...videoListRoutes(model),
     ...v3Routes(model, mediaDir),
     ...v3DeleteRoutes(model),
   ];

@@ -116,7 +116,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
       script: SCRIPT,
       voice_id: LOCALE_VOICE,
       voice_settings: { speed: 1.2, pitch: 5, locale: "en-GB" },
-      title: `Project ${projectId}`,
+      title: `Project ${projectId} · masky:${projectId}:1`,
       callback_id: projectId,
       resolution: "720p",
       aspect_ratio: "16:9",
@@ -473,7 +473,7 @@ describe("generate with a script on the legacy v2 API (service layer)", function
         },
       ],
       dimension: { width: 1280, height: 720 },
-      title: `Project ${projectId}`,
+      title: `Project ${projectId} · masky:${projectId}:1`,
       callback_id: projectId,
       folder_id: folder?.id,
     });

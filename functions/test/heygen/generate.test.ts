@@ -74,7 +74,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
     });
     const video = heygenSim().model.videos.get(res.body.videoId);
     expect(video?.callbackId).to.equal(projectId);
-    expect(video?.title).to.equal(`Project ${projectId}`);
+    expect(video?.title).to.equal(`Project ${projectId} · masky:${projectId}:1`);
     const audio = [...heygenSim().model.assets.values()].find((a) => a.file === video?.audioFile);
     expect(audio?.mime).to.equal("audio/mpeg");
     const looks = await db().collection(`users/${user.uid}/heygenAvatarGroups`).get();

@@ -90,6 +90,22 @@ export type CreateVideoInput = VideoVoiceSource & {
   idempotencyKey: string;
 };
 
+/** One entry of a video listing (legacy `GET /v1/video.list`, heygen-api.md §9). */
+export interface ListedVideo {
+  videoId: string;
+  status: string;
+  /** Unix seconds, when HeyGen sends it. */
+  createdAt: number | null;
+  /** HeyGen documents `video_title` as optional: null when it is left out. */
+  title: string | null;
+}
+
+/** How far a title lookup pages through a folder's videos, newest first. */
+export interface VideoLookupLimits {
+  pageSize: number;
+  maxPages: number;
+}
+
 export interface HeygenClient {
   readonly version: "v2" | "v3";
   /** v3 has no folder endpoints: the folder step is skipped there. */
@@ -108,6 +124,17 @@ export interface HeygenClient {
   getLook(lookId: string): Promise<Look>;
   createVideo(input: CreateVideoInput): Promise<{ videoId: string }>;
   getVideo(videoId: string): Promise<VideoDetails>;
+  /**
+   * The newest video in `folderId` whose title ends with `marker`, within `limits`
+   * (default 5 pages of 100), or null. Present only where a create cannot be replayed:
+   * v2 has no idempotency key, so a retry after an ambiguous create looks for the video
+   * first. v3 replays the create with the same Idempotency-Key and has no such method.
+   */
+  findVideoByTitle?(
+    marker: string,
+    folderId: string | undefined,
+    limits?: VideoLookupLimits,
+  ): Promise<ListedVideo | null>;
   listAvatars(): Promise<AvatarSummary[]>;
   listVoices(): Promise<VoiceSummary[]>;
   /**

@@ -13,11 +13,13 @@ import type {
   AvatarSummary,
   CreateVideoInput,
   HeygenClient,
+  ListedVideo,
   Look,
   MediaFile,
   UploadedAsset,
   UpstreamDeleteOutcome,
   VideoDetails,
+  VideoLookupLimits,
   VoiceSummary,
 } from "./types";
 import { nullableString } from "./schemas";
@@ -45,6 +47,25 @@ const videoSchema = z.object({
     })
     .nullish(),
 });
+
+/** `GET /v1/video.list` (heygen-api.md §9): `data.token` pages until null. */
+const videoListSchema = z.object({
+  token: z.string().nullish(),
+  videos: z
+    .array(
+      z.object({
+        video_id: z.string(),
+        status: z.string(),
+        created_at: z.number().nullish(),
+        type: z.string().nullish(),
+        video_title: nullableString,
+      }),
+    )
+    .default([]),
+});
+
+/** A title lookup reads at most 5 pages of 100 videos (the documented maximum `limit`). */
+export const DEFAULT_LOOKUP_LIMITS: VideoLookupLimits = { pageSize: 100, maxPages: 5 };
 
 /**
  * `video_inputs[].voice` (heygen-api.md §6): `{type:"audio", audio_asset_id}`,
@@ -210,6 +231,44 @@ export class HeygenV2Client implements HeygenClient {
           }
         : null,
     };
+  }
+
+  /** One page of `GET /v1/video.list`, and the token of the next page (null: the last). */
+  async listVideos(query: {
+    folderId?: string;
+    limit: number;
+    token?: string;
+  }): Promise<{ videos: ListedVideo[]; token: string | null }> {
+    const data = await this.get("/v1/video.list", videoListSchema, {
+      limit: query.limit,
+      ...(query.folderId ? { folder_id: query.folderId } : {}),
+      ...(query.token ? { token: query.token } : {}),
+    });
+    return {
+      videos: data.videos.map((v) => ({
+        videoId: v.video_id,
+        status: v.status,
+        createdAt: v.created_at ?? null,
+        title: v.video_title,
+      })),
+      token: data.token ?? null,
+    };
+  }
+
+  async findVideoByTitle(
+    marker: string,
+    folderId: string | undefined,
+    limits: VideoLookupLimits = DEFAULT_LOOKUP_LIMITS,
+  ): Promise<ListedVideo | null> {
+    let token: string | undefined;
+    for (let page = 0; page < limits.maxPages; page++) {
+      const listed = await this.listVideos({ folderId, limit: limits.pageSize, token });
+      const hit = listed.videos.find((v) => v.title?.endsWith(marker));
+      if (hit) return hit;
+      if (!listed.token) return null;
+      token = listed.token;
+    }
+    return null;
   }
 
   async listAvatars(): Promise<AvatarSummary[]> {

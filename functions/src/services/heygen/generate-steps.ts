@@ -14,6 +14,7 @@ import { preparePhoto, prepareVoice, type LocalMedia, type TempDir } from "../me
 import { resolveStorageReference } from "../media/storage-reference";
 import { HeygenError } from "../../clients/heygen/errors";
 import { ensureLook, LookNotReady } from "./ensure-look";
+import { findLostVideo, LostVideoLookupError, videoTitle } from "./find-lost-video";
 import { fallbackAfterLookFailure } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
@@ -184,9 +185,11 @@ export async function audioStep(
 
 /**
  * Whether a failed create may still have been accepted by HeyGen: a 5xx, a timeout or a
- * dropped connection (no answer read). A 4xx or a typed refusal was certainly not.
+ * dropped connection (no answer read). A 4xx or a typed refusal was certainly not. A
+ * failed look-up of an earlier create keeps that earlier create's doubt.
  */
 export function createMayHaveHappened(err: unknown): boolean {
+  if (err instanceof LostVideoLookupError) return true;
   return (
     err instanceof HeygenError &&
     err.kind === "upstream" &&
@@ -194,8 +197,12 @@ export function createMayHaveHappened(err: unknown): boolean {
   );
 }
 
-/** Step 4: the video, with our own idempotency key for this attempt. */
-export function createStep(
+/**
+ * Step 4: the video, with our own idempotency key for this attempt and the attempt's
+ * title marker; on v2, after an ambiguous create, the video found by that marker
+ * instead of a second one (find-lost-video.ts).
+ */
+export async function createStep(
   client: HeygenClient,
   input: GenerateInput,
   project: Project,
@@ -205,10 +212,12 @@ export function createStep(
   speech: Speech,
 ): Promise<{ videoId: string }> {
   const projectId = input.projectId;
+  const lost = await findLostVideo(client, project, { projectId, attempt, folderId });
+  if (lost) return { videoId: lost.videoId };
   return client.createVideo({
     ...speech.voiceSource,
     character: speaker.character,
-    title: project.name || projectId,
+    title: videoTitle(project, projectId, attempt),
     callbackId: projectId,
     folderId,
     dimension: { width: input.width ?? 1280, height: input.height ?? 720 },
