@@ -4,7 +4,7 @@
  * the environment a Node process needs to use the stack's Firestore, Auth and Storage
  * with the same params and secrets as the functions.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FUNCTIONS_DIR } from "../harness/paths";
 import { SIMULATED_SECRETS, simulatedParams, storageEmulatorEnv, toDotenv } from "../stack-env";
@@ -24,6 +24,25 @@ export function parseDotenv(file: string): Record<string, string> {
   return out;
 }
 
+/**
+ * Appends to an existing dotenv file every key of `defaults` it lacks (a param added
+ * since the file was written), keeping what the user edited; returns the keys added.
+ * Without this the Functions emulator asks for the missing param on the terminal and
+ * the stack waits forever.
+ */
+export function completeDotenv(file: string, defaults: Record<string, string>): string[] {
+  const present = parseDotenv(file);
+  const missing = Object.keys(defaults).filter((k) => !(k in present));
+  if (missing.length === 0) return [];
+  const text = readFileSync(file, "utf8");
+  const lines = Object.fromEntries(missing.map((k) => [k, defaults[k]]));
+  appendFileSync(
+    file,
+    `${text.endsWith("\n") || text === "" ? "" : "\n"}# Added by npm start: params new since this file was written.\n${toDotenv(lines)}`,
+  );
+  return missing;
+}
+
 /** Writes the emulator-only config files once; returns the values in force. */
 export function ensureLocalConfig(): {
   params: Record<string, string>;
@@ -38,6 +57,9 @@ export function ensureLocalConfig(): {
   if (!existsSync(envFile)) {
     writeFileSync(envFile, header + toDotenv(simulatedParams(LOCAL_PROJECT_ID)));
     created = true;
+  } else {
+    const added = completeDotenv(envFile, simulatedParams(LOCAL_PROJECT_ID));
+    if (added.length > 0) console.log(`functions/.env.local: added ${added.join(", ")}`);
   }
   if (!existsSync(secretFile)) {
     writeFileSync(secretFile, header + toDotenv({ ...SIMULATED_SECRETS }), { mode: 0o600 });
