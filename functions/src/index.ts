@@ -2,15 +2,14 @@
  * Wiring only: each export binds a handler to its trigger, with its runtime options
  * and the secrets it may read. Handlers are loaded lazily (cold start).
  */
-import { setGlobalOptions } from "firebase-functions/v2";
+import { setGlobalOptions } from "firebase-functions/v2/options";
 import { onCall, onRequest, type CallableOptions } from "firebase-functions/v2/https";
 import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import * as functionsV1 from "firebase-functions/v1";
 import { lazyHttp } from "./http/lazy";
 import { callable } from "./http/callable";
 import { HEYGEN_API_KEY, HEYGEN_WEBHOOK_SECRET, PROVIDER_API_KEY } from "./config";
-import { AUTH_DELETE_RUNTIME, RUNTIME } from "./runtime-options";
+import { RUNTIME } from "./runtime-options";
 
 // Per-function timeout, memory, concurrency and maxInstances: ./runtime-options.ts.
 setGlobalOptions({ region: "us-central1" });
@@ -183,22 +182,18 @@ export const on_user_created = onDocumentCreated(
 );
 
 /**
- * The Auth account was deleted (console, Admin SDK or the client): the same erasure
- * as `DELETE /api/me` starts (a no-op when it already ran). Auth delete events are
- * offered by the v1 API only.
+ * The Auth account was deleted: the same erasure as `DELETE /api/me`
+ * (./auth-user-deleted.ts). Auth delete events are offered by the v1 API only, whose
+ * module loads every v1 provider (the Realtime Database SDK included: about 30 ms), so
+ * the export is defined on first access: the runtime reads only its own function's
+ * export, and the other functions' cold start does not pay for this one.
  */
-export const on_auth_user_deleted = functionsV1
-  .runWith({ ...AUTH_DELETE_RUNTIME, secrets: ["HEYGEN_API_KEY", "PROVIDER_API_KEY"] })
-  .auth.user()
-  .onDelete(async (user) => {
-    const [{ requestErasure, runErasure }, { getAppContext }] = await Promise.all([
-      import("./services/privacy/erasure"),
-      import("./context"),
-    ]);
-    const app = getAppContext();
-    const { erasureId } = await requestErasure(app, user.uid, "auth_delete");
-    await runErasure(app, erasureId, { force: true });
-  });
+Object.defineProperty(module.exports, "on_auth_user_deleted", {
+  enumerable: true,
+  get: (): unknown =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("./auth-user-deleted") as typeof import("./auth-user-deleted")).on_auth_user_deleted,
+});
 
 /** Every 5 minutes: erasures that failed a step are resumed when their back-off is due. */
 export const advance_erasures = onSchedule(
