@@ -1,6 +1,8 @@
 /**
  * Benchmark (not a test): archives a large simulated HeyGen video into the local
- * Storage server and samples this process's RSS, to show that archival streams.
+ * Storage server and samples this process's RSS, to show that archival streams. The
+ * servers run in a process of their own (archive-servers.ts): their buffers used to be
+ * counted in this RSS too, which made the figure swing between about 45 and 75 MB.
  *
  *   npx tsx devtools/bench/archive-rss.ts [sizeMB=300] [--json]
  *
@@ -8,15 +10,13 @@
  * --json, one JSON line: what `npm run bench` reads; it runs this in a child process of
  * its own, so that only the archival's memory is measured).
  */
-import { createWriteStream, promises as fsp } from "node:fs";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import { Storage } from "@google-cloud/storage";
-import { startHeygenSim } from "../heygen-sim/server";
-import { startStorageServer } from "../storage-server/server";
 import { createHeygenClient } from "../../src/clients/heygen";
-import { runFfmpeg } from "../../src/services/media/ffmpeg";
 import { streamVideoToStorage } from "../../src/services/heygen/archive-video";
+import { READY_PREFIX, type ArchiveServers } from "./archive-servers";
 
 export interface ArchiveRss {
   sizeMb: number;
@@ -28,42 +28,43 @@ export interface ArchiveRss {
 
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 
-export async function measureArchiveRss(sizeMb: number): Promise<ArchiveRss> {
-  const storage = await startStorageServer();
-  const sim = await startHeygenSim({ timings: { videoPendingMs: 10, videoProcessingMs: 10 } });
-  try {
-    const client = createHeygenClient(
-      { apiVersion: "v3", apiBaseUrl: sim.apiUrl, uploadBaseUrl: sim.uploadUrl },
-      sim.apiKey,
-    );
-    const audioPath = `${sim.model.videoFile("bench-audio")}.mp3`;
-    await runFfmpeg(["-y", "-f", "lavfi", "-i", "sine=duration=1", audioPath]);
-    const size = (await fsp.stat(audioPath)).size;
-    const audio = await client.uploadAudio(
-      { path: audioPath, contentType: "audio/mpeg", size },
-      "bench",
-    );
-    const { videoId } = await client.createVideo({
-      character: { type: "avatar", avatarId: "Daisy-inskirt-20220818" },
-      audioAssetId: audio.assetId,
-      title: "bench",
-      callbackId: "bench",
-      dimension: { width: 1280, height: 720 },
-      idempotencyKey: "bench",
+/** Starts archive-servers.ts in its own process; resolves with its addresses. */
+async function startServers(
+  sizeMb: number,
+): Promise<{ ready: ArchiveServers; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ["--require", "tsx/cjs", path.join(__dirname, "archive-servers.ts"), String(sizeMb)],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise<ArchiveServers>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`archive-servers exited (${code})`)));
+    lines.on("line", (line) => {
+      if (line.startsWith(READY_PREFIX))
+        resolve(JSON.parse(line.slice(READY_PREFIX.length)) as ArchiveServers);
     });
-    while ((await client.getVideo(videoId)).status !== "completed")
-      await new Promise((r) => setTimeout(r, 50));
-    // Replace the rendered file with a large one, written in 1 MB chunks.
-    const chunk = Buffer.alloc(1024 * 1024, 0x42);
-    await pipeline(
-      Readable.from(
-        (function* () {
-          for (let i = 0; i < sizeMb; i++) yield chunk;
-        })(),
-      ),
-      createWriteStream(sim.model.videoFile(videoId)),
+  });
+  child.removeAllListeners("exit");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    ready,
+    stop: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+export async function measureArchiveRss(sizeMb: number): Promise<ArchiveRss> {
+  const servers = await startServers(sizeMb);
+  try {
+    const { ready } = servers;
+    const client = createHeygenClient(
+      { apiVersion: "v3", apiBaseUrl: ready.apiUrl, uploadBaseUrl: ready.uploadUrl },
+      ready.apiKey,
     );
-    const bucket = new Storage({ apiEndpoint: storage.url, projectId: "demo-bench" }).bucket(
+    const bucket = new Storage({ apiEndpoint: ready.storageUrl, projectId: "demo-bench" }).bucket(
       "bench-bucket",
     );
     global.gc?.();
@@ -71,9 +72,13 @@ export async function measureArchiveRss(sizeMb: number): Promise<ArchiveRss> {
     let peak = baseline;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const started = Date.now();
-    const bytes = await streamVideoToStorage(client, videoId, bucket, "videos/bench/bench.mp4", [
-      new URL(sim.apiUrl).host,
-    ]);
+    const bytes = await streamVideoToStorage(
+      client,
+      ready.videoId,
+      bucket,
+      "videos/bench/bench.mp4",
+      [new URL(ready.apiUrl).host],
+    );
     clearInterval(timer);
     return {
       sizeMb: mb(bytes),
@@ -83,8 +88,7 @@ export async function measureArchiveRss(sizeMb: number): Promise<ArchiveRss> {
       growthMb: mb(peak - baseline),
     };
   } finally {
-    await sim.close();
-    await storage.close();
+    await servers.stop();
   }
 }
 
