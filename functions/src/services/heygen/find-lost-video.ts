@@ -38,7 +38,8 @@ export function videoTitle(
  */
 export function previousCreateMayExist(project: Pick<Project, "generation">): boolean {
   const g = project.generation;
-  return g?.state === "submitting" || (g?.state === "failed" && g.reuseAttempt === true);
+  // reuseAttempt is also kept through a deferral (preparing): the look wait came between.
+  return g?.state === "submitting" || g?.reuseAttempt === true;
 }
 
 /** The lookup failed: neither "found" nor "not found" is known, so nothing is created. */
@@ -66,7 +67,12 @@ export async function findLostVideo(
   if (!client.findVideoByTitle || !previousCreateMayExist(project)) return null;
   let found: ListedVideo | null;
   try {
-    found = await client.findVideoByTitle(titleMarker(ids.projectId, ids.attempt), ids.folderId);
+    const marker = titleMarker(ids.projectId, ids.attempt);
+    found = await client.findVideoByTitle(marker, ids.folderId);
+    // The folder step may have failed for one of the two creates (it is only a warning):
+    // the lost video can then sit outside the folder.
+    if (!found && ids.folderId !== undefined)
+      found = await client.findVideoByTitle(marker, undefined);
   } catch (err) {
     throw new LostVideoLookupError(err);
   }
