@@ -45,10 +45,23 @@ export const poll_heygen_videos = onSchedule(
       import("./services/heygen/poll-videos"),
       import("./context"),
     ]);
-    const app = getAppContext();
-    await pollHeygenVideos(app, { budgetMs: 240000 });
-    const { resumeStalled } = await import("./handlers/deferred-generate");
-    await resumeStalled(app);
+    await pollHeygenVideos(getAppContext(), { budgetMs: 240000 });
+  },
+);
+
+/**
+ * Every 5 minutes: deferred generates (202 `preparing`) nobody ran, because their
+ * trigger failed or its worker died, are taken over (generation.deferred.resumeAt
+ * passed), oldest first; each fails for good 30 minutes after its request.
+ */
+export const resume_deferred_generates = onSchedule(
+  { ...RUNTIME.resume_deferred_generates, schedule: "every 5 minutes", secrets: [HEYGEN_API_KEY] },
+  async () => {
+    const [{ resumeStalled }, { getAppContext }] = await Promise.all([
+      import("./handlers/deferred-generate"),
+      import("./context"),
+    ]);
+    await resumeStalled(getAppContext(), { budgetMs: 420000 });
   },
 );
 

@@ -46,8 +46,9 @@ export const RUNTIME = {
   avatar_jobs: { timeoutSeconds: 60, memory: "1GiB", concurrency: 8, maxInstances: 20 },
   avatar_assets: { ...JSON_ENDPOINT, timeoutSeconds: 30 },
   avatar_preferences: { ...JSON_ENDPOINT, timeoutSeconds: 30 },
-  // Streams a finished MP4 into Storage (bounded memory per copy), up to 9 minutes.
-  on_project_updated: { timeoutSeconds: 540, memory: "512MiB", concurrency: 4, maxInstances: 20 },
+  // Streams a finished MP4 into Storage (bounded memory per copy), up to 9 minutes; or
+  // finishes a deferred generate (ffmpeg converts the recording): 1 GiB, two at a time.
+  on_project_updated: { timeoutSeconds: 540, memory: "1GiB", concurrency: 2, maxInstances: 20 },
   // Uploads one selfie to the provider.
   on_avatar_job_created: {
     timeoutSeconds: 120,
@@ -58,6 +59,8 @@ export const RUNTIME = {
   on_user_created: { ...JSON_ENDPOINT, timeoutSeconds: 60 },
   // The poller stops taking work 60 s before its timeout.
   poll_heygen_videos: { timeoutSeconds: 300, memory: "256MiB", ...SWEEP },
+  // Takes over deferred generates nobody ran: generate's work (ffmpeg), one at a time.
+  resume_deferred_generates: { timeoutSeconds: 540, memory: "1GiB", ...SWEEP },
   // Finishing a job unpacks and parses a GLB of up to 150 MB.
   advance_avatar_jobs: { timeoutSeconds: 300, memory: "1GiB", ...SWEEP },
   // Erasures delete at several upstream systems; the run stops taking work before its end.

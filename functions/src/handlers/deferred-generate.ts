@@ -1,6 +1,6 @@
 /**
  * The edges of a deferred generate's background run (services/heygen/resume-generate.ts):
- * the trigger (on_project_updated) and the poller's take-over. The request generate
+ * the trigger (on_project_updated) and the scheduled take-over (resume_deferred_generates). The request generate
  * stored is validated here again with the endpoint's own schema, like any input.
  */
 import type { AppContext } from "../context";
@@ -26,7 +26,7 @@ export async function resumeFromTrigger(app: AppContext, projectId: string): Pro
   log.info("deferred generate run", { projectId, outcome });
 }
 
-export async function resumeStalled(app: AppContext): Promise<void> {
-  const counts = await resumeStalledGenerates(app, parseRequest);
+export async function resumeStalled(app: AppContext, opts: { budgetMs: number }): Promise<void> {
+  const counts = await resumeStalledGenerates(app, parseRequest, opts);
   if (Object.values(counts).some((n) => n > 0)) log.info("stalled deferred generates", counts);
 }

@@ -10,8 +10,8 @@
  * A new photo look can take a minute or two at HeyGen: when it is not ready within
  * `HEYGEN_LOOK_WAIT_SECONDS`, generate `defer`s (submitting → preparing, the request and
  * its quota window kept in `generation.deferred`) and answers 202. on_project_updated
- * `resume`s it in the background (preparing → submitting under a new lease); the poller
- * takes over one whose worker died (`deferred.resumeAt` passed).
+ * `resume`s it in the background (preparing → submitting under a new lease);
+ * resume_deferred_generates takes over one whose worker died (`deferred.resumeAt` passed).
  */
 import type { Firestore, Transaction } from "firebase-admin/firestore";
 import { ApiError } from "../errors";
@@ -95,7 +95,7 @@ export const generationMachine: Machine<GenerationState> = {
       event: "resume",
       to: "submitting",
       fn: "resumeDeferred",
-      by: "resume-generate.ts (on_project_updated; poll_heygen_videos when nobody took it)",
+      by: "resume-generate.ts (on_project_updated; resume_deferred_generates when nobody ran it)",
     },
     {
       from: "submitting",
@@ -112,7 +112,7 @@ export const generationState = (p: Pick<Project, "generation">): GenerationState
 
 /** Longer than the whole flow can take inside generate's 540 s timeout. */
 export const GENERATE_LEASE_MS = 10 * 60 * 1000;
-/** A deferred generate nobody resumed within this is taken over by the poller. */
+/** A deferred generate nobody resumed within this is taken over by resume_deferred_generates. */
 export const DEFERRED_PICKUP_MS = 2 * 60 * 1000;
 
 /** What a deferred generate keeps for its background run (`generation.deferred`). */
@@ -123,7 +123,7 @@ export interface Deferred {
   quotaWindow: string;
   /** When generate deferred it (ms): the background run's deadline counts from here. */
   at: number;
-  /** From then on (ms) the poller may take it over. */
+  /** From then on (ms) resume_deferred_generates may take it over. */
   resumeAt: number;
 }
 
@@ -170,9 +170,11 @@ export async function claimSubmit(
     }
     const g = p.generation;
     const from = generationState(p);
-    if (from === "preparing") return { kind: "preparing" };
-    if (from === "submitting" && (g?.leaseExpiresAt ?? 0) > nowMs)
-      return { kind: g?.deferred ? "preparing" : "in-progress" };
+    // A deferred generate belongs to its background run (and holds its reserved video),
+    // even when that run's lease expired: resumeDeferred takes it over, not a new claim.
+    if (from === "preparing" || (from === "submitting" && g?.deferred))
+      return { kind: "preparing" };
+    if (from === "submitting" && (g?.leaseExpiresAt ?? 0) > nowMs) return { kind: "in-progress" };
     const to = nextState(generationMachine, from, "claim");
     if (!to) throw new Error(`generation: no claim from ${from}`);
     // An expired claim, or a failure whose create may have reached HeyGen, keeps its
@@ -305,6 +307,8 @@ export function deferSubmit(
     now: Date;
     /** When the request was first deferred (a background run deferring again keeps it). */
     at?: number;
+    /** An earlier create of this attempt may exist upstream (kept for the v2 lookup). */
+    reuseAttempt: boolean;
   },
 ): Promise<boolean> {
   const nowMs = fields.now.getTime();
@@ -321,6 +325,7 @@ export function deferSubmit(
         attempt: lease.attempt,
         leaseExpiresAt: null,
         leaseToken: null,
+        reuseAttempt: fields.reuseAttempt,
         deferred,
       },
       error: null,
@@ -349,7 +354,7 @@ export interface ResumedClaim {
 /**
  * preparing → submitting under a new lease (or a take-over of a background run whose
  * lease expired); null when another worker holds it or it is no longer deferred, so a
- * trigger delivered twice, or the poller after the trigger, does nothing.
+ * trigger delivered twice, or the scheduled take-over after the trigger, does nothing.
  */
 export async function resumeDeferred(
   db: Firestore,
@@ -377,6 +382,7 @@ export async function resumeDeferred(
         attempt: g.attempt,
         leaseExpiresAt: nowMs + leaseMs,
         leaseToken: lease.token,
+        reuseAttempt: g.reuseAttempt ?? null,
         deferred,
       },
       history: from === to ? p.history : appendHistory(p.history, entry(to, now)),

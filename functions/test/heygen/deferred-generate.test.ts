@@ -23,6 +23,7 @@ import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
+import { writeWithdrawal } from "../../src/store/consent";
 
 const parseRequest = (raw: unknown): GenerateInput => generateBody.parse(raw);
 const today = () => new Date().toISOString().slice(0, 10);
@@ -47,7 +48,7 @@ const states = (data: FirebaseFirestore.DocumentData | undefined, machine = "gen
  */
 async function deferredProject(
   uid: string,
-  fields: { at?: number; resumeAt?: number } = {},
+  fields: { at?: number; resumeAt?: number; state?: "preparing" | "submitting" } = {},
 ): Promise<string> {
   const projectId = await projectWithVoice(uid, 41, "deferred");
   const ref = db().doc(`projects/${projectId}`);
@@ -57,10 +58,11 @@ async function deferredProject(
   await ref.create({
     ...data,
     generation: {
-      state: "preparing",
+      state: fields.state ?? "preparing",
       attempt: 1,
-      leaseExpiresAt: null,
-      leaseToken: null,
+      // A background run's claim whose worker died (its lease expired a minute ago).
+      leaseExpiresAt: fields.state === "submitting" ? now - 60000 : null,
+      leaseToken: fields.state === "submitting" ? "dead-worker" : null,
       deferred: {
         request: { projectId },
         quotaWindow: today(),
@@ -190,7 +192,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     await grantConsentToUid(uid, ["heygen_face", "heygen_voice"]);
     const stalled = await deferredProject(uid, { resumeAt: Date.now() - 1000 });
     const fresh = await deferredProject(uid, { resumeAt: Date.now() + 120000 });
-    const counts = await resumeStalledGenerates(testContext(), parseRequest);
+    const counts = await resumeStalledGenerates(testContext(), parseRequest, { budgetMs: 300000 });
     expect(counts).to.include({ submitted: 1, failed: 0 });
     const [s, f] = await Promise.all(
       [stalled, fresh].map(async (id) => (await db().doc(`projects/${id}`).get()).data()),
@@ -199,5 +201,51 @@ describe("generate: a look not ready at once is finished in the background (202 
     expect(videosOf(stalled)).to.have.length(1);
     expect(f?.generation?.state).to.equal("preparing");
     expect(videosOf(fresh)).to.have.length(0);
+  });
+
+  it("consent withdrawn while the background run waits for the look: no audio, no video, the quota given back", async () => {
+    heygenSim().setTimings({ ...TEST_HEYGEN_TIMINGS, lookReadyMs: 2500 });
+    const uid = `dfr-${randomUUID().slice(0, 6)}`;
+    await grantConsentToUid(uid, ["heygen_face", "heygen_voice"]);
+    const projectId = await deferredProject(uid);
+    const app = testContext();
+    const run = resumeGenerate(app, projectId, { lookWaitMs: 20000, parseRequest });
+    // The run has made the look and waits for it: the user withdraws the voice consent.
+    await waitForDoc(
+      db().doc(`projects/${projectId}`),
+      (d) => d?.generation?.state === "submitting",
+    );
+    await new Promise((r) => setTimeout(r, 800));
+    await writeWithdrawal(db(), uid, "heygen_voice", new Date());
+    expect(await run).to.equal("failed");
+    const p = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(p?.error?.code).to.equal("CONSENT_REQUIRED");
+    const sent = heygenSim().calls.map((c) => `${c.method} ${c.path}`);
+    expect(
+      sent.filter((c) => c === "POST /v3/videos"),
+      "no video created",
+    ).to.deep.equal([]);
+    expect(
+      sent.filter((c) => c === "POST /v3/assets"),
+      "only the photo went",
+    ).to.have.length(1);
+    expect(await usedToday(uid)).to.equal(0);
+  });
+
+  it("generate on a deferred project answers preparing without reserving: at the daily limit, and when its background worker died", async () => {
+    const uid = `dfr-${randomUUID().slice(0, 6)}`;
+    await grantConsentToUid(uid, ["heygen_face", "heygen_voice"]);
+    const app = testContext({ quotas: { videosPerUserPerDay: 1 } });
+    for (const state of ["preparing", "submitting"] as const) {
+      const projectId = await deferredProject(uid, { state });
+      const answer = await generateVideo(app, uid, { projectId });
+      expect(answer, state).to.include({ status: "preparing", videoId: null });
+      const g = (await db().doc(`projects/${projectId}`).get()).get("generation") as {
+        state: string;
+        leaseToken: string | null;
+      };
+      expect(g.state, "the background run's claim is left to its take-over").to.equal(state);
+      expect(await usedToday(uid), "the deferred video counted once").to.equal(1);
+    }
   });
 });

@@ -173,6 +173,12 @@ describe("retention: photos and recordings are deleted once no unfinished video 
     const user = await consentingUser();
     const voice = await uploadFile(await voiceWebm(), `users/${user.uid}/v.webm`, "audio/webm");
     const photo = await uploadFile(await photoJpeg(24), `users/${user.uid}/p.jpg`, "image/jpeg");
+    // Named only in the stored request (generate's userAvatarUrl), not on the project.
+    const requested = await uploadFile(
+      await photoJpeg(25),
+      `users/${user.uid}/requested.jpg`,
+      "image/jpeg",
+    );
     // Written by create, so on_project_updated does not resume it during the test.
     await db()
       .doc(`projects/deferred-${user.uid.slice(0, 6)}`)
@@ -195,6 +201,6 @@ describe("retention: photos and recordings are deleted once no unfinished video 
         },
       });
     await purgeUnusedInputs(at(25 * HOUR), { budgetMs: 60000 });
-    expect(await present([voice, photo])).to.deep.equal([true, true]);
+    expect(await present([voice, photo, requested])).to.deep.equal([true, true, true]);
   });
 });

@@ -17,6 +17,7 @@ import type { Project } from "../../store/projects";
 import {
   claimSubmit,
   deferSubmit,
+  generationState,
   failSubmit,
   markSubmitted,
   waitForVideoId,
@@ -29,6 +30,8 @@ import type { VoiceUsed } from "./voice-source";
 import { requireGenerateConsent } from "./generate-consent";
 import { reserveVideo, type Reservation } from "../quotas/video-quota";
 import { LookNotReady } from "./ensure-look";
+import { previousCreateMayExist } from "./find-lost-video";
+import { getOwnedProject } from "../../store/projects";
 import {
   audioStep,
   createStep,
@@ -70,6 +73,13 @@ export const preparingAnswer = (projectId: string): GeneratePreparing => ({
 
 export type Submitted = GenerateResult & { scriptSha256: string | null };
 
+export interface SubmitOptions {
+  /** How long the look step waits for a new look (then LookNotReady). */
+  lookWaitMs: number;
+  /** Check the consent again after the look step (the background run waited minutes). */
+  recheckConsent: boolean;
+}
+
 /** The seed's flow: folder → look → audio → create (the caller records the result). */
 export async function submit(
   app: AppContext,
@@ -78,7 +88,7 @@ export async function submit(
   project: Project,
   attempt: number,
   outcome: { createMayHaveHappened: boolean },
-  lookWaitMs: number,
+  opts: SubmitOptions,
 ): Promise<Submitted> {
   const client = heygenClientFor(app);
   const tmp = await TempDir.create();
@@ -87,7 +97,11 @@ export async function submit(
       prepareInputs(app, uid, input, project, tmp),
     );
     const folderId = await step("folder", () => ensureFolder(app, client, uid));
-    const speaker = await step("look", () => lookStep(app, client, uid, input, photo, lookWaitMs));
+    const speaker = await step("look", () =>
+      lookStep(app, client, uid, input, photo, opts.lookWaitMs),
+    );
+    // After a long wait for the look, nothing more leaves without a consent that still holds.
+    if (opts.recheckConsent) await requireGenerateConsent(app, uid, input);
     const speech = tts
       ? await step("script", () => scriptStep(app, tts, speaker))
       : await step("audio", async () => {
@@ -122,6 +136,10 @@ export async function generateVideo(
   input: GenerateInput,
 ): Promise<GenerateAnswer> {
   await requireGenerateConsent(app, uid, input);
+  // Deferred already: the same 202, without reserving (a user at the limit is not refused).
+  const current = await getOwnedProject(app.db, input.projectId, uid);
+  if (generationState(current) === "preparing" || current.generation?.deferred)
+    return preparingAnswer(input.projectId);
   const quota = await reserveVideo(app, uid);
   let kept = false;
   try {
@@ -155,7 +173,10 @@ async function claimAndSubmit(
   const outcome = { createMayHaveHappened: false };
   const lookWaitMs = app.config.heygen.lookWaitSeconds * 1000;
   try {
-    submitted = await submit(app, uid, input, project, lease.attempt, outcome, lookWaitMs);
+    submitted = await submit(app, uid, input, project, lease.attempt, outcome, {
+      lookWaitMs,
+      recheckConsent: false, // checked a moment ago, at the entry
+    });
   } catch (err) {
     if (err instanceof LookNotReady) {
       // The rest runs in the background (on_project_updated → resume-generate.ts),
@@ -164,6 +185,7 @@ async function claimAndSubmit(
         request: JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
         quotaWindow: quota.window,
         now: app.clock.now(),
+        reuseAttempt: previousCreateMayExist(project),
       });
       if (!deferred) throw tookOver();
       keepReservation();

@@ -1,8 +1,9 @@
 /**
  * The background half of a deferred `generate` (project-generation.ts: preparing): the
  * look was not ready within HEYGEN_LOOK_WAIT_SECONDS, so generate answered 202. Run by
- * on_project_updated the moment the project turns `preparing`, and by the poller for a
- * deferred generate nobody ran (`deferred.resumeAt` passed). It claims the project
+ * on_project_updated the moment the project turns `preparing`, and by
+ * resume_deferred_generates for a deferred generate nobody ran (`deferred.resumeAt`
+ * passed: the trigger failed, or its worker died). It claims the project
  * (resumeDeferred: a second delivery does nothing), checks the consent again (it may
  * have been withdrawn meanwhile), and runs the same steps as generate with a longer wait
  * for the look. A look still not ready defers again, up to DEFERRED_DEADLINE_MS after
@@ -23,14 +24,15 @@ import { releaseVideo } from "../quotas/video-quota";
 import { LookNotReady } from "./ensure-look";
 import { requireGenerateConsent } from "./generate-consent";
 import { stepError, type GenerateInput } from "./generate-steps";
-import { recordSubmitted, submit } from "./generate-video";
+import { recordSubmitted, submit, type Submitted } from "./generate-video";
+import { previousCreateMayExist } from "./find-lost-video";
 
 /** A deferred generate whose look is not ready this long after the request fails. */
 export const DEFERRED_DEADLINE_MS = 30 * 60 * 1000;
 /** How long the trigger's run waits for the look (its timeout is 540 s). */
 export const TRIGGER_LOOK_WAIT_MS = 6 * 60 * 1000;
-/** How long the poller's take-over waits before it defers again (to the trigger). */
-export const SWEEP_LOOK_WAIT_MS = 20 * 1000;
+/** How long a take-over by resume_deferred_generates waits before it defers again. */
+export const SWEEP_LOOK_WAIT_MS = 60 * 1000;
 
 export interface ResumeOptions {
   lookWaitMs: number;
@@ -49,12 +51,15 @@ export async function resumeGenerate(
   if (!claim) return "not-deferred";
   const { lease, project, deferred } = claim;
   const uid = project.userId;
+  // A take-over (the worker before died mid-flight) or an earlier ambiguous create: a
+  // video of this attempt may exist upstream; a failure keeps the attempt for its lookup.
+  const earlierCreateMayExist = previousCreateMayExist(project);
   const fail = async (err: unknown, outcome = { createMayHaveHappened: false }) => {
     const error = stepError("prepare", err); // mapped by its step already: passed through
     const recorded = await failSubmit(app.db, projectId, lease, {
       error,
       now: app.clock.now(),
-      createMayHaveHappened: outcome.createMayHaveHappened,
+      createMayHaveHappened: outcome.createMayHaveHappened || earlierCreateMayExist,
     });
     // Under the lease only, so the reserved video is given back once.
     if (recorded) await giveBack(app, claim);
@@ -71,18 +76,12 @@ export async function resumeGenerate(
     return fail(err);
   }
   const outcome = { createMayHaveHappened: false };
+  let submitted: Submitted;
   try {
-    const submitted = await submit(
-      app,
-      uid,
-      input,
-      project,
-      lease.attempt,
-      outcome,
-      opts.lookWaitMs,
-    );
-    await recordSubmitted(app, uid, projectId, lease, submitted);
-    return "submitted";
+    submitted = await submit(app, uid, input, project, lease.attempt, outcome, {
+      lookWaitMs: opts.lookWaitMs,
+      recheckConsent: true,
+    });
   } catch (err) {
     if (!(err instanceof LookNotReady)) return fail(err, outcome);
     if (app.clock.now().getTime() - deferred.at > DEFERRED_DEADLINE_MS) return fail(tooLate());
@@ -92,27 +91,36 @@ export async function resumeGenerate(
       quotaWindow: deferred.quotaWindow,
       now: app.clock.now(),
       at: deferred.at,
+      reuseAttempt: earlierCreateMayExist,
     });
     return "deferred-again";
   }
+  // Outside the try: the video exists, so a failed write is no reason to fail the project
+  // (that gave the quota back and let the next attempt bill a second video). The lease
+  // then expires and the take-over records the same attempt's video (key replay or lookup).
+  await recordSubmitted(app, uid, projectId, lease, submitted);
+  return "submitted";
 }
 
 /**
- * The poller's part: deferred generates nobody runs (the trigger failed or the worker
- * died), oldest first, a few per run with a short look wait each.
+ * resume_deferred_generates: deferred generates nobody runs (the trigger failed or its
+ * worker died), oldest first, within the run's budget, each with a shorter look wait.
  */
 export async function resumeStalledGenerates(
   app: AppContext,
   parseRequest: ResumeOptions["parseRequest"],
-  limit = 5,
+  opts: { budgetMs: number; limit?: number } = { budgetMs: 420000 },
 ): Promise<Record<ResumeOutcome, number>> {
+  const started = Date.now();
   const counts: Record<ResumeOutcome, number> = {
     "not-deferred": 0,
     submitted: 0,
     "deferred-again": 0,
     failed: 0,
   };
-  for (const id of await stalledDeferredIds(app.db, app.clock.now(), limit)) {
+  for (const id of await stalledDeferredIds(app.db, app.clock.now(), opts.limit ?? 10)) {
+    // One run takes the look wait plus conversion and upload: start none that cannot end.
+    if (Date.now() - started + SWEEP_LOOK_WAIT_MS + 60000 > opts.budgetMs) break;
     const outcome = await resumeGenerate(app, id, {
       lookWaitMs: SWEEP_LOOK_WAIT_MS,
       parseRequest,

@@ -31,9 +31,14 @@ const HOUR_MS = 3600_000;
 /** The Storage paths a project names as its photo and voice (invalid references name nothing). */
 export function projectInputPaths(app: AppContext, uid: string, p: Project): string[] {
   const paths: string[] = [];
+  // A deferred generate reads the files its stored request names, too.
+  const request = p.generation?.deferred?.request ?? {};
+  const named = (v: unknown) => (typeof v === "string" ? v : undefined);
   for (const [field, value] of [
     ["avatarUrl", p.avatarUrl],
     ["voiceUrl", p.voiceUrl],
+    ["userAvatarUrl", named(request.userAvatarUrl)],
+    ["voiceUrl", named(request.voiceUrl)],
   ] as const) {
     if (!value) continue;
     try {
@@ -59,8 +64,9 @@ function projectNeed(p: Project, changedAtMs: number, nowMs: number, windowMs: n
   if (status === "completed") return "none";
   const submitting =
     p.generation?.state === "submitting" && (p.generation.leaseExpiresAt ?? 0) > nowMs;
-  // Deferred: the background run reads the photo and voice when the look is ready.
-  if (submitting || p.generation?.state === "preparing") return "running";
+  // Deferred: the background run reads the photo and voice when the look is ready
+  // (also while a take-over of its expired lease is pending).
+  if (submitting || p.generation?.deferred) return "running";
   if (p.heygenVideoId && status && !isTerminalVideoStatus(status)) return "kept";
   return nowMs - changedAtMs < windowMs ? "kept" : "none";
 }
