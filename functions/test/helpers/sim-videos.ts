@@ -3,7 +3,16 @@
  * and lookup tests): already failed, so reading them renders nothing, and added without
  * `addVideo`, so no webhook is sent for them.
  */
-import { newId, type SimModel } from "../../devtools/heygen-sim/model";
+import { newId, type SimModel, type SimVideo } from "../../devtools/heygen-sim/model";
+import { heygenSim } from "./servers";
+
+/** The simulator's videos made for this project (it keeps other suites' videos). */
+export const simVideosOf = (projectId: string): SimVideo[] =>
+  [...heygenSim().model.videos.values()].filter((v) => v.callbackId === projectId);
+
+/** Their ids. */
+export const simVideoIdsOf = (projectId: string): string[] =>
+  simVideosOf(projectId).map((v) => v.id);
 
 export function addListedVideos(
   model: SimModel,

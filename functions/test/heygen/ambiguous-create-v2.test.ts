@@ -10,7 +10,6 @@ import { randomUUID } from "node:crypto";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { titleMarker } from "../../src/services/heygen/find-lost-video";
 import { ApiError } from "../../src/errors";
-import type { SimVideo } from "../../devtools/heygen-sim/model";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
@@ -18,14 +17,11 @@ import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { addListedVideos } from "../helpers/sim-videos";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { simVideosOf } from "../helpers/sim-videos";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 const CREATE = { path: "^/v2/video/generate$", method: "POST" };
 const LIST = { path: "^/v1/video\\.list$", method: "GET" };
-
-/** The simulator's videos made for this project (it keeps other suites' videos). */
-const videosOf = (projectId: string): SimVideo[] =>
-  [...heygenSim().model.videos.values()].filter((v) => v.callbackId === projectId);
 
 const callsTo = (path: string) => heygenSim().calls.filter((c) => c.path === path);
 
@@ -54,7 +50,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     const failed = await generateVideo(app, uid, { projectId }).catch((e: unknown) => e);
     expect(failed).to.be.instanceOf(ApiError);
     expect((failed as ApiError).status).to.equal(502);
-    const lost = videosOf(projectId);
+    const lost = simVideosOf(projectId);
     expect(lost, "the lost create made a video upstream").to.have.length(1);
     expect((await project(projectId))?.generation).to.include({
       state: "failed",
@@ -76,7 +72,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
 
     expect(retried.videoId).to.equal(lost.id);
     expect(
-      videosOf(projectId).map((v) => v.id),
+      simVideosOf(projectId).map((v) => v.id),
       "no second video billed",
     ).to.deep.equal([lost.id]);
     expect(callsTo("/v2/video/generate"), "no create on the retry").to.have.length(0);
@@ -93,7 +89,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     const { uid, projectId, app } = await setUp("refused");
     heygenSim().faults.push({ ...CREATE, kind: "status", status: 500, times: 1 });
     await generateVideo(app, uid, { projectId }).catch((e: unknown) => e);
-    expect(videosOf(projectId)).to.have.length(0);
+    expect(simVideosOf(projectId)).to.have.length(0);
     expect((await project(projectId))?.generation).to.include({ reuseAttempt: true });
     heygenSim().calls.length = 0;
 
@@ -103,8 +99,8 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     // outside it.
     expect(callsTo("/v1/video.list")).to.have.length(2);
     expect(callsTo("/v2/video/generate")).to.have.length(1);
-    expect(videosOf(projectId).map((v) => v.id)).to.deep.equal([retried.videoId]);
-    expect(videosOf(projectId)[0].title).to.equal(`refused${titleMarker(projectId, 1)}`);
+    expect(simVideosOf(projectId).map((v) => v.id)).to.deep.equal([retried.videoId]);
+    expect(simVideosOf(projectId)[0].title).to.equal(`refused${titleMarker(projectId, 1)}`);
     expect((await project(projectId))?.heygenVideoId).to.equal(retried.videoId);
   });
 
@@ -120,7 +116,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     const retried = await generateVideo(app, uid, { projectId });
 
     expect(retried.videoId).to.equal(lost.id);
-    expect(videosOf(projectId)).to.have.length(1);
+    expect(simVideosOf(projectId)).to.have.length(1);
     const pages = callsTo("/v1/video.list");
     expect(pages, "two pages of 100").to.have.length(2);
     expect(callsTo("/v2/video/generate")).to.have.length(0);
@@ -168,7 +164,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     expect(failed).to.be.instanceOf(ApiError);
     expect((failed as ApiError).toBody().error).to.equal("UPSTREAM_ERROR");
     expect(callsTo("/v2/video/generate"), "no blind create").to.have.length(0);
-    expect(videosOf(projectId)).to.have.length(1);
+    expect(simVideosOf(projectId)).to.have.length(1);
     expect((await project(projectId))?.generation).to.include({
       state: "failed",
       attempt: 1,
@@ -178,6 +174,6 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     heygenSim().faults.length = 0;
     const retried = await generateVideo(app, uid, { projectId });
     expect(retried.videoId).to.equal(lost.id);
-    expect(videosOf(projectId)).to.have.length(1);
+    expect(simVideosOf(projectId)).to.have.length(1);
   });
 });

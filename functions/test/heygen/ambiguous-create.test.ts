@@ -15,12 +15,9 @@ import { clearFirestore } from "../helpers/firestore";
 import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { simVideoIdsOf } from "../helpers/sim-videos";
 
 const FALLBACK = "Daisy-inskirt-20220818";
-
-/** The simulator's videos made for this project (it keeps other suites' videos). */
-const videosOf = (projectId: string): string[] =>
-  [...heygenSim().model.videos.values()].filter((v) => v.callbackId === projectId).map((v) => v.id);
 
 describe("generate after an ambiguous create (accepted upstream, answer lost)", function () {
   this.timeout(60000);
@@ -46,8 +43,8 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     );
     const failed = await generateVideo(app, uid, { projectId }).catch((e: unknown) => e);
     expect(failed).to.be.instanceOf(ApiError);
-    expect(videosOf(projectId), "the lost create made a video upstream").to.have.length(1);
-    const [upstreamId] = videosOf(projectId);
+    expect(simVideoIdsOf(projectId), "the lost create made a video upstream").to.have.length(1);
+    const [upstreamId] = simVideoIdsOf(projectId);
     const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
     expect(afterFailure?.generation).to.include({
       state: "failed",
@@ -60,7 +57,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const retried = await generateVideo(app, uid, { projectId });
 
     expect(retried.videoId).to.equal(upstreamId);
-    expect(videosOf(projectId), "no second video billed").to.deep.equal([upstreamId]);
+    expect(simVideoIdsOf(projectId), "no second video billed").to.deep.equal([upstreamId]);
     const keys = sim.calls
       .filter((c) => c.path === "/v3/videos" && c.method === "POST")
       .map((c) => c.idempotencyKey);

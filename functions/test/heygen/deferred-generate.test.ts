@@ -24,13 +24,10 @@ import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
 import { writeWithdrawal } from "../../src/store/consent";
+import { simVideoIdsOf } from "../helpers/sim-videos";
 
 const parseRequest = (raw: unknown): GenerateInput => generateBody.parse(raw);
 const today = () => new Date().toISOString().slice(0, 10);
-
-/** The simulator's videos made for this project (it keeps other suites' videos). */
-const videosOf = (projectId: string): string[] =>
-  [...heygenSim().model.videos.values()].filter((v) => v.callbackId === projectId).map((v) => v.id);
 
 const usedToday = async (uid: string): Promise<number> => {
   const c = (await db().doc(`users/${uid}/counters/heygen_videos_day`).get()).data();
@@ -110,7 +107,7 @@ describe("generate: a look not ready at once is finished in the background (202 
       (d) => d?.generation?.state === "submitted" && typeof d?.heygenVideoId === "string",
       30000,
     );
-    expect(videosOf(projectId)).to.deep.equal([done?.heygenVideoId]);
+    expect(simVideoIdsOf(projectId)).to.deep.equal([done?.heygenVideoId]);
     expect(done?.heygenStatus).to.equal("pending");
     expect(done?.generation?.deferred ?? null, "the stored request is gone").to.equal(null);
     expect(states(done)).to.deep.equal(["submitting", "preparing", "submitting", "submitted"]);
@@ -135,7 +132,7 @@ describe("generate: a look not ready at once is finished in the background (202 
       (d) => typeof d?.heygenVideoId === "string",
       40000,
     );
-    expect(videosOf(projectId)).to.deep.equal([done?.heygenVideoId]);
+    expect(simVideoIdsOf(projectId)).to.deep.equal([done?.heygenVideoId]);
   });
 
   it("a second delivery of the background run does nothing (one claim, one video)", async () => {
@@ -150,7 +147,7 @@ describe("generate: a look not ready at once is finished in the background (202 
       resumeGenerate(app, projectId, opts),
     ]);
     expect(outcomes.sort()).to.deep.equal(["not-deferred", "submitted"]);
-    expect(videosOf(projectId)).to.have.length(1);
+    expect(simVideoIdsOf(projectId)).to.have.length(1);
     expect(await usedToday(uid)).to.equal(1);
   });
 
@@ -198,9 +195,9 @@ describe("generate: a look not ready at once is finished in the background (202 
       [stalled, fresh].map(async (id) => (await db().doc(`projects/${id}`).get()).data()),
     );
     expect(s?.generation?.state).to.equal("submitted");
-    expect(videosOf(stalled)).to.have.length(1);
+    expect(simVideoIdsOf(stalled)).to.have.length(1);
     expect(f?.generation?.state).to.equal("preparing");
-    expect(videosOf(fresh)).to.have.length(0);
+    expect(simVideoIdsOf(fresh)).to.have.length(0);
   });
 
   it("consent withdrawn while the background run waits for the look: no audio, no video, the quota given back", async () => {
