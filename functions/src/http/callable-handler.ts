@@ -76,16 +76,17 @@ export function createCallableHandler(
         readInput: async () => request.data ?? {},
         onCaller: (user) => (uid = user.uid),
       });
-      log.info(fn, { user: uid && logUserId(uid), ok: true, ms: Date.now() - started });
+      log.info("callable", { fn, user: uid && logUserId(uid), ok: true, ms: Date.now() - started });
       return answer.body;
     } catch (err) {
       const api = toApiError(err);
       const e = toHttpsError(api);
-      log[e.code === "internal" ? "error" : "warn"](fn, {
+      log[e.code === "internal" ? "error" : "warn"]("callable", {
+        fn,
         user: uid && logUserId(uid),
         ok: false,
         code: api.code,
-        message: api.message,
+        reason: api.message,
         error: api.cause,
         ms: Date.now() - started,
       });
