@@ -1,5 +1,5 @@
 /**
- * The callable surface: one `onCall` body per operation of the table that has one.
+ * The callable surface: the body of the callable of each operation that has one.
  * The same steps as over HTTPS (./run-operation.ts), reading App Check and the ID token
  * from the same request headers; an ApiError becomes an HttpsError whose details carry
  * the project's code (`{ error: "<CODE>", details?, retryAfterSeconds? }`), so a client
@@ -74,7 +74,7 @@ export function createCallableHandler(
         header: (h) => request.rawRequest.get(h),
         // The callable protocol sends `null` for a call without data.
         readInput: async () => request.data ?? {},
-        onCaller: (user) => (uid = user.uid),
+        identified: (user) => (uid = user.uid),
       });
       log.info("callable", { fn, user: uid && logUserId(uid), ok: true, ms: Date.now() - started });
       return answer.body;

@@ -64,7 +64,7 @@ export function createHttpsHandler(
         app,
         header: (name) => req.get(name),
         readInput: (impl) => readHttpInput(req, impl.httpInput, params),
-        onCaller: (user) => (uid = user.uid),
+        identified: (user) => (uid = user.uid),
       });
       status = answer.status;
       for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);

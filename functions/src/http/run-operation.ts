@@ -36,7 +36,7 @@ export function loadOperation(entry: OperationEntry): Promise<OperationImpl> {
   return pending;
 }
 
-export interface OperationCall {
+export interface OperationInvocation {
   /** The operation's name in the table (for messages) and its entry. */
   name: string;
   entry: OperationEntry;
@@ -46,7 +46,7 @@ export interface OperationCall {
   /** The raw input, read only once the caller may send it. */
   readInput(impl: OperationImpl): Promise<unknown>;
   /** Tells the surface who is calling, as soon as it is known (for its log line). */
-  onCaller?(user: AuthedUser): void;
+  identified?(user: AuthedUser): void;
 }
 
 export interface OperationAnswer {
@@ -80,14 +80,14 @@ export function checkResponse(
   });
 }
 
-export async function runOperation(call: OperationCall): Promise<OperationAnswer> {
+export async function runOperation(call: OperationInvocation): Promise<OperationAnswer> {
   const { entry, app } = call;
   const impl = await loadOperation(entry);
   if (entry.appCheck) await requireAppCheck(app, call.header(APP_CHECK_HEADER));
   let caller: AuthedUser | null = null;
   if (entry.auth === "user") {
     caller = await authenticate(app.auth, call.header("authorization"));
-    call.onCaller?.(caller);
+    call.identified?.(caller);
     if (entry.requiresConsent) {
       const { requireConsent } = await import("../services/consent/guard");
       await requireConsent(app, caller.uid, entry.requiresConsent);

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
+import { useServers } from "../helpers/servers";
 import { operationList } from "../../src/api/operations";
 
 const ORIGIN = "http://localhost:5173";
@@ -24,6 +25,8 @@ const preflight = (fn: string, path: string, method: string, origin = ORIGIN) =>
 
 describe("CORS: preflights for every method the API uses", function () {
   this.timeout(30000);
+  // The withdrawal after the preflight looks for the user's inputs in Storage.
+  useServers("storage");
 
   const used = [...new Set(operationList().map(([, e]) => e.method))];
   it("the table uses GET, POST and DELETE", () => {
