@@ -12,8 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { operationList, type OperationEntry } from "../src/api/operations";
-import type { OperationImpl } from "../src/api/operation";
-import type { DocumentedBody } from "../src/http/route-doc";
+import type { DocumentedBody, OperationImpl } from "../src/api/operation";
 import { ERROR_STATUS } from "../src/errors";
 
 /** JSON Schema of a zod schema, without the per-schema `$schema` key (OpenAPI 3.1 sets the dialect). */

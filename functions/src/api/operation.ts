@@ -10,7 +10,6 @@
 import type { z } from "zod";
 import type { AppContext } from "../context";
 import type { AuthedUser } from "../http/auth";
-import type { DocumentedBody } from "../http/route-doc";
 
 /** A success answer: its HTTP status and the schema of its body as the client receives it. */
 export interface SuccessResponse<S extends z.ZodType = z.ZodType> {
@@ -18,6 +17,19 @@ export interface SuccessResponse<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
 }
+
+/** The request body as the OpenAPI document shows it, when it is not the input schema itself. */
+export type DocumentedBody =
+  /** JSON the operation reads itself (HeyGen's signed raw body). */
+  | { kind: "json"; schema: z.ZodType }
+  /** Alternatives of one validated schema, with titles (generate's voice sources). */
+  | { kind: "oneOf"; shapes: { title: string; schema: z.ZodType }[] }
+  /** multipart/form-data: one file and fields holding JSON. */
+  | {
+      kind: "multipart";
+      file: { name: string; description: string };
+      jsonFields: Record<string, z.ZodType>;
+    };
 
 /** What an operation's function may use besides its input. */
 export interface OperationContext {
