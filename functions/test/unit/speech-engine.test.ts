@@ -67,6 +67,14 @@ describe("speech engine: decoding", () => {
     expect(rms).to.be.closeTo(0.5 / Math.SQRT2, 0.02);
     const capped = await collect(decodePcm(wav, "audio/wav", { ...options, maxSeconds: 0.25 }));
     expect(capped.length).to.be.closeTo(12000, 48);
+    const long = path.join(dir, "long.wav");
+    writeWav(long, { sampleRate: RATE, samples: new Float32Array(RATE * 60).fill(0.1) });
+    const stream = createReadStream(long, { highWaterMark: 1024 });
+    const cappedStream = await collect(
+      decodePcm(stream, "audio/wav", { ...options, maxSeconds: 0.25 }),
+    );
+    expect(cappedStream.length).to.be.closeTo(12000, 48);
+    expect(stream.destroyed, "the unread rest of the input is released").to.equal(true);
   });
 
   it("refuses what is not audio, and an input stream that fails", async () => {

@@ -75,6 +75,8 @@ export async function* decodePcm(
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal }));
   });
+  // Awaited after the output ends; a spawn failure before then must not go unhandled.
+  exited.catch(() => undefined);
   let stderr = "";
   child.stderr?.on("data", (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-4096);
@@ -103,5 +105,7 @@ export async function* decodePcm(
   } finally {
     clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // Past `maxSeconds` (or on an early stop) the rest of the input is never read: release it.
+    if (typeof input !== "string") input.destroy();
   }
 }
