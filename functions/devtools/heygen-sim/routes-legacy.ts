@@ -289,7 +289,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
         if (v.type === "text") {
           const text = checkLegacyTextVoice(v);
           if ("error" in text) return text.error;
-          audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+          audioFile = await synthesizeSpeech(dir, text.ok);
         } else {
           if (v.type !== "audio" || Boolean(v.audio_asset_id) === Boolean(v.audio_url)) {
             return errorReply(

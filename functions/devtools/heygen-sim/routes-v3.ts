@@ -265,7 +265,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
         if ("script" in body) {
           const text = checkV3Script(body, avatarId);
           if ("error" in text) return text.error;
-          audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+          audioFile = await synthesizeSpeech(dir, text.ok);
         } else if ("audio_url" in body) {
           if ("audio_asset_id" in body)
             return errorReply(

@@ -528,9 +528,22 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
       (d) => d?.heygenStatus === "completed",
     );
     expect(project?.videoUrl).to.match(/Expires=/);
-    // The render ends on the audio (-shortest), give or take a few frames.
-    const expected = speechSeconds(script, 1.5);
-    expect(project?.durationSeconds).to.be.closeTo(expected, 0.5);
+    // The simulator speaks the script (espeak-ng): about as long as the estimate for
+    // its length and speed, and the render ends on that audio (-shortest), give or take
+    // a few frames.
+    const speech = await runFfmpeg(
+      [
+        "-i",
+        heygenSim().model.videos.get(res.body.videoId)?.audioFile as string,
+        "-f",
+        "null",
+        "-",
+      ],
+      30000,
+    );
+    const spoken = speech.durationSeconds as number;
+    expect(spoken).to.be.closeTo(speechSeconds(script, 1.5), speechSeconds(script, 1.5) * 0.35);
+    expect(project?.durationSeconds).to.be.closeTo(spoken, 0.5);
     const probe = await runFfmpeg(
       ["-i", heygenSim().model.videoFile(res.body.videoId), "-f", "null", "-"],
       30000,
@@ -538,7 +551,7 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
     expect(probe.stderr)
       .to.match(/Video: h264/)
       .and.to.match(/Audio: aac/);
-    expect(probe.durationSeconds).to.be.closeTo(expected, 0.5);
+    expect(probe.durationSeconds).to.be.closeTo(spoken, 0.5);
     const deliveries = heygenSim().webhookDeliveries.filter((d) => d.videoId === res.body.videoId);
     expect(deliveries.map((d) => d.eventType)).to.include("avatar_video.success");
   });
