@@ -48,6 +48,7 @@ import { ensureDevSigner } from "../dev-signer";
 import { PORTS, localUrl } from "../ports";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { until } from "../wait";
+import { acceptedDelivery, type DeliveryRecord } from "../heygen-sim/delivery-log";
 import {
   EMULATORS,
   LOCAL_PROJECT_ID,
@@ -266,13 +267,15 @@ async function main(): Promise<number> {
         await until("waiting for the webhook to complete the video", 90000, async () =>
           (await projectData(projectId)).heygenStatus === "completed" ? true : null,
         );
-        const { deliveries } = (await heygenControl("webhook-deliveries")) as {
-          deliveries: { videoId: string; eventType: string; result: number | string }[];
-        };
-        const mine = deliveries.filter((d) => d.videoId === generated.videoId);
-        const delivered = mine.find((d) => d.eventType === "avatar_video.success");
-        if (!delivered || delivered.result !== 200)
-          throw new Error(`no accepted webhook delivery for the video: ${JSON.stringify(mine)}`);
+        // The function completes the project before it answers HeyGen; the simulator
+        // records the delivery once that answer is back.
+        const mine = await acceptedDelivery(
+          async () =>
+            ((await heygenControl("webhook-deliveries")) as { deliveries: DeliveryRecord[] })
+              .deliveries,
+          generated.videoId,
+          "avatar_video.success",
+        );
         return mine.length;
       },
       (n) => `avatar_video.success delivered and accepted (${n} delivery)`,
