@@ -10,8 +10,9 @@ import path from "node:path";
 import { PARAMS, localParamValues, type ParamDef } from "../src/params";
 import { simulatedStack } from "./stack-env";
 import { LOCAL_PROJECT_ID } from "./local-stack/config";
+import { REPO_ROOT } from "./repo-root";
 
-export const README_FILE = path.resolve(__dirname, "..", "..", "README.md");
+export const README_FILE = path.join(REPO_ROOT, "README.md");
 export const TABLE_BEGIN =
   "<!-- config-table:begin: generated from functions/src/params.ts by `cd functions && npx tsx devtools/config-doc.ts`; edit the definition, not this table -->";
 export const TABLE_END = "<!-- config-table:end -->";
