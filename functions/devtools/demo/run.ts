@@ -33,7 +33,12 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { randomUUID } from "node:crypto";
 import { initializeApp, deleteApp, type FirebaseApp } from "firebase/app";
-import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
+import {
+  connectAuthEmulator,
+  createUserWithEmailAndPassword,
+  getAuth,
+  signInWithEmailAndPassword,
+} from "firebase/auth";
 import {
   addDoc,
   collection,
@@ -171,7 +176,10 @@ async function main(): Promise<number> {
       "sign up a user on the Auth emulator",
       async () => {
         const email = `demo-${randomUUID().slice(0, 8)}@masky.test`;
-        const cred = await createUserWithEmailAndPassword(auth, email, "demo-password-123");
+        await createUserWithEmailAndPassword(auth, email, "demo-password-123");
+        // The sign-up's own token can predate the account's validSince by a second on the
+        // Auth emulator (test/helpers/auth.ts says why): sign in for the token we use.
+        const cred = await signInWithEmailAndPassword(auth, email, "demo-password-123");
         return { uid: cred.user.uid, email, token: await cred.user.getIdToken() };
       },
       (u) => `${u.email} (uid ${u.uid})`,
