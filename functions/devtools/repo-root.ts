@@ -1,18 +1,19 @@
 /**
- * The repository root, for the devtools that read or write its pages (README.md, docs/).
- * It is the nearest folder above a file that holds both README.md and functions/, so a
- * copy of functions/ nested inside the repository (Stryker's sandbox under
- * functions/.stryker-tmp/) still finds the real pages.
+ * The repository root: the nearest folder above this file that holds firebase.json.
+ * Found, not counted in `..` steps, so a copy of functions/ inside the repository (the
+ * mutation-testing sandbox, functions/.stryker-tmp/sandbox-…/) reads the same README,
+ * docs and firebase.json as the original.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-export function findRepoRoot(from: string): string {
+export function findRepoRoot(from: string = __dirname): string {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "README.md")) && existsSync(path.join(dir, "functions")))
-      return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no repository root above ${from}`);
+    if (existsSync(path.join(dir, "firebase.json"))) return dir;
+    if (path.dirname(dir) === dir) {
+      throw new Error(`no firebase.json in ${from} or any folder above it`);
+    }
   }
 }
 
-export const REPO_ROOT = findRepoRoot(__dirname);
+export const REPO_ROOT = findRepoRoot();

@@ -179,6 +179,11 @@ export class SimModel {
     return `${this.mediaDir}/${id}.mp4`;
   }
 
+  /** An unsigned link on the simulator's own host (the public catalogue's previews). */
+  publicMediaUrl(pathname: string): string {
+    return `${this.baseUrl()}${pathname}`;
+  }
+
   /** CloudFront-style signed URL, re-signed on every call (Expires, Signature, Key-Pair-Id). */
   signedMediaUrl(pathname: string, now = Date.now()): string {
     const expires = Math.floor(now / 1000) + this.timings.urlTtlSeconds;

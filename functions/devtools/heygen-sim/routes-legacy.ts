@@ -2,6 +2,7 @@
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
 import { fetchAudioUrl } from "./audio-url";
+import { previewAudioPath, previewImagePath } from "./previews";
 import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
 /** heygen-api.md §5: the documented Content-Type enum of `POST upload.heygen.com/v1/asset`. */
@@ -360,14 +361,14 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           .map((l) => ({
             talking_photo_id: l.id,
             talking_photo_name: l.name,
-            preview_image_url: null,
+            preview_image_url: model.signedMediaUrl(`/media/images/${l.imageAssetId}.jpg`),
           }));
         return ok("v2", {
           avatars: PUBLIC_AVATARS.map((a) => ({
             avatar_id: a.id,
             avatar_name: a.name,
             gender: a.gender,
-            preview_image_url: `https://sim.invalid/avatars/${a.id}.webp`,
+            preview_image_url: model.publicMediaUrl(previewImagePath(a.id)),
             preview_video_url: null,
           })),
           talking_photos: talking,
@@ -386,7 +387,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
             name: v.name,
             language: v.language,
             gender: v.gender,
-            preview_audio: `https://sim.invalid/voices/${v.voice_id}.mp3`,
+            preview_audio: model.publicMediaUrl(previewAudioPath(v.voice_id)),
             support_pause: true,
             emotion_support: false,
           })),

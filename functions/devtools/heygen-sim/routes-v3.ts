@@ -13,6 +13,7 @@ import {
 } from "./http";
 import { videoView } from "./routes-legacy";
 import { fetchAudioUrl } from "./audio-url";
+import { previewAudioPath, previewImagePath } from "./previews";
 import { checkV3Script, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
 /** heygen-v3.md §2 "Simple upload": max 32 MB; png, jpeg, mp4, webm, mp3, wav (pdf/srt not simulated). */
@@ -206,7 +207,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
             name: pub.name,
             avatar_type: "studio_avatar",
             status: null,
-            preview_image_url: null,
+            preview_image_url: model.publicMediaUrl(previewImagePath(pub.id)),
             default_voice_id: defaultVoiceFor(pub.id),
           });
         return errorReply("v3", 404, "avatar_not_found", `Avatar look ${m[1]} not found`);
@@ -225,7 +226,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
                 id: a.id,
                 name: a.name,
                 avatar_type: "studio_avatar",
-                preview_image_url: `https://sim.invalid/avatars/${a.id}.webp`,
+                preview_image_url: model.publicMediaUrl(previewImagePath(a.id)),
                 gender: a.gender,
                 default_voice_id: defaultVoiceFor(a.id),
               }));
@@ -338,7 +339,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           PUBLIC_VOICES.map((v) => ({
             ...v,
             type: "public",
-            preview_audio_url: `https://sim.invalid/voices/${v.voice_id}.mp3`,
+            preview_audio_url: model.publicMediaUrl(previewAudioPath(v.voice_id)),
             support_pause: true,
             support_locale: v.support_locale,
           })),

@@ -19,6 +19,7 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
 import type { VoiceUsed } from "../../src/store/projects";
 import { PUBLIC_VOICES } from "../../devtools/heygen-sim/model";
+import { acceptedDelivery } from "../../devtools/heygen-sim/delivery-log";
 import { defaultVoiceFor, speechSeconds, ttsLimits } from "../../devtools/heygen-sim/tts";
 import { WEBHOOK_EVENTS } from "../../src/clients/heygen/webhooks";
 import { runFfmpeg } from "../../src/services/media/ffmpeg";
@@ -552,8 +553,13 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
       .to.match(/Video: h264/)
       .and.to.match(/Audio: aac/);
     expect(probe.durationSeconds).to.be.closeTo(spoken, 0.5);
-    const deliveries = heygenSim().webhookDeliveries.filter((d) => d.videoId === res.body.videoId);
-    expect(deliveries.map((d) => d.eventType)).to.include("avatar_video.success");
+    // Recorded once the function's answer is back, a moment after the project completed.
+    await acceptedDelivery(
+      () => heygenSim().webhookDeliveries,
+      res.body.videoId,
+      "avatar_video.success",
+      10000,
+    );
   });
 });
 

@@ -121,8 +121,8 @@ describe("the docs check itself", () => {
 });
 
 describe("the repository root the docs tools use", () => {
-  it("is the folder holding README.md, docs/ and functions/", () => {
-    for (const entry of ["README.md", "docs", "functions"])
+  it("is the folder holding firebase.json, README.md, docs/ and functions/", () => {
+    for (const entry of ["firebase.json", "README.md", "docs", "functions"])
       expect(existsSync(path.join(REPO_ROOT, entry)), entry).to.equal(true);
     expect(REPO_ROOT).to.equal(findRepoRoot(__dirname));
   });
@@ -132,8 +132,8 @@ describe("the repository root the docs tools use", () => {
     try {
       const sandbox = path.join(root, "functions", ".stryker-tmp", "sandbox-1", "devtools");
       mkdirSync(sandbox, { recursive: true });
-      expect(() => findRepoRoot(sandbox)).to.throw(/no repository root/);
-      writeFileSync(path.join(root, "README.md"), "# R\n");
+      expect(() => findRepoRoot(sandbox)).to.throw(/no firebase\.json/);
+      writeFileSync(path.join(root, "firebase.json"), "{}\n");
       expect(findRepoRoot(sandbox)).to.equal(root);
     } finally {
       rmSync(root, { recursive: true, force: true });
