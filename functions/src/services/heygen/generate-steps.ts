@@ -15,7 +15,7 @@ import { resolveStorageReference } from "../media/storage-reference";
 import { HeygenError } from "../../clients/heygen/errors";
 import { ensureLook, LookNotReady } from "./ensure-look";
 import { findLostVideo, LostVideoLookupError, videoTitle } from "./find-lost-video";
-import { fallbackAfterLookFailure } from "./look-fallback";
+import { fallbackAfterLookFailure, fallbackUnavailable, noAvatarGiven } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
 import {
@@ -125,10 +125,7 @@ export async function lookStep(
       lookDefaultVoiceId: null,
     };
   }
-  throw new ApiError(
-    "HEYGEN_AVATAR_REQUIRED",
-    "No avatar to animate: upload a photo and send userAvatarUrl (or set avatarUrl on the project), or pass heygenAvatarId (GET /api/heygen/avatars lists them).",
-  );
+  throw noAvatarGiven();
 }
 
 export interface Speech {
@@ -214,15 +211,20 @@ export async function createStep(
   const projectId = input.projectId;
   const lost = await findLostVideo(client, project, { projectId, attempt, folderId });
   if (lost) return { videoId: lost.videoId };
-  return client.createVideo({
-    ...speech.voiceSource,
-    character: speaker.character,
-    title: videoTitle(project, projectId, attempt),
-    callbackId: projectId,
-    folderId,
-    dimension: { width: input.width ?? 1280, height: input.height ?? 720 },
-    idempotencyKey: `video-${projectId}-${attempt}`,
-  });
+  return client
+    .createVideo({
+      ...speech.voiceSource,
+      character: speaker.character,
+      title: videoTitle(project, projectId, attempt),
+      callbackId: projectId,
+      folderId,
+      dimension: { width: input.width ?? 1280, height: input.height ?? 720 },
+      idempotencyKey: `video-${projectId}-${attempt}`,
+    })
+    .catch((err: unknown) => {
+      // The fallback was the last resort: HeyGen not having it leaves no avatar at all.
+      throw speaker.fallbackAvatarUsed ? fallbackUnavailable(err) : err;
+    });
 }
 
 export type Step = "prepare" | "folder" | "look" | "audio" | "script" | "create";
