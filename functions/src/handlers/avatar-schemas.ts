@@ -1,5 +1,6 @@
 /** Request and response schemas of the photoreal endpoints (the OpenAPI source). */
 import { z } from "zod";
+import { VISEME_MIXES } from "../services/avatar/blendshapes";
 
 export const LANGUAGES = [
   "en-US",
@@ -167,6 +168,14 @@ const visemeGroup = z.object({
   nativeViseme: z.string().nullable(),
 });
 
+/** Query of GET /avatar/assets/{assetId}: which ARKit mixes the viseme groups are served in. */
+export const assetQuery = z.object({
+  visemeMix: z.enum(VISEME_MIXES).default("seed").meta({
+    description:
+      "`seed` (default): the seed's viseme map as written (`mouthSmile` as both sides); `talkinghead`: richer ARKit mixes",
+  }),
+});
+
 /** 200 of GET /avatar/assets/{assetId}. */
 export const assetResponse = z.object({
   url: z.string().meta({ description: "V4 signed URL of the GLB" }),
@@ -181,6 +190,7 @@ export const assetResponse = z.object({
     missing: z.object({ arkit: z.array(z.string()), visemes: z.array(z.string()) }),
     unmapped: z.array(z.string()).meta({ description: "Morph names that map to nothing known" }),
   }),
+  visemeMix: z.enum(VISEME_MIXES).meta({ description: "The mix `visemes` is served in" }),
   visemes: z.record(z.string(), visemeGroup),
 });
 
