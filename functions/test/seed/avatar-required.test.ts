@@ -50,7 +50,8 @@ async function expectAvatarRequired(
   const project = (await db().doc(`projects/${projectId}`).get()).data();
   expect(project?.error?.code).to.equal("HEYGEN_AVATAR_REQUIRED");
   expect(project?.heygenVideoId ?? null).to.equal(null);
-  expect(heygenSim().model.videos.size).to.equal(0);
+  const videos = [...heygenSim().model.videos.values()];
+  expect(videos.filter((v) => v.callbackId === projectId)).to.deep.equal([]);
   const quota = (
     await db().doc(`users/${project?.userId}/counters/heygen_videos_day`).get()
   ).data();

@@ -144,16 +144,6 @@ export function buildBlendshapeMap(providerNames: Iterable<string>): BlendshapeM
 
 export type VisemeGroup = "MBP" | "A" | "E" | "O" | "U" | "FV";
 
-/** The Oculus viseme each group stands for (an asset's own viseme morph, when it has one). */
-export const GROUP_VISEMES: Record<VisemeGroup, VisemeCode> = {
-  MBP: "PP",
-  A: "aa",
-  E: "E",
-  O: "O",
-  U: "U",
-  FV: "FF",
-};
-
 /**
  * The seed's viseme map exactly as the seed writes it: its shape names and weights.
  * `mouthSmile` is not an ARKit name; it stands for both sides (`arkitNamesOf`).
@@ -194,6 +184,22 @@ export function arkitWeights(
   return out;
 }
 
+/**
+ * The seed's viseme groups: the Oculus viseme each stands for (an asset's own viseme
+ * morph, when it has one) and the seed's map as ARKit weights.
+ */
+export const VISEME_GROUPS: Record<
+  VisemeGroup,
+  { viseme: VisemeCode; arkit: Partial<Record<ArkitName, number>> }
+> = {
+  MBP: { viseme: "PP", arkit: arkitWeights(SEED_VISEME_MAP.MBP) },
+  A: { viseme: "aa", arkit: arkitWeights(SEED_VISEME_MAP.A) },
+  E: { viseme: "E", arkit: arkitWeights(SEED_VISEME_MAP.E) },
+  O: { viseme: "O", arkit: arkitWeights(SEED_VISEME_MAP.O) },
+  U: { viseme: "U", arkit: arkitWeights(SEED_VISEME_MAP.U) },
+  FV: { viseme: "FF", arkit: arkitWeights(SEED_VISEME_MAP.FV) },
+};
+
 /** Which ARKit mixes are served for the viseme groups. */
 export const VISEME_MIXES = ["seed", "talkinghead"] as const;
 export type VisemeMix = (typeof VISEME_MIXES)[number];
@@ -211,12 +217,12 @@ export const VISEME_GROUP_WEIGHTS: Record<
   Record<VisemeGroup, Partial<Record<ArkitName, number>>>
 > = {
   seed: {
-    MBP: arkitWeights(SEED_VISEME_MAP.MBP),
-    A: arkitWeights(SEED_VISEME_MAP.A),
-    E: arkitWeights(SEED_VISEME_MAP.E),
-    O: arkitWeights(SEED_VISEME_MAP.O),
-    U: arkitWeights(SEED_VISEME_MAP.U),
-    FV: arkitWeights(SEED_VISEME_MAP.FV),
+    MBP: VISEME_GROUPS.MBP.arkit,
+    A: VISEME_GROUPS.A.arkit,
+    E: VISEME_GROUPS.E.arkit,
+    O: VISEME_GROUPS.O.arkit,
+    U: VISEME_GROUPS.U.arkit,
+    FV: VISEME_GROUPS.FV.arkit,
   },
   talkinghead: {
     MBP: {
@@ -271,7 +277,7 @@ export function visemeMapFor(
       const own = map.arkit[name];
       if (own) morphs[own] = weight;
     }
-    out[group] = { arkit, morphs, nativeViseme: map.visemes[GROUP_VISEMES[group]] ?? null };
+    out[group] = { arkit, morphs, nativeViseme: map.visemes[VISEME_GROUPS[group].viseme] ?? null };
   }
   return out;
 }
