@@ -129,6 +129,8 @@ export interface AvatarAsset {
     missing: { arkit: string[]; visemes: string[] };
     unmapped: string[];
   };
+  /** The ARKit mixes `visemes` is in: the seed's map (default) or `talkinghead`. */
+  visemeMix: "seed" | "talkinghead";
   visemes: Record<VisemeGroup, AssetViseme>;
 }
 

@@ -53,6 +53,8 @@ export interface SimVideo {
   folderId: string | null;
   imageFile: string | null;
   audioFile: string;
+  /** The character's framing as the create sent it (v2 `avatar_style` / `talking_photo_style`). */
+  framing?: { field: "avatar_style" | "talking_photo_style"; value: string } | null;
   createdAt: number;
   output: string;
   render: Promise<number | null> | null;
@@ -111,7 +113,10 @@ export class SimModel {
 
   /** A new video in its first state (the next-video failure applies); returns its id. */
   addVideo(
-    input: Pick<SimVideo, "api" | "title" | "callbackId" | "folderId" | "imageFile" | "audioFile">,
+    input: Pick<
+      SimVideo,
+      "api" | "title" | "callbackId" | "folderId" | "imageFile" | "audioFile" | "framing"
+    >,
   ): string {
     const id = newId();
     const video: SimVideo = {

@@ -1,6 +1,7 @@
 /** Legacy v1/v2 endpoints of the simulator (shared/docs/heygen-api.md). */
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
+import { checkFraming } from "./framing";
 import { fetchAudioUrl } from "./audio-url";
 import { previewAudioPath, previewImagePath } from "./previews";
 import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
@@ -243,7 +244,13 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
       pattern: /^\/v2\/video\/generate$/,
       async handle(req) {
         type Input = {
-          character?: { type?: string; avatar_id?: string; talking_photo_id?: string };
+          character?: {
+            type?: string;
+            avatar_id?: string;
+            talking_photo_id?: string;
+            avatar_style?: unknown;
+            talking_photo_style?: unknown;
+          };
           voice?: { type?: string; audio_asset_id?: string; audio_url?: string } & Record<
             string,
             unknown
@@ -262,6 +269,8 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
         }
         let imageFile: string | null = null;
         const ch = input.character;
+        const framing = checkFraming(ch);
+        if ("error" in framing) return framing.error;
         if (ch.type === "avatar") {
           if (!PUBLIC_AVATARS.some((a) => a.id === ch.avatar_id)) {
             return errorReply(
@@ -335,6 +344,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           folderId: body?.folder_id ?? null,
           imageFile,
           audioFile,
+          framing: framing.ok,
         });
         return ok("v2", { video_id: id });
       },

@@ -242,7 +242,15 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
         const body = await jsonBody<Record<string, unknown>>(req);
         if (body?.type !== "avatar")
           return errorReply("v3", 400, "invalid_parameter", "type must be avatar here");
-        for (const legacy of ["folder_id", "dimension", "test", "video_inputs"]) {
+        // v2 fields v3 does not have, the characters' framing among them.
+        for (const legacy of [
+          "folder_id",
+          "dimension",
+          "test",
+          "video_inputs",
+          "avatar_style",
+          "talking_photo_style",
+        ]) {
           if (legacy in body)
             return errorReply("v3", 400, "invalid_parameter", `Unknown field ${legacy}`);
         }

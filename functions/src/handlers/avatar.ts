@@ -2,6 +2,7 @@
 import { ApiError } from "../errors";
 import { route } from "../http/router";
 import {
+  assetQuery,
   assetResponse,
   jobCreatedResponse,
   jobStatusResponse,
@@ -66,14 +67,15 @@ export const avatarAssetsRoutes = [
   route({
     method: "GET",
     path: "/:assetId",
+    query: assetQuery,
     response: { status: 200, description: "Asset", schema: assetResponse },
     doc: {
       summary: "Signed URL of the caller's GLB with its blendshape and viseme maps",
       errors: [401, 404],
     },
-    handle: async ({ app, user, params }) => {
+    handle: async ({ app, user, params, query }) => {
       const { signedAsset } = await import("../services/avatar/asset-url");
-      return { body: await signedAsset(app, user.uid, params.assetId) };
+      return { body: await signedAsset(app, user.uid, params.assetId, query.visemeMix) };
     },
   }),
 ];

@@ -25,22 +25,29 @@ const TRAITS = [
   ["humor", "Humour"],
 ] as const;
 
+type TraitScores = Partial<Record<(typeof TRAITS)[number][0], number>>;
+
+/** Pitch and speed are relative offsets as the seed writes them: 0 natural, 0.1 = 10 % higher/faster. */
 export interface Preferences {
   appearance: Partial<Record<(typeof COLOURS)[number][0], string>> & { glasses?: boolean };
   voice: { pitch: number; speed: number; language: string; voiceId?: string } | null;
-  persona: { name?: string; bio?: string; traits?: Partial<Record<(typeof TRAITS)[number][0], number>> };
+  /** Scores at the top level (the seed's form), or under `traits` (an older form). */
+  persona: TraitScores & { name?: string; bio?: string; traits?: TraitScores | string[] };
   updatedAt?: string | null;
 }
 
 const field = (id: string, label: string, input: HTMLElement, hint?: string) =>
   h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { class: "muted", id: `${id}-hint` }, hint) : null);
 
-function slider(id: string, min: number, max: number, step: number, value: number, unit: string) {
+function slider(id: string, min: number, max: number, step: number, value: number, show: (v: number) => string) {
   const input = h("input", { type: "range", id, min, max, step, value });
-  const out = h("output", { for: id }, `${value}${unit}`);
-  input.addEventListener("input", () => (out.textContent = `${input.value}${unit}`));
+  const out = h("output", { for: id }, show(value));
+  input.addEventListener("input", () => (out.textContent = show(Number(input.value))));
   return { input, el: h("div", { class: "slider" }, input, out) };
 }
+
+/** A relative offset as a signed percentage: 0.1 → "+10 %", 0 → "natural". */
+const percent = (v: number) => (v === 0 ? "natural" : `${v > 0 ? "+" : "−"}${Math.round(Math.abs(v) * 100)} %`);
 
 export function preferencesForm(assetId: string): HTMLElement {
   const colours = COLOURS.map(([key, label, initial]) => ({
@@ -50,11 +57,11 @@ export function preferencesForm(assetId: string): HTMLElement {
   }));
   const glasses = h("input", { type: "checkbox", id: "pref-glasses" });
   const language = h("select", { id: "pref-language" }, ...LANGUAGES.map(([v, l]) => h("option", { value: v }, l)));
-  const pitch = slider("pref-pitch", -12, 12, 1, 0, " semitones");
-  const speed = slider("pref-speed", 0.5, 2, 0.1, 1, "×");
+  const pitch = slider("pref-pitch", -0.5, 1, 0.05, 0, percent);
+  const speed = slider("pref-speed", -0.5, 1, 0.05, 0, percent);
   const name = h("input", { type: "text", id: "pref-name", maxlength: 60, autocomplete: "off" });
   const bio = h("textarea", { id: "pref-bio", maxlength: 500, rows: 3 });
-  const traits = TRAITS.map(([key, label]) => ({ key, label, ...slider(`pref-${key}`, 0, 1, 0.1, 0.5, "") }));
+  const traits = TRAITS.map(([key, label]) => ({ key, label, ...slider(`pref-${key}`, 0, 1, 0.1, 0.5, String) }));
   const error = errorBox();
   const saved = h("p", { class: "muted", "aria-live": "polite" });
   const save = h("button", { type: "submit", class: "primary" }, "Save preferences");
@@ -102,8 +109,9 @@ export function preferencesForm(assetId: string): HTMLElement {
     }
     name.value = p.persona.name ?? "";
     bio.value = p.persona.bio ?? "";
+    const scored = Array.isArray(p.persona.traits) ? {} : (p.persona.traits ?? {});
     for (const t of traits) {
-      const v = p.persona.traits?.[t.key];
+      const v = p.persona[t.key] ?? scored[t.key];
       if (v !== undefined) t.input.value = String(v);
     }
     for (const input of form.querySelectorAll("input[type=range]")) input.dispatchEvent(new Event("input"));
@@ -118,9 +126,8 @@ export function preferencesForm(assetId: string): HTMLElement {
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const persona: Preferences["persona"] = {
-      traits: Object.fromEntries(traits.map((t) => [t.key, Number(t.input.value)])),
-    };
+    // The seed's form: the scores at the top level of persona.
+    const persona: Preferences["persona"] = Object.fromEntries(traits.map((t) => [t.key, Number(t.input.value)]));
     if (name.value.trim()) persona.name = name.value.trim();
     if (bio.value.trim()) persona.bio = bio.value.trim();
     const body = {
