@@ -9,8 +9,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { operationList, type OperationEntry } from "../src/api/operations";
 import { combineRuntime } from "../src/runtime-options";
+import { REPO_ROOT } from "./repo-root";
 
-export const API_DOC_FILE = path.resolve(__dirname, "..", "..", "docs", "api.md");
+export const API_DOC_FILE = path.join(REPO_ROOT, "docs", "api.md");
 export const LIST_BEGIN =
   "<!-- operations:begin: generated from functions/src/api/operations.ts by `cd functions && npx tsx devtools/api-doc.ts`; edit the table, not this list -->";
 export const LIST_END = "<!-- operations:end -->";

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { operationList, type OperationEntry } from "../src/api/operations";
 import type { DocumentedBody, OperationImpl } from "../src/api/operation";
 import { ERROR_STATUS } from "../src/errors";
+import { REPO_ROOT } from "./repo-root";
 
 /** JSON Schema of a zod schema, without the per-schema `$schema` key (OpenAPI 3.1 sets the dialect). */
 const json = (schema: z.ZodType): Record<string, unknown> => {
@@ -236,7 +237,7 @@ export async function buildOpenApi(version: string) {
   };
 }
 
-export const OPENAPI_FILE = path.resolve(__dirname, "..", "..", "openapi.json");
+export const OPENAPI_FILE = path.join(REPO_ROOT, "openapi.json");
 
 export async function renderOpenApi(): Promise<string> {
   const pkg = JSON.parse(readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")) as {

@@ -98,7 +98,8 @@ export const PARAMS = {
   HEYGEN_API_VERSION: str({
     default: "v3",
     options: ["v3", "v2"],
-    description: "HeyGen API flavour: `v3` (default) or `v2` (legacy, the seed's flow)",
+    description:
+      "HeyGen API flavour: `v3` (default) or `v2`, the seed's legacy flow, which HeyGen supported only until 2026-10-31 (kept for the local simulator; against HeyGen's own API an instance logs one warning at cold start)",
   }),
   HEYGEN_API_BASE_URL: str({
     default: "https://api.heygen.com",

@@ -22,6 +22,7 @@ import { v3DeleteRoutes } from "./routes-v3-delete";
 import { videoListRoutes } from "./routes-video-list";
 import { listenLocal } from "../listen";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhook-delivery";
+import { previewLookup } from "./previews";
 import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
 
 export interface SimFault {
@@ -194,7 +195,23 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     send(res, { status: 404, body: { error: "unknown control" } });
   }
 
+  const preview = previewLookup(mediaDir);
+
   async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, u: URL) {
+    if (u.pathname.startsWith("/media/previews/")) {
+      // The public catalogue's previews: unsigned and cacheable, like HeyGen's CDN links.
+      const found = await preview(u.pathname);
+      if (found.status === 404) return void res.writeHead(404).end();
+      const size = "body" in found ? found.body.length : (await fsp.stat(found.file)).size;
+      res.writeHead(200, {
+        "Content-Type": found.type,
+        "Content-Length": size,
+        "Cache-Control": "public, max-age=86400",
+      });
+      if (req.method === "HEAD") return void res.end();
+      if ("body" in found) return void res.end(found.body);
+      return pipeline(createReadStream(found.file), res);
+    }
     const problem = model.checkSignedMediaUrl(u.pathname, u.searchParams);
     if (problem) {
       res.writeHead(403, { "Content-Type": "application/xml" });

@@ -3,7 +3,7 @@ import { defineOperation } from "../api/operation";
 import { MAX_SELFIE_BYTES } from "../services/avatar/create-job";
 import { payloadTooLarge } from "../http/multipart";
 import {
-  assetIdInput,
+  assetInput,
   assetResponse,
   jobCreatedResponse,
   jobIdInput,
@@ -61,12 +61,12 @@ export const avatarJob = defineOperation({
 });
 
 export const avatarAsset = defineOperation({
-  input: assetIdInput,
+  input: assetInput,
   responses: [{ status: 200, description: "Asset", schema: assetResponse }],
   doc: { errors: [400, 401, 404] },
-  run: async ({ app }, user, { assetId }) => {
+  run: async ({ app }, user, { assetId, visemeMix }) => {
     const { signedAsset } = await import("../services/avatar/asset-url");
-    return signedAsset(app, user.uid, assetId);
+    return signedAsset(app, user.uid, assetId, visemeMix);
   },
 });
 

@@ -1,6 +1,12 @@
 /**
  * preferences/{assetId}: one document per avatar asset, updated in place (written
  * by the server through the endpoint; read by the owner).
+ *
+ * `voice.pitch` and `voice.speed` are relative offsets as the seed writes them (0
+ * natural, 0.1 = 10 % higher or faster), and the document says so with
+ * `voice_units: "relative"`. Documents written before carry no such mark: their speed
+ * is a playback rate (1 natural) and their pitch in semitones. Every reader here gets
+ * offsets from both, and a talking video gets the rate it needs from either.
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
@@ -19,6 +25,28 @@ export async function requireOwnedAsset(
   if (!parsed.success || parsed.data.user_id !== uid) throw notFound(`Avatar asset ${assetId}`);
 }
 
+/** The mark of documents whose pitch and speed are relative offsets. */
+export const VOICE_UNITS = "relative";
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+const storedVoiceSchema = z
+  .object({ pitch: z.number().optional(), speed: z.number().optional() })
+  .passthrough();
+
+/** A stored voice with pitch and speed as relative offsets, whatever units it was written in. */
+export function voiceAsOffsets(voice: unknown, units: unknown): Record<string, unknown> | null {
+  const parsed = storedVoiceSchema.safeParse(voice);
+  if (!parsed.success) return null;
+  if (units === VOICE_UNITS) return parsed.data;
+  const { pitch, speed, ...rest } = parsed.data;
+  return {
+    ...rest,
+    ...(pitch !== undefined ? { pitch: round3(2 ** (pitch / 12) - 1) } : {}),
+    ...(speed !== undefined ? { speed: round3(speed - 1) } : {}),
+  };
+}
+
 export async function upsertPreferences(
   db: Firestore,
   uid: string,
@@ -33,6 +61,7 @@ export async function upsertPreferences(
       user_id: uid,
       asset_id: assetId,
       ...prefs,
+      voice_units: VOICE_UNITS,
       created_at: snap.exists ? snap.get("created_at") : now,
       updated_at: now,
     });
@@ -47,7 +76,7 @@ export async function getPreferences(db: Firestore, uid: string, assetId: string
   return {
     assetId,
     appearance: d.appearance ?? {},
-    voice: d.voice ?? null,
+    voice: voiceAsOffsets(d.voice, d.voice_units),
     persona: d.persona ?? {},
     updatedAt: d.updated_at?.toDate().toISOString() ?? null,
   };
@@ -56,12 +85,14 @@ export async function getPreferences(db: Firestore, uid: string, assetId: string
 const voicePreferenceSchema = z.object({
   user_id: z.string(),
   voice: z.object({ language: z.string().optional(), speed: z.number().optional() }).nullish(),
+  voice_units: z.string().optional(),
 });
 
 export interface VoicePreferences {
   /** The preferences document they come from (`preferences/{assetId}`). */
   assetId: string;
   language: string | null;
+  /** A playback rate (1 natural), from the stored offset (or the rate of an older document). */
   speed: number | null;
 }
 
@@ -83,10 +114,12 @@ export async function latestVoicePreferences(
   const doc = snap.docs[0];
   const parsed = voicePreferenceSchema.safeParse(doc?.data());
   if (!doc || !parsed.success || !parsed.data.voice) return null;
+  const { speed } = parsed.data.voice;
+  const relative = parsed.data.voice_units === VOICE_UNITS;
   return {
     assetId: doc.id,
     language: parsed.data.voice.language ?? null,
-    speed: parsed.data.voice.speed ?? null,
+    speed: speed === undefined ? null : relative ? round3(1 + speed) : speed,
   };
 }
 

@@ -3,8 +3,8 @@ import type { DocumentReference, Firestore, Timestamp } from "firebase-admin/fir
 import { z } from "zod";
 
 /**
- * Stored shape, parsed leniently. Consent lives in `consent` (src/store/consent.ts); the
- * client booleans of the first version (`age_confirmed`, `consent_selfie`) are ignored.
+ * Stored shape, parsed leniently. Consent lives in `consent` (src/store/consent.ts),
+ * which also writes the seed's `age_confirmed` and `consent_selfie` as a mirror of it.
  */
 export const userDocSchema = z.object({
   heygenFolderId: z.string().optional(),

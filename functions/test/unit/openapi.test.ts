@@ -46,7 +46,7 @@ describe("openapi.json", () => {
     const voice =
       parsed.paths["/avatar/preferences"].post.requestBody.content["application/json"].schema
         .properties.voice;
-    expect(voice.properties.pitch).to.include({ minimum: -12, maximum: 12 });
+    expect(voice.properties.pitch).to.include({ minimum: -0.5, maximum: 1 });
     expect(voice.properties.language.enum).to.include("de-DE");
   });
 

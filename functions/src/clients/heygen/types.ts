@@ -57,9 +57,12 @@ export interface VoiceSummary {
   supportLocale?: boolean;
 }
 
+/** The framing a generate asks for (services/heygen/avatar-style.ts says where each holds). */
+export type AvatarStyle = "normal" | "closeUp" | "circle";
+
 export type VideoCharacter =
-  | { type: "look"; lookId: string }
-  | { type: "avatar"; avatarId: string; avatarStyle?: "normal" | "closeUp" | "circle" };
+  | { type: "look"; lookId: string; avatarStyle?: AvatarStyle }
+  | { type: "avatar"; avatarId: string; avatarStyle?: AvatarStyle };
 
 /** A script spoken by a HeyGen voice (no audio upload). */
 export interface TextVoice {

@@ -10,6 +10,7 @@ import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { HeygenTransport, encodePath } from "./transport";
 import type {
+  AvatarStyle,
   AvatarSummary,
   CreateVideoInput,
   HeygenClient,
@@ -84,6 +85,17 @@ function v2Voice(input: CreateVideoInput): Record<string, unknown> {
     pitch: t.pitch,
     ...(t.locale ? { locale: t.locale } : {}),
   };
+}
+
+/**
+ * A photo look's framing (heygen-api.md §6 `talking_photo_style`): `square` for our
+ * `normal`, `circle`; sent only when asked for. A photo has no close-up framing (the
+ * service refuses it before the create).
+ */
+function talkingPhotoStyle(style: AvatarStyle | undefined): { talking_photo_style?: string } {
+  if (style === undefined) return {};
+  if (style === "closeUp") throw new Error("a talking photo has no close-up framing");
+  return { talking_photo_style: style === "normal" ? "square" : "circle" };
 }
 
 export class HeygenV2Client implements HeygenClient {
@@ -198,7 +210,11 @@ export class HeygenV2Client implements HeygenClient {
   async createVideo(input: CreateVideoInput): Promise<{ videoId: string }> {
     const character =
       input.character.type === "look"
-        ? { type: "talking_photo", talking_photo_id: input.character.lookId }
+        ? {
+            type: "talking_photo",
+            talking_photo_id: input.character.lookId,
+            ...talkingPhotoStyle(input.character.avatarStyle),
+          }
         : {
             type: "avatar",
             avatar_id: input.character.avatarId,

@@ -172,6 +172,10 @@ export class HeygenV3Client implements HeygenClient {
   async createVideo(input: CreateVideoInput): Promise<{ videoId: string }> {
     const avatarId =
       input.character.type === "look" ? input.character.lookId : input.character.avatarId;
+    // v3 frames every avatar one way (normal): the service refuses any other framing.
+    const style = input.character.avatarStyle;
+    if (style !== undefined && style !== "normal")
+      throw new Error(`v3 has no avatar framing "${style}"`);
     const data = await this.transport.request({
       method: "POST",
       baseUrl: this.apiBaseUrl,

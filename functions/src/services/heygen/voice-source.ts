@@ -8,8 +8,10 @@
  * - `tts`: a script spoken by a HeyGen voice. The voice must be in the cached listing;
  *   on v3 it may be left out to use the look's default voice (heygen-v3.md §4; the v2
  *   body requires `voice_id`). Speed and locale left out of the request come from the
- *   user's voice preferences (their most recently updated `preferences` document);
- *   the preference pitch is in semitones, not HeyGen's scale, so it is not used.
+ *   user's voice preferences (their most recently updated `preferences` document, its
+ *   relative speed as a rate); the preference pitch is a relative offset of the voice's
+ *   frequency, and HeyGen does not document what its own pitch numbers mean, so it is
+ *   not translated into one.
  */
 import { createHash } from "node:crypto";
 import type { AppContext } from "../../context";
