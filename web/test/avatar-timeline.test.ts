@@ -152,5 +152,9 @@ describe("web client: the 3D viewer plays a speech timeline (headless Chromium)"
     assert.ok(log.frames.filter((f) => f.at > firstTimed.at).every((f) => f.source === "timeline"));
     const match = agreement(log, timeline, "timeline", firstTimed.at + 0.15);
     assert.ok(match > 0.75, `after the handover the timeline's shape shows in ${(match * 100).toFixed(1)} % of frames`);
+    // Sync is measured on the segments after the handover only.
+    const sync = log.sync;
+    assert.ok(sync?.offsetMs && sync.segments < timeline.visemes.length, JSON.stringify(sync));
+    assert.ok(sync.offsetMs.p95 <= SYNC_GOAL.p95MaxMs && sync.offsetMs.p5 >= SYNC_GOAL.p5MinMs, JSON.stringify(sync));
   });
 });

@@ -104,3 +104,19 @@ export function syncReport(segments: readonly ShapeSegment[], frames: readonly S
       : null,
   };
 }
+
+/**
+ * The sync of one voice from its logged frames: the frames the timeline drove, against
+ * the segments that start once the timeline fully drives the mouth (`from`, seconds of
+ * audio; −∞ when the timeline came with the voice). Earlier segments were shown by
+ * another source and say nothing about the timeline's sync. Null when nothing is left.
+ */
+export function timelineSync(
+  segments: readonly ShapeSegment[],
+  frames: readonly (ShownFrame & { source: string })[],
+  from: number,
+): SyncReport | null {
+  const timed = frames.filter((f) => f.source === "timeline");
+  const measured = segments.filter((s) => s.t >= from);
+  return timed.length && measured.length ? syncReport(measured, timed) : null;
+}

@@ -15,7 +15,7 @@ import { dominantKey, mouthAt, RELEASE } from "./coarticulation";
 import { VoiceDriver } from "./lipsync";
 import { heuristicRig, morphInfluences, timelineRig, type MouthMap, type MouthRig } from "./mouth-rig";
 import { shapeSegments, type ShapeSegment, type SpeechTimeline } from "./speech-timeline";
-import { syncReport, type ShownFrame, type SyncReport } from "./sync-offsets";
+import { timelineSync, type ShownFrame, type SyncReport } from "./sync-offsets";
 
 export interface SpeakOptions {
   /** The voice's speech timeline, when it is already known. */
@@ -166,11 +166,11 @@ export class TimelinePlayer {
   lastSpeech(): SpeechLog | null {
     const u = this.last;
     if (!u) return null;
-    const timed = u.frames.filter((f) => f.source === "timeline");
     return {
       keys: this.timelineRig.keys,
       frames: [...u.frames],
-      sync: u.segments && timed.length ? syncReport(u.segments, timed) : null,
+      // A timeline that arrived late is measured from the end of its handover on.
+      sync: u.segments ? timelineSync(u.segments, u.frames, (u.handoverFrom ?? Infinity) + HANDOVER) : null,
     };
   }
 

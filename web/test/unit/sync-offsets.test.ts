@@ -5,7 +5,14 @@
 import assert from "node:assert/strict";
 import { mouthAt } from "../../src/avatar/coarticulation";
 import { shapeSegments, type ShapeSegment } from "../../src/avatar/speech-timeline";
-import { SYNC_GOAL, percentile, syncOffsets, syncReport, type ShownFrame } from "../../src/avatar/sync-offsets";
+import {
+  SYNC_GOAL,
+  percentile,
+  syncOffsets,
+  syncReport,
+  timelineSync,
+  type ShownFrame,
+} from "../../src/avatar/sync-offsets";
 import { sampleTimeline } from "./sample-timeline";
 
 const seg = (t: number, d: number, key: string): ShapeSegment => ({ t, d, key, weight: 1 });
@@ -58,6 +65,19 @@ describe("speech timeline player: audio/visual sync (no browser)", () => {
     const late = syncReport(segments, frames(segments, 0.1));
     assert.ok((late.offsetMs?.p50 ?? 0) > onTime.offsetMs.p50 + 80, JSON.stringify(late));
     assert.ok((late.offsetMs?.p95 ?? 0) > SYNC_GOAL.p95MaxMs, JSON.stringify(late));
+  });
+
+  it("a timeline that took over mid-voice is measured only on the segments after its handover", () => {
+    const segments = shapeSegments(sampleTimeline(), "visemes");
+    const handover = 2;
+    const logged = frames(segments, 0).map((f) => ({ ...f, source: f.at < handover ? "heuristic" : "timeline" }));
+    const after = segments.filter((s) => s.t >= handover + 0.12);
+    const sync = timelineSync(segments, logged, handover + 0.12);
+    assert.ok(sync?.offsetMs, JSON.stringify(sync));
+    assert.equal(sync.segments, after.length);
+    assert.ok(sync.notShown <= after.length / 3, JSON.stringify(sync));
+    const heuristicOnly = logged.map((f) => ({ ...f, source: "heuristic" }));
+    assert.equal(timelineSync(segments, heuristicOnly, -Infinity), null, "no timeline frames: no sync");
   });
 
   it("nearest-rank percentiles", () => {
