@@ -22,6 +22,7 @@ import { useServers } from "../../functions/test/helpers/servers";
 import { useProvider } from "../../functions/test/helpers/stack";
 import type { SpeechLog } from "../src/avatar/timeline-player";
 import type { ViewerHook } from "../src/avatar/viewer-hook";
+import { VISUAL_LEAD } from "../src/avatar/coarticulation";
 import { SYNC_GOAL } from "../src/avatar/sync-offsets";
 import { WEB_URL, launch, mediaFixtures } from "./browser";
 import { DESKTOP, signUp } from "./steps";
@@ -39,13 +40,20 @@ function unmistakable(tl: SpeechTimeline): SpeechTimeline {
   });
 }
 
-/** The share of frames, inside a segment, whose strongest mouth morph is that segment's viseme. */
+/**
+ * The share of frames, inside a segment, whose strongest mouth morph is that segment's
+ * viseme. The viewer aims the picture VISUAL_LEAD ahead of the sound, so a frame heard
+ * at `at` is meant to show the segment at `at + VISUAL_LEAD`. Even without any timing
+ * error the share stays below 1: around a boundary the stronger-weighted neighbour
+ * dominates a little longer (about 84 % on this timeline, computed in Node at 60 Hz).
+ */
 function agreement(log: SpeechLog, tl: SpeechTimeline, source: "timeline" | "heuristic", after = -Infinity): number {
   let inside = 0;
   let same = 0;
   for (const f of log.frames) {
     if (f.source !== source || f.at < after) continue;
-    const s = tl.visemes.find((v) => v.t <= f.at && f.at < v.t + v.d);
+    const meant = f.at + VISUAL_LEAD;
+    const s = tl.visemes.find((v) => v.t <= meant && meant < v.t + v.d);
     if (!s) continue;
     inside++;
     if (f.morph === MORPH_OF[s.viseme]) same++;
@@ -129,12 +137,12 @@ describe("web client: the 3D viewer plays a speech timeline (headless Chromium)"
     const log = await speak(page, wav, timeline);
     assert.ok(log.frames.every((f) => f.source === "timeline"));
     const match = agreement(log, timeline, "timeline");
-    assert.ok(match > 0.75, `the strongest mouth morph is the timeline's in ${(match * 100).toFixed(1)} % of frames`);
+    assert.ok(match > 0.7, `the strongest mouth morph is the timeline's in ${(match * 100).toFixed(1)} % of frames`);
     const sync = log.sync;
     assert.ok(sync?.offsetMs, JSON.stringify(sync));
     const gaps = log.frames.slice(1).map((f, i) => (f.at - log.frames[i].at) * 1000);
     console.log(
-      `      sync ${JSON.stringify(sync)}; ${log.frames.length} frames, longest gap ${Math.max(...gaps).toFixed(0)} ms`,
+      `      timeline's shape in ${(match * 100).toFixed(1)} % of frames; sync ${JSON.stringify(sync)}; ${log.frames.length} frames, longest gap ${Math.max(...gaps).toFixed(0)} ms`,
     );
     assert.ok(sync.measured >= sync.segments * 0.5, JSON.stringify(sync));
     assert.ok(sync.offsetMs.p95 <= SYNC_GOAL.p95MaxMs, `p95 ${sync.offsetMs.p95} ms: the picture is late`);
@@ -151,7 +159,7 @@ describe("web client: the 3D viewer plays a speech timeline (headless Chromium)"
     assert.ok(log.frames.filter((f) => f.at < firstTimed.at).every((f) => f.source === "heuristic"));
     assert.ok(log.frames.filter((f) => f.at > firstTimed.at).every((f) => f.source === "timeline"));
     const match = agreement(log, timeline, "timeline", firstTimed.at + 0.15);
-    assert.ok(match > 0.75, `after the handover the timeline's shape shows in ${(match * 100).toFixed(1)} % of frames`);
+    assert.ok(match > 0.7, `after the handover the timeline's shape shows in ${(match * 100).toFixed(1)} % of frames`);
     // Sync is measured on the segments after the handover only.
     const sync = log.sync;
     assert.ok(sync?.offsetMs && sync.segments < timeline.visemes.length, JSON.stringify(sync));
