@@ -24,8 +24,9 @@ import {
 import { divertStructuredLogs, stackIsUp, startStack, stopStack } from "../local-stack/child";
 import type { ArchiveRss } from "./archive-rss";
 import { measureAvatarJobCost } from "./avatar-job-cost";
+import { measureAvSync } from "./av-sync";
 import { measureColdStart } from "./cold-start";
-import { BENCH_PROJECT_ID, clearProject } from "./context";
+import { BENCH_PROJECT_ID, benchContext, clearProject } from "./context";
 import { installFirestoreMeter } from "./firestore-meter";
 import { measureGenerateCosts, type GenerateCost } from "./generate-costs";
 import { measurePoller } from "./poller-speed";
@@ -139,6 +140,11 @@ async function main(): Promise<number> {
       () => measureReference(),
     );
 
+    const avSync = await stage(
+      "3D viewer: audio/visual sync of a speech timeline in headless Chromium",
+      () => measureAvSync(benchContext(params, { projectId: LOCAL_PROJECT_ID })),
+    );
+
     const secondsAt = (c: number) => poller.find((p) => p.concurrency === c)?.seconds ?? NaN;
     const results: BenchResults = {
       heygenCalls: {
@@ -172,6 +178,7 @@ async function main(): Promise<number> {
         ) as BenchResults["timeline"]["reference"],
         silenceShare: r2(speech.timeline.silenceShare),
       },
+      avSync: { offsetMs: avSync.offsetMs },
     };
 
     console.log(`\n${renderTable(results)}\n`);
@@ -207,6 +214,10 @@ async function main(): Promise<number> {
     }
     console.log(
       `  silence shown as rest: timeline ${share(speech.timeline.silenceShare)} (${share(speech.noisy.timeline.silenceShare)} with noise at −50 dBFS), browser heuristic ${share(speech.browser.silenceShare)} (${share(speech.noisy.browser.silenceShare)})`,
+    );
+
+    console.log(
+      `  3D viewer sync: ${avSync.measured} of ${avSync.segments} viseme segments measured (${avSync.continued} continued a shape, ${avSync.notShown} blended away), ${avSync.frames} frames over ${avSync.audioSeconds} s of espeak-ng speech`,
     );
 
     const file = path.join(REPO_ROOT, "bench", QUICK ? "results.quick.json" : "results.json");
