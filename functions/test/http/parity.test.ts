@@ -173,7 +173,7 @@ const CASES: Record<CallableOperationName, Case> = {
       return {
         assetId: `prefs-${user.uid}`,
         appearance: { hairColor: "#223344", glasses: true },
-        voice: { pitch: -2, speed: 1.1, language: "hinglish" },
+        voice: { pitch: 0.1, speed: -0.05, language: "hinglish" },
         persona: { name: "Mia", traits: ["warm", "curious"] },
       };
     },
@@ -188,7 +188,7 @@ const CASES: Record<CallableOperationName, Case> = {
           user_id: user.uid,
           asset_id: assetId,
           appearance: { glasses: false },
-          voice: { pitch: 1, speed: 1, language: "de-DE" },
+          voice: { pitch: 0.2, speed: 0, language: "de-DE" },
           persona: { traits: { warmth: 0.7 } },
           created_at: new Date(0),
           updated_at: new Date(0),
