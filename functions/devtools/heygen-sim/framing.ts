@@ -3,10 +3,10 @@ import type { SimVideo } from "./model";
 import { errorReply, type SimReply } from "./http";
 
 /**
- * A character's framing (heygen-api.md §6): `avatar_style` of an `avatar`
- * (normal | closeUp | circle), `talking_photo_style` of a `talking_photo` (square |
- * circle); the other character's field, or another value, is refused like HeyGen's
- * validation errors.
+ * A character's framing (HeyGen's Create Avatar Video (V2) reference): `avatar_style`
+ * of an `avatar` (normal | closeUp | circle), `talking_photo_style` of a
+ * `talking_photo` (square | circle); the other character's field, or another value, is
+ * refused like HeyGen's validation errors.
  */
 export function checkFraming(ch: {
   type?: string;

@@ -1,4 +1,4 @@
-/** Legacy v1/v2 endpoints of the simulator (shared/docs/heygen-api.md). */
+/** Legacy v1/v2 endpoints of the simulator, as HeyGen's v1/v2 API reference describes them. */
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
 import { checkFraming } from "./framing";
@@ -6,7 +6,10 @@ import { fetchAudioUrl } from "./audio-url";
 import { previewAudioPath, previewImagePath } from "./previews";
 import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
-/** heygen-api.md §5: the documented Content-Type enum of `POST upload.heygen.com/v1/asset`. */
+/**
+ * The Content-Type enum that HeyGen's Upload Asset reference documents for
+ * `POST upload.heygen.com/v1/asset`.
+ */
 const UPLOAD_TYPES = new Set(["image/png", "image/jpeg", "video/mp4", "video/webm", "audio/mpeg"]);
 
 export function lookView(model: SimModel, look: SimLook) {

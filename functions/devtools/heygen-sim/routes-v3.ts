@@ -1,4 +1,4 @@
-/** v3 endpoints of the simulator (shared/docs/heygen-v3.md). */
+/** v3 endpoints of the simulator, as HeyGen's v3 API reference and CLI describe them. */
 import busboy from "busboy";
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import {
@@ -16,7 +16,10 @@ import { fetchAudioUrl } from "./audio-url";
 import { previewAudioPath, previewImagePath } from "./previews";
 import { checkV3Script, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
-/** heygen-v3.md §2 "Simple upload": max 32 MB; png, jpeg, mp4, webm, mp3, wav (pdf/srt not simulated). */
+/**
+ * HeyGen's v3 simple upload (`POST /v3/assets`): max 32 MB; png, jpeg, mp4, webm, mp3,
+ * wav (pdf/srt not simulated).
+ */
 const MAX_ASSET_BYTES = 32 * 1024 * 1024;
 const V3_TYPES = new Set([
   "image/png",

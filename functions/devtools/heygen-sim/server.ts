@@ -1,7 +1,8 @@
 /**
- * HeyGen simulator: a real HTTP server that follows shared/docs/heygen-api.md and
- * heygen-v3.md (endpoints, envelopes, error codes and quirks). Two listeners, like
- * HeyGen: the API host and the legacy upload host (`/v1/asset` exists only there).
+ * HeyGen simulator: a real HTTP server that follows HeyGen's public API, legacy v1/v2
+ * and v3, as its API references, its own CLI and users' reports describe it
+ * (endpoints, envelopes, error codes and quirks). Two listeners, like HeyGen: the API
+ * host and the legacy upload host (`/v1/asset` exists only there).
  *
  * Test controls (no API key, not counted): programmatic (`sim.faults.push(...)`,
  * `sim.calls`, `sim.hold(...)`, `sim.reset()`) or over HTTP on the API port (`/_sim/*`).

@@ -1,17 +1,22 @@
 /**
- * The text-to-speech path of the simulator, for both API generations
- * (heygen-api.md §6 `voice {type:"text", input_text, voice_id, speed?, pitch?, locale?}`;
- * heygen-v3.md §4 `script` + `voice_id` + `voice_settings{speed, pitch, volume, locale}`).
+ * The text-to-speech path of the simulator, for both API generations (legacy
+ * `voice {type:"text", input_text, voice_id, speed?, pitch?, locale?}` in HeyGen's Create
+ * Avatar Video (V2) reference; v3 `script` + `voice_id` +
+ * `voice_settings{speed, pitch, volume, locale}` of `POST /v3/videos`).
  *
  * - Script limit: 5,000 characters in both (the current docs), counted in code points.
  *   `ttsLimits.maxScriptChars` lets a test play an account on the older 1,500-character
  *   limit that legacy errors quoted ("input_text exceeds 1500 characters").
- * - Unknown voice: legacy 400 `400116` VOICE_NOT_FOUND [C3]; v3 404 `voice_not_found` [C].
- * - v3 without `voice_id`: the look's default voice [C] (every simulated look and public
- *   avatar has one, `default_voice_id` in its view).
- * - Ranges: v3 speed 0.5–1.5, pitch −50..50, volume 0–1 [C]. Legacy sources conflict
- *   (0.5–2.0 / −20..20 vs 0.5–1.5 / −50..50, [U]): the simulator enforces the
- *   narrowest, so a client that passes here passes every documented version.
+ * - Unknown voice: legacy 400 `400116` VOICE_NOT_FOUND (from a third-party error-code
+ *   map consistent with HeyGen's error table, not from HeyGen itself); v3 404
+ *   `voice_not_found` (HeyGen's v3 error codes).
+ * - v3 without `voice_id`: the look's default voice, as HeyGen's v3 spec says (every
+ *   simulated look and public avatar has one, `default_voice_id` in its view).
+ * - Ranges: v3 speed 0.5–1.5, pitch −50..50, volume 0–1 (HeyGen's v3 spec). Legacy
+ *   sources conflict and none settles it (HeyGen's older skill notes say 0.5–2.0 /
+ *   −20..20, older community copies 0.5–1.5 / −50..50): the simulator
+ *   enforces the narrowest, so a client that passes here passes every documented
+ *   version.
  * - The script is spoken with espeak-ng (Debian's package), in the voice's language and
  *   gender (a `locale` such as en-GB picks the accent), at the requested speed, pitch
  *   and volume, so a presenter video says its text. Without espeak-ng the simulator

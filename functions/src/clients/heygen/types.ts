@@ -93,7 +93,7 @@ export type CreateVideoInput = VideoVoiceSource & {
   idempotencyKey: string;
 };
 
-/** One entry of a video listing (legacy `GET /v1/video.list`, heygen-api.md §9). */
+/** One entry of a video listing (legacy `GET /v1/video.list`, HeyGen's List Videos reference). */
 export interface ListedVideo {
   videoId: string;
   status: string;
