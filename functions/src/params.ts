@@ -25,6 +25,8 @@ export interface LocalStack {
   heygenApiUrl: string;
   heygenUploadUrl: string;
   provider: { name: ProviderName; apiUrl: string; apiKey: string };
+  /** The local App Check key set (the test stack signs its tokens with it). */
+  appCheckJwksUrl: string;
 }
 
 type Local<T> = T | ((stack: LocalStack) => T);
@@ -146,7 +148,12 @@ export const PARAMS = {
   APP_CHECK_ENFORCED: bool({
     default: false,
     description:
-      "Callables (`*_call`) refuse requests without a valid App Check token; turn it on once the web app registers App Check",
+      "Every operation but HeyGen's webhook, HTTPS and callable alike, refuses requests without a valid App Check token (`X-Firebase-AppCheck`); turn it on once the web app registers App Check",
+  }),
+  APP_CHECK_JWKS_URL: str({
+    default: "https://firebaseappcheck.googleapis.com/v1/jwks",
+    description: "Where App Check's public signing keys are fetched from (its JWKS)",
+    local: (s) => s.appCheckJwksUrl,
   }),
 
   // --- HeyGen timings ------------------------------------------------------------------

@@ -1,5 +1,6 @@
-/** Request and response schemas of the photoreal endpoints (the OpenAPI source). */
+/** Request and response schemas of the photoreal operations (the OpenAPI source). */
 import { z } from "zod";
+import { jobOptionsSchema } from "../store/avatar-jobs";
 import { VISEME_MIXES } from "../services/avatar/blendshapes";
 
 export const LANGUAGES = [
@@ -143,7 +144,38 @@ export const preferencesBody = z
   })
   .strict();
 
-export const preferencesQuery = z.object({ assetId: z.string().min(1).max(200) });
+export const preferencesQuery = z.object({ assetId: z.string().min(1).max(200) }).strict();
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The selfie job's input. Over HTTPS it is sent as multipart/form-data (the part `file`
+ * and the JSON field `options`) and read into this shape; a callable sends it as is,
+ * with the selfie's bytes in base64.
+ */
+export const selfieJobInput = z
+  .object({
+    file: z
+      .object({
+        data: z
+          .string()
+          .regex(BASE64, "must be the selfie's bytes in base64")
+          .transform((b64) => Buffer.from(b64, "base64"))
+          .meta({ description: "The selfie's bytes in base64: a JPEG or PNG of at most 10 MB" }),
+        contentType: z
+          .string()
+          .max(100)
+          .optional()
+          .meta({ description: "As declared; the bytes decide" }),
+        filename: z.string().max(255).optional(),
+      })
+      .strict()
+      .meta({ description: "JPEG or PNG, at most 10 MB" }),
+    options: jobOptionsSchema.optional(),
+  })
+  .strict();
+
+export const jobIdInput = z.object({ jobId: z.string().min(1).max(200) }).strict();
 
 // --- Responses (checked by the router before they are sent; the OpenAPI source) ----
 
@@ -175,6 +207,12 @@ export const assetQuery = z.object({
       "`seed` (default): the seed's viseme map as written (`mouthSmile` as both sides); `talkinghead`: richer ARKit mixes",
   }),
 });
+
+/** avatar_asset's input: the asset (a path parameter over HTTPS) and the viseme mix. */
+export const assetInput = z
+  .object({ assetId: z.string().min(1).max(200) })
+  .extend(assetQuery.shape)
+  .strict();
 
 /** 200 of GET /avatar/assets/{assetId}. */
 export const assetResponse = z.object({

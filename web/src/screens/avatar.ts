@@ -1,5 +1,5 @@
 /**
- * 3D avatar: selfie (camera or file) → `POST /avatar/jobs` through the Hosting rewrite
+ * 3D avatar: selfie (camera or file) → the `create_avatar_job` operation (its callable)
  * → progress bar and named steps from the job document (onSnapshot) → in3D's
  * "continue in the app" link when the job has an `action` → the server's message with
  * Try again on failure → when done, the three.js viewer (its own chunk, loaded only

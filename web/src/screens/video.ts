@@ -111,7 +111,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     showError(error, null);
     retry.hidden = true;
     try {
-      await call("generate_call", { projectId, ...request });
+      await call("generate", { projectId, ...request });
     } catch (err) {
       const e = err as ServerError;
       showError(error, e.message);
@@ -133,7 +133,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     } else if (step === "rendering" && p.heygenVideoId) {
       // Ask the server to refresh from HeyGen now and then (it also learns by webhook).
       const id = p.heygenVideoId;
-      nudge = window.setInterval(() => void call("video_status_call", { video_id: id }).catch(() => undefined), 4000);
+      nudge = window.setInterval(() => void call("video_status", { video_id: id }).catch(() => undefined), 4000);
     } else if (step === "done" && player.hidden) {
       const src = p.archivedVideoPath ? await downloadUrl(p.archivedVideoPath) : p.videoUrl;
       if (src) {
