@@ -48,7 +48,7 @@ export function mouthPocket(rims: [number, number][], skin: HeadVertex[]): PartG
       ];
       const rimSide = s < 0.5 ? "upper" : "lower";
       const lipsNear = rimSide === "upper" ? 1 - s / 0.25 : 1 - (1 - s) / 0.25;
-      const own = lipWeights(rim[0], MOUTH.y, rimSide);
+      const own = lipWeights(rim[0], MOUTH.y, rim[2], rimSide);
       // From the upper rim's jaw share to the lower rim's, switching over at the back wall.
       const toLower = 0.5 + (0.5 * Math.tanh((s - 0.5) * 8)) / Math.tanh(4);
       vertices.push(

@@ -16,6 +16,14 @@ const SCALE = 200 / (FACE_BOX.right - FACE_BOX.left);
 const CX = W / 2;
 const TOP = 150;
 
+/** Where the painted face is (pixels): cheek to cheek, hairline to chin. */
+export const PORTRAIT_FACE = {
+  left: CX + FACE_BOX.left * SCALE,
+  top: TOP,
+  width: (FACE_BOX.right - FACE_BOX.left) * SCALE,
+  height: (FACE_BOX.top - FACE_BOX.bottom) * SCALE,
+} as const;
+
 const mix = (a: Rgb, b: Rgb, t: number): Rgb => {
   const k = Math.min(1, Math.max(0, t));
   return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];

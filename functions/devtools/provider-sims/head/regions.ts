@@ -23,9 +23,11 @@ export function jawWeight(x: number, y: number, z: number, rim: "upper" | "lower
 export function lipWeights(
   x: number,
   y: number,
+  z: number,
   rim: "upper" | "lower" | null,
 ): { upper: number; lower: number } {
-  const across = lipProfile(x) ** 0.5;
+  // Only the face has lips (the back of the head shares their x and y).
+  const across = lipProfile(x) ** 0.5 * smoothstep(0.03, 0.05, z);
   const d = y - MOUTH.y;
   const upper = rim === "lower" ? 0 : d >= 0 && d < LIP_BAND ? across * (1 - d / LIP_BAND) ** 2 : 0;
   const lower =

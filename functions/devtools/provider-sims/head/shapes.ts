@@ -90,9 +90,9 @@ const eyeShapes = (side: Side) => ({
   lookDown: (v: HeadVertex) =>
     add(lids(side, { upperClose: 0.3, lowerLift: -0.001 })(v), gaze(side, 0.3, 0)(v)),
   lookIn: (v: HeadVertex) =>
-    add(lids(side, { sideShift: -side * 0.0012 })(v), gaze(side, 0, -side * 0.35)(v)),
+    add(lids(side, { sideShift: -side * 0.002 })(v), gaze(side, 0, -side * 0.35)(v)),
   lookOut: (v: HeadVertex) =>
-    add(lids(side, { sideShift: side * 0.0012 })(v), gaze(side, 0, side * 0.35)(v)),
+    add(lids(side, { sideShift: side * 0.002 })(v), gaze(side, 0, side * 0.35)(v)),
   lookUp: (v: HeadVertex) =>
     add(lids(side, { upperLift: 0.0022, lowerLift: 0.0012 })(v), gaze(side, -0.3, 0)(v)),
   squint: (v: HeadVertex) =>
@@ -154,7 +154,8 @@ export const ARKIT_SHAPES: Record<ArkitShape, Shape> = {
   jawLeft: jaw([0.009, 0, 0]),
   jawRight: jaw([-0.009, 0, 0]),
   jawOpen: jaw("open"),
-  // The lips meet although the jaw is open: the lower lip comes up 60 %, the upper down 40 %.
+  // The lips meet although the jaw is open: the lower lip comes up 60 % of the way, the
+  // upper one down the other 40 %.
   mouthClose: (v) =>
     add(scaled(-0.6 * v.lowerLip, jawMotion(v.p)), scaled(0.4 * v.upperLip, jawMotion(v.p))),
   mouthFunnel: (v) =>

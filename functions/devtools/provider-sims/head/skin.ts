@@ -80,7 +80,7 @@ function skinVertex(base: Vec3, lid: "upper" | "lower" | null, mouthRim: "upper"
   const x = bx + dx;
   const y = rowY + dy;
   const z = onEyeSide(bz) ? hugZ(x, y, bz) : bz;
-  const lips = lipWeights(x, y, mouthRim);
+  const lips = lipWeights(x, y, z, mouthRim);
   const v = vertex("skin", [x, y, z], {
     base,
     lid,
