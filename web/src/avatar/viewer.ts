@@ -6,7 +6,9 @@
  * (`visemes[group].morphs`, or its own viseme morphs when it has all of them).
  *
  * `window.__maskyViewer` exposes read-only state for the browser tests: the current
- * influence of every named morph target, whether a voice is playing, frames drawn.
+ * influence of every named morph target, whether a voice is playing, frames drawn; and
+ * for tests that look at pixels, where a model point is on the canvas and a hold that
+ * keeps the face as it is while frames are still drawn.
  */
 import {
   AmbientLight,
@@ -41,9 +43,17 @@ export interface ViewerState {
   speaking: boolean;
   frames: number;
 }
+/** Read-only state and two test affordances (the browser tests look at pixels). */
+export interface ViewerTestHooks {
+  state(): ViewerState;
+  /** Where a point of the model (GLB coordinates) is on the canvas now, in drawing-buffer pixels. */
+  project(point: [number, number, number]): { x: number; y: number };
+  /** Holds the face as it is (idle and lip-sync stop advancing; frames are still drawn) or lets it go. */
+  hold(on: boolean): void;
+}
 declare global {
   interface Window {
-    __maskyViewer?: Readonly<{ state(): ViewerState }>;
+    __maskyViewer?: Readonly<ViewerTestHooks>;
   }
 }
 
@@ -155,12 +165,15 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
 
   let last = performance.now();
   let raf = 0;
+  let held = false;
   const loop = (now: number) => {
     const dt = Math.min(0.1, (now - last) / 1000);
     last = now;
-    const pose = idle.frame(dt, voice.playing);
-    pivot.rotation.set(pose.head.x, pose.head.y, pose.head.z);
-    apply(voice.frame(dt), pose.morphs);
+    if (!held) {
+      const pose = idle.frame(dt, voice.playing);
+      pivot.rotation.set(pose.head.x, pose.head.y, pose.head.z);
+      apply(voice.frame(dt), pose.morphs);
+    }
     controls.update();
     renderer.render(scene, camera);
     frames++;
@@ -170,6 +183,13 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
 
   window.__maskyViewer = Object.freeze({
     state: (): ViewerState => ({ morphs: { ...values }, mouthMorphs: [...mix.keys()], speaking: voice.playing, frames }),
+    project: ([x, y, z]: [number, number, number]) => {
+      const p = model.localToWorld(new Vector3(x, y, z)).project(camera);
+      return { x: ((p.x + 1) / 2) * canvas.width, y: ((1 - p.y) / 2) * canvas.height };
+    },
+    hold: (on: boolean) => {
+      held = on;
+    },
   });
 
   return {
