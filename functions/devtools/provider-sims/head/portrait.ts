@@ -89,7 +89,7 @@ function colourAt(x: number, y: number): Rgb {
   const dy = y - MOUTH.y;
   if (lip > 0 && dy > 0 && dy < 0.0075 * lip ** 0.5 + 0.001) c = mix(c, [176, 84, 88], 0.85);
   if (lip > 0 && dy < 0 && -dy < 0.0095 * lip ** 0.5 + 0.001) c = mix(c, [198, 104, 104], 0.85);
-  if (lip > 0 && Math.abs(dy) < 0.0009) c = mix(c, [96, 40, 44], 0.9);
+  if (lip > 0 && Math.abs(dy) < 0.0009) c = mix(c, [140, 66, 70], 0.9);
   return eye(x, y) ?? c;
 }
 
