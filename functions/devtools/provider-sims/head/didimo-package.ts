@@ -1,5 +1,5 @@
 /**
- * Didimo's glTF package (photoreal-providers.md §B4) of the simulated head: `avatar.gltf`
+ * Didimo's glTF package of the simulated head, laid out as Didimo's are: `avatar.gltf`
  * with one `.bin` per mesh (`ddmo_head`, `ddmo_eyeLeft`, `ddmo_eyeRight`, `ddmo_mouth`)
  * and `animations.bin`, a PNG texture, `avatar_info.json` (pose name → frame indices)
  * and `metadata.json`. The face is skinned to the rig of didimo-rig.ts and carries no

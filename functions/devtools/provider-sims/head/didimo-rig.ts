@@ -1,6 +1,6 @@
 /**
  * Didimo's faces are joint-driven, their expressions poses of a face rig stored as
- * animation frames (photoreal-providers.md §B4). This is a small such rig for the
+ * animation frames named in avatar_info.json. This is a small such rig for the
  * simulated head: the head, the jaw (at its hinge), the eyes, the tongue, and 23 face
  * joints at landmarks (lids, brows, cheeks, nose sides, mouth corners, lips, chin); the
  * lower lips and the chin hang from the jaw. Each vertex follows up to four joints. A

@@ -1,12 +1,12 @@
 /**
- * The head in each provider's GLB layout and naming (photoreal-providers.md):
- * - MetaPerson (§A6): root `AvatarRoot`; `AvatarHead` with the 51 ARKit shapes
+ * The head in each provider's GLB layout and naming, as each provider's own files show them:
+ * - MetaPerson: root `AvatarRoot`; `AvatarHead` with the 51 ARKit shapes
  *   (`mobile_51`) and the 15 visemes without a prefix (`visemes_15`), each set only when
  *   the export asked for it; `AvatarTeethLower` with the jaw shapes and the visemes;
  *   `AvatarTeethUpper` and the eyeballs without shapes, the eyeballs under the `LeftEye`
  *   and `RightEye` nodes (MetaPerson turns the eyes with those bones). The real
  *   skeleton (Hips … Head) is reduced to its `Head` node.
- * - in3D (§C, [U]): `Head_Mesh` with all 52 ARKit shapes in Facecap style
+ * - in3D ([U]: no official documentation of its GLB): `Head_Mesh` with all 52 ARKit shapes in Facecap style
  *   (`EyeBlink_L`), `Teeth_Mesh` with the jaw and tongue shapes, `Eye_Mesh` with the gaze
  *   shapes baked onto the eyeballs; no visemes (none are documented for in3D).
  */
@@ -19,7 +19,7 @@ import type { ArkitShape } from "./shapes";
 const arkit = (names: readonly ArkitShape[], spell: (n: ArkitShape) => string = (n) => n) =>
   names.map((n): MorphSpec => ({ name: spell(n), mix: { [n]: 1 } }));
 
-/** MetaPerson's viseme names → the Oculus codes (§D2). */
+/** MetaPerson's viseme names → the Oculus codes (ih, oh, ou are I, O, U). */
 const METAPERSON_CODE: Record<(typeof METAPERSON_VISEMES)[number], VisemeCode> = {
   sil: "sil",
   PP: "PP",

@@ -1,6 +1,6 @@
 /**
  * Shapes that are mixes of the ARKit ones: the 15 Oculus visemes as TalkingHead bakes
- * them from ARKit (photoreal-providers.md §D3; Left and Right equal), and Didimo's seven
+ * them from ARKit (TalkingHead's build-visemes-from-arkit; Left and Right equal), and Didimo's seven
  * simple expressions. A provider without tongueOut bakes its visemes without the tongue.
  */
 import type { ArkitShape } from "./shapes";
@@ -18,7 +18,7 @@ const KK: Mix = {
   jawOpen: 0.15,
 };
 
-/** Oculus viseme code → ARKit mix (§D3). */
+/** Oculus viseme code → ARKit mix. */
 export const VISEME_MIXES = {
   sil: {},
   PP: { mouthRollLower: 0.8, mouthRollUpper: 0.8, ...both("mouthUpperUp", 0.3) },
