@@ -2,14 +2,16 @@
  * Avatar SDK (MetaPerson 2.0) simulator, following photoreal-providers.md §A:
  * OAuth2 client credentials, players (`X-PlayerUID`), multipart avatar creation,
  * `Queued → Computing (progress) → Completed | Failed`, exports, and a real export
- * zip holding a GLB whose head morph targets use MetaPerson's names: only the sets the
- * export parameters ask for (`mobile_51` ARKit, `visemes_15`), as the sheet says.
+ * zip holding a GLB of a head made from the uploaded photo (its face as the texture,
+ * head/texture.ts) whose morph targets use MetaPerson's names: only the sets the export
+ * parameters ask for (`mobile_51` ARKit, `visemes_15`), as the sheet says. A photo that
+ * cannot be decoded makes the avatar fail, as a provider's "no face" does.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import busboy from "busboy";
 import yazl from "yazl";
-import { buildHeadGlb, METAPERSON_HEAD_TARGETS } from "./glb-fixture";
+import { metaPersonGlb, selfieTexture, type SelfieTexture } from "./head/selfie-head";
 import { simFileType } from "../sim-media/sniff";
 import { listenLocal } from "../listen";
 
@@ -33,6 +35,9 @@ interface SimAvatar {
   blendshapeSets: string[];
   lod: string;
   textureProfile: string;
+  /** The head's texture, made from the photo at creation (null when it could not be read). */
+  texture: SelfieTexture | null;
+  zip?: Promise<Buffer>;
 }
 
 const TEXTURE_PROFILES = [
@@ -47,22 +52,16 @@ const TEXTURE_PROFILES = [
   "4K.webp",
 ];
 
-/** The export's GLB: the head and lower teeth carry only the requested morph-target sets. */
-async function exportZipFor(sets: string[]): Promise<Buffer> {
-  const arkit = sets.includes("mobile_51");
-  const visemes = sets.includes("visemes_15");
-  const head = METAPERSON_HEAD_TARGETS.filter((_, i) => (i < 51 ? arkit : visemes));
-  const glb = await buildHeadGlb([
-    { name: "AvatarHead", targetNames: head },
-    {
-      name: "AvatarTeethLower",
-      targetNames: [
-        ...(arkit ? ["jawForward", "jawLeft", "jawOpen", "jawRight"] : []),
-        ...(visemes ? METAPERSON_HEAD_TARGETS.slice(-15) : []),
-      ],
-    },
-  ]);
-  return zipOf({ "model.glb": glb, "textures/AvatarHead_Color.jpg": Buffer.from("jpg") });
+const TEXTURE_FILE = "textures/AvatarHead_Color.jpg";
+
+/** The export: the GLB (texture embedded) and its texture beside it, as MetaPerson zips them. */
+async function exportZipFor(a: SimAvatar): Promise<Buffer> {
+  if (!a.texture) throw new Error("the avatar has no model");
+  const glb = await metaPersonGlb(a.texture, {
+    arkit: a.blendshapeSets.includes("mobile_51"),
+    visemes: a.blendshapeSets.includes("visemes_15"),
+  });
+  return zipOf({ "model.glb": glb, [TEXTURE_FILE]: a.texture.bytes });
 }
 
 export interface AvatarSdkSim {
@@ -102,12 +101,7 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
   const tokens = new Map<string, number>();
   const players = new Set<string>();
   let url = "";
-  const exportZips = new Map<string, Promise<Buffer>>();
-  const exportZip = (sets: string[]) => {
-    const key = [...sets].sort().join(",");
-    if (!exportZips.has(key)) exportZips.set(key, exportZipFor(sets));
-    return exportZips.get(key) as Promise<Buffer>;
-  };
+  const exportZip = (a: SimAvatar) => (a.zip ??= exportZipFor(a));
 
   const sim: AvatarSdkSim = {
     url: "",
@@ -254,16 +248,18 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
       const textureProfile = exportParams.textures?.profile ?? "1K.jpg";
       if (!["LOD1", "LOD2"].includes(lod) || !TEXTURE_PROFILES.includes(textureProfile))
         return reply(400, { detail: "export_parameters: unsupported lod or textures.profile" });
+      const texture = await selfieTexture(photo, "jpeg", TEXTURE_FILE).catch(() => null);
       const a: SimAvatar = {
         code: randomBytes(10).toString("hex"),
         player,
         createdAt: Date.now(),
-        failure: sim.rejectNextPhotos,
+        failure: sim.rejectNextPhotos ?? (texture ? null : "The photo could not be read."),
         exportRequested: sets.length > 0,
         subtype: fields.pipeline_subtype ?? "",
         blendshapeSets: sets,
         lod,
         textureProfile,
+        texture,
       };
       sim.avatars.set(a.code, a);
       return reply(201, view(a));
@@ -312,7 +308,7 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
     m = /^\/files\/([a-f0-9]+)\/avatar\.zip$/.exec(p);
     const zipAvatar = m && method === "GET" ? sim.avatars.get(m[1]) : undefined;
     if (zipAvatar) {
-      const zip = await exportZip(zipAvatar.blendshapeSets);
+      const zip = await exportZip(zipAvatar);
       sim.calls.push({ method, path: p, status: 200 });
       res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": zip.length });
       return void res.end(zip);

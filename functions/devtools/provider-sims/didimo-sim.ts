@@ -2,18 +2,20 @@
  * Didimo v3 simulator (photoreal-providers.md §B): `DIDIMO-API-KEY`, multipart
  * `POST /v3/didimos`, `pending → processing (percent) → done | error`, and the glTF
  * package behind `/v3/didimos/{key}/results/gltf` (redirect, or `{uri}` with
- * `DIDIMO-FOLLOW-URI: 0`). The package is a real zipped glTF (avatar.gltf + .bin +
- * avatar_info.json mapping pose names to animation frames): the face is skeletal, so
- * its meshes carry no morph targets. Only the pose sets the create asked for by
- * feature flag (`arkit`, `oculus_lipsync`, `simple_poses`) are in the package, and an
- * unknown `profile` is refused, as the fact sheet documents the options.
+ * `DIDIMO-FOLLOW-URI: 0`). The package is a real zipped glTF of a head made from the
+ * uploaded photo (head/didimo-package.ts: avatar.gltf, one .bin per mesh, animations.bin,
+ * a PNG texture, avatar_info.json mapping pose names to animation frames): the face is
+ * skeletal, so its meshes carry no morph targets. Only the pose sets the create asked
+ * for by feature flag (`arkit`, `oculus_lipsync`, `simple_poses`) are in the package, an
+ * unknown `profile` is refused, as the fact sheet documents the options, and a photo that
+ * cannot be decoded ends the didimo in `error`.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import busboy from "busboy";
 import yazl from "yazl";
-import { Document, NodeIO } from "@gltf-transform/core";
-import { ARKIT_51, DIDIMO_VISEMES } from "./face-names";
+import { didimoPackage } from "./head/didimo-package";
+import { selfieTexture, type SelfieTexture } from "./head/selfie-head";
 import { simFileType } from "../sim-media/sniff";
 import { listenLocal } from "../listen";
 
@@ -24,11 +26,13 @@ interface Didimo {
   /** The pose-set feature flags sent as "true" (tests read them). */
   features: string[];
   profile: string | null;
+  /** The head's texture, made from the photo at creation (null when it could not be read). */
+  texture: SelfieTexture | null;
+  zip?: Promise<Buffer>;
 }
 
 const FEATURES = ["arkit", "oculus_lipsync", "simple_poses", "aws_polly"];
 const PROFILES = ["standard", "optimized", "minimal"];
-const SIMPLE_POSES = ["smile", "frown", "surprise", "anger", "disgust", "fear", "sadness"];
 
 export interface DidimoSim {
   url: string;
@@ -44,45 +48,11 @@ export interface DidimoSim {
   close(): Promise<void>;
 }
 
-/**
- * avatar_info.json as Didimo's samples show it: pose name → frame indices, for the
- * requested sets (ARKit 51, Oculus 15, simple expressions).
- */
-export function didimoAvatarInfo(
-  features: readonly string[] = ["arkit", "oculus_lipsync"],
-): Record<string, unknown> {
-  const poses: Record<string, number[]> = {};
-  let frame = 0;
-  if (features.includes("arkit"))
-    for (const n of ARKIT_51) poses[`ARKit.${n}`] = [frame++, frame++];
-  if (features.includes("oculus_lipsync"))
-    for (const v of DIDIMO_VISEMES) poses[`oculus.${v}`] = [frame++, frame++];
-  if (features.includes("simple_poses"))
-    for (const n of SIMPLE_POSES) poses[`simple.${n}`] = [frame++, frame++];
-  return { version: "2.5", poses };
-}
-
-async function packageZip(features: readonly string[], bufferUri?: string): Promise<Buffer> {
-  const doc = new Document();
-  const buffer = doc.createBuffer("ddmo_head");
-  const prim = doc.createPrimitive().setAttribute(
-    "POSITION",
-    doc
-      .createAccessor()
-      .setType("VEC3")
-      .setArray(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]))
-      .setBuffer(buffer),
-  );
-  doc
-    .createScene()
-    .addChild(doc.createNode("ddmo_head").setMesh(doc.createMesh("ddmo_head").addPrimitive(prim)));
-  const { json, resources } = await new NodeIO().writeJSON(doc);
-  if (bufferUri && json.buffers?.[0]) json.buffers[0].uri = bufferUri;
+async function packageZip(d: Didimo, bufferUri?: string): Promise<Buffer> {
+  if (!d.texture) throw new Error("the didimo has no model");
+  const files = await didimoPackage(d.texture, d.features, bufferUri);
   const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from(JSON.stringify(json)), "avatar.gltf");
-  for (const [name, data] of Object.entries(resources)) zip.addBuffer(Buffer.from(data), name);
-  zip.addBuffer(Buffer.from(JSON.stringify(didimoAvatarInfo(features))), "avatar_info.json");
-  zip.addBuffer(Buffer.from("{}"), "metadata.json");
+  for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream) chunks.push(c as Buffer);
@@ -93,12 +63,7 @@ export async function startDidimoSim(
   opts: { port?: number; apiKey?: string; processingMs?: number } = {},
 ): Promise<DidimoSim> {
   const secret = randomBytes(16).toString("hex");
-  const packages = new Map<string, Promise<Buffer>>();
-  const packageFor = (features: string[]) => {
-    const key = [...features].sort().join(",");
-    if (!packages.has(key)) packages.set(key, packageZip(features));
-    return packages.get(key) as Promise<Buffer>;
-  };
+  const packageFor = (d: Didimo) => (d.zip ??= packageZip(d));
   let url = "";
   const sim: DidimoSim = {
     url: "",
@@ -161,10 +126,9 @@ export async function startDidimoSim(
         res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": body.length });
         res.end(body);
       };
-      const features = sim.didimos.get(m[1])?.features ?? ["arkit", "oculus_lipsync"];
-      const built = sim.packageBufferUri
-        ? packageZip(features, sim.packageBufferUri)
-        : packageFor(features);
+      const d = sim.didimos.get(m[1]);
+      if (!d) return reply(404, { description: "Not found" });
+      const built = sim.packageBufferUri ? packageZip(d, sim.packageBufferUri) : packageFor(d);
       return void built.then(serve, () => res.destroy());
     }
     const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
@@ -187,7 +151,7 @@ export async function startDidimoSim(
         stream.on("end", () => name === "photo" && (photo = Buffer.concat(chunks)));
       });
       bb.on("field", (k, v) => (fields[k] = v));
-      bb.on("close", () => {
+      bb.on("close", async () => {
         const t = photo ? simFileType(photo) : null; // §B2: jpg/jpeg/png
         if (t !== "image/jpeg" && t !== "image/png")
           return reply(400, { is_error: true, description: "photo must be jpg or png" });
@@ -200,12 +164,16 @@ export async function startDidimoSim(
         const profile = fields.profile ?? null;
         if (profile !== null && !PROFILES.includes(profile))
           return reply(400, { is_error: true, description: `profile must be one of ${PROFILES}` });
+        const texture = await selfieTexture(photo, "png", "ddmo_head_baseColor.png").catch(
+          () => null,
+        );
         const d: Didimo = {
           key: randomBytes(10).toString("hex"),
           createdAt: Date.now(),
-          failure: sim.rejectNextPhotos,
+          failure: sim.rejectNextPhotos ?? (texture ? null : "The photo could not be read."),
           features: FEATURES.filter((f) => fields[f] === "true"),
           profile,
+          texture,
         };
         sim.didimos.set(d.key, d);
         reply(201, view(d));

@@ -9,7 +9,9 @@
  * `window.__maskyViewer` (viewer-hook.ts) is the browser tests' and the bench's hook:
  * the current influence of every named morph target, whether a voice is playing and
  * what moves the mouth, frames drawn; `speak` plays a voice as the page does, and
- * `lastSpeech` gives the frames of the latest one and their audio/visual sync.
+ * `lastSpeech` gives the frames of the latest one and their audio/visual sync; for tests
+ * that look at pixels, `project` says where a model point is on the canvas and `hold`
+ * keeps the face as it is while frames are still drawn.
  */
 import {
   AmbientLight,
@@ -139,16 +141,19 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
 
   let last = performance.now();
   let raf = 0;
+  let held = false;
   const loop = (now: number) => {
     const dt = Math.min(0.1, (now - last) / 1000);
     last = now;
     clock.tick(now);
-    const pose = idle.frame(dt, speech.playing);
-    pivot.rotation.set(pose.head.x, pose.head.y, pose.head.z);
-    // The mouth as it must look when this frame reaches the screen.
-    const mouth = speech.frame(dt, clock.presentedAt(now));
-    mouthSource = mouth.source;
-    apply(mouth.morphs, pose.morphs);
+    if (!held) {
+      const pose = idle.frame(dt, speech.playing);
+      pivot.rotation.set(pose.head.x, pose.head.y, pose.head.z);
+      // The mouth as it must look when this frame reaches the screen.
+      const mouth = speech.frame(dt, clock.presentedAt(now));
+      mouthSource = mouth.source;
+      apply(mouth.morphs, pose.morphs);
+    }
     controls.update();
     renderer.render(scene, camera);
     frames++;
@@ -166,6 +171,13 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
     }),
     speak: (blob: Blob, options?: SpeakOptions) => speech.speak(blob, options),
     lastSpeech: () => speech.lastSpeech(),
+    project: ([x, y, z]: [number, number, number]) => {
+      const p = model.localToWorld(new Vector3(x, y, z)).project(camera);
+      return { x: ((p.x + 1) / 2) * canvas.width, y: ((1 - p.y) / 2) * canvas.height };
+    },
+    hold: (on: boolean) => {
+      held = on;
+    },
   });
 
   return {

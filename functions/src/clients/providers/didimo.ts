@@ -158,6 +158,10 @@ export class DidimoProvider implements PhotorealProvider {
     const { NodeIO } = require("@gltf-transform/core") as typeof import("@gltf-transform/core");
     const io = new NodeIO();
     const doc = await io.read(gltfPath);
+    // The package keeps one .bin per mesh plus animations.bin; a GLB holds one buffer.
+    const [buffer, ...others] = doc.getRoot().listBuffers();
+    for (const accessor of doc.getRoot().listAccessors()) accessor.setBuffer(buffer ?? null);
+    others.forEach((b) => b.dispose());
     const glbPath = path.join(dir, "model.glb");
     await fsp.writeFile(glbPath, await io.writeBinary(doc));
     const infoFile = files.find((f) => path.basename(f) === "avatar_info.json");
