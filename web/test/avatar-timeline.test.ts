@@ -25,7 +25,7 @@ import type { ViewerHook } from "../src/avatar/viewer-hook";
 import { VISUAL_LEAD } from "../src/avatar/coarticulation";
 import { SYNC_GOAL } from "../src/avatar/sync-offsets";
 import { WEB_URL, launch, mediaFixtures } from "./browser";
-import { DESKTOP, signUp } from "./steps";
+import { PHONE, signUp } from "./steps";
 
 /** Visemes the heuristic cannot drive on a head with native visemes. */
 const TIMELINE_ONLY = ["TH", "DD", "kk", "CH", "SS", "nn", "RR", "I"] as const;
@@ -95,7 +95,11 @@ describe("web client: the 3D viewer plays a speech timeline (headless Chromium)"
     timeline = unmistakable(await speechTimeline(audio, "audio/wav"));
     assert.ok(timeline.visemes.length > 20, `${timeline.visemes.length} viseme segments`);
     browser = await launch();
-    const context = await browser.newContext({ viewport: DESKTOP, permissions: ["camera", "microphone"] });
+    // A phone's viewport: the sync is measured against the frames the viewer draws, and
+    // software WebGL (SwiftShader on two shared cores) draws the full desktop canvas of
+    // the textured head at under 20 fps, which says more about this machine than about
+    // the viewer's timing.
+    const context = await browser.newContext({ viewport: PHONE, permissions: ["camera", "microphone"] });
     page = await context.newPage();
     page.on("pageerror", (e) => console.log(`      [page error] ${e.message}`));
     page.on("console", (m) => {

@@ -1,15 +1,16 @@
 /**
  * Headless Chromium (Debian's package, on the PATH) with a fake camera and microphone
  * fed from generated files, driving the web client that the Hosting emulator serves.
- * Nothing is downloaded: the picture comes from the ffmpeg binary the functions package
- * ships, the voice from espeak-ng (Debian's package), so the avatar hears real speech.
+ * Nothing is downloaded: the camera shows the simulators' painted selfie (converted by
+ * the ffmpeg binary the functions package ships), the microphone speaks with espeak-ng
+ * (Debian's package), so the avatar sees a face and hears real speech.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { portraitJpeg } from "../../functions/devtools/provider-sims/head/portrait";
 
 /** firebase.json emulators.hosting. */
 export const WEB_URL = "http://127.0.0.1:5000";
@@ -29,15 +30,27 @@ function chromiumPath(): string {
 /** Spoken by the fake microphone, looped: short phrases with pauses between them. */
 const MIC_SPEECH = "Hello, this is my voice. Mama made a pie, and we ate it by the sea.";
 
-/** A moving test picture (Y4M) and espeak-ng speech for the microphone (48 kHz WAV, in .cache/). */
-export function mediaFixtures(): { video: string; audio: string } {
-  const dir = path.join(os.tmpdir(), "masky-browser-fixtures");
+/**
+ * The camera's picture: the painted selfie the provider simulators also use (a face a
+ * person recognises, so the talking-video photo and the 3D head show a face), as Y4M.
+ */
+async function cameraFixture(): Promise<string> {
+  const dir = path.join(REPO, ".cache", "browser-fixtures");
+  const video = path.join(dir, "camera-portrait.y4m");
+  if (existsSync(video)) return video;
   mkdirSync(dir, { recursive: true });
+  const jpeg = path.join(dir, "portrait.jpg");
+  writeFileSync(jpeg, await portraitJpeg());
   const ffmpeg = (fromFunctions("@ffmpeg-installer/ffmpeg") as { path: string }).path;
-  const video = path.join(dir, "camera.y4m");
-  if (!existsSync(video)) {
-    execFileSync(ffmpeg, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=480x480:r=15:d=2", "-pix_fmt", "yuv420p", video]);
-  }
+  // 480 × 640 portrait, 2 s at 15 fps, looped by Chromium.
+  execFileSync(ffmpeg, ["-y", "-loglevel", "error", "-loop", "1", "-i", jpeg, "-t", "2", "-r", "15", "-vf", "scale=480:640", "-pix_fmt", "yuv420p", `${video}.tmp.y4m`]);
+  renameSync(`${video}.tmp.y4m`, video);
+  return video;
+}
+
+/** espeak-ng speech for the microphone (48 kHz WAV, in .cache/). */
+export function mediaFixtures(): { audio: string } {
+  const ffmpeg = (fromFunctions("@ffmpeg-installer/ffmpeg") as { path: string }).path;
   const voiceDir = path.join(REPO, ".cache", "browser-fixtures");
   const audio = path.join(voiceDir, "voice.wav");
   if (!existsSync(audio)) {
@@ -52,11 +65,12 @@ export function mediaFixtures(): { video: string; audio: string } {
     execFileSync(ffmpeg, ["-y", "-loglevel", "error", "-i", spoken, "-ar", "48000", "-ac", "1", "-c:a", "pcm_s16le", `${audio}.tmp.wav`]);
     renameSync(`${audio}.tmp.wav`, audio);
   }
-  return { video, audio };
+  return { audio };
 }
 
 export async function launch(): Promise<Browser> {
-  const { video, audio } = mediaFixtures();
+  const { audio } = mediaFixtures();
+  const video = await cameraFixture();
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
