@@ -73,7 +73,7 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: erasureMachine,
     module: "functions/src/store/erasure-lifecycle.ts",
     fields:
-      "`status` (primary; `GET /api/me/erasure` answers it), `steps {consent, heygen, storage, firestore, auth}` (each step's time), `counts`, `attempts`, `nextAttemptAt`, `lastError`, the lease `leaseUntil` + `leaseToken`, `completedAt`; the uid until done (then only the tombstone). Schema: functions/src/store/erasures.ts.",
+      "`erasure {state, attempts, lease, nextAttemptAt, error, history}` (the job shape; `GET /api/me/erasure` answers its state as `status`; `attempts` counts the runs, `error.code` names the step that failed), `steps {consent, heygen, storage, firestore, auth}` (each step's time), `counts`, `completedAt`; the uid until done (then only the tombstone). Schema: functions/src/store/erasures.ts.",
     read: [
       "functions/src/store/erasures.ts (the schema, the id) and erasure-lifecycle.ts (the table, createErasure, claimErasure, recordErasureStep, scheduleErasureRetry, completeErasure)",
       "functions/src/services/privacy/erasure.ts (a run) and erasure-steps.ts (what each step deletes)",

@@ -27,6 +27,7 @@ const loop = (event: string, fn: string, by = SWEEP) => ({
 
 export const jobMachine: Machine<JobState> = {
   name: "avatar job",
+  collection: "avatar_jobs",
   field: "avatar_jobs.status",
   initial: "none",
   states: JOB_STATES,

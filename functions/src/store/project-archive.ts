@@ -23,6 +23,7 @@ export const ARCHIVE_TERMINAL = ["purged"] as const;
 
 export const archiveMachine: Machine<ArchiveState> = {
   name: "project archive",
+  collection: "projects",
   field: "projects.archiveState",
   initial: "none",
   states: ARCHIVE_STATES,

@@ -48,6 +48,7 @@ export const GENERATION_TERMINAL = ["submitted", "failed"] as const;
 
 export const generationMachine: Machine<GenerationState> = {
   name: "project generation",
+  collection: "projects",
   field: "projects.generation.state",
   initial: "none",
   states: GENERATION_STATES,

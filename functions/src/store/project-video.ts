@@ -43,6 +43,7 @@ const fromHeygen = (from: "pending" | "processing", fn = "recordStatus") =>
 
 export const videoMachine: Machine<VideoState> = {
   name: "project video",
+  collection: "projects",
   field: "projects.heygenStatus",
   initial: "none",
   states: VIDEO_STATES,

@@ -158,17 +158,16 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(
       await createErasure(db(), id, { uid: "u-erased", requestedBy: "user", now: t0 }),
     ).to.equal(false);
-    const first = await claimErasure(db(), id, t0.getTime(), { force: true });
-    expect(await claimErasure(db(), id, t0.getTime() + 1000, { force: true })).to.equal(null);
-    const second = await claimErasure(db(), id, t0.getTime() + ERASURE_LEASE_MS + 1, {
-      force: true,
-    });
+    const first = await claimErasure(db(), id, t0, { force: true });
+    expect(await claimErasure(db(), id, later(1000), { force: true })).to.equal(null);
+    const second = await claimErasure(db(), id, later(ERASURE_LEASE_MS + 1), { force: true });
     if (!first || !second) throw new Error("no claim");
 
     const late = await warnings(async () => [
       await recordErasureStep(db(), first.lease, "consent", {}, later(1)),
       await scheduleErasureRetry(db(), first.lease, {
-        lastError: "heygen: late",
+        step: "heygen",
+        message: "late",
         nextAttemptAt: later(60000),
         now: later(2),
       }),
@@ -181,9 +180,12 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(await recordErasureStep(db(), second.lease, "consent", {}, later(4))).to.equal(true);
     expect(await completeErasure(db(), second.lease, later(5))).to.equal(true);
     const doc = (await db().doc(`erasures/${id}`).get()).data();
-    expect(doc).to.include({ status: "done", lastError: null, leaseToken: null, attempts: 2 });
     expect(doc).to.not.have.property("uid");
-    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal(["pending", "done"]);
+    expect(doc?.erasure).to.include({ state: "done", error: null, lease: null, attempts: 2 });
+    expect(doc?.erasure.history.map((h: { state: string }) => h.state)).to.deep.equal([
+      "pending",
+      "done",
+    ]);
   });
 
   it("avatar job finalisation: the expired run cannot mark the job done or release the new lease", async () => {

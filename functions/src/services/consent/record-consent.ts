@@ -13,7 +13,7 @@ import {
   type ConsentState,
 } from "../../store/consent";
 import { consentPolicy } from "./guard";
-import { erasureIdFor, erasureRef } from "../../store/erasures";
+import { erasureRequested } from "../../store/erasures";
 
 export interface ConsentInput {
   policyVersion: string;
@@ -35,7 +35,7 @@ export async function recordConsent(
       { details: { currentPolicyVersion: policy.policyVersion } },
     );
   }
-  if ((await erasureRef(app.db, erasureIdFor(uid)).get()).exists) {
+  if (await erasureRequested(app.db, uid)) {
     throw new ApiError("CONFLICT", "This account is being erased; consent cannot be recorded.");
   }
   const records = await writeGrant(app.db, uid, input.purposes, policy, app.clock.now());
