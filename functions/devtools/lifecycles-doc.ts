@@ -62,10 +62,10 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: jobMachine,
     module: "functions/src/store/avatar-job-lifecycle.ts",
     fields:
-      "`status` (primary), `progress`, `asset_id`, `error`, `action`, `provider_job_id`, `attempts`; the sweep's `next_attempt_at`, `next_check_at`, `transient_failures`, `auth_failures`; the finalisation lease `finalizing {token, until}` (older documents: `finalizing_until`, read only). Schema: functions/src/store/avatar-jobs.ts.",
+      "`job {state, attempts, lease, nextAttemptAt, error, history, readFailures, authFailures}` (the job shape: `attempts` counts the submissions, the lease is the submission's until the provider's id is recorded, then the finalisation's; `nextAttemptAt` is when the sweep next works on it, never after the deadline); the seed's `status`, `attempts` and `error` are mirrors of `job.state`, `job.attempts` and `job.error.message`, written by the same transitions; `progress`, `asset_id`, `provider_job_id`, `action` are the job's own. Schema: functions/src/store/avatar-jobs.ts.",
     read: [
       "functions/src/store/avatar-jobs.ts (the schema) and avatar-job-lifecycle.ts (the table and transitions)",
-      "functions/src/services/avatar/create-job.ts, submit-job.ts, advance-jobs.ts",
+      "functions/src/services/avatar/create-job.ts, submit-job.ts, advance-jobs.ts (the sweep), advance-job.ts (one job's next step), finalize-job.ts",
       "test/avatar/pipeline.test.ts, job-endings.test.ts, test/store/fenced-leases.test.ts",
     ],
   },

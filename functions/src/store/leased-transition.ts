@@ -28,7 +28,7 @@ export interface StoredMachine<S extends string, D> extends Machine<S> {
   /** The id its log lines carry (projectId, jobId, erasureId). */
   logKey: string;
   /** The document's top-level mirrors after a write of any of its machines. */
-  mirrors?(after: D, before: D): Record<string, unknown>;
+  mirrors?(after: D, before: D, now: Date): Record<string, unknown>;
 }
 
 /** What a transition writes besides the state, the lease and the history. */
@@ -52,12 +52,17 @@ export interface ReadDoc<D> {
   updateTime: Timestamp;
 }
 
-export interface TransitionSpec<S extends string, D> {
+export interface TransitionSpec<S extends string, D, C = undefined> {
   now: Date;
   /** The next state of a reported event (HeyGen's answer), checked against the table. */
   to?: S;
+  /**
+   * Other documents the decision needs, read in the same transaction as the write (the
+   * owner's consent): a change to them before the write commits makes it run again.
+   */
+  context?: (tx: Transaction) => Promise<C>;
   /** What else to write, from the document as read; null declines (nothing written). */
-  write?: (doc: D, from: S) => TransitionWrite | null;
+  write?: (doc: D, from: S, context: C) => TransitionWrite | null;
   /** Other machines the same write moves (a new video starts with the generation's record). */
   also?: (doc: D) => AlsoMove<D>[];
   /** Write under an update-time precondition instead of reading again. */
@@ -66,6 +71,9 @@ export interface TransitionSpec<S extends string, D> {
 
 /** The caller's lease: a new one for `take`, the held one (its token) for `hold`/`release`. */
 export type LeaseArg = Lease | { token: string } | null;
+
+/** The event, or how it follows from the transaction's context (consent kept or withdrawn). */
+export type EventArg<C> = string | ((context: C) => string);
 
 export type TransitionResult<D> =
   | { outcome: "written"; before: D; after: D; writeTime: Timestamp | null }
@@ -119,12 +127,13 @@ export function startedJob<S extends string, D>(
   return moved(m.initial, null, row.to, null, job, now);
 }
 
-function plan<S extends string, D>(
+function plan<S extends string, D, C>(
   m: StoredMachine<S, D>,
   lease: LeaseArg,
   event: string,
-  spec: TransitionSpec<S, D>,
+  spec: TransitionSpec<S, D, C>,
   before: D,
+  context: C,
 ): Planned<D> {
   const sub = m.of(before) ?? null;
   const from = sub?.state ?? m.initial;
@@ -142,7 +151,7 @@ function plan<S extends string, D>(
     if (!holds) return { outcome: "refused" };
     if (row.lease === "release") nextLease = null;
   } else if (row.lease === "clear") nextLease = null;
-  const w = spec.write ? spec.write(before, from) : {};
+  const w = spec.write ? spec.write(before, from, context) : {};
   if (w === null) return { outcome: "declined" };
   const doc = stored(w.doc);
   const update: Record<string, unknown> = {
@@ -167,7 +176,7 @@ function plan<S extends string, D>(
     );
     after = { ...after, [other.field]: update[other.field] } as D;
   }
-  const mirrors = stored(m.mirrors?.(after, before));
+  const mirrors = stored(m.mirrors?.(after, before, spec.now));
   return { outcome: "written", update: { ...update, ...mirrors }, after: { ...after, ...mirrors } };
 }
 
@@ -187,48 +196,80 @@ const FAILED_PRECONDITION = 9;
  * Moves machine `m` of the document at `ref` by `event` (see the file's comment). Only
  * `written` wrote anything; `refused` (the caller's lease is gone) is logged.
  */
-export async function leasedTransition<S extends string, D>(
+export async function leasedTransition<S extends string, D, C = undefined>(
   m: StoredMachine<S, D>,
   ref: DocumentReference<D>,
   lease: LeaseArg,
-  event: string,
-  spec: TransitionSpec<S, D>,
+  event: EventArg<C>,
+  spec: TransitionSpec<S, D, C>,
 ): Promise<TransitionResult<D>> {
   const result = await run(m, ref, lease, event, spec);
   if (result.outcome === "refused") {
     log.warn(`${m.name}: late write under an expired or taken-over lease refused`, {
       [m.logKey]: ref.id,
-      event,
+      event: typeof event === "string" ? event : "chosen by its context",
     });
   }
   return result;
 }
 
-async function run<S extends string, D>(
+const contextOf = <C>(spec: { context?: (tx: Transaction) => Promise<C> }, tx: Transaction) =>
+  spec.context ? spec.context(tx) : Promise.resolve(undefined as C);
+
+async function run<S extends string, D, C>(
   m: StoredMachine<S, D>,
   ref: DocumentReference<D>,
   lease: LeaseArg,
-  event: string,
-  spec: TransitionSpec<S, D>,
+  event: EventArg<C>,
+  spec: TransitionSpec<S, D, C>,
 ): Promise<TransitionResult<D>> {
-  if (spec.read) {
-    const before = spec.read.data;
-    const p = plan(m, lease, event, spec, before);
-    if (p.outcome !== "written") return { outcome: p.outcome, before };
+  const eventOf = (c: C) => (typeof event === "string" ? event : event(c));
+  const read = spec.read;
+  if (read) {
     try {
-      const res = await ref.update(p.update, { lastUpdateTime: spec.read.updateTime });
-      return { outcome: "written", before, after: p.after, writeTime: res.writeTime };
+      const written = await writeAsRead(m, ref, lease, eventOf, spec, read);
+      if (written) return written;
     } catch (err) {
       if ((err as { code?: number }).code !== FAILED_PRECONDITION) throw err;
       // Written since the caller read it: decide again on a fresh read.
     }
   }
   return ref.firestore.runTransaction(async (tx: Transaction) => {
+    const context = await contextOf(spec, tx);
     const before = parsed(await tx.get(ref));
     if (before === null) return { outcome: "gone", before: null };
-    const p = plan(m, lease, event, spec, before);
+    const p = plan(m, lease, eventOf(context), spec, before, context);
     if (p.outcome !== "written") return { outcome: p.outcome, before };
     tx.update(ref, p.update);
+    return { outcome: "written", before, after: p.after, writeTime: null };
+  });
+}
+
+/**
+ * The write on the caller's read, under its update time: without a context a plain
+ * update (its write time returned), with one inside a transaction that reads the context.
+ */
+async function writeAsRead<S extends string, D, C>(
+  m: StoredMachine<S, D>,
+  ref: DocumentReference<D>,
+  lease: LeaseArg,
+  eventOf: (c: C) => string,
+  spec: TransitionSpec<S, D, C>,
+  read: ReadDoc<D>,
+): Promise<TransitionResult<D> | null> {
+  const before = read.data;
+  const precondition = { lastUpdateTime: read.updateTime };
+  if (!spec.context) {
+    const p = plan(m, lease, eventOf(undefined as C), spec, before, undefined as C);
+    if (p.outcome !== "written") return { outcome: p.outcome, before };
+    const res = await ref.update(p.update, precondition);
+    return { outcome: "written", before, after: p.after, writeTime: res.writeTime };
+  }
+  return ref.firestore.runTransaction(async (tx: Transaction) => {
+    const context = await contextOf(spec, tx);
+    const p = plan(m, lease, eventOf(context), spec, before, context);
+    if (p.outcome !== "written") return { outcome: p.outcome, before };
+    tx.update(ref, p.update, precondition);
     return { outcome: "written", before, after: p.after, writeTime: null };
   });
 }

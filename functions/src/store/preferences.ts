@@ -5,18 +5,15 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { notFound } from "../errors";
+import { getOwnedAsset } from "./avatar-assets";
 
-const assetOwnerSchema = z.object({ user_id: z.string() });
-
+/** 404 unless the asset is the caller's (preferences are kept per asset). */
 export async function requireOwnedAsset(
   db: Firestore,
   assetId: string,
   uid: string,
 ): Promise<void> {
-  const parsed = assetOwnerSchema.safeParse(
-    (await db.collection("avatar_assets").doc(assetId).get()).data(),
-  );
-  if (!parsed.success || parsed.data.user_id !== uid) throw notFound(`Avatar asset ${assetId}`);
+  await getOwnedAsset(db, assetId, uid);
 }
 
 export async function upsertPreferences(

@@ -8,6 +8,7 @@ import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
+import { storedAsset } from "../helpers/avatar";
 
 /** The seed's example request (asset id aside). */
 const seedExample = (assetId: string) => ({
@@ -26,7 +27,7 @@ const post = (user: TestUser, body: unknown) =>
 
 async function userWithAsset(assetId: string): Promise<TestUser> {
   const user = await createUser();
-  await db().doc(`avatar_assets/${assetId}`).set({ user_id: user.uid, job_id: assetId });
+  await db().doc(`avatar_assets/${assetId}`).set(storedAsset(user.uid, assetId));
   return user;
 }
 

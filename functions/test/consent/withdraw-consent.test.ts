@@ -254,7 +254,8 @@ describe("consent withdrawal (DELETE /api/me/consent/{purpose})", function () {
     const queuedJob = ((await posted.json()) as { jobId: string }).jobId;
     await waitForDoc(
       db().doc(`avatar_jobs/${queuedJob}`),
-      (d) => d?.status === "queued" && d?.next_attempt_at != null,
+      // Requeued after the 429: claimed once, queued again.
+      (d) => d?.status === "queued" && d?.attempts === 1,
     );
     const queuedSelfie = (await db().doc(`avatar_jobs/${queuedJob}`).get()).get("selfie_path");
 

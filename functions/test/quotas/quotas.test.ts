@@ -141,7 +141,8 @@ describe("quotas and rate limits", function () {
         .where("user_id", "==", user.uid)
         .where("status", "in", ["queued", "processing"])
         .get();
-      await Promise.all(open.docs.map((d) => d.ref.update({ status: "done" })));
+      const done = { status: "done", "job.state": "done" };
+      await Promise.all(open.docs.map((d) => d.ref.update(done)));
     };
     await finish();
     for (let i = 0; i < 3; i++) {

@@ -16,6 +16,7 @@ import {
   scheduleArchiveRetry,
 } from "../../src/store/project-archive";
 import { claimFinalize, markJobDone, releaseFinalize } from "../../src/store/avatar-job-lifecycle";
+import { storedJob } from "../helpers/avatar";
 import { withUserLock } from "../../src/store/locks";
 import {
   claimErasure,
@@ -191,40 +192,38 @@ describe("fenced leases: an expired worker's late write is refused", function ()
   it("avatar job finalisation: the expired run cannot mark the job done or release the new lease", async () => {
     const id = `j-${randomUUID().slice(0, 8)}`;
     const ref = db().doc(`avatar_jobs/${id}`);
-    await ref.set({
-      user_id: "u1",
-      provider: "avatar-sdk",
-      provider_job_id: "prov-1",
-      status: "processing",
-      progress: 0.5,
-      options: { output: "glb", blendshapes: "arkit", realism: "high" },
-    });
-    const first = await claimFinalize(db(), id, t0, 1000);
-    expect(await claimFinalize(db(), id, later(500), 1000)).to.equal(null);
-    const second = await claimFinalize(db(), id, later(5000), 1000);
+    await ref.set(
+      storedJob({ user_id: "u1", state: "processing", provider_job_id: "prov-1", progress: 0.5 }),
+    );
+    const first = await claimFinalize(db(), id, t0, { leaseMs: 1000 });
+    expect(await claimFinalize(db(), id, later(500), { leaseMs: 1000 })).to.equal(null);
+    const second = await claimFinalize(db(), id, later(5000), { leaseMs: 1000 });
     if (!first || !second) throw new Error("no claim");
 
     const late = await warnings(async () => {
-      await releaseFinalize(db(), id, first, later(5500));
-      return markJobDone(db(), id, first, { assetId: "asset-A", now: later(5500) });
+      await releaseFinalize(db(), id, first.lease, later(5500));
+      return markJobDone(db(), id, first.lease, { assetId: "asset-A", now: later(5500) });
     });
     expect(late.result).to.equal(false);
     expect(late.warned.map((w) => w[1])).to.deep.equal([
       { jobId: id, event: "release" },
       { jobId: id, event: "done" },
     ]);
-    expect((await ref.get()).get("finalizing")).to.include({ token: second });
+    expect((await ref.get()).get("job.lease")).to.include({ token: second.lease.token });
 
-    expect(await markJobDone(db(), id, second, { assetId: "asset-B", now: later(6000) })).to.equal(
-      true,
-    );
+    const done = { assetId: "asset-B", now: later(6000) };
+    expect(await markJobDone(db(), id, second.lease, done)).to.equal(true);
     // After the second run finished, the first run's write is refused all the same.
-    expect(await markJobDone(db(), id, first, { assetId: "asset-A", now: later(7000) })).to.equal(
-      false,
-    );
+    expect(
+      await markJobDone(db(), id, first.lease, { assetId: "asset-A", now: later(7000) }),
+    ).to.equal(false);
     const doc = (await ref.get()).data();
-    expect(doc).to.include({ status: "done", asset_id: "asset-B", progress: 1, finalizing: null });
-    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal(["done"]);
+    expect(doc).to.include({ status: "done", asset_id: "asset-B", progress: 1 });
+    expect(doc?.job).to.include({ state: "done", lease: null });
+    expect(doc?.job.history.map((h: { state: string }) => h.state)).to.deep.equal([
+      "queued",
+      "done",
+    ]);
   });
 
   it("user lock: renewed while the step runs; a write after another worker took it is refused", async () => {

@@ -5,13 +5,12 @@
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { Timestamp } from "firebase-admin/firestore";
 import * as generation from "../../src/store/project-generation";
 import * as video from "../../src/store/project-video";
 import * as archive from "../../src/store/project-archive";
 import * as jobs from "../../src/store/avatar-job-lifecycle";
 import * as erasure from "../../src/store/erasure-lifecycle";
-import { jobSchema, TERMINAL_JOB_STATUSES } from "../../src/store/avatar-jobs";
+import { avatarJobSchema, TERMINAL_JOB_STATUSES } from "../../src/store/avatar-jobs";
 import { projectSchema } from "../../src/store/projects";
 import {
   allows,
@@ -145,10 +144,11 @@ describe("lifecycle guards without a database", () => {
       selfie_path: "selfies/u/j.jpg",
       now: at,
     });
-    expect(nextState(jobs.jobMachine, "none", "create")).to.equal(doc.status);
-    const stamp = Timestamp.fromDate(at);
-    const parsed = jobSchema.parse({ ...doc, created_at: stamp, updated_at: stamp });
-    expect(parsed.history.map((h) => h.state)).to.deep.equal(["queued"]);
+    expect(nextState(jobs.jobMachine, "none", "create")).to.equal(doc.job.state);
+    expect(doc.status, "the seed's status mirrors the run").to.equal(doc.job.state);
+    const parsed = avatarJobSchema.parse(doc);
+    expect(parsed.job.history.map((h) => h.state)).to.deep.equal(["queued"]);
+    expect(parsed.job.nextAttemptAt?.toMillis()).to.equal(at.getTime() + jobs.QUEUED_PICKUP_MS);
   });
 
   it("keeps the last HISTORY_LIMIT history entries", () => {

@@ -195,7 +195,9 @@ export interface AssetViseme {
 }
 
 /** The seed's viseme map adapted to one asset's morph target names. */
-export function visemeMapFor(map: BlendshapeMap): Record<keyof typeof VISEME_GROUPS, AssetViseme> {
+export function visemeMapFor(
+  map: Pick<BlendshapeMap, "arkit" | "visemes">,
+): Record<keyof typeof VISEME_GROUPS, AssetViseme> {
   const out = {} as Record<keyof typeof VISEME_GROUPS, AssetViseme>;
   for (const [group, def] of Object.entries(VISEME_GROUPS) as [
     keyof typeof VISEME_GROUPS,

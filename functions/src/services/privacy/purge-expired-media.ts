@@ -9,6 +9,7 @@ import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
 import { expiredArchives, markPurged } from "../../store/project-archive";
+import { expiredAssets, markAssetPurged } from "../../store/avatar-assets";
 
 export async function purgeExpiredMedia(
   app: AppContext,
@@ -23,21 +24,8 @@ export async function purgeExpiredMedia(
     report.videos++;
   }
 
-  const assets = await app.db
-    .collection("avatar_assets")
-    .where("retain_until", "<=", now)
-    .limit(200)
-    .get();
-  for (const doc of assets.docs) {
-    const key = doc.get("storage_key") as string | null;
-    if (!key) continue;
-    const purged = await app.db.runTransaction(async (tx) => {
-      const snap = await tx.get(doc.ref);
-      if (snap.get("storage_key") !== key) return false;
-      tx.update(doc.ref, { storage_key: null, retain_until: null, purged_at: now });
-      return true;
-    });
-    if (!purged) continue;
+  for (const { id, key } of await expiredAssets(app.db, now, 200)) {
+    if (!(await markAssetPurged(app.db, id, key, now))) continue;
     await bucket.file(key).delete({ ignoreNotFound: true });
     report.glbs++;
   }
