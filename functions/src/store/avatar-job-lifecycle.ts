@@ -207,7 +207,7 @@ export async function recordProviderJob(
       now,
       read: opts.read ?? undefined,
       context: opts.consentMissing,
-      write: (_job, _from, gone) =>
+      write: (_job, _move, gone) =>
         gone
           ? {
               doc: { provider_job_id: opts.providerJobId, action: null },

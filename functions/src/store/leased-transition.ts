@@ -61,8 +61,8 @@ export interface TransitionSpec<S extends string, D, C = undefined> {
    * owner's consent): a change to them before the write commits makes it run again.
    */
   context?: (tx: Transaction) => Promise<C>;
-  /** What else to write, from the document as read; null declines (nothing written). */
-  write?: (doc: D, from: S, context: C) => TransitionWrite | null;
+  /** What else to write, from the document as read and the move; null declines (nothing written). */
+  write?: (doc: D, move: { from: S; to: S }, context: C) => TransitionWrite | null;
   /** Other machines the same write moves (a new video starts with the generation's record). */
   also?: (doc: D) => AlsoMove<D>[];
   /** Write under an update-time precondition instead of reading again. */
@@ -151,7 +151,7 @@ function plan<S extends string, D, C>(
     if (!holds) return { outcome: "refused" };
     if (row.lease === "release") nextLease = null;
   } else if (row.lease === "clear") nextLease = null;
-  const w = spec.write ? spec.write(before, from, context) : {};
+  const w = spec.write ? spec.write(before, { from, to: row.to }, context) : {};
   if (w === null) return { outcome: "declined" };
   const doc = stored(w.doc);
   const update: Record<string, unknown> = {

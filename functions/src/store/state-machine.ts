@@ -116,32 +116,3 @@ export function renderMermaid<S extends string>(m: Machine<S>): string {
   for (const s of m.terminal) lines.push(`    ${s} --> [*]`);
   return lines.join("\n");
 }
-
-// --- Until every machine keeps its state in the job shape (job-shape.ts) -------------
-import { randomUUID } from "node:crypto";
-import { Timestamp } from "firebase-admin/firestore";
-import { z } from "zod";
-import { HISTORY_LIMIT } from "./job-shape";
-
-export { HISTORY_LIMIT };
-
-/** One entry of a document's bounded `history` (the web client's timeline). */
-export const historyEntrySchema = z.object({
-  machine: z.string().optional(),
-  state: z.string(),
-  at: z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toDate === "function"),
-});
-export type HistoryEntry = z.infer<typeof historyEntrySchema>;
-export const historySchema = z.array(historyEntrySchema).default([]);
-
-/** The history with `{state, at}` appended, keeping the last HISTORY_LIMIT entries. */
-export function appendHistory(
-  history: readonly HistoryEntry[] | undefined,
-  entry: { machine?: string; state: string; at: Date },
-): HistoryEntry[] {
-  const next = { ...entry, at: Timestamp.fromDate(entry.at) };
-  return [...(history ?? []), next].slice(-HISTORY_LIMIT);
-}
-
-/** A fresh lease token: every write under the lease must present it. */
-export const newLeaseToken = (): string => randomUUID();

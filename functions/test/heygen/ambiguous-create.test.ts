@@ -48,7 +48,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
     expect(afterFailure?.generation).to.include({
       state: "failed",
-      attempt: 1,
+      attempts: 1,
       reuseAttempt: true,
     });
     expect(afterFailure?.heygenVideoId ?? null).to.equal(null);
@@ -64,7 +64,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     expect(new Set(keys)).to.deep.equal(new Set([`video-${projectId}-1`]));
     const project = (await db().doc(`projects/${projectId}`).get()).data();
     expect(project).to.include({ heygenVideoId: upstreamId, heygenStatus: "pending" });
-    expect(project?.generation).to.include({ state: "submitted", attempt: 1 });
+    expect(project?.generation).to.include({ state: "submitted", attempts: 1 });
   });
 
   it("a create HeyGen refused (4xx) is certain: the next generate takes a new attempt", async () => {
@@ -85,13 +85,13 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
     expect(afterFailure?.generation).to.include({
       state: "failed",
-      attempt: 1,
+      attempts: 1,
       reuseAttempt: false,
     });
 
     const retried = await generateVideo(app, uid, { projectId });
     const project = (await db().doc(`projects/${projectId}`).get()).data();
-    expect(project?.generation).to.include({ state: "submitted", attempt: 2 });
+    expect(project?.generation).to.include({ state: "submitted", attempts: 2 });
     expect(project?.heygenVideoId).to.equal(retried.videoId);
   });
 });

@@ -59,7 +59,7 @@ describe("account erasure", function () {
     await callFunction("video_status", `/api/heygen/video_status.get?video_id=${v3Video}`, {
       token: user.idToken,
     });
-    await waitForDoc(db().doc(`projects/${v3Project}`), (d) => d?.archiveState === "done", 30000);
+    await waitForDoc(db().doc(`projects/${v3Project}`), (d) => d?.archive?.state === "done", 30000);
     // A v2 video (legacy API) for the same user.
     await generateVideo(testContext({ apiVersion: "v2", fallback: "" }), user.uid, {
       projectId: await project(user.uid, 16),

@@ -17,6 +17,7 @@ import {
 } from "../../src/store/project-archive";
 import { claimFinalize, markJobDone, releaseFinalize } from "../../src/store/avatar-job-lifecycle";
 import { storedJob } from "../helpers/avatar";
+import { archiveRun, leaseUntil, videoRun } from "../helpers/projects";
 import { withUserLock } from "../../src/store/locks";
 import {
   claimErasure,
@@ -74,6 +75,7 @@ describe("fenced leases: an expired worker's late write is refused", function ()
       await failSubmit(db(), id, first.lease, {
         error: { code: "INTERNAL", message: "late" },
         now: later(7000),
+        createMayHaveHappened: false,
       }),
     ]);
     expect(late.result).to.deep.equal([false, false]);
@@ -81,13 +83,18 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(late.warned[0][1]).to.include({ projectId: id }).and.not.have.property("uid");
 
     const doc = (await db().doc(`projects/${id}`).get()).data();
-    expect(doc).to.deep.include({ heygenVideoId: "video-B", heygenStatus: "pending", error: null });
-    expect(doc?.generation).to.include({ state: "submitted", leaseToken: null });
-    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal([
-      "submitting",
-      "submitted",
-      "pending",
-    ]);
+    expect(doc).to.deep.include({
+      heygenVideoId: "video-B",
+      heygenStatus: "pending",
+      step: "rendering",
+      error: null,
+    });
+    expect(doc?.generation).to.include({ state: "submitted", lease: null });
+    const states = (run: { history: { state: string }[] }) => run.history.map((h) => h.state);
+    expect(states(doc?.generation)).to.deep.equal(["submitting", "submitted"]);
+    // The new video starts in the same write, from the video's own table.
+    expect(doc?.video).to.include({ state: "pending", apiVersion: "v3" });
+    expect(states(doc?.video)).to.deep.equal(["pending"]);
   });
 
   it("a claim whose lease still holds makes the second caller wait", async () => {
@@ -100,15 +107,16 @@ describe("fenced leases: an expired worker's late write is refused", function ()
   it("archive: the first run's late result neither overwrites nor reschedules the second's", async () => {
     const id = `p-${randomUUID().slice(0, 8)}`;
     // Created (not updated): the archive trigger stays out of it.
-    await db().doc(`projects/${id}`).set({
-      userId: "u1",
-      name: "fence",
-      heygenVideoId: "v1",
-      heygenStatus: "completed",
-      archiveState: "failed",
-      archiveAttempts: 1,
-      archiveNextAttemptAt: t0,
-    });
+    await db()
+      .doc(`projects/${id}`)
+      .set({
+        userId: "u1",
+        name: "fence",
+        heygenVideoId: "v1",
+        heygenStatus: "completed",
+        video: videoRun("completed", { submittedAt: t0 }),
+        archive: archiveRun("failed", { attempts: 1, nextAttemptAt: t0 }),
+      });
     const first = await claimArchive(db(), id, t0);
     expect(await claimArchive(db(), id, later(1000))).to.equal("busy");
     const second = await claimArchive(db(), id, later(ARCHIVE_LEASE_MS + 1000));
@@ -142,13 +150,8 @@ describe("fenced leases: an expired worker's late write is refused", function ()
       { projectId: id, event: "retry" },
     ]);
     const doc = (await db().doc(`projects/${id}`).get()).data();
-    expect(doc).to.include({
-      archiveState: "done",
-      archivedVideoPath: "videos/u1/second.mp4",
-      archiveAttempts: 3,
-      archiveError: null,
-      archiveLeaseToken: null,
-    });
+    expect(doc).to.include({ archivedVideoPath: "videos/u1/second.mp4", step: "done" });
+    expect(doc?.archive).to.include({ state: "done", attempts: 3, error: null, lease: null });
   });
 
   it("erasure: the expired run can record no step, retry or completion; the newer run finishes it", async () => {
@@ -246,7 +249,7 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     const late = await warnings(() =>
       withUserLock(db(), uid, "heygen-folder", async (lease) => {
         // The lease expired meanwhile and a second worker took the lock.
-        await lockRef.set({ owner: "second-worker", expiresAt: Date.now() + 60000 });
+        await lockRef.set({ lease: leaseUntil("second-worker", new Date(Date.now() + 60000)) });
         return lease
           .commit((tx) => tx.set(target, { heygenFolderId: "f-late" }, { merge: true }))
           .then(
@@ -259,6 +262,6 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(late.warned.map((w) => w[1])).to.deep.equal([{ lock: "heygen-folder" }]);
     expect((await target.get()).get("heygenFolderId")).to.equal("f-1");
     // The second worker's lock is left alone.
-    expect((await lockRef.get()).get("owner")).to.equal("second-worker");
+    expect((await lockRef.get()).get("lease.token")).to.equal("second-worker");
   });
 });

@@ -10,14 +10,13 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { HeygenError } from "../../clients/heygen/errors";
 import { log } from "../../logs";
-import { projectRef, projectSchema } from "../../store/projects";
+import { getProject, videoState } from "../../store/projects";
 import {
   endVideo,
   isTerminalVideoStatus,
   normaliseStatus,
   notFoundMessage,
   recordStatus,
-  videoState,
 } from "../../store/project-video";
 import { markHandled, wasHandled, type WebhookEventKey } from "../../store/webhook-events";
 import { heygenClientFor } from "./client";
@@ -155,18 +154,17 @@ async function handleEvent(
   const videoId = data.video_id;
   const projectId = data.callback_id;
   if (!videoId || !projectId) return { handled: false, reason: "no video_id or callback_id" };
-  const snap = await projectRef(app.db, projectId).get();
-  const project = projectSchema.safeParse(snap.data());
-  if (!snap.exists || !project.success || project.data.heygenVideoId !== videoId) {
+  const project = await getProject(app.db, projectId);
+  if (!project || project.heygenVideoId !== videoId) {
     return { handled: false, reason: "no project with this callback_id and video" };
   }
-  if (videoState(project.data) === "cancelled") {
+  if (videoState(project) === "cancelled") {
     // Consent withdrawn (or the account erased) while it rendered: a late event creates nothing.
     return { handled: false, reason: "video cancelled" };
   }
   let details;
   try {
-    details = await heygenClientFor(app, project.data.heygenApiVersion).getVideo(videoId);
+    details = await heygenClientFor(app, project.video?.apiVersion).getVideo(videoId);
   } catch (err) {
     if (err instanceof HeygenError && err.kind === "not_found") {
       await endVideo(

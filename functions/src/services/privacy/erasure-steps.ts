@@ -18,7 +18,7 @@ import { getBucket } from "../../clients/storage/bucket";
 import { jobsCollection } from "../../store/avatar-jobs";
 import { CONSENT_PURPOSES, writeWithdrawal } from "../../store/consent";
 import type { ErasureCounts, ErasureStep } from "../../store/erasures";
-import { projectSchema } from "../../store/projects";
+import { projectsOfUser } from "../../store/project-queries";
 import { userRef } from "../../store/users";
 import { emptyReport, type RemovalReport } from "./removal-report";
 import { removeAvatar3dInputs } from "./remove-avatar-3d";
@@ -66,12 +66,9 @@ async function consentStep(app: AppContext, uid: string, report: RemovalReport) 
 }
 
 async function heygenStep(app: AppContext, uid: string, report: RemovalReport) {
-  const projects = await app.db.collection("projects").where("userId", "==", uid).get();
-  for (const doc of projects.docs) {
-    const p = projectSchema.safeParse(doc.data());
-    if (!p.success || !p.data.heygenVideoId || doc.get("heygenVideoDeletedAt")) continue;
-    const version = p.data.heygenApiVersion ?? "v3";
-    await removeProjectVideo(app, doc.id, p.data.heygenVideoId, version, report);
+  for (const { id, project: p } of await projectsOfUser(app.db, uid)) {
+    if (!p.heygenVideoId || p.heygenVideoDeletedAt) continue;
+    await removeProjectVideo(app, id, p.heygenVideoId, p.video?.apiVersion ?? "v3", report);
   }
   const folderId = (await userRef(app.db, uid).get()).get("heygenFolderId") as string | undefined;
   if (folderId) {

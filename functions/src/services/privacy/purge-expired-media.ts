@@ -1,14 +1,15 @@
 /**
  * `purge_expired_media` (scheduled daily): archived videos and GLBs are kept
- * MEDIA_RETENTION_DAYS after they were stored (`archiveRetainUntil` on the project,
+ * MEDIA_RETENTION_DAYS after they were stored (`archive.retainUntil` on the project,
  * `retain_until` on the asset: the user's documents say until when), then deleted
- * from Storage; the documents record it (`archiveState: "purged"`, `purged_at`).
+ * from Storage; the documents record it (`archive.state: "purged"`, `purged_at`).
  * Guarded writes: a repeated or overlapping run purges nothing twice.
  */
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
-import { expiredArchives, markPurged } from "../../store/project-archive";
+import { markPurged } from "../../store/project-archive";
+import { expiredArchives } from "../../store/project-queries";
 import { expiredAssets, markAssetPurged } from "../../store/avatar-assets";
 
 export async function purgeExpiredMedia(

@@ -10,8 +10,8 @@ import { secrets } from "../../config";
 import { createHeygenClient, type HeygenClient } from "../../clients/heygen";
 import { lookDocSchema } from "../../store/looks";
 import { heygenAssets, listHeygenAssets } from "../../store/heygen-assets";
-import { markVideoDeleted, projectSchema } from "../../store/projects";
-import { cancelVideo, isTerminalVideoStatus } from "../../store/project-video";
+import { markVideoDeleted, projectsOfUser } from "../../store/project-queries";
+import { cancelVideo, videoInFlight } from "../../store/project-video";
 import { removeUpstream, type RemovalReport } from "./removal-report";
 import { deleteInputs } from "./storage-inputs";
 
@@ -37,23 +37,20 @@ export async function cancelPendingVideos(
   report: RemovalReport,
   opts: { onlyWithUserFace: boolean; code: string; message: string },
 ): Promise<void> {
-  const snap = await app.db.collection("projects").where("userId", "==", uid).get();
-  for (const doc of snap.docs) {
-    const p = projectSchema.safeParse(doc.data());
-    if (!p.success || !p.data.heygenVideoId || !p.data.heygenStatus) continue;
-    if (isTerminalVideoStatus(p.data.heygenStatus)) continue;
-    if (opts.onlyWithUserFace && p.data.fallbackAvatarUsed === true) continue;
-    const videoId = p.data.heygenVideoId;
+  for (const { id, project: p } of await projectsOfUser(app.db, uid)) {
+    if (!p.heygenVideoId || !videoInFlight(p)) continue;
+    if (opts.onlyWithUserFace && p.fallbackAvatarUsed === true) continue;
+    const videoId = p.heygenVideoId;
     const cancelled = await cancelVideo(
       app.db,
-      doc.id,
+      id,
       videoId,
       { code: opts.code, message: opts.message },
       app.clock.now(),
     );
     if (!cancelled) continue;
-    report.cancelled.videos.push(doc.id);
-    await removeProjectVideo(app, doc.id, videoId, p.data.heygenApiVersion ?? "v3", report);
+    report.cancelled.videos.push(id);
+    await removeProjectVideo(app, id, videoId, p.video?.apiVersion ?? "v3", report);
   }
 }
 
