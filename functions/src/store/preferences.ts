@@ -1,11 +1,31 @@
 /**
- * preferences/{assetId}: one document per avatar asset, updated in place (written
- * by the server through the endpoint; read by the owner).
+ * preferences/{assetId}: one document per avatar asset, updated in place (written by the
+ * server through the endpoint; read by the owner). The user's latest document also
+ * carries the voice settings a talking video uses and the body type of a new 3D avatar.
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { notFound } from "../errors";
 import { getOwnedAsset } from "./avatar-assets";
+import { at, timestampSchema } from "./job-shape";
+import { parsedDocs, zodConverter } from "./typed";
+
+const record = z.record(z.string(), z.unknown());
+
+/** preferences/{assetId}; the endpoint validates the three parts (handlers/avatar-schemas.ts). */
+export const preferencesDocSchema = z.object({
+  user_id: z.string(),
+  asset_id: z.string(),
+  appearance: record.default({}),
+  voice: record.nullish(),
+  persona: record.default({}),
+  created_at: timestampSchema.nullish(),
+  updated_at: timestampSchema,
+});
+export type PreferencesDoc = z.infer<typeof preferencesDocSchema>;
+
+const preferences = (db: Firestore) =>
+  db.collection("preferences").withConverter(zodConverter(preferencesDocSchema));
 
 /** 404 unless the asset is the caller's (preferences are kept per asset). */
 export async function requireOwnedAsset(
@@ -20,39 +40,67 @@ export async function upsertPreferences(
   db: Firestore,
   uid: string,
   assetId: string,
-  prefs: { appearance: unknown; voice: unknown; persona: unknown },
+  prefs: {
+    appearance: Record<string, unknown>;
+    voice: Record<string, unknown> | null | undefined;
+    persona: Record<string, unknown>;
+  },
   now: Date,
 ): Promise<void> {
-  const ref = db.collection("preferences").doc(assetId);
+  const ref = preferences(db).doc(assetId);
   await db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
+    let stored: PreferencesDoc | undefined;
+    try {
+      stored = (await tx.get(ref)).data();
+    } catch {
+      stored = undefined; // not of this shape: written anew
+    }
     tx.set(ref, {
       user_id: uid,
       asset_id: assetId,
-      ...prefs,
-      created_at: snap.exists ? snap.get("created_at") : now,
-      updated_at: now,
+      appearance: prefs.appearance,
+      voice: prefs.voice ?? null,
+      persona: prefs.persona,
+      created_at: stored?.created_at ?? at(now),
+      updated_at: at(now),
     });
   });
 }
 
 export async function getPreferences(db: Firestore, uid: string, assetId: string) {
-  const snap = await db.collection("preferences").doc(assetId).get();
-  if (!snap.exists || snap.get("user_id") !== uid)
-    throw notFound(`Preferences of asset ${assetId}`);
-  const d = snap.data() ?? {};
+  let p: PreferencesDoc | undefined;
+  try {
+    p = (await preferences(db).doc(assetId).get()).data();
+  } catch {
+    p = undefined;
+  }
+  if (!p || p.user_id !== uid) throw notFound(`Preferences of asset ${assetId}`);
   return {
     assetId,
-    appearance: d.appearance ?? {},
-    voice: d.voice ?? null,
-    persona: d.persona ?? {},
-    updatedAt: d.updated_at?.toDate().toISOString() ?? null,
+    appearance: p.appearance,
+    voice: p.voice ?? null,
+    persona: p.persona,
+    updatedAt: p.updated_at.toDate().toISOString(),
   };
 }
 
+/** The user's most recently updated preferences document, or null. */
+async function latestPreferences(
+  db: Firestore,
+  uid: string,
+): Promise<{ id: string; prefs: PreferencesDoc } | null> {
+  const snap = await preferences(db)
+    .where("user_id", "==", uid)
+    .orderBy("updated_at", "desc")
+    .limit(1)
+    .get();
+  const [latest] = parsedDocs(snap);
+  return latest ? { id: latest.doc.id, prefs: latest.data } : null;
+}
+
 const voicePreferenceSchema = z.object({
-  user_id: z.string(),
-  voice: z.object({ language: z.string().optional(), speed: z.number().optional() }).nullish(),
+  language: z.string().optional(),
+  speed: z.number().optional(),
 });
 
 export interface VoicePreferences {
@@ -71,40 +119,24 @@ export async function latestVoicePreferences(
   db: Firestore,
   uid: string,
 ): Promise<VoicePreferences | null> {
-  const snap = await db
-    .collection("preferences")
-    .where("user_id", "==", uid)
-    .orderBy("updated_at", "desc")
-    .limit(1)
-    .get();
-  const doc = snap.docs[0];
-  const parsed = voicePreferenceSchema.safeParse(doc?.data());
-  if (!doc || !parsed.success || !parsed.data.voice) return null;
+  const latest = await latestPreferences(db, uid);
+  const voice = voicePreferenceSchema.safeParse(latest?.prefs.voice);
+  if (!latest || !latest.prefs.voice || !voice.success) return null;
   return {
-    assetId: doc.id,
-    language: parsed.data.voice.language ?? null,
-    speed: parsed.data.voice.speed ?? null,
+    assetId: latest.id,
+    language: voice.data.language ?? null,
+    speed: voice.data.speed ?? null,
   };
 }
 
-const bodyTypePreferenceSchema = z.object({
-  appearance: z
-    .object({ bodyType: z.enum(["female", "male"]).optional() })
-    .passthrough()
-    .nullish(),
-});
+const bodyTypeSchema = z.enum(["female", "male"]);
 
 /** The body type of the user's most recently updated preferences, null when none says. */
 export async function latestBodyTypePreference(
   db: Firestore,
   uid: string,
 ): Promise<"female" | "male" | null> {
-  const snap = await db
-    .collection("preferences")
-    .where("user_id", "==", uid)
-    .orderBy("updated_at", "desc")
-    .limit(1)
-    .get();
-  const parsed = bodyTypePreferenceSchema.safeParse(snap.docs[0]?.data());
-  return (parsed.success && parsed.data.appearance?.bodyType) || null;
+  const latest = await latestPreferences(db, uid);
+  const bodyType = bodyTypeSchema.safeParse(latest?.prefs.appearance.bodyType);
+  return bodyType.success ? bodyType.data : null;
 }
