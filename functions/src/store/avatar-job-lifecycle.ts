@@ -8,6 +8,7 @@
 import type { Firestore, Transaction } from "firebase-admin/firestore";
 import {
   avatarJobRunSchema,
+  avatarJobSchema,
   jobRef,
   JOB_STATES,
   keepProviderJobId,
@@ -49,6 +50,7 @@ function jobMirrors(after: AvatarJob, _before: AvatarJob, now: Date) {
 export const jobMachine: StoredMachine<JobState, AvatarJob> = {
   name: "avatar job",
   collection: "avatar_jobs",
+  schema: avatarJobSchema,
   field: "job",
   logKey: "jobId",
   initial: "none",

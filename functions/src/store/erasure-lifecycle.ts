@@ -7,6 +7,7 @@
  */
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import {
+  erasureDocSchema,
   ERASURE_STATES,
   erasureRef,
   erasureRunSchema,
@@ -24,6 +25,7 @@ const RUN = "privacy/erasure.ts runErasure";
 export const erasureMachine: StoredMachine<ErasureState, Erasure> = {
   name: "erasure",
   collection: "erasures",
+  schema: erasureDocSchema,
   field: "erasure",
   logKey: "erasureId",
   initial: "none",

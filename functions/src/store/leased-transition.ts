@@ -12,17 +12,21 @@
  * by Firestore and the transition runs again on a fresh read, in a transaction.
  */
 import {
+  FieldValue,
   Timestamp,
   type DocumentReference,
   type DocumentSnapshot,
   type Transaction,
 } from "firebase-admin/firestore";
+import type { z } from "zod";
 import { log } from "../logs";
 import { appendHistory, leaseLive, type JobState, type Lease } from "./job-shape";
 import { eventNeedsLease, transitionFrom, type Machine } from "./state-machine";
 
 /** A machine as it lives on documents of type D. */
 export interface StoredMachine<S extends string, D> extends Machine<S> {
+  /** The collection's schema: every write must leave a document it accepts. */
+  schema: z.ZodType<D>;
   /** Its sub-object of a document; null or undefined: not started (the initial state). */
   of(doc: D): JobState<S> | null | undefined;
   /** The id its log lines carry (projectId, jobId, erasureId). */
@@ -177,7 +181,28 @@ function plan<S extends string, D, C>(
     after = { ...after, [other.field]: update[other.field] } as D;
   }
   const mirrors = stored(m.mirrors?.(after, before, spec.now));
-  return { outcome: "written", update: { ...update, ...mirrors }, after: { ...after, ...mirrors } };
+  return {
+    outcome: "written",
+    update: { ...update, ...mirrors },
+    after: checked(m, { ...after, ...mirrors }),
+  };
+}
+
+/**
+ * The document after the write, as its collection's schema reads it (a field deleted by
+ * the write is absent). A write that would leave a document the schema refuses is a bug
+ * in its transition, not a race: it throws instead of storing it.
+ */
+function checked<S extends string, D>(m: StoredMachine<S, D>, after: D): D {
+  const present = Object.fromEntries(
+    Object.entries(after as Record<string, unknown>).filter(([, v]) => !(v instanceof FieldValue)),
+  );
+  const parsed = m.schema.safeParse(present);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`${m.name}: the write would not match the schema (${issues.join("; ")})`);
+  }
+  return parsed.data;
 }
 
 /** The parsed document, or null when it is missing or not of its collection's shape. */

@@ -14,6 +14,7 @@ import {
   archiveState,
   parseProject,
   projectRef,
+  projectSchema,
   videoState,
   type ArchiveState,
   type Project,
@@ -22,6 +23,7 @@ import {
 export const archiveMachine: StoredMachine<ArchiveState, Project> = {
   name: "project archive",
   collection: "projects",
+  schema: projectSchema,
   field: "archive",
   logKey: "projectId",
   initial: "none",

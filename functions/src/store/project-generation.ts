@@ -27,6 +27,7 @@ import {
   getOwnedProject,
   parseProject,
   projectRef,
+  projectSchema,
   RECORDED_VOICE,
   voiceUsedSchema,
   type GenerationState,
@@ -40,6 +41,7 @@ const RESUME = "resume-generate.ts";
 export const generationMachine: StoredMachine<GenerationState, Project> = {
   name: "project generation",
   collection: "projects",
+  schema: projectSchema,
   field: "generation",
   logKey: "projectId",
   initial: "none",

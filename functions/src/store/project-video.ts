@@ -16,6 +16,7 @@ import {
   archiveState,
   parseProject,
   projectRef,
+  projectSchema,
   VIDEO_STATES,
   videoState,
   type Project,
@@ -42,6 +43,7 @@ const fromHeygen = (from: "pending" | "processing") =>
 export const videoMachine: StoredMachine<VideoState, Project> = {
   name: "project video",
   collection: "projects",
+  schema: projectSchema,
   field: "video",
   logKey: "projectId",
   initial: "none",

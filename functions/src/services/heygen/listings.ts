@@ -101,13 +101,25 @@ export async function cachedAvatarDefaultVoice(
 
 const isPublicAvatar = (a: AvatarSummary): boolean => a.type === "avatar";
 
-/** The public catalogue (never another user's face). */
+const avatarSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(["avatar", "talking_photo"]),
+  previewImageUrl: z.string().nullable(),
+  gender: z.string().nullable(),
+  defaultVoiceId: z.string().nullish(),
+});
+
+/** The public catalogue, parsed as it is served: public avatars only (never another user's face). */
 export async function publicAvatars(
   app: AppContext,
 ): Promise<{ items: AvatarSummary[]; cached: boolean }> {
   const { items, cached } = await cachedListing(app, "avatars");
-  // A cache written before talking photos were filtered out is filtered here too.
-  return { items: (items as AvatarSummary[]).filter(isPublicAvatar), cached };
+  const avatars = items.flatMap((i) => {
+    const a = avatarSummarySchema.safeParse(i);
+    return a.success && isPublicAvatar(a.data) ? [a.data] : [];
+  });
+  return { items: avatars, cached };
 }
 
 /** GET /api/heygen/avatars: the public catalogue plus the caller's own looks. */
