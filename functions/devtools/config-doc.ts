@@ -1,20 +1,21 @@
 /**
- * Writes the README's configuration table from the one param definition
- * (src/params.ts), between the marker comments of the Configuration section.
+ * Renders docs/configuration.md from the one param definition (src/params.ts), so the
+ * configuration page cannot drift from the code (test/unit/config-doc.test.ts compares
+ * them). It also checks the other pages that quote a param's default in a table row
+ * (the quotas table of docs/privacy.md) against the definition.
  *
- *   npx tsx devtools/config-doc.ts            rewrites the table in ../README.md
- *   npx tsx devtools/config-doc.ts --check    fails when the committed table is stale
+ *   npx tsx devtools/config-doc.ts            writes ../docs/configuration.md
+ *   npx tsx devtools/config-doc.ts --check    fails when it is stale or another page disagrees
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PARAMS, localParamValues, type ParamDef } from "../src/params";
 import { simulatedStack } from "./stack-env";
 import { LOCAL_PROJECT_ID } from "./local-stack/config";
+import { REPO_ROOT } from "./repo-root";
 
-export const README_FILE = path.resolve(__dirname, "..", "..", "README.md");
-export const TABLE_BEGIN =
-  "<!-- config-table:begin: generated from functions/src/params.ts by `cd functions && npx tsx devtools/config-doc.ts`; edit the definition, not this table -->";
-export const TABLE_END = "<!-- config-table:end -->";
+const DOCS_DIR = path.join(REPO_ROOT, "docs");
+export const CONFIG_DOC_FILE = path.join(DOCS_DIR, "configuration.md");
 
 const KIND: Record<ParamDef["kind"], string> = {
   string: "string",
@@ -54,56 +55,87 @@ export function renderConfigTable(): string {
   ].join("\n");
 }
 
-/** `readme` with the text between the markers replaced by the current table. */
-export function withConfigTable(readme: string): string {
-  const begin = readme.indexOf(TABLE_BEGIN);
-  const end = readme.indexOf(TABLE_END);
-  if (begin < 0 || end < begin) {
-    throw new Error(`README.md has no configuration table markers (${TABLE_BEGIN} … ${TABLE_END})`);
-  }
-  return (
-    readme.slice(0, begin + TABLE_BEGIN.length) +
-    "\n" +
-    renderConfigTable() +
-    "\n" +
-    readme.slice(end)
-  );
+const INTRO = `# Configuration
+
+<!-- Generated from functions/src/params.ts by \`cd functions && npx tsx devtools/config-doc.ts\`; edit the definition, not this page. -->
+
+Every param and secret is defined once, in \`functions/src/params.ts\` (name, kind,
+default, description, the value the local and test stacks use). From that definition
+come the firebase-functions params and secrets (\`functions/src/config.ts\`), the
+emulator-only \`functions/.env.local\` and \`.secret.local\` that \`npm start\` writes,
+the test stack's config (\`functions/devtools/stack-env.ts\`), and this page
+(\`cd functions && npx tsx devtools/config-doc.ts\`; the unit tier fails when it is
+stale). How to add one: [development.md](development.md#adding-a-param-one-edit).
+
+## Where values come from
+
+Locally, put values in \`functions/.env.local\` and secrets in
+\`functions/.secret.local\` (emulator only, both git-ignored; \`npm start\` writes them
+pointing at the simulators when they do not exist yet). In production the CLI asks for
+the params without a default on the first deploy and stores them in
+\`functions/.env.<project-id>\`; secrets are set with
+\`firebase functions:secrets:set NAME\`. Running the local stack against the real APIs
+and deploying are described in [operations.md](operations.md#running-against-the-real-apis).
+Quotas and rate limits are explained in
+[privacy.md](privacy.md#quotas-and-rate-limits).
+
+## Params and secrets
+
+`;
+
+/** The whole page: the introduction, then the table. */
+export function renderConfigDoc(): string {
+  return `${INTRO}${renderConfigTable()}\n`;
 }
 
 /**
- * Rows of other README tables that quote a param's default (`| \`NAME\` | \`value\` |`,
- * e.g. the quotas table) and disagree with the definition: "NAME: README x, default y".
+ * Table rows of another page that quote a param's default (`| \`NAME\` | \`value\` |`,
+ * e.g. the quotas table) and disagree with the definition: "NAME: value, default y".
  */
-export function staleDefaultsElsewhere(readme: string): string[] {
-  const begin = readme.indexOf(TABLE_BEGIN);
-  const end = readme.indexOf(TABLE_END);
-  const outside = begin >= 0 && end > begin ? readme.slice(0, begin) + readme.slice(end) : readme;
+export function staleDefaultsElsewhere(markdown: string): string[] {
   const defs = PARAMS as Record<string, ParamDef>;
   const out: string[] = [];
-  for (const m of outside.matchAll(/^\| `([A-Z0-9_]+)` \| `([^`]*)` \|/gm)) {
+  for (const m of markdown.matchAll(/^\| `([A-Z0-9_]+)` \| `([^`]*)` \|/gm)) {
     const d = defs[m[1]];
     if (d && d.kind !== "secret" && String(d.default) !== m[2]) {
-      out.push(`${m[1]}: README ${m[2]}, default ${String(d.default)}`);
+      out.push(`${m[1]}: ${m[2]}, default ${String(d.default)}`);
     }
   }
   return out;
 }
 
+/** README.md and every page of docs/ but the generated configuration page. */
+export function pagesQuotingDefaults(): string[] {
+  const docs = readdirSync(DOCS_DIR)
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => path.join(DOCS_DIR, f))
+    .filter((f) => f !== CONFIG_DOC_FILE);
+  return [path.join(REPO_ROOT, "README.md"), ...docs];
+}
+
+/** "page: NAME: value, default y" for every quoted default that disagrees. */
+export function staleDefaultsInPages(): string[] {
+  return pagesQuotingDefaults().flatMap((file) =>
+    staleDefaultsElsewhere(readFileSync(file, "utf8")).map(
+      (s) => `${path.relative(REPO_ROOT, file)}: ${s}`,
+    ),
+  );
+}
+
 if (require.main === module) {
-  const current = readFileSync(README_FILE, "utf8");
-  const fresh = withConfigTable(current);
-  const stale = staleDefaultsElsewhere(current);
-  if (stale.length > 0) console.warn(`README.md quotes other defaults: ${stale.join("; ")}`);
+  const fresh = renderConfigDoc();
+  const stale = staleDefaultsInPages();
+  if (stale.length > 0) console.warn(`Pages quote other defaults: ${stale.join("; ")}`);
   if (process.argv.includes("--check")) {
-    if (current !== fresh || stale.length > 0) {
+    if (readFileSync(CONFIG_DOC_FILE, "utf8") !== fresh || stale.length > 0) {
       console.error(
-        "README.md's configuration table is out of date: run `cd functions && npx tsx devtools/config-doc.ts`.",
+        "docs/configuration.md is out of date: run `cd functions && npx tsx devtools/config-doc.ts`.",
       );
       process.exit(1);
     }
-    console.log("README.md's configuration table is up to date.");
+    console.log("docs/configuration.md is up to date.");
   } else {
-    writeFileSync(README_FILE, fresh);
-    console.log(`wrote the configuration table of ${README_FILE}`);
+    writeFileSync(CONFIG_DOC_FILE, fresh);
+    console.log(`wrote ${CONFIG_DOC_FILE}`);
   }
 }

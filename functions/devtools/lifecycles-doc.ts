@@ -14,8 +14,9 @@ import { jobMachine } from "../src/store/avatar-job-lifecycle";
 import { erasureMachine } from "../src/store/erasure-lifecycle";
 import { HISTORY_LIMIT } from "../src/store/job-shape";
 import { renderMermaid, type Machine } from "../src/store/state-machine";
+import { REPO_ROOT } from "./repo-root";
 
-export const LIFECYCLES_FILE = path.resolve(__dirname, "../../docs/lifecycles.md");
+export const LIFECYCLES_FILE = path.join(REPO_ROOT, "docs", "lifecycles.md");
 
 interface Lifecycle {
   machine: Machine<string>;

@@ -1,8 +1,8 @@
 /**
- * Builds the OpenAPI 3.1 document of every HTTPS endpoint from the route registry
- * (src/http/endpoints.ts: the functions' base paths, the same list index.ts wires)
- * and each route's own zod schemas: the request body and query it validates, the
- * response schema the router checks before sending, and its doc (summary, errors).
+ * Builds the OpenAPI 3.1 document of the HTTPS surface from the operation table
+ * (src/api/operations.ts: methods, paths, who may call) and each operation's own zod
+ * schemas: the input it validates (path parameters, query string or body), the
+ * response schemas both surfaces check before answering, and its error statuses.
  * Nothing here names a path or a schema, so the document cannot drift from the code.
  *
  *   npx tsx devtools/openapi.ts            writes ../openapi.json
@@ -11,10 +11,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { HTTP_ENDPOINTS } from "../src/http/endpoints";
-import type { Route } from "../src/http/router";
-import type { DocumentedBody } from "../src/http/route-doc";
+import { operationList, type OperationEntry } from "../src/api/operations";
+import type { DocumentedBody, OperationImpl } from "../src/api/operation";
 import { ERROR_STATUS } from "../src/errors";
+import { REPO_ROOT } from "./repo-root";
 
 /** JSON Schema of a zod schema, without the per-schema `$schema` key (OpenAPI 3.1 sets the dialect). */
 const json = (schema: z.ZodType): Record<string, unknown> => {
@@ -34,7 +34,7 @@ const errorBody = z.object({
   details: z.unknown().optional(),
 });
 
-const errors = (codes: number[]) =>
+const errors = (codes: readonly number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       String(c),
@@ -48,36 +48,65 @@ const errors = (codes: number[]) =>
     ]),
   );
 
-/** `/avatar/jobs` + `/:jobId` → `/avatar/jobs/{jobId}`. */
-export function openApiPath(basePath: string, routePath: string): string {
-  return (basePath + routePath).replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+/** `/avatar/jobs/:jobId` → `/avatar/jobs/{jobId}`. */
+export function openApiPath(tablePath: string): string {
+  return tablePath.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
 }
 
-function parameters(r: Route) {
-  const pathParams = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map(([, name]) => {
-    const schema = r.doc.params?.shape[name] as z.ZodType | undefined;
-    return {
-      name,
-      in: "path",
-      required: true,
-      schema: schema ? json(schema) : { type: "string" },
-    };
-  });
+export const pathParamsOf = (tablePath: string): string[] =>
+  [...tablePath.matchAll(/:([A-Za-z0-9_]+)/g)].map(([, name]) => name);
+
+/** The input's fields: path parameters, then query or body. */
+const fieldsOf = (impl: OperationImpl): Record<string, z.ZodType> =>
+  impl.input instanceof z.ZodObject ? (impl.input.shape as Record<string, z.ZodType>) : {};
+
+function parameters(entry: OperationEntry, impl: OperationImpl) {
+  const fields = fieldsOf(impl);
+  const inPath = pathParamsOf(entry.path);
+  const pathParams = inPath.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: fields[name] ? json(fields[name]) : { type: "string" },
+  }));
   const query =
-    r.query instanceof z.ZodObject
-      ? Object.entries(r.query.shape).map(([name, s]) => ({
-          name,
-          in: "query",
-          required: !(s as z.ZodType).safeParse(undefined).success,
-          schema: json(s as z.ZodType),
-        }))
+    entry.method === "GET"
+      ? Object.entries(fields)
+          .filter(([name]) => !inPath.includes(name))
+          .map(([name, s]) => ({
+            name,
+            in: "query",
+            required: !s.safeParse(undefined).success,
+            schema: json(s),
+          }))
       : [];
   return [...pathParams, ...query];
 }
 
-function requestBody(r: Route) {
-  const documented: DocumentedBody | undefined =
-    r.doc.requestBody ?? (r.body ? { kind: "json", schema: r.body } : undefined);
+/** The documented body: the operation's own, a multipart form, or the input less its path parameters. */
+function documentedBody(entry: OperationEntry, impl: OperationImpl): DocumentedBody | undefined {
+  if (impl.doc.requestBody) return impl.doc.requestBody;
+  if (entry.method === "GET") return undefined;
+  const fields = fieldsOf(impl);
+  if (impl.httpInput?.kind === "multipart") {
+    const { file, jsonFields } = impl.httpInput;
+    const fileSchema = fields[file]?.meta?.() as { description?: string } | undefined;
+    return {
+      kind: "multipart",
+      file: { name: file, description: fileSchema?.description ?? "The file" },
+      jsonFields: Object.fromEntries(
+        jsonFields.flatMap((name) => (fields[name] ? [[name, fields[name]]] : [])),
+      ),
+    };
+  }
+  if (!(impl.input instanceof z.ZodObject)) return { kind: "json", schema: impl.input };
+  const input = impl.input;
+  const omit = Object.fromEntries(pathParamsOf(entry.path).map((p) => [p, true] as const));
+  const body = input.omit(omit as Parameters<typeof input.omit>[0]);
+  return Object.keys(body.shape).length > 0 ? { kind: "json", schema: body } : undefined;
+}
+
+function requestBody(documented: DocumentedBody | undefined) {
   if (!documented) return undefined;
   switch (documented.kind) {
     case "json":
@@ -129,50 +158,45 @@ function requestBody(r: Route) {
   }
 }
 
-function operation(functionName: string, r: Route) {
-  const params = parameters(r);
-  const body = requestBody(r);
+function operation(name: string, entry: OperationEntry, impl: OperationImpl) {
+  const params = parameters(entry, impl);
+  const body = requestBody(documentedBody(entry, impl));
   return {
-    tags: [functionName],
-    summary: r.doc.summary,
+    operationId: name,
+    tags: [entry.https],
+    summary: entry.summary,
+    ...(entry.callable ? { "x-callable": `${name}_call` } : {}),
     security:
-      r.doc.security === "heygenSignature"
+      entry.auth === "heygen-signature"
         ? [{ heygenSignature: [] }]
-        : r.auth
-          ? [{ firebaseIdToken: [] }]
-          : [],
+        : [{ firebaseIdToken: [], appCheck: [] }, { firebaseIdToken: [] }],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
     responses: {
-      [String(r.response.status)]: {
-        description: r.response.description,
-        content: { "application/json": { schema: json(r.response.schema) } },
-      },
-      ...(r.response.alternative
-        ? {
-            [String(r.response.alternative.status)]: {
-              description: r.response.alternative.description,
-              content: { "application/json": { schema: json(r.response.alternative.schema) } },
-            },
-          }
-        : {}),
-      ...errors(r.doc.errors),
+      ...Object.fromEntries(
+        impl.responses.map((r) => [
+          String(r.status),
+          {
+            description: r.description,
+            content: { "application/json": { schema: json(r.schema) } },
+          },
+        ]),
+      ),
+      ...errors(impl.doc.errors),
     },
   };
 }
 
 export async function buildOpenApi(version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, endpoint] of Object.entries(HTTP_ENDPOINTS)) {
-    const ep: { basePath: string; routes: () => Promise<Route[]>; options?: string } = endpoint;
-    for (const r of await ep.routes()) {
-      const at = (paths[openApiPath(ep.basePath, r.path)] ??= {});
-      at[r.method.toLowerCase()] = operation(name, r);
-    }
-    if (ep.options) {
-      (paths[ep.basePath] ??= {}).options = {
-        tags: [name],
-        summary: ep.options,
+  for (const [name, entry] of operationList()) {
+    const impl: OperationImpl = await entry.load();
+    const at = (paths[openApiPath(entry.path)] ??= {});
+    at[entry.method.toLowerCase()] = operation(name, entry, impl);
+    if (entry.auth === "heygen-signature") {
+      at.options = {
+        tags: [entry.https],
+        summary: "URL validation by HeyGen (answered 200 at once)",
         responses: { "200": { description: "OK" } },
       };
     }
@@ -183,7 +207,7 @@ export async function buildOpenApi(version: string) {
       title: "Masky avatar backend",
       version,
       description:
-        "HeyGen talking videos and photoreal 3D avatars. Every endpoint but the webhook needs `Authorization: Bearer <Firebase ID token>`. Generated from the route registry and the routes' zod schemas by functions/devtools/openapi.ts.",
+        "HeyGen talking videos and photoreal 3D avatars. Every operation but the webhook needs `Authorization: Bearer <Firebase ID token>`, and an App Check token (`X-Firebase-AppCheck`) when APP_CHECK_ENFORCED is on; each is also a callable (`x-callable`) with the same input, answer and error codes. Generated from the operation table and the operations' zod schemas by functions/devtools/openapi.ts.",
     },
     servers: [{ url: "/", description: "Firebase Hosting rewrites to the functions" }],
     components: {
@@ -192,6 +216,12 @@ export async function buildOpenApi(version: string) {
           type: "http",
           scheme: "bearer",
           bearerFormat: "Firebase ID token (JWT)",
+        },
+        appCheck: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Firebase-AppCheck",
+          description: "Firebase App Check token; required when APP_CHECK_ENFORCED is on",
         },
         heygenSignature: {
           type: "apiKey",
@@ -207,7 +237,7 @@ export async function buildOpenApi(version: string) {
   };
 }
 
-export const OPENAPI_FILE = path.resolve(__dirname, "..", "..", "openapi.json");
+export const OPENAPI_FILE = path.join(REPO_ROOT, "openapi.json");
 
 export async function renderOpenApi(): Promise<string> {
   const pkg = JSON.parse(readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")) as {

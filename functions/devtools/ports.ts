@@ -6,6 +6,7 @@ export const PORTS = {
   avatarSdk: 9320,
   didimo: 9321,
   in3d: 9322,
+  appCheck: 9330,
 } as const;
 
 export const LOCALHOST = "127.0.0.1";

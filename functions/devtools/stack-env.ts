@@ -4,6 +4,7 @@
  * The names and values come from the one param definition, src/params.ts (`local`).
  */
 import { PORTS, localUrl } from "./ports";
+import { APP_CHECK_JWKS_PATH } from "./app-check-issuer";
 import {
   localParamValues,
   type LocalStack,
@@ -33,6 +34,7 @@ export function simulatedStack(
     projectId,
     heygenApiUrl: localUrl(PORTS.heygenApi),
     heygenUploadUrl: localUrl(PORTS.heygenUpload),
+    appCheckJwksUrl: `${localUrl(PORTS.appCheck)}${APP_CHECK_JWKS_PATH}`,
     provider: { name: provider, apiUrl: localUrl(sim.port), apiKey: sim.apiKey },
   };
 }

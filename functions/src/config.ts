@@ -34,6 +34,8 @@ import {
   type SecretDef,
 } from "./params";
 
+import { legacyHeygenWarner } from "./legacy-heygen-warning";
+
 export type { ParamValues, ProviderName } from "./params";
 
 type FirebaseParam<D> = D extends SecretDef
@@ -260,7 +262,15 @@ export function readParams(): ParamValues {
   return out as ParamValues;
 }
 
-/** Reads every param at run time. Call it inside a handler, never at import time. */
+/** One warning per instance for a v2 configuration at HeyGen's real API (its cold start). */
+const warnLegacyHeygen = legacyHeygenWarner();
+
+/**
+ * Reads every param at run time. Call it inside a handler, never at import time. The
+ * first call of an instance (its cold start) warns about a legacy HeyGen configuration.
+ */
 export function resolveConfig(): AppConfig {
-  return buildConfig(readParams(), runtimeInfo());
+  const config = buildConfig(readParams(), runtimeInfo());
+  warnLegacyHeygen(config);
+  return config;
 }

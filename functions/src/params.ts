@@ -25,6 +25,8 @@ export interface LocalStack {
   heygenApiUrl: string;
   heygenUploadUrl: string;
   provider: { name: ProviderName; apiUrl: string; apiKey: string };
+  /** The local App Check key set (the test stack signs its tokens with it). */
+  appCheckJwksUrl: string;
 }
 
 type Local<T> = T | ((stack: LocalStack) => T);
@@ -96,7 +98,8 @@ export const PARAMS = {
   HEYGEN_API_VERSION: str({
     default: "v3",
     options: ["v3", "v2"],
-    description: "HeyGen API flavour: `v3` (default) or `v2` (legacy, the seed's flow)",
+    description:
+      "HeyGen API flavour: `v3` (default) or `v2`, the seed's legacy flow, which HeyGen supported only until 2026-10-31 (kept for the local simulator; against HeyGen's own API an instance logs one warning at cold start)",
   }),
   HEYGEN_API_BASE_URL: str({
     default: "https://api.heygen.com",
@@ -145,7 +148,12 @@ export const PARAMS = {
   APP_CHECK_ENFORCED: bool({
     default: false,
     description:
-      "Callables (`*_call`) refuse requests without a valid App Check token; turn it on once the web app registers App Check",
+      "Every operation but HeyGen's webhook, HTTPS and callable alike, refuses requests without a valid App Check token (`X-Firebase-AppCheck`); turn it on once the web app registers App Check",
+  }),
+  APP_CHECK_JWKS_URL: str({
+    default: "https://firebaseappcheck.googleapis.com/v1/jwks",
+    description: "Where App Check's public signing keys are fetched from (its JWKS)",
+    local: (s) => s.appCheckJwksUrl,
   }),
 
   // --- HeyGen timings ------------------------------------------------------------------

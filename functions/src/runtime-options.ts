@@ -1,7 +1,11 @@
 /**
  * Every function's runtime options in one place: timeout, memory, concurrency (requests
- * one instance serves at once) and maxInstances, each with the reason. `index.ts`
- * spreads them into the function definitions; the deploy-surface test
+ * one instance serves at once) and maxInstances, each with the reason.
+ *
+ * The API's operations pick a profile from `OPERATION_RUNTIME` (api/operations.ts); an
+ * operation's callable gets its profile as is, and an HTTPS function gets the most
+ * demanding options of the operations it serves (`combineRuntime`). Triggers and
+ * schedules are listed in `RUNTIME`. The deploy-surface test
  * (test/unit/runtime-options.test.ts) reads them back from the exported functions.
  */
 import type { MemoryOption } from "firebase-functions/v2/options";
@@ -28,24 +32,25 @@ const SWEEP: Pick<RuntimeOptions, "concurrency" | "maxInstances"> = {
   maxInstances: 1,
 };
 
-export const RUNTIME = {
+/** The profiles the API's operations are defined with. */
+export const OPERATION_RUNTIME = {
+  json: JSON_ENDPOINT,
+  // Reads of one document and a signed URL: a short timeout frees a stuck instance early.
+  quickRead: { ...JSON_ENDPOINT, timeoutSeconds: 30 },
   // ffmpeg converts the recording and a new look is waited for: up to 9 minutes and
   // 1 GiB per conversion, so one request per instance keeps memory bounded.
-  generate: { timeoutSeconds: 540, memory: "1GiB", concurrency: 1, maxInstances: 20 },
-  // HeyGen expects a fast answer and retries; handling is a signature check and two reads.
-  heygen_webhook: { ...JSON_ENDPOINT, timeoutSeconds: 60 },
-  video_status: JSON_ENDPOINT,
-  avatars: JSON_ENDPOINT,
-  voices: JSON_ENDPOINT,
+  render: { timeoutSeconds: 540, memory: "1GiB", concurrency: 1, maxInstances: 20 },
   // Withdrawal and erasure delete at HeyGen and the provider within the request.
-  me: { ...JSON_ENDPOINT, timeoutSeconds: 300 },
+  upstreamDeletes: { ...JSON_ENDPOINT, timeoutSeconds: 300 },
   // Deletes the archive and the video at HeyGen.
-  projects: { ...JSON_ENDPOINT, timeoutSeconds: 120 },
-  // The multipart selfie (≤ 10 MB) is parsed from the buffered body: at most 8 bodies
-  // at once keeps an instance well inside 1 GiB.
-  avatar_jobs: { timeoutSeconds: 60, memory: "1GiB", concurrency: 8, maxInstances: 20 },
-  avatar_assets: { ...JSON_ENDPOINT, timeoutSeconds: 30 },
-  avatar_preferences: { ...JSON_ENDPOINT, timeoutSeconds: 30 },
+  projectDelete: { ...JSON_ENDPOINT, timeoutSeconds: 120 },
+  // The selfie (≤ 10 MB, multipart or base64) is held in memory while it is checked:
+  // at most 8 requests at once keeps an instance well inside 1 GiB.
+  selfieUpload: { timeoutSeconds: 60, memory: "1GiB", concurrency: 8, maxInstances: 20 },
+} satisfies Record<string, RuntimeOptions>;
+
+/** Triggers and schedules (the API's functions come from the operation table). */
+export const RUNTIME = {
   // Streams a finished MP4 into Storage (bounded memory per copy), up to 9 minutes; or
   // finishes a deferred generate (ffmpeg converts the recording): 1 GiB, two at a time.
   on_project_updated: { timeoutSeconds: 540, memory: "1GiB", concurrency: 2, maxInstances: 20 },
@@ -68,21 +73,35 @@ export const RUNTIME = {
   purge_expired_media: { timeoutSeconds: 540, memory: "256MiB", ...SWEEP },
   // Lists uploads page by page and reads each user's projects; stops taking work after 8 minutes.
   purge_unused_inputs: { timeoutSeconds: 540, memory: "256MiB", ...SWEEP },
-  // Callables: the same work as their HTTPS twins.
-  generate_call: { timeoutSeconds: 540, memory: "1GiB", concurrency: 1, maxInstances: 20 },
-  video_status_call: JSON_ENDPOINT,
-  avatars_call: JSON_ENDPOINT,
-  voices_call: JSON_ENDPOINT,
-  save_preferences_call: JSON_ENDPOINT,
-  get_preferences_call: JSON_ENDPOINT,
-  me_call: JSON_ENDPOINT,
-  record_consent_call: JSON_ENDPOINT,
-  // Withdrawal and erasure delete at HeyGen and the provider within the call, as `me` does.
-  withdraw_consent_call: { ...JSON_ENDPOINT, timeoutSeconds: 300 },
-  export_data_call: JSON_ENDPOINT,
-  delete_account_call: { ...JSON_ENDPOINT, timeoutSeconds: 300 },
-  erasure_status_call: JSON_ENDPOINT,
 } satisfies Record<string, RuntimeOptions>;
+
+const MEMORY_ORDER: readonly MemoryOption[] = [
+  "128MiB",
+  "256MiB",
+  "512MiB",
+  "1GiB",
+  "2GiB",
+  "4GiB",
+  "8GiB",
+  "16GiB",
+  "32GiB",
+];
+
+/**
+ * The options of a function that serves several operations: each of them must fit, so
+ * the longest timeout, the most memory, the fewest requests at once and the most
+ * instances of any of them.
+ */
+export function combineRuntime(profiles: readonly RuntimeOptions[]): RuntimeOptions {
+  if (profiles.length === 0) throw new Error("combineRuntime needs at least one profile");
+  const rank = (m: MemoryOption) => MEMORY_ORDER.indexOf(m);
+  return profiles.reduce((a, b) => ({
+    timeoutSeconds: Math.max(a.timeoutSeconds, b.timeoutSeconds),
+    memory: rank(b.memory) > rank(a.memory) ? b.memory : a.memory,
+    concurrency: Math.min(a.concurrency, b.concurrency),
+    maxInstances: Math.max(a.maxInstances, b.maxInstances),
+  }));
+}
 
 /**
  * The v1 Auth delete trigger (1st gen: one request per instance, no concurrency

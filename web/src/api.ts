@@ -1,9 +1,20 @@
 /**
- * The backend as the page sees it: HTTPS endpoints through Hosting's rewrites (same
- * origin, ID token as Bearer) and callables. Errors carry the server's code and
- * message (`{error, message, details?}`; callables put them in HttpsError details).
+ * The backend as the page sees it: the API's callables, one per operation
+ * (`<operation>_call`), typed from the server's operation table and schemas (types
+ * only: nothing of the server is bundled). The Firebase SDK sends the ID token, and
+ * the App Check token once App Check is set up. Why callables and not the HTTPS
+ * routes: docs/api.md. Errors carry the server's code and message (`{error, details?}`
+ * in the HttpsError's details).
  */
-import { firebase, functions } from "./firebase";
+import type {
+  CallableErrorDetails,
+  CallableOperationName,
+  OperationInput,
+  OperationOutput,
+} from "../../functions/src/api/contract";
+import { functions } from "./firebase";
+
+export type { OperationInput, OperationOutput };
 
 export class ServerError extends Error {
   constructor(
@@ -16,127 +27,79 @@ export class ServerError extends Error {
   }
 }
 
-async function idToken(): Promise<string> {
-  const { auth } = await firebase();
-  const user = auth.currentUser;
-  if (!user) throw new ServerError("UNAUTHENTICATED", "Sign in first.");
-  return user.getIdToken();
-}
+/** The longest an operation runs on the server (generate: 9 minutes); the SDK's default is 70 s. */
+const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** Calls a function through its Hosting rewrite (same origin). */
-export async function http<T>(
-  path: string,
-  init: { method?: string; json?: unknown; form?: FormData } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${await idToken()}` };
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(path, {
-    method: init.method ?? (init.json !== undefined || init.form ? "POST" : "GET"),
-    headers,
-    body: init.form ?? (init.json !== undefined ? JSON.stringify(init.json) : undefined),
-  });
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  if (!res.ok) {
-    const e = (body ?? {}) as { error?: string; message?: string; details?: unknown };
-    throw new ServerError(
-      e.error ?? `HTTP_${res.status}`,
-      e.message ?? `The server answered ${res.status}.`,
-      e.details,
-    );
-  }
-  return body as T;
-}
-
-/** Calls an `onCall` function; its HttpsError details carry `{error, details}`. */
-export async function call<T>(name: string, data: unknown): Promise<T> {
+/** Runs an operation of the API through its callable. */
+export async function call<K extends CallableOperationName>(
+  operation: K,
+  input: OperationInput<K>,
+): Promise<OperationOutput<K>> {
   const { functions: f, fn } = await functions();
+  const callable = fn.httpsCallable<OperationInput<K>, OperationOutput<K>>(f, `${operation}_call`, {
+    timeout: CALL_TIMEOUT_MS,
+  });
   try {
-    const result = await fn.httpsCallable<unknown, T>(f, name)(data);
-    return result.data;
+    return (await callable(input)).data;
   } catch (err) {
-    const e = err as { message?: string; code?: string; details?: unknown };
-    const d = (e.details ?? {}) as { error?: string; details?: unknown };
-    throw new ServerError(d.error ?? e.code ?? "INTERNAL", e.message ?? "Request failed.", d.details);
+    const e = err as { message?: string; code?: string; details?: Partial<CallableErrorDetails> };
+    const code = e.details?.error ?? e.code?.replace(/^functions\//, "").toUpperCase() ?? "INTERNAL";
+    throw new ServerError(code, e.message ?? "Request failed.", e.details?.details);
   }
 }
 
-export type ConsentPurpose = "heygen_face" | "heygen_voice" | "avatar_3d";
+export type ConsentPurpose = OperationInput<"withdraw_consent">["purpose"];
+export type Me = OperationOutput<"me">;
 
-export interface ConsentState {
-  granted: boolean;
-  policyVersion: string | null;
-  grantedAt: string | null;
-}
-
-export interface Me {
-  uid: string;
-  ageConfirmed: boolean;
-  hasHeygenFolder: boolean;
-  /** The privacy policy version consent is recorded under now, and the minimum age. */
-  policyVersion: string;
-  minimumAge: number;
-  consent: Record<ConsentPurpose, ConsentState>;
-}
-
-export const getMe = () => http<Me>("/api/me");
+export const getMe = () => call("me", {});
 
 /** Consent recorded by the server (time, policy version, minimum age) for these purposes. */
 export const recordConsent = (policyVersion: string, purposes: ConsentPurpose[]) =>
-  http<{ consent: Me["consent"] }>("/api/me/consent", {
-    json: { policyVersion, ageConfirmed: true, purposes },
-  });
+  call("record_consent", { policyVersion, ageConfirmed: true, purposes });
 
 /** Withdraws one purpose: pending work for it stops and its inputs are deleted. */
-export const withdrawConsent = (purpose: ConsentPurpose) =>
-  http<unknown>(`/api/me/consent/${purpose}`, { method: "DELETE" });
+export const withdrawConsent = (purpose: ConsentPurpose) => call("withdraw_consent", { purpose });
 
 /** Deletes a project with its archived video and its video at HeyGen. */
-export const deleteProject = (projectId: string) =>
-  http<unknown>(`/api/projects/${encodeURIComponent(projectId)}`, { method: "DELETE" });
+export const deleteProject = (projectId: string) => call("delete_project", { projectId });
 
-/** `POST /avatar/jobs` (multipart through the Hosting rewrite): the selfie → a 3D job. */
-export function createAvatarJob(selfie: Blob): Promise<{ jobId: string }> {
-  const form = new FormData();
-  const type = selfie.type || "image/jpeg";
-  form.append("file", selfie, type === "image/png" ? "selfie.png" : "selfie.jpg");
-  form.append("options", JSON.stringify({ output: "glb", blendshapes: "arkit", realism: "high" }));
-  return http<{ jobId: string }>("/avatar/jobs", { form });
+/** The selfie's bytes in base64, as the callable carries them. */
+function base64Of(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(",") + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error("The selfie could not be read."));
+    reader.readAsDataURL(blob);
+  });
 }
 
+/** The selfie → a 3D job. */
+export async function createAvatarJob(selfie: Blob): Promise<{ jobId: string }> {
+  const contentType = selfie.type || "image/jpeg";
+  return call("create_avatar_job", {
+    file: {
+      data: await base64Of(selfie),
+      contentType,
+      filename: contentType === "image/png" ? "selfie.png" : "selfie.jpg",
+    },
+    options: { output: "glb", blendshapes: "arkit", realism: "high" },
+  });
+}
+
+/** The asset's GLB (signed URL) and its normalised blendshape and viseme maps. */
+export type AvatarAsset = OperationOutput<"avatar_asset">;
 /** One viseme group of the asset: weights on this asset's own morph target names. */
-export interface AssetViseme {
-  arkit: Record<string, number>;
-  morphs: Record<string, number>;
-  nativeViseme: string | null;
-}
+export type AssetViseme = AvatarAsset["visemes"][string];
+/** The seed's six viseme groups the lip-sync plays. */
 export type VisemeGroup = "MBP" | "A" | "E" | "O" | "U" | "FV";
 
-/** `GET /avatar/assets/:assetId`: the GLB's signed URL and its normalised blendshape map. */
-export interface AvatarAsset {
-  url: string;
-  expiresIn: number;
-  blendshapeMap: {
-    /** ARKit name → this asset's morph name. */
-    arkit: Record<string, string>;
-    /** Oculus viseme code → this asset's morph name. */
-    visemes: Record<string, string>;
-    missing: { arkit: string[]; visemes: string[] };
-    unmapped: string[];
-  };
-  visemes: Record<VisemeGroup, AssetViseme>;
-}
+export const getAvatarAsset = (assetId: string) => call("avatar_asset", { assetId });
 
-export const getAvatarAsset = (assetId: string) =>
-  http<AvatarAsset>(`/avatar/assets/${encodeURIComponent(assetId)}`);
+/** Everything the server holds about the caller, as JSON. */
+export const exportMyData = () => call("export_data", {});
 
-/** Everything the server holds about the caller, as JSON (the same service as GET /api/me/export). */
-export const exportMyData = () => call<unknown>("export_data_call", {});
-
-/** Erases the account (the same service as DELETE /api/me): data, media, upstream copies, the Auth user. */
-export const deleteMyAccount = () => call<{ erasureId: string }>("delete_account_call", {});
+/** Erases the account: data, media, upstream copies, the Auth user. */
+export const deleteMyAccount = () => call("delete_account", {});

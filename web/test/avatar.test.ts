@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { sweepUntilTerminal } from "../../functions/test/helpers/avatar";
+import { clearFirestore } from "../../functions/test/helpers/firestore";
 import { avatarSdkSim, useServers } from "../../functions/test/helpers/servers";
 import { useProvider } from "../../functions/test/helpers/stack";
 import { WEB_URL, launch } from "./browser";
@@ -43,6 +44,68 @@ const coveredShare = (page: Page) =>
     return differ / (data.length / 4);
   });
 
+interface StepRecord {
+  seen: string[];
+  values: number[];
+}
+type RecordingWindow = Window & { __maskyJobSteps?: StepRecord };
+
+// Code run in the page declares no function-valued variables: the test's TypeScript
+// loader would wrap them in a helper (`__name`) that exists only in Node.
+
+/** Starts recording, in the page, each step and progress value the job box renders. */
+const recordJobSteps = (page: Page) =>
+  page.evaluate(() => {
+    const box = document.getElementById("avatar-job") as HTMLElement;
+    const progress = document.getElementById("avatar-progress") as HTMLProgressElement;
+    const record = {
+      seen: [] as string[],
+      values: [] as number[],
+      look() {
+        const step = box.querySelector('.steps li[aria-current="step"]')?.textContent ?? "";
+        if (step && record.seen.at(-1) !== step) record.seen.push(step);
+        if (record.values.at(-1) !== progress.value) record.values.push(progress.value);
+      },
+    };
+    (window as RecordingWindow).__maskyJobSteps = record;
+    record.look();
+    new MutationObserver(() => record.look()).observe(box, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+const recordedJobSteps = (page: Page) =>
+  page.evaluate(() => {
+    const { seen, values } = (window as RecordingWindow).__maskyJobSteps as StepRecord;
+    return { seen, values };
+  });
+
+/** The mouth morph values of every frame while the avatar speaks (waits for the voice to start). */
+const mouthWhileSpeaking = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number[][]>((resolve, reject) => {
+        const viewer = (window as unknown as { __maskyViewer: { state(): ViewerState } }).__maskyViewer;
+        const sampler = {
+          samples: [] as number[][],
+          started: false,
+          frame() {
+            const s = viewer.state();
+            if (s.speaking) {
+              sampler.started = true;
+              sampler.samples.push(s.mouthMorphs.map((m) => s.morphs[m] ?? 0));
+            } else if (sampler.started) {
+              clearTimeout(give);
+              return resolve(sampler.samples);
+            }
+            requestAnimationFrame(() => sampler.frame());
+          },
+        };
+        const give = setTimeout(
+          () => (sampler.started ? resolve(sampler.samples) : reject(new Error("the avatar never started speaking"))),
+          30000,
+        );
+        requestAnimationFrame(() => sampler.frame());
+      }),
+  );
+
 describe("web client: the 3D avatar page in headless Chromium", function () {
   this.timeout(240000);
   useServers("storage", "heygen");
@@ -51,6 +114,9 @@ describe("web client: the 3D avatar page in headless Chromium", function () {
   let page: Page;
 
   before(async () => {
+    // The sweep this test runs advances every due job of the project: start from none, so
+    // jobs an earlier suite left behind are not swept (and timed) here.
+    await clearFirestore();
     browser = await launch();
     const context = await browser.newContext({ viewport: DESKTOP, permissions: ["camera", "microphone"] });
     page = await context.newPage();
@@ -102,27 +168,14 @@ describe("web client: the 3D avatar page in headless Chromium", function () {
     await accessible(page, "3D avatar, in progress");
     await screenshot(page, "6-3d-avatar-progress");
 
-    // What the page shows while the sweep advances the job (no reload).
-    const seen: string[] = [];
-    const values: number[] = [];
-    let sweeping = true;
-    const watch = (async () => {
-      while (sweeping) {
-        const step = await page.locator('#avatar-job .steps li[aria-current="step"]').allTextContents();
-        if (step[0] && seen.at(-1) !== step[0]) seen.push(step[0]);
-        const v = await page.locator("#avatar-progress").evaluate((p) => (p as HTMLProgressElement).value);
-        if (values.at(-1) !== v) values.push(v);
-        await page.waitForTimeout(100);
-      }
-    })();
-    try {
-      const reads = await sweepUntilTerminal(jobId);
-      assert.equal(reads.at(-1)?.status, "done", JSON.stringify(reads));
-      await page.locator('#avatar-job .steps li[aria-current="step"]', { hasText: "Done" }).waitFor();
-    } finally {
-      sweeping = false;
-      await watch;
-    }
+    // What the page shows while the sweep advances the job (no reload): every step and
+    // progress value it renders, recorded in the page as it renders them, so no state is
+    // missed between two looks and the last one is read after Done is on screen.
+    await recordJobSteps(page);
+    const reads = await sweepUntilTerminal(jobId);
+    assert.equal(reads.at(-1)?.status, "done", JSON.stringify(reads));
+    await page.locator('#avatar-job .steps li[aria-current="step"]', { hasText: "Done" }).waitFor();
+    const { seen, values } = await recordedJobSteps(page);
     assert.ok(seen.includes("Building your 3D head") || seen.includes("Waiting for the 3D service"), seen.join(" → "));
     assert.equal(seen.at(-1), "Done", seen.join(" → "));
     assert.equal(values.at(-1), 100, values.join(", "));
@@ -148,13 +201,10 @@ describe("web client: the 3D avatar page in headless Chromium", function () {
     await page.getByRole("button", { name: "Stop", exact: true }).click();
     await page.getByText("Ready to speak your recording.").waitFor();
     await page.getByRole("button", { name: "Speak with my avatar" }).click();
-    const samples: number[][] = [];
-    for (let i = 0; i < 50; i++) {
-      const s = await viewerState(page);
-      if (s.speaking) samples.push(s.mouthMorphs.map((m) => s.morphs[m] ?? 0));
-      await page.waitForTimeout(50);
-    }
-    assert.ok(samples.length > 10, `speaking in ${samples.length} of 50 samples`);
+    // The mouth, every frame from the moment the voice starts until it ends (read in the
+    // page: how fast the test can ask does not decide how many frames it sees).
+    const samples = await mouthWhileSpeaking(page);
+    assert.ok(samples.length > 10, `${samples.length} frames while speaking`);
     const peak = Math.max(...samples.flat());
     const distinct = new Set(samples.map((s) => s.map((v) => v.toFixed(2)).join())).size;
     assert.ok(peak > 0.2, `mouth morphs peak at ${peak}`);

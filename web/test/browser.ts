@@ -1,11 +1,11 @@
 /**
  * Headless Chromium (Debian's package, on the PATH) with a fake camera and microphone
  * fed from generated files, driving the web client that the Hosting emulator serves.
- * Nothing is downloaded: the fixtures come from the ffmpeg binary the functions
- * package ships.
+ * Nothing is downloaded: the picture comes from the ffmpeg binary the functions package
+ * ships, the voice from espeak-ng (Debian's package), so the avatar hears real speech.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -26,23 +26,31 @@ function chromiumPath(): string {
   throw new Error("Chromium is not installed: apt-get install -y chromium");
 }
 
-/** A moving test picture (Y4M) and a speech-like, amplitude-modulated tone (WAV). */
+/** Spoken by the fake microphone, looped: short phrases with pauses between them. */
+const MIC_SPEECH = "Hello, this is my voice. Mama made a pie, and we ate it by the sea.";
+
+/** A moving test picture (Y4M) and espeak-ng speech for the microphone (48 kHz WAV, in .cache/). */
 export function mediaFixtures(): { video: string; audio: string } {
   const dir = path.join(os.tmpdir(), "masky-browser-fixtures");
   mkdirSync(dir, { recursive: true });
   const ffmpeg = (fromFunctions("@ffmpeg-installer/ffmpeg") as { path: string }).path;
   const video = path.join(dir, "camera.y4m");
-  const audio = path.join(dir, "voice.wav");
   if (!existsSync(video)) {
     execFileSync(ffmpeg, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=480x480:r=15:d=2", "-pix_fmt", "yuv420p", video]);
   }
+  const voiceDir = path.join(REPO, ".cache", "browser-fixtures");
+  const audio = path.join(voiceDir, "voice.wav");
   if (!existsSync(audio)) {
-    // Syllable-like bursts: 180 Hz with harmonics, gated 4 times a second, then a pause.
-    execFileSync(ffmpeg, [
-      "-y", "-loglevel", "error", "-f", "lavfi",
-      "-i", "aevalsrc='(0.5*sin(2*PI*180*t)+0.25*sin(2*PI*360*t)+0.1*sin(2*PI*720*t))*gt(sin(2*PI*4*t),0)*lt(mod(t,3),2.2)':s=48000:d=6",
-      "-ac", "1", "-c:a", "pcm_s16le", audio,
-    ]);
+    mkdirSync(voiceDir, { recursive: true });
+    const spoken = path.join(voiceDir, "espeak.wav");
+    try {
+      execFileSync("espeak-ng", ["-v", "en-us", "-s", "165", "-w", spoken, "--stdin"], { input: MIC_SPEECH });
+    } catch {
+      throw new Error("espeak-ng is not installed: apt-get install -y espeak-ng");
+    }
+    // Chromium's fake device wants a plain PCM WAV; 48 kHz mono as a microphone gives.
+    execFileSync(ffmpeg, ["-y", "-loglevel", "error", "-i", spoken, "-ar", "48000", "-ac", "1", "-c:a", "pcm_s16le", `${audio}.tmp.wav`]);
+    renameSync(`${audio}.tmp.wav`, audio);
   }
   return { video, audio };
 }

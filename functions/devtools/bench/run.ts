@@ -24,14 +24,17 @@ import {
 import { divertStructuredLogs, stackIsUp, startStack, stopStack } from "../local-stack/child";
 import type { ArchiveRss } from "./archive-rss";
 import { measureAvatarJobCost } from "./avatar-job-cost";
+import { measureAvSync } from "./av-sync";
 import { measureColdStart } from "./cold-start";
-import { BENCH_PROJECT_ID, clearProject } from "./context";
+import { BENCH_PROJECT_ID, benchContext, clearProject } from "./context";
 import { installFirestoreMeter } from "./firestore-meter";
 import { measureGenerateCosts, type GenerateCost } from "./generate-costs";
 import { measurePoller } from "./poller-speed";
 import { r1, r2, renderTable, updateReadme, type BenchResults } from "./results";
 import { SimControl } from "./sim-control";
 import { measureWebhookLatency } from "./webhook-latency";
+import { measureReference } from "../speech-reference/measure";
+import { REFERENCE_CLASSES } from "../speech-reference/reference-set";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const SIZES = QUICK
@@ -132,6 +135,15 @@ async function main(): Promise<number> {
       `archival of ${SIZES.archiveMb} MB, RSS sampled in a child process`,
       () => archiveRss(SIZES.archiveMb),
     );
+    const speech = await stage(
+      "speech timeline: espeak-ng reference set, CPU and scores (+ the browser heuristic)",
+      () => measureReference(),
+    );
+
+    const avSync = await stage(
+      "3D viewer: audio/visual sync of a speech timeline in headless Chromium",
+      () => measureAvSync(benchContext(params, { projectId: LOCAL_PROJECT_ID })),
+    );
 
     const secondsAt = (c: number) => poller.find((p) => p.concurrency === c)?.seconds ?? NaN;
     const results: BenchResults = {
@@ -158,6 +170,15 @@ async function main(): Promise<number> {
       },
       archiveRssMb: r1(archive.growthMb),
       webhookToCompletedMs: { p50: Math.round(webhook.p50), p95: Math.round(webhook.p95) },
+      timeline: {
+        msPerAudioSecond: r2(speech.msPerAudioSecond),
+        xRealTime: Math.round(1000 / speech.msPerAudioSecond),
+        reference: Object.fromEntries(
+          REFERENCE_CLASSES.map((c) => [c, r2(speech.timeline.classes[c].shown)]),
+        ) as BenchResults["timeline"]["reference"],
+        silenceShare: r2(speech.timeline.silenceShare),
+      },
+      avSync: { offsetMs: avSync.offsetMs },
     };
 
     console.log(`\n${renderTable(results)}\n`);
@@ -180,6 +201,24 @@ async function main(): Promise<number> {
       `  archival: ${archive.sizeMb} MB in ${archive.ms} ms, RSS ${archive.baselineMb} → ${archive.peakMb} MB`,
     );
     console.log(`  webhook samples (ms): ${webhook.samples.join(", ")}`);
+    const share = (x: number) => `${Math.round(x * 100)} %`;
+    console.log(
+      `  speech: ${speech.audioSeconds.toFixed(1)} s reference set; ${speech.tenSeconds.audioSeconds.toFixed(1)} s of speech to a timeline with words, decode included, in ${Math.round(speech.tenSeconds.wallMs)} ms`,
+    );
+    for (const c of REFERENCE_CLASSES) {
+      const t = speech.timeline.classes[c];
+      const b = speech.browser.classes[c];
+      console.log(
+        `  ${c.padEnd(11)} timeline shown ${share(t.shown)}, elsewhere ${share(t.shownElsewhere)}; browser heuristic shown ${share(b.shown)}, elsewhere ${share(b.shownElsewhere)}`,
+      );
+    }
+    console.log(
+      `  silence shown as rest: timeline ${share(speech.timeline.silenceShare)} (${share(speech.noisy.timeline.silenceShare)} with noise at −50 dBFS), browser heuristic ${share(speech.browser.silenceShare)} (${share(speech.noisy.browser.silenceShare)})`,
+    );
+
+    console.log(
+      `  3D viewer sync: ${avSync.measured} of ${avSync.segments} viseme segments measured (${avSync.continued} continued a shape, ${avSync.notShown} blended away), ${avSync.frames} frames over ${avSync.audioSeconds} s of espeak-ng speech`,
+    );
 
     const file = path.join(REPO_ROOT, "bench", QUICK ? "results.quick.json" : "results.json");
     mkdirSync(path.dirname(file), { recursive: true });

@@ -33,7 +33,12 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { randomUUID } from "node:crypto";
 import { initializeApp, deleteApp, type FirebaseApp } from "firebase/app";
-import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
+import {
+  connectAuthEmulator,
+  createUserWithEmailAndPassword,
+  getAuth,
+  signInWithEmailAndPassword,
+} from "firebase/auth";
 import {
   addDoc,
   collection,
@@ -48,6 +53,7 @@ import { ensureDevSigner } from "../dev-signer";
 import { PORTS, localUrl } from "../ports";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { until } from "../wait";
+import { acceptedDelivery, type DeliveryRecord } from "../heygen-sim/delivery-log";
 import {
   EMULATORS,
   LOCAL_PROJECT_ID,
@@ -170,7 +176,10 @@ async function main(): Promise<number> {
       "sign up a user on the Auth emulator",
       async () => {
         const email = `demo-${randomUUID().slice(0, 8)}@masky.test`;
-        const cred = await createUserWithEmailAndPassword(auth, email, "demo-password-123");
+        await createUserWithEmailAndPassword(auth, email, "demo-password-123");
+        // The sign-up's own token can predate the account's validSince by a second on the
+        // Auth emulator (test/helpers/auth.ts says why): sign in for the token we use.
+        const cred = await signInWithEmailAndPassword(auth, email, "demo-password-123");
         return { uid: cred.user.uid, email, token: await cred.user.getIdToken() };
       },
       (u) => `${u.email} (uid ${u.uid})`,
@@ -266,13 +275,15 @@ async function main(): Promise<number> {
         await until("waiting for the webhook to complete the video", 90000, async () =>
           (await projectData(projectId)).heygenStatus === "completed" ? true : null,
         );
-        const { deliveries } = (await heygenControl("webhook-deliveries")) as {
-          deliveries: { videoId: string; eventType: string; result: number | string }[];
-        };
-        const mine = deliveries.filter((d) => d.videoId === generated.videoId);
-        const delivered = mine.find((d) => d.eventType === "avatar_video.success");
-        if (!delivered || delivered.result !== 200)
-          throw new Error(`no accepted webhook delivery for the video: ${JSON.stringify(mine)}`);
+        // The function completes the project before it answers HeyGen; the simulator
+        // records the delivery once that answer is back.
+        const mine = await acceptedDelivery(
+          async () =>
+            ((await heygenControl("webhook-deliveries")) as { deliveries: DeliveryRecord[] })
+              .deliveries,
+          generated.videoId,
+          "avatar_video.success",
+        );
         return mine.length;
       },
       (n) => `avatar_video.success delivered and accepted (${n} delivery)`,

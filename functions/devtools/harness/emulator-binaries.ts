@@ -1,9 +1,11 @@
 /**
- * Finds the emulators installed with the Google Cloud CLI (see
- * shared/docs/emulators-offline.md) and points the Firebase CLI at them, so nothing
- * is downloaded. The Firestore jar has no Main-Class, so a tiny launcher jar whose
- * manifest names it is built into the ignored .cache folder. Where the gcloud files
- * are absent, nothing is set and the CLI behaves normally (it downloads its jars).
+ * Finds the emulators installed with the Google Cloud CLI's Debian packages (the
+ * official Cloud Firestore emulator jar, the same one the Firebase CLI would download,
+ * and the Pub/Sub emulator, under its `platform/` folder) and points the Firebase CLI
+ * at them, so nothing is downloaded. The Firestore jar has no Main-Class, so a tiny
+ * launcher jar whose manifest names it is built into the ignored .cache folder. Where
+ * the gcloud files are absent, nothing is set and the CLI behaves normally (it
+ * downloads its jars).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,10 +1,12 @@
 /**
  * The Hosting section of firebase.json as the local stacks serve it: the built client
  * (its path relative to the folder of the config file written, as the Hosting
- * emulator joins the two; an absolute path does not work), and a CSP that also allows the emulators' origins (the page
- * on 127.0.0.1 talks to the Auth, Firestore, Functions emulators and the local Storage
- * server directly). Production keeps firebase.json's CSP: the origin and the Firebase
- * endpoints only.
+ * emulator joins the two; an absolute path does not work), and a CSP that also allows
+ * the emulators' origins (the page on 127.0.0.1 talks to the Auth, Firestore, Functions
+ * emulators and the local Storage server directly) and shows the HeyGen simulator's
+ * media (presenter pictures, voice samples: what HeyGen's CDN serves in production).
+ * Production keeps firebase.json's CSP: the origin, the Firebase endpoints and HeyGen
+ * only, never a local address.
  */
 import path from "node:path";
 import { PORTS, localUrl } from "../ports";
@@ -27,13 +29,28 @@ export function emulatorOrigins(emulators: Record<string, { port?: number }>): s
   return [...ports.filter((p): p is number => typeof p === "number"), PORTS.storage].map(localUrl);
 }
 
-const EXTENDED = ["connect-src", "img-src", "media-src"];
+/** Where the local stack's pictures and sounds come from besides the emulators: the HeyGen simulator. */
+export const SIMULATOR_MEDIA_ORIGINS = [localUrl(PORTS.heygenApi)];
 
-export function withEmulatorCsp(csp: string, origins: string[]): string {
+const EXTENDED = ["connect-src", "img-src", "media-src"];
+const MEDIA = ["img-src", "media-src"];
+
+export function withEmulatorCsp(
+  csp: string,
+  origins: string[],
+  mediaOrigins: string[] = SIMULATOR_MEDIA_ORIGINS,
+): string {
   return csp
     .split(";")
     .map((d) => d.trim())
-    .map((d) => (EXTENDED.includes(d.split(" ")[0]) ? `${d} ${origins.join(" ")}` : d))
+    .map((d) => {
+      const name = d.split(" ")[0];
+      const extra = [
+        ...(EXTENDED.includes(name) ? origins : []),
+        ...(MEDIA.includes(name) ? mediaOrigins : []),
+      ];
+      return extra.length ? `${d} ${extra.join(" ")}` : d;
+    })
     .join("; ");
 }
 

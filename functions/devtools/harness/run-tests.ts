@@ -1,6 +1,7 @@
 /**
- * `npm test`: starts the Firebase Emulator Suite once (functions, firestore, auth,
- * pubsub, tasks) with the offline emulator binaries when they are installed, runs the
+ * `npm test`: installs the Debian packages the run needs when they are missing (Chromium,
+ * espeak-ng: system-packages.ts), starts the Firebase Emulator Suite once (functions,
+ * firestore, auth, pubsub, tasks) with the offline emulator binaries when they are installed, runs the
  * mocha suite inside `firebase emulators:exec` (the whole suite, or only the spec files given
  * after `npm test --`), and stops everything.
  * The local Storage server and the simulators are started by the suite itself
@@ -12,6 +13,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { detectEmulatorBinaries } from "./emulator-binaries";
 import { createStackDir } from "./stack-dir";
+import { ensureSystemPackages } from "./system-packages";
 import { CACHE_DIR, FIREBASE_BIN, FUNCTIONS_DIR } from "./paths";
 import { ensureDevSigner } from "../dev-signer";
 import {
@@ -28,6 +30,12 @@ function main(): void {
   }
   if (!existsSync(FIREBASE_BIN)) {
     console.error("firebase-tools is not installed: run `npm ci` at the repository root.");
+    process.exit(1);
+  }
+  // Debian's Chromium and espeak-ng: installed here when missing and allowed, else a stop.
+  const missing = ensureSystemPackages(process.argv.slice(2));
+  if (missing) {
+    console.error(missing);
     process.exit(1);
   }
   const binaries = detectEmulatorBinaries();

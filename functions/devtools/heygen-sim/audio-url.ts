@@ -1,15 +1,16 @@
 /**
- * `audio_url` of a video create (heygen-api.md §6 `{type:"audio", audio_url}`,
- * heygen-v3.md §4 `audio_url`): HeyGen downloads the recording itself. The simulator
- * does too, over real HTTP, with the documented limit for URLs passed to generate
- * (audio ≤ 50 MB, heygen-api.md §5), and keeps a log of what it fetched.
+ * `audio_url` of a video create (the legacy voice `{type:"audio", audio_url}` of
+ * HeyGen's Create Avatar Video (V2) reference, and `audio_url` of v3 `POST /v3/videos`):
+ * HeyGen downloads the recording itself. The simulator does too, over real HTTP, with
+ * the documented limit for URLs passed to generate (audio ≤ 50 MB, on HeyGen's usage
+ * limits page), and keeps a log of what it fetched.
  */
 import { promises as fsp } from "node:fs";
 import path from "node:path";
 import { newId } from "./model";
 import { sniff } from "./http";
 
-/** heygen-api.md §5: video-generate resource URLs, audio at most 50 MB. */
+/** HeyGen's usage limits for resource URLs passed to video generation: audio at most 50 MB. */
 export const MAX_AUDIO_URL_BYTES = 50 * 1024 * 1024;
 const AUDIO_URL_TIMEOUT_MS = 30_000;
 const AUDIO_TYPES = new Set(["audio/mpeg", "audio/wav"]);

@@ -103,5 +103,9 @@ export function assetView(model: SimModel, a: Asset) {
   };
 }
 
-/** The type HeyGen detects from the bytes (heygen-v3.md §2; heygen-api.md §5). */
+/**
+ * The type HeyGen detects from the bytes (HeyGen's v3 Upload Asset reference says the
+ * type is read from the file's bytes; its legacy Upload Asset reference lists the types
+ * the legacy upload takes).
+ */
 export const sniff = (bytes: Buffer): string | null => simFileType(bytes);

@@ -53,6 +53,8 @@ export interface SimVideo {
   folderId: string | null;
   imageFile: string | null;
   audioFile: string;
+  /** The character's framing as the create sent it (v2 `avatar_style` / `talking_photo_style`). */
+  framing?: { field: "avatar_style" | "talking_photo_style"; value: string } | null;
   createdAt: number;
   output: string;
   render: Promise<number | null> | null;
@@ -111,7 +113,10 @@ export class SimModel {
 
   /** A new video in its first state (the next-video failure applies); returns its id. */
   addVideo(
-    input: Pick<SimVideo, "api" | "title" | "callbackId" | "folderId" | "imageFile" | "audioFile">,
+    input: Pick<
+      SimVideo,
+      "api" | "title" | "callbackId" | "folderId" | "imageFile" | "audioFile" | "framing"
+    >,
   ): string {
     const id = newId();
     const video: SimVideo = {
@@ -177,6 +182,11 @@ export class SimModel {
 
   videoFile(id: string): string {
     return `${this.mediaDir}/${id}.mp4`;
+  }
+
+  /** An unsigned link on the simulator's own host (the public catalogue's previews). */
+  publicMediaUrl(pathname: string): string {
+    return `${this.baseUrl()}${pathname}`;
   }
 
   /** CloudFront-style signed URL, re-signed on every call (Expires, Signature, Key-Pair-Id). */

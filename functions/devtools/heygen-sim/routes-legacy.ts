@@ -1,10 +1,15 @@
-/** Legacy v1/v2 endpoints of the simulator (shared/docs/heygen-api.md). */
+/** Legacy v1/v2 endpoints of the simulator, as HeyGen's v1/v2 API reference describes them. */
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import { assetView, errorReply, jsonBody, ok, saveAsset, sniff, type SimRoute } from "./http";
+import { checkFraming } from "./framing";
 import { fetchAudioUrl } from "./audio-url";
+import { previewAudioPath, previewImagePath } from "./previews";
 import { checkLegacyTextVoice, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
-/** heygen-api.md §5: the documented Content-Type enum of `POST upload.heygen.com/v1/asset`. */
+/**
+ * The Content-Type enum that HeyGen's Upload Asset reference documents for
+ * `POST upload.heygen.com/v1/asset`.
+ */
 const UPLOAD_TYPES = new Set(["image/png", "image/jpeg", "video/mp4", "video/webm", "audio/mpeg"]);
 
 export function lookView(model: SimModel, look: SimLook) {
@@ -242,7 +247,13 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
       pattern: /^\/v2\/video\/generate$/,
       async handle(req) {
         type Input = {
-          character?: { type?: string; avatar_id?: string; talking_photo_id?: string };
+          character?: {
+            type?: string;
+            avatar_id?: string;
+            talking_photo_id?: string;
+            avatar_style?: unknown;
+            talking_photo_style?: unknown;
+          };
           voice?: { type?: string; audio_asset_id?: string; audio_url?: string } & Record<
             string,
             unknown
@@ -261,6 +272,8 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
         }
         let imageFile: string | null = null;
         const ch = input.character;
+        const framing = checkFraming(ch);
+        if ("error" in framing) return framing.error;
         if (ch.type === "avatar") {
           if (!PUBLIC_AVATARS.some((a) => a.id === ch.avatar_id)) {
             return errorReply(
@@ -289,7 +302,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
         if (v.type === "text") {
           const text = checkLegacyTextVoice(v);
           if ("error" in text) return text.error;
-          audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+          audioFile = await synthesizeSpeech(dir, text.ok);
         } else {
           if (v.type !== "audio" || Boolean(v.audio_asset_id) === Boolean(v.audio_url)) {
             return errorReply(
@@ -334,6 +347,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           folderId: body?.folder_id ?? null,
           imageFile,
           audioFile,
+          framing: framing.ok,
         });
         return ok("v2", { video_id: id });
       },
@@ -360,14 +374,14 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
           .map((l) => ({
             talking_photo_id: l.id,
             talking_photo_name: l.name,
-            preview_image_url: null,
+            preview_image_url: model.signedMediaUrl(`/media/images/${l.imageAssetId}.jpg`),
           }));
         return ok("v2", {
           avatars: PUBLIC_AVATARS.map((a) => ({
             avatar_id: a.id,
             avatar_name: a.name,
             gender: a.gender,
-            preview_image_url: `https://sim.invalid/avatars/${a.id}.webp`,
+            preview_image_url: model.publicMediaUrl(previewImagePath(a.id)),
             preview_video_url: null,
           })),
           talking_photos: talking,
@@ -386,7 +400,7 @@ export function legacyRoutes(model: SimModel, dir: string): SimRoute[] {
             name: v.name,
             language: v.language,
             gender: v.gender,
-            preview_audio: `https://sim.invalid/voices/${v.voice_id}.mp3`,
+            preview_audio: model.publicMediaUrl(previewAudioPath(v.voice_id)),
             support_pause: true,
             emotion_support: false,
           })),

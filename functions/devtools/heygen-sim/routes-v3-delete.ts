@@ -1,9 +1,10 @@
 /**
- * v3 DELETE endpoints of the simulator (shared/docs/heygen-v3.md §2–§4): videos,
- * assets, looks and groups are really removed from the model, so a test can show
- * that an object is gone upstream (a later GET answers 404). Deleting the last look
- * of a group also deletes the group, as the fact sheet says. Legacy v1/v2 document no
- * DELETE for any of these, so the simulator has none there either.
+ * v3 DELETE endpoints of the simulator (`DELETE /v3/videos/{id}`, `/v3/assets/{id}`,
+ * `/v3/avatars/looks/{look_id}` and `/v3/avatars/{group_id}` in HeyGen's v3 API):
+ * videos, assets, looks and groups are really removed from the model, so a test can
+ * show that an object is gone upstream (a later GET answers 404). Deleting the last
+ * look of a group also deletes the group, as HeyGen's v3 avatar reference says. Legacy
+ * v1/v2 document no DELETE for any of these, so the simulator has none there either.
  */
 import { promises as fsp } from "node:fs";
 import type { SimModel } from "./model";

@@ -1,4 +1,4 @@
-/** v3 endpoints of the simulator (shared/docs/heygen-v3.md). */
+/** v3 endpoints of the simulator, as HeyGen's v3 API reference and CLI describe them. */
 import busboy from "busboy";
 import { newId, PUBLIC_AVATARS, PUBLIC_VOICES, type SimLook, type SimModel } from "./model";
 import {
@@ -13,9 +13,13 @@ import {
 } from "./http";
 import { videoView } from "./routes-legacy";
 import { fetchAudioUrl } from "./audio-url";
+import { previewAudioPath, previewImagePath } from "./previews";
 import { checkV3Script, defaultVoiceFor, synthesizeSpeech } from "./tts";
 
-/** heygen-v3.md §2 "Simple upload": max 32 MB; png, jpeg, mp4, webm, mp3, wav (pdf/srt not simulated). */
+/**
+ * HeyGen's v3 simple upload (`POST /v3/assets`): max 32 MB; png, jpeg, mp4, webm, mp3,
+ * wav (pdf/srt not simulated).
+ */
 const MAX_ASSET_BYTES = 32 * 1024 * 1024;
 const V3_TYPES = new Set([
   "image/png",
@@ -206,7 +210,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
             name: pub.name,
             avatar_type: "studio_avatar",
             status: null,
-            preview_image_url: null,
+            preview_image_url: model.publicMediaUrl(previewImagePath(pub.id)),
             default_voice_id: defaultVoiceFor(pub.id),
           });
         return errorReply("v3", 404, "avatar_not_found", `Avatar look ${m[1]} not found`);
@@ -225,7 +229,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
                 id: a.id,
                 name: a.name,
                 avatar_type: "studio_avatar",
-                preview_image_url: `https://sim.invalid/avatars/${a.id}.webp`,
+                preview_image_url: model.publicMediaUrl(previewImagePath(a.id)),
                 gender: a.gender,
                 default_voice_id: defaultVoiceFor(a.id),
               }));
@@ -241,7 +245,15 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
         const body = await jsonBody<Record<string, unknown>>(req);
         if (body?.type !== "avatar")
           return errorReply("v3", 400, "invalid_parameter", "type must be avatar here");
-        for (const legacy of ["folder_id", "dimension", "test", "video_inputs"]) {
+        // v2 fields v3 does not have, the characters' framing among them.
+        for (const legacy of [
+          "folder_id",
+          "dimension",
+          "test",
+          "video_inputs",
+          "avatar_style",
+          "talking_photo_style",
+        ]) {
           if (legacy in body)
             return errorReply("v3", 400, "invalid_parameter", `Unknown field ${legacy}`);
         }
@@ -265,7 +277,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
         if ("script" in body) {
           const text = checkV3Script(body, avatarId);
           if ("error" in text) return text.error;
-          audioFile = await synthesizeSpeech(dir, text.ok.text, text.ok.speed);
+          audioFile = await synthesizeSpeech(dir, text.ok);
         } else if ("audio_url" in body) {
           if ("audio_asset_id" in body)
             return errorReply(
@@ -338,7 +350,7 @@ export function v3Routes(model: SimModel, dir: string): SimRoute[] {
           PUBLIC_VOICES.map((v) => ({
             ...v,
             type: "public",
-            preview_audio_url: `https://sim.invalid/voices/${v.voice_id}.mp3`,
+            preview_audio_url: model.publicMediaUrl(previewAudioPath(v.voice_id)),
             support_pause: true,
             support_locale: v.support_locale,
           })),

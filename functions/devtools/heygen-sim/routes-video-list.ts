@@ -1,7 +1,7 @@
 /**
- * Legacy `GET /v1/video.list` of the simulator (heygen-api.md §9): the v1 envelope,
- * `limit` 0–100, `folder_id` filter, and an opaque `token` passed back until it is
- * null. Videos come newest first (the fact sheet does not state an order; the client's
+ * Legacy `GET /v1/video.list` of the simulator (HeyGen's List Videos reference): the v1
+ * envelope, `limit` 0–100, `folder_id` filter, and an opaque `token` passed back until it
+ * is null. Videos come newest first (HeyGen does not document an order; the client's
  * bounded title lookup relies on it, and this is where that choice is made visible).
  */
 import { errorReply, ok, type SimRoute } from "./http";

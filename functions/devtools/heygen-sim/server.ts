@@ -1,7 +1,8 @@
 /**
- * HeyGen simulator: a real HTTP server that follows shared/docs/heygen-api.md and
- * heygen-v3.md (endpoints, envelopes, error codes and quirks). Two listeners, like
- * HeyGen: the API host and the legacy upload host (`/v1/asset` exists only there).
+ * HeyGen simulator: a real HTTP server that follows HeyGen's public API, legacy v1/v2
+ * and v3, as its API references, its own CLI and users' reports describe it
+ * (endpoints, envelopes, error codes and quirks). Two listeners, like HeyGen: the API
+ * host and the legacy upload host (`/v1/asset` exists only there).
  *
  * Test controls (no API key, not counted): programmatic (`sim.faults.push(...)`,
  * `sim.calls`, `sim.hold(...)`, `sim.reset()`) or over HTTP on the API port (`/_sim/*`).
@@ -22,6 +23,7 @@ import { v3DeleteRoutes } from "./routes-v3-delete";
 import { videoListRoutes } from "./routes-video-list";
 import { listenLocal } from "../listen";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhook-delivery";
+import { previewLookup } from "./previews";
 import { errorReply, type SimReply, type SimRequest, type SimRoute } from "./http";
 
 export interface SimFault {
@@ -194,7 +196,23 @@ export async function startHeygenSim(opts: HeygenSimOptions = {}): Promise<Heyge
     send(res, { status: 404, body: { error: "unknown control" } });
   }
 
+  const preview = previewLookup(mediaDir);
+
   async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, u: URL) {
+    if (u.pathname.startsWith("/media/previews/")) {
+      // The public catalogue's previews: unsigned and cacheable, like HeyGen's CDN links.
+      const found = await preview(u.pathname);
+      if (found.status === 404) return void res.writeHead(404).end();
+      const size = "body" in found ? found.body.length : (await fsp.stat(found.file)).size;
+      res.writeHead(200, {
+        "Content-Type": found.type,
+        "Content-Length": size,
+        "Cache-Control": "public, max-age=86400",
+      });
+      if (req.method === "HEAD") return void res.end();
+      if ("body" in found) return void res.end(found.body);
+      return pipeline(createReadStream(found.file), res);
+    }
     const problem = model.checkSignedMediaUrl(u.pathname, u.searchParams);
     if (problem) {
       res.writeHead(403, { "Content-Type": "application/xml" });

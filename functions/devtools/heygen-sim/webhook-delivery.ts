@@ -1,6 +1,6 @@
 /**
- * Pushes video events to the registered webhook endpoints, as HeyGen does
- * (heygen-api.md §10, heygen-v3.md §6): when a video reaches `completed` or `failed`,
+ * Pushes video events to the registered webhook endpoints, as HeyGen does (HeyGen's
+ * webhook docs, legacy and v3): when a video reaches `completed` or `failed`,
  * a JSON `{event_type, event_data}` is POSTed to every endpoint subscribed to it,
  * signed with the endpoint's secret as hex HMAC-SHA256 of the raw body. Legacy
  * videos carry the `signature` header; v3 videos `Heygen-Signature`,
@@ -36,7 +36,7 @@ export class WebhookDispatcher {
   paused = false;
   /**
    * Extra copies of every event, each sent (same body, headers and event id) after the
-   * previous one was answered 2xx: HeyGen says duplicates happen (heygen-v3.md §6).
+   * previous one was answered 2xx: HeyGen's v3 webhook docs say duplicates happen.
    */
   duplicates = 0;
   private readonly timers = new Set<NodeJS.Timeout>();

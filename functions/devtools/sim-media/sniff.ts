@@ -1,11 +1,14 @@
 /**
  * The type of an uploaded file from its first bytes, the way the simulated APIs detect
- * it, named with the MIME types the fact sheets list:
+ * it, named with the MIME types those APIs list:
  * - HeyGen v3 `POST /v3/assets` detects the type from the bytes and takes png, jpeg,
- *   mp4, webm, mp3, wav; `audio/mp4` (m4a) is not listed (heygen-v3.md §2);
+ *   mp4, webm, mp3, wav; `audio/mp4` (m4a) is not listed (HeyGen's v3 Upload Asset
+ *   reference);
  * - HeyGen's legacy upload compares with the declared `Content-Type` of its enum
- *   `image/png`, `image/jpeg`, `video/mp4`, `video/webm`, `audio/mpeg` (heygen-api.md §5);
- * - Avatar SDK and Didimo take a JPEG or PNG photo (photoreal-providers.md §A3, §B2).
+ *   `image/png`, `image/jpeg`, `video/mp4`, `video/webm`, `audio/mpeg` (HeyGen's legacy
+ *   Upload Asset reference);
+ * - Avatar SDK and Didimo take a JPEG or PNG photo (Avatar SDK's samples send JPEG;
+ *   Didimo's CLI accepts jpg, jpeg and png).
  * Anything else is null. Written out here: the simulators share no code with the
  * backend under test, whose own sniffing (src/services/media/sniff.ts) they check.
  */

@@ -1,7 +1,8 @@
 /**
  * The Firebase Storage REST subset the Web SDK (`firebase/storage`) sends after
- * `connectStorageEmulator`, served by the local Storage server under `/v0/` (see
- * ../shared/docs/firebase-storage-web-protocol.md): multipart and resumable uploads,
+ * `connectStorageEmulator`, served by the local Storage server under `/v0/` (as read
+ * in the SDK's source, packages/storage in firebase/firebase-js-sdk, and in the
+ * firebase-tools Storage emulator): multipart and resumable uploads,
  * object metadata, token download URLs (`alt=media&token=`), delete, CORS.
  *
  * Every request is checked against what storage.rules allows (storage-rules.ts), with

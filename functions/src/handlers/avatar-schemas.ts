@@ -1,5 +1,7 @@
-/** Request and response schemas of the photoreal endpoints (the OpenAPI source). */
+/** Request and response schemas of the photoreal operations (the OpenAPI source). */
 import { z } from "zod";
+import { jobOptionsSchema } from "../store/avatar-jobs";
+import { VISEME_MIXES } from "../services/avatar/blendshapes";
 
 export const LANGUAGES = [
   "en-US",
@@ -46,16 +48,20 @@ export const LANGUAGE_ALIASES = { hinglish: "en-IN" } as const satisfies Record<
 >;
 
 /**
- * Speed as a playback rate (0.5–2, 1 natural) or, as the seed writes it, as a relative
- * change (-0.5 < speed < 0.5: -0.05 is 5 % slower); stored as the rate.
+ * Pitch and speed as the seed writes them (`"pitch": 0.1, "speed": -0.05`): relative
+ * offsets from the voice's natural pitch and speed, 0 natural, 0.1 = 10 % higher or
+ * faster, -0.05 = 5 % lower or slower. From -0.5 (half) to 1 (double): an octave down
+ * or up for the pitch, half or double the rate for the speed; below -0.5 a voice is
+ * no longer intelligible, and -1 would be silence.
  */
-const speed = z
-  .number()
-  .refine((n) => (n > -0.5 && n < 0.5) || (n >= 0.5 && n <= 2), {
-    message:
-      "must be a rate from 0.5 to 2 (1 is natural speed) or a relative change above -0.5 and below 0.5 (-0.05 is 5 % slower)",
-  })
-  .transform((n) => (n < 0.5 ? Math.round((1 + n) * 1000) / 1000 : n));
+export const VOICE_OFFSET_RANGE = { min: -0.5, max: 1 } as const;
+
+const voiceOffset = (what: "pitch" | "speed", example: string) =>
+  z
+    .number()
+    .min(VOICE_OFFSET_RANGE.min, `must be a relative offset from -0.5 to 1 (${example})`)
+    .max(VOICE_OFFSET_RANGE.max, `must be a relative offset from -0.5 to 1 (${example})`)
+    .meta({ description: `Relative ${what}: 0 natural, ${example}; -0.5 to 1` });
 
 export const appearanceSchema = z
   .object({
@@ -76,10 +82,8 @@ export const appearanceSchema = z
 
 export const voiceSchema = z
   .object({
-    /** Semitones relative to the voice's natural pitch. */
-    pitch: z.number().min(-12).max(12).default(0),
-    /** Playback rate; 1 is natural speed. */
-    speed: speed.default(1),
+    pitch: voiceOffset("pitch", "0.1 is 10 % higher").default(0),
+    speed: voiceOffset("speed", "-0.05 is 5 % slower").default(0),
     /** A locale, or a seed language name (`hinglish` → `en-IN`). */
     language: z
       .enum([...LANGUAGES, "hinglish"])
@@ -88,17 +92,27 @@ export const voiceSchema = z
   })
   .strict();
 
+/** Persona traits scored 0..1. */
+export const PERSONA_TRAITS = ["warmth", "energy", "humor", "formality", "curiosity"] as const;
+
+const traitScores = Object.fromEntries(PERSONA_TRAITS.map((t) => [t, unit.optional()])) as Record<
+  (typeof PERSONA_TRAITS)[number],
+  z.ZodOptional<typeof unit>
+>;
+
+/**
+ * The seed's persona (`{"warmth": 0.8, "humor": 0.4, "formality": 0.3}`: scores 0..1 at
+ * the top level), with a name and a bio; or the scores under `traits`, or `traits` as a
+ * flat list of words. A score given both ways is refused (which one counts would be a guess).
+ */
 export const personaSchema = z
   .object({
     name: z.string().min(1).max(60).optional(),
     bio: z.string().max(500).optional(),
-    /** Scores 0..1 of the named traits, or (as the seed writes them) a flat list of words. */
+    ...traitScores,
     traits: z
       .union([
-        z
-          .object({ warmth: unit, energy: unit, humor: unit, formality: unit, curiosity: unit })
-          .partial()
-          .strict(),
+        z.object(traitScores).strict(),
         z
           .array(z.string().trim().min(1).max(40))
           .max(20)
@@ -106,20 +120,62 @@ export const personaSchema = z
             message: "must not repeat a trait",
           }),
       ])
-      .default({}),
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!p.traits || Array.isArray(p.traits)) return;
+    for (const trait of PERSONA_TRAITS) {
+      if (p[trait] !== undefined && p.traits[trait] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["traits", trait],
+          message: `${trait} is given twice: at the top level of persona (as the seed writes it) and in persona.traits; send it once`,
+        });
+    }
+  });
 
 export const preferencesBody = z
   .object({
     assetId: z.string().min(1).max(200),
     appearance: appearanceSchema.default({}),
     voice: voiceSchema,
-    persona: personaSchema.default({ traits: {} }),
+    persona: personaSchema.default({}),
   })
   .strict();
 
-export const preferencesQuery = z.object({ assetId: z.string().min(1).max(200) });
+export const preferencesQuery = z.object({ assetId: z.string().min(1).max(200) }).strict();
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The selfie job's input. Over HTTPS it is sent as multipart/form-data (the part `file`
+ * and the JSON field `options`) and read into this shape; a callable sends it as is,
+ * with the selfie's bytes in base64.
+ */
+export const selfieJobInput = z
+  .object({
+    file: z
+      .object({
+        data: z
+          .string()
+          .regex(BASE64, "must be the selfie's bytes in base64")
+          .transform((b64) => Buffer.from(b64, "base64"))
+          .meta({ description: "The selfie's bytes in base64: a JPEG or PNG of at most 10 MB" }),
+        contentType: z
+          .string()
+          .max(100)
+          .optional()
+          .meta({ description: "As declared; the bytes decide" }),
+        filename: z.string().max(255).optional(),
+      })
+      .strict()
+      .meta({ description: "JPEG or PNG, at most 10 MB" }),
+    options: jobOptionsSchema.optional(),
+  })
+  .strict();
+
+export const jobIdInput = z.object({ jobId: z.string().min(1).max(200) }).strict();
 
 // --- Responses (checked by the router before they are sent; the OpenAPI source) ----
 
@@ -144,6 +200,20 @@ const visemeGroup = z.object({
   nativeViseme: z.string().nullable(),
 });
 
+/** Query of GET /avatar/assets/{assetId}: which ARKit mixes the viseme groups are served in. */
+export const assetQuery = z.object({
+  visemeMix: z.enum(VISEME_MIXES).default("seed").meta({
+    description:
+      "`seed` (default): the seed's viseme map as written (`mouthSmile` as both sides); `talkinghead`: richer ARKit mixes",
+  }),
+});
+
+/** avatar_asset's input: the asset (a path parameter over HTTPS) and the viseme mix. */
+export const assetInput = z
+  .object({ assetId: z.string().min(1).max(200) })
+  .extend(assetQuery.shape)
+  .strict();
+
 /** 200 of GET /avatar/assets/{assetId}. */
 export const assetResponse = z.object({
   url: z.string().meta({ description: "V4 signed URL of the GLB" }),
@@ -158,6 +228,7 @@ export const assetResponse = z.object({
     missing: z.object({ arkit: z.array(z.string()), visemes: z.array(z.string()) }),
     unmapped: z.array(z.string()).meta({ description: "Morph names that map to nothing known" }),
   }),
+  visemeMix: z.enum(VISEME_MIXES).meta({ description: "The mix `visemes` is served in" }),
   visemes: z.record(z.string(), visemeGroup),
 });
 

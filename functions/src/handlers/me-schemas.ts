@@ -14,7 +14,7 @@ export const consentBody = z
   })
   .strict();
 
-export const consentPurposeParams = z.object({ purpose: consentPurposeSchema });
+export const consentPurposeParams = z.object({ purpose: consentPurposeSchema }).strict();
 
 const consentView = z.object({
   granted: z.boolean(),

@@ -1,20 +1,14 @@
-/** `DELETE /api/projects/:projectId`: the owner deletes a project and its media. */
-import { route } from "../http/router";
+/** `delete_project` (api/operations.ts): the owner deletes a project and its media. */
+import { z } from "zod";
+import { defineOperation } from "../api/operation";
 import { deleteProjectResponse } from "./heygen-schemas";
 
-export const projectsRoutes = [
-  route({
-    method: "DELETE",
-    path: "/:projectId",
-    response: { status: 200, description: "What was removed", schema: deleteProjectResponse },
-    doc: {
-      summary:
-        "Delete the caller's project with its archived MP4 and its video at HeyGen (v3; v2 reported not deletable)",
-      errors: [401, 404],
-    },
-    handle: async ({ app, user, params }) => {
-      const { deleteProject } = await import("../services/heygen/delete-project-media");
-      return { body: await deleteProject(app, user.uid, params.projectId) };
-    },
-  }),
-];
+export const deleteProject = defineOperation({
+  input: z.object({ projectId: z.string().min(1).max(200) }).strict(),
+  responses: [{ status: 200, description: "What was removed", schema: deleteProjectResponse }],
+  doc: { errors: [400, 401, 404] },
+  run: async ({ app }, user, input) => {
+    const { deleteProject: remove } = await import("../services/heygen/delete-project-media");
+    return remove(app, user.uid, input.projectId);
+  },
+});

@@ -4,6 +4,7 @@
  */
 import type { Auth } from "firebase-admin/auth";
 import { ApiError } from "../errors";
+import { log } from "../logs";
 
 export interface AuthedUser {
   uid: string;
@@ -29,6 +30,8 @@ export async function authenticate(auth: Auth, header: string | undefined): Prom
     return { uid: decoded.uid, email: decoded.email };
   } catch (err) {
     const code = (err as { code?: string }).code ?? "";
+    // Why the Admin SDK refused it (expired, revoked, malformed, user disabled…); never the token.
+    log.warn("ID token refused", { code: code || "none" });
     const expired = code === "auth/id-token-expired";
     throw new ApiError(
       "UNAUTHENTICATED",

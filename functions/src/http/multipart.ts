@@ -11,6 +11,13 @@ export interface ParsedMultipart {
   fields: Record<string, string>;
 }
 
+/** 413 for a file part (or its base64 twin) over the limit. */
+export const payloadTooLarge = (field: string, maxBytes: number): ApiError =>
+  new ApiError(
+    "PAYLOAD_TOO_LARGE",
+    `The ${field} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB; send a smaller image.`,
+  );
+
 export function parseMultipart(
   rawBody: Buffer,
   headers: Record<string, string | string[] | undefined>,
@@ -32,10 +39,7 @@ export function parseMultipart(
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("limit", () => {
-        failure = new ApiError(
-          "PAYLOAD_TOO_LARGE",
-          `The ${field} is larger than ${Math.round(opts.maxFileBytes / 1024 / 1024)} MB; send a smaller image.`,
-        );
+        failure = payloadTooLarge(field, opts.maxFileBytes);
       });
       stream.on("end", () => {
         if (field === opts.fileField) {

@@ -3,8 +3,12 @@
  * and `users/{uid}/consent_log/{id}` (append-only: every grant and withdrawal). Both
  * are written only through the Admin SDK; the rules forbid any client write.
  *
- * The client booleans of the first version (`age_confirmed`, `consent_selfie`) are
- * ignored: they carry no time, no policy version and no purpose, so they never count.
+ * The seed's `users` fields `age_confirmed` and `consent_selfie` are mirrored on
+ * `users/{uid}` from these records, by the same transactions, so that a reader of the
+ * seed finds them: `age_confirmed` is true from the first grant (every grant confirms
+ * the minimum age), `consent_selfie` follows the `avatar_3d` consent (true when granted,
+ * false when withdrawn). They are server-written like the rest (the rules refuse any
+ * client write) and nothing decides on them: the guard reads the records above.
  */
 import {
   Timestamp,
@@ -125,6 +129,12 @@ export type ConsentLogEntry =
 
 const consentLog = (db: Firestore, uid: string) => userRef(db, uid).collection("consent_log");
 
+/** The seed's `users` fields, mirrored from the consent records (server-written). */
+export interface SeedUserMirror {
+  age_confirmed: boolean;
+  consent_selfie: boolean;
+}
+
 /** Writes the grant of `purposes` (and its log entry) in one transaction. */
 export async function writeGrant(
   db: Firestore,
@@ -137,6 +147,7 @@ export async function writeGrant(
   return db.runTransaction(async (tx) => {
     const current = parseConsentRecords((await tx.get(ref)).data());
     const consent: Record<string, unknown> = {};
+    const written: ConsentRecords = { ...current };
     for (const purpose of purposes) {
       consent[purpose] = {
         policyVersion: policy.policyVersion,
@@ -144,8 +155,22 @@ export async function writeGrant(
         minimumAgeConfirmed: policy.minimumAge,
         withdrawnAt: null,
       };
+      written[purpose] = {
+        policyVersion: policy.policyVersion,
+        grantedAt: Timestamp.fromDate(at),
+        minimumAgeConfirmed: policy.minimumAge,
+        withdrawnAt: null,
+      };
     }
-    tx.set(ref, { consent }, { merge: true });
+    tx.set(
+      ref,
+      {
+        consent,
+        age_confirmed: true,
+        consent_selfie: isGranted(written.avatar_3d, policy),
+      } satisfies SeedUserMirror & { consent: unknown },
+      { merge: true },
+    );
     const entry: ConsentLogEntry = {
       action: "grant",
       uid,
@@ -155,15 +180,6 @@ export async function writeGrant(
       at,
     };
     tx.create(consentLog(db, uid).doc(), entry);
-    const written: ConsentRecords = { ...current };
-    for (const purpose of purposes) {
-      written[purpose] = {
-        policyVersion: policy.policyVersion,
-        grantedAt: Timestamp.fromDate(at),
-        minimumAgeConfirmed: policy.minimumAge,
-        withdrawnAt: null,
-      };
-    }
     return written;
   });
 }
@@ -180,8 +196,12 @@ export async function writeWithdrawal(
 ): Promise<void> {
   const ref = userRef(db, uid);
   await db.runTransaction(async (tx) => {
-    const current = parseConsentRecords((await tx.get(ref)).data());
-    if (current[purpose]) tx.update(ref, { [`consent.${purpose}.withdrawnAt`]: at });
+    const snap = await tx.get(ref);
+    const update: Record<string, unknown> = {};
+    if (parseConsentRecords(snap.data())[purpose]) update[`consent.${purpose}.withdrawnAt`] = at;
+    // The seed's mirror: no selfie consent any more (a user document is never created here).
+    if (purpose === "avatar_3d" && snap.exists) update.consent_selfie = false;
+    if (Object.keys(update).length > 0) tx.update(ref, update);
   });
 }
 

@@ -1,9 +1,8 @@
 /**
  * users/{uid}: written by the server only (rules). `created_at` is stamped by
  * on_user_created, `heygenFolderId` by the HeyGen folder step (under the user lock),
- * `consent.{purpose}` by consent.ts. The client booleans of the first version
- * (`age_confirmed`, `consent_selfie`) carry no time, policy or purpose: they are
- * ignored (consent.ts reads only its own records).
+ * `consent.{purpose}` by consent.ts, which also writes the seed's `age_confirmed` and
+ * `consent_selfie` as a mirror of it (nothing decides on the mirror).
  */
 import type { DocumentReference, Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
@@ -15,6 +14,9 @@ export const userDocSchema = z.object({
   heygenFolderId: z.string().optional(),
   created_at: timestampSchema.optional(),
   consent: z.record(z.string(), z.unknown()).optional(),
+  /** Mirrors of the consent records, the seed's names (written by consent.ts). */
+  age_confirmed: z.boolean().optional(),
+  consent_selfie: z.boolean().optional(),
 });
 export type UserDoc = z.infer<typeof userDocSchema>;
 

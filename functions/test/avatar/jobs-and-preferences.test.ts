@@ -158,7 +158,7 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
   const prefs = (assetId: string) => ({
     assetId,
     appearance: { hairColor: "#223344", glasses: true },
-    voice: { pitch: -2, speed: 1.1, language: "de-DE" },
+    voice: { pitch: -0.1, speed: 0.1, language: "de-DE" },
     persona: { name: "Mia", traits: { warmth: 0.8, humor: 0.4 } },
   });
   const post = (user: TestUser, body: unknown) =>
@@ -180,7 +180,7 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
     await new Promise((r) => setTimeout(r, 20));
     const second = await post(user, {
       ...prefs("a1"),
-      voice: { pitch: 3, speed: 0.9, language: "en-US" },
+      voice: { pitch: 0.2, speed: -0.1, language: "en-US" },
     });
     expect(second.status).to.equal(200);
     const updated = (await db().doc("preferences/a1").get()).data();
@@ -196,7 +196,7 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
       },
     );
     expect(got.status).to.equal(200);
-    expect(got.body.voice).to.deep.equal({ pitch: 3, speed: 0.9, language: "en-US" });
+    expect(got.body.voice).to.deep.equal({ pitch: 0.2, speed: -0.1, language: "en-US" });
     expect(got.body.persona).to.deep.equal({ name: "Mia", traits: { warmth: 0.8, humor: 0.4 } });
   });
 
@@ -214,8 +214,8 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
   });
 
   for (const [label, patch, field] of [
-    ["pitch out of range", { voice: { pitch: 40, speed: 1, language: "en-US" } }, "voice.pitch"],
-    ["unknown language", { voice: { pitch: 0, speed: 1, language: "xx-XX" } }, "voice.language"],
+    ["pitch out of range", { voice: { pitch: 1.5, speed: 0, language: "en-US" } }, "voice.pitch"],
+    ["unknown language", { voice: { pitch: 0, speed: 0, language: "xx-XX" } }, "voice.language"],
     ["unknown appearance key", { appearance: { tattoo: "#000000" } }, "appearance"],
     ["bad colour", { appearance: { hairColor: "red" } }, "appearance.hairColor"],
     ["trait above 1", { persona: { traits: { warmth: 1.5 } } }, "persona.traits.warmth"],

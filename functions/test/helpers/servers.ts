@@ -23,6 +23,7 @@ import { startDidimoSim, type DidimoSim } from "../../devtools/provider-sims/did
 import { PORTS } from "../../devtools/ports";
 import { SIMULATED_PROVIDERS, SIMULATED_SECRETS } from "../../devtools/stack-env";
 import { publicKeyOf } from "../../devtools/dev-signer";
+import { startAppCheckIssuer, type AppCheckIssuer } from "../../devtools/app-check-issuer";
 
 /** Fast but realistic: looks and renders take a moment, so waiting code is exercised. */
 export const TEST_HEYGEN_TIMINGS = {
@@ -37,6 +38,8 @@ interface Servers {
   "avatar-sdk": AvatarSdkSim;
   in3d: In3dSim;
   didimo: DidimoSim;
+  /** App Check's key set and tokens (APP_CHECK_JWKS_URL of the test stack points here). */
+  "app-check": AppCheckIssuer;
 }
 export type ServerName = keyof Servers;
 
@@ -79,6 +82,7 @@ const starters: { [N in ServerName]: () => Promise<Servers[N]> } = {
       apiKey: SIMULATED_PROVIDERS.didimo.apiKey,
       processingMs: 600,
     }),
+  "app-check": () => startAppCheckIssuer(PORTS.appCheck),
 };
 
 const starting: { [N in ServerName]?: Promise<Servers[N]> } = {};
@@ -123,7 +127,7 @@ export async function releaseServer(name: ServerName): Promise<void> {
  * inside a describe, never at a file's top level (mocha would make top-level hooks
  * apply to every file).
  */
-export function useServers(...names: ("storage" | "heygen")[]): void {
+export function useServers(...names: ("storage" | "heygen" | "app-check")[]): void {
   before(async function () {
     this.timeout(30000);
     for (const name of names) await holdServer(name);
@@ -149,7 +153,9 @@ function declared<N extends ServerName>(name: N): Servers[N] {
   const s = started[name];
   if (!s || !holders.get(name)) {
     const how =
-      name === "storage" || name === "heygen" ? `useServers("${name}")` : `useProvider("${name}")`;
+      name === "storage" || name === "heygen" || name === "app-check"
+        ? `useServers("${name}")`
+        : `useProvider("${name}")`;
     throw new Error(
       `The ${name} server is not declared by this suite: add ${how} to its describe.`,
     );
@@ -162,6 +168,7 @@ export const storageServer = (): StorageServer => declared("storage");
 export const avatarSdkSim = (): AvatarSdkSim => declared("avatar-sdk");
 export const in3dSim = (): In3dSim => declared("in3d");
 export const didimoSim = (): DidimoSim => declared("didimo");
+export const appCheckIssuer = (): AppCheckIssuer => declared("app-check");
 
 /** Closes every server that was started: the root `afterAll` of test/setup.ts. */
 export async function closeAllServers(): Promise<void> {

@@ -19,6 +19,9 @@
  * before it is put back, so no suite depends on the order the files run in. A suite
  * that declares no provider reaches none: the functions keep the stack's default
  * configuration, and no simulator of it runs unless a suite declared it.
+ *
+ * `useParams({ NAME: "value" })` redeploys the same way with other param values for the
+ * suite (e.g. APP_CHECK_ENFORCED), and puts the previous ones back when it is over.
  */
 import { writeStackConfig } from "../../devtools/harness/stack-dir";
 import {
@@ -47,17 +50,17 @@ function required(name: string): string {
 /** The stack starts with the default configuration (devtools/stack-env.ts). */
 let active = simulatedParams(TEST_PROJECT_ID).PROVIDER as ProviderName;
 
+/** Param values the running suites set (useParams), over the defaults and the provider's. */
+let paramOverrides: Record<string, string> = {};
+
 /** The provider the functions are configured with now. */
 export const activeProvider = (): ProviderName => active;
 
 async function redeployWith(name: ProviderName): Promise<void> {
   const { params, secrets } = simulatedProviderConfig(name);
-  writeStackConfig(
-    required("MASKY_TEST_STACK_DIR"),
-    { ...simulatedParams(TEST_PROJECT_ID), ...params },
-    { ...SIMULATED_SECRETS, ...secrets },
-  );
-  Object.assign(process.env, params, secrets);
+  const all = { ...simulatedParams(TEST_PROJECT_ID), ...params, ...paramOverrides };
+  writeStackConfig(required("MASKY_TEST_STACK_DIR"), all, { ...SIMULATED_SECRETS, ...secrets });
+  Object.assign(process.env, all, secrets);
   const hub = required("FIREBASE_EMULATOR_HUB");
   const res = await fetch(`http://${hub}/functions/enableBackgroundTriggers`, { method: "PUT" });
   if (!res.ok) throw new Error(`the Functions emulator did not reload: ${res.status}`);
@@ -86,4 +89,20 @@ export function useProvider<N extends ProviderName>(name: N): (typeof simulators
     });
   });
   return simulators[name];
+}
+
+/** Mocha hooks for the calling describe: the functions run with these param values meanwhile. */
+export function useParams(values: Record<string, string>): void {
+  let previous: Record<string, string> = {};
+  before(async function () {
+    this.timeout(60000);
+    previous = paramOverrides;
+    paramOverrides = { ...previous, ...values };
+    await redeployWith(active);
+    atSuiteEnd(this, async function (this: Mocha.Context) {
+      this.timeout(60000);
+      paramOverrides = previous;
+      await redeployWith(active);
+    });
+  });
 }

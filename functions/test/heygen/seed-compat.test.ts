@@ -114,7 +114,7 @@ describe("generate: the seed's example request and its fallback rule", function 
     expect(video?.imageFile, "a public avatar has no user image").to.equal(null);
   });
 
-  it("without a fallback avatar the look failure is answered as before: 400 naming the photo", async () => {
+  it("without a fallback avatar a look failure is the seed's 400 HEYGEN_AVATAR_REQUIRED, naming HeyGen's reason", async () => {
     const app = testContext({ fallback: "" });
     const uid = `seed-${randomUUID().slice(0, 6)}`;
     await grantConsentToUid(uid);
@@ -123,7 +123,7 @@ describe("generate: the seed's example request and its fallback rule", function 
       projectId: await projectWithVoice(uid, 24),
     }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ApiError);
-    expect((err as ApiError).code).to.equal("INVALID_REQUEST");
+    expect((err as ApiError).code).to.equal("HEYGEN_AVATAR_REQUIRED");
     expect((err as ApiError).message).to.contain("No face detected");
     expect(heygenSim().countCalls("/v3/videos")).to.equal(0);
   });

@@ -8,6 +8,7 @@ import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { registerWebhookEndpoint } from "../../src/clients/heygen/webhooks";
 import { deliverWebhook, WEBHOOK_SECRET } from "../helpers/webhook";
 import { signBody } from "../../src/services/heygen/webhook";
+import { deliveriesOnceRecorded } from "../../devtools/heygen-sim/delivery-log";
 
 const SECRET = WEBHOOK_SECRET;
 const deliver = deliverWebhook;
@@ -229,15 +230,15 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
     heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
   });
 
-  const deliveriesOf = (videoId: string) =>
-    heygenSim().webhookDeliveries.filter((d) => d.videoId === videoId);
-  /** The function writes Firestore before it answers HeyGen: wait for the answer too. */
-  async function answeredDeliveries(videoId: string) {
-    for (let i = 0; i < 50 && deliveriesOf(videoId).length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return deliveriesOf(videoId);
-  }
+  /** The function writes Firestore before it answers HeyGen: wait for `n` recorded answers. */
+  const answeredDeliveries = (videoId: string, n = 1) =>
+    deliveriesOnceRecorded(
+      () => heygenSim().webhookDeliveries,
+      videoId,
+      (ds) => ds.length >= n,
+      `waiting for ${n} recorded deliveries of video ${videoId}`,
+      10000,
+    );
 
   it("completes the project as soon as the signed success event arrives, without polling", async () => {
     const { projectId, videoId } = await startVideo(await consentingUser());
@@ -256,11 +257,8 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
     // Three 503s: the function's own retries (2) run out, so it answers 502 once.
     heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 3 });
     await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.heygenStatus === "completed");
-    await answeredDeliveries(videoId);
-    for (let i = 0; i < 30 && deliveriesOf(videoId).length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(deliveriesOf(videoId).map((d) => [d.attempt, d.result])).to.deep.equal([
+    const deliveries = await answeredDeliveries(videoId, 2);
+    expect(deliveries.map((d) => [d.attempt, d.result])).to.deep.equal([
       [0, 502],
       [1, 200],
     ]);
@@ -270,10 +268,7 @@ describe("HeyGen pushing events to the registered endpoint (simulator → heygen
     heygenSim().webhookDispatcher.duplicates = 1;
     const { projectId, videoId } = await startVideo(await consentingUser());
     await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.heygenStatus === "completed");
-    for (let i = 0; i < 50 && deliveriesOf(videoId).length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const [first, copy] = deliveriesOf(videoId);
+    const [first, copy] = await answeredDeliveries(videoId, 2);
     expect([first?.result, copy?.result]).to.deep.equal([200, 200]);
     expect(JSON.parse(first?.answer ?? "{}")).to.include({ handled: true, status: "completed" });
     expect(JSON.parse(copy?.answer ?? "{}")).to.include({ duplicate: true, handled: false });

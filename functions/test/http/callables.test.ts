@@ -1,8 +1,12 @@
 /**
  * The callables over the callable protocol (POST {data} → {result} | {error}), as the
- * Firebase Web SDK sends them: same validation and error codes as the HTTPS handlers.
+ * Firebase Web SDK sends them: same validation and error codes as the HTTPS routes
+ * (test/http/parity.test.ts compares the two over the whole table).
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { photoJpeg } from "../fixtures/media";
+import { useProvider } from "../helpers/stack";
 import { functionUrl } from "../helpers/env";
 import { createUser, type TestUser } from "../helpers/auth";
 import { useServers } from "../helpers/servers";
@@ -11,7 +15,11 @@ import { adminAuth, db } from "../helpers/admin";
 
 interface CallableReply {
   result?: unknown;
-  error?: { status: string; message: string; details?: { error: string; details?: unknown } };
+  error?: {
+    status: string;
+    message: string;
+    details?: { error: string; details?: unknown; retryAfterSeconds?: number };
+  };
 }
 
 async function invoke(name: string, data: unknown, token?: string): Promise<CallableReply> {
@@ -139,5 +147,72 @@ describe("callables (onCall): thin wrappers with the project's error codes", fun
         (e: { code?: string }) => e.code,
       );
     expect(gone).to.equal("auth/user-not-found");
+  });
+});
+
+describe("create_avatar_job_call: the selfie in base64, with the multipart route's rules", function () {
+  this.timeout(60000);
+  useServers("storage");
+  useProvider("avatar-sdk");
+
+  const selfie = async (bytes?: Buffer) => ({
+    data: (bytes ?? readFileSync(await photoJpeg())).toString("base64"),
+    contentType: "image/jpeg",
+    filename: "selfie.jpg",
+  });
+
+  it("refuses without avatar_3d consent before reading the selfie: CONSENT_REQUIRED", async () => {
+    const user = await createUser();
+    const reply = await invoke("create_avatar_job_call", { file: await selfie() }, user.idToken);
+    expect(reply.error?.details?.error).to.equal("CONSENT_REQUIRED");
+    expect(reply.error?.details?.details).to.deep.include({ missing: ["avatar_3d"] });
+  });
+
+  it("queues a job, refuses a selfie over 10 MB (PAYLOAD_TOO_LARGE) and bytes that are no photo (UNSUPPORTED_MEDIA)", async () => {
+    const user = await createUser();
+    await invoke(
+      "record_consent_call",
+      { policyVersion: POLICY_VERSION, ageConfirmed: true, purposes: ["avatar_3d"] },
+      user.idToken,
+    );
+    const queued = await invoke("create_avatar_job_call", { file: await selfie() }, user.idToken);
+    expect(queued.error, JSON.stringify(queued.error)).to.equal(undefined);
+    const { jobId } = queued.result as { jobId: string };
+    expect((await db().doc(`avatar_jobs/${jobId}`).get()).get("user_id")).to.equal(user.uid);
+
+    const big = Buffer.alloc(11 * 1024 * 1024, 1);
+    readFileSync(await photoJpeg()).copy(big);
+    const tooBig = await invoke(
+      "create_avatar_job_call",
+      { file: await selfie(big) },
+      user.idToken,
+    );
+    expect(tooBig.error?.details?.error).to.equal("PAYLOAD_TOO_LARGE");
+    const text = await selfie(Buffer.from("not a photo at all"));
+    const notPhoto = await invoke("create_avatar_job_call", { file: text }, user.idToken);
+    expect(notPhoto.error?.details?.error).to.equal("UNSUPPORTED_MEDIA");
+    const notBase64 = await invoke(
+      "create_avatar_job_call",
+      { file: { data: "%%% not base64 %%%" } },
+      user.idToken,
+    );
+    expect(notBase64.error?.details?.error).to.equal("INVALID_REQUEST");
+  });
+
+  it("carries Retry-After as retryAfterSeconds when a quota refuses (QUOTA_EXCEEDED)", async () => {
+    const user = await createUser();
+    await invoke(
+      "record_consent_call",
+      { policyVersion: POLICY_VERSION, ageConfirmed: true, purposes: ["avatar_3d"] },
+      user.idToken,
+    );
+    // QUOTA_PENDING_AVATAR_JOBS_PER_USER is 2: the third job while two are pending is refused.
+    let refused: CallableReply | undefined;
+    for (let i = 0; i < 3 && !refused; i++) {
+      const reply = await invoke("create_avatar_job_call", { file: await selfie() }, user.idToken);
+      if (reply.error) refused = reply;
+    }
+    expect(refused?.error?.details?.error).to.equal("QUOTA_EXCEEDED");
+    expect(refused?.error?.details?.retryAfterSeconds).to.be.a("number").above(0);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import type { Timestamp } from "firebase-admin/firestore";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
@@ -17,6 +18,7 @@ import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { refreshVideoStatus } from "../../src/services/heygen/video-status";
 import { ApiError } from "../../src/errors";
+import type { Clock } from "../../src/context";
 import { postSelfie } from "../helpers/avatar";
 import { useProvider } from "../helpers/stack";
 
@@ -163,29 +165,41 @@ describe("quotas and rate limits", function () {
     const projectId = await voiceProject(user.uid);
     const { body } = await generate(user, projectId);
     const videoId = body.videoId as string;
-    const status = () =>
-      callFunction<{ status: string }>(
-        "video_status",
-        `/api/heygen/video_status.get?video_id=${videoId}`,
-        { token: user.idToken },
-      );
     const reads = () => heygenSim().calls.filter((c) => c.path === `/v3/videos/${videoId}`).length;
-    expect((await status()).status).to.equal(200);
-    const after = reads();
-    expect(after).to.equal(1);
-    expect((await status()).status).to.equal(200); // fresh (VIDEO_STATUS_FRESH_SECONDS): no HeyGen call
+    const status = await callFunction<{ status: string }>(
+      "video_status",
+      `/api/heygen/video_status.get?video_id=${videoId}`,
+      { token: user.idToken },
+    );
+    expect(status.status).to.equal(200);
     expect(reads()).to.equal(1);
+    const checkedAt = (
+      (await db().doc(`projects/${projectId}`).get()).get("heygenCheckedAt") as Timestamp
+    ).toMillis();
 
+    // Freshness and the minute's count are read on clocks set from that HeyGen read, not
+    // on the wall clock: a slow run can neither age the answer nor roll the minute over.
+    const at = (ms: number): Clock => ({ now: () => new Date(ms) });
+    const fresh = testContext({
+      clock: at(checkedAt + 1000),
+      quotas: { videoStatusFreshSeconds: 2 },
+    });
+    await refreshVideoStatus(fresh, user.uid, videoId);
+    expect(reads()).to.equal(1); // fresh: no HeyGen call
+
+    const minuteLater = checkedAt + 60000;
     const app = testContext({
+      clock: at(minuteLater),
       quotas: { videoStatusPerUserPerMinute: 3, videoStatusFreshSeconds: 0 },
     });
-    await db().doc(`users/${user.uid}/counters/video_status_minute`).delete();
     for (let i = 0; i < 3; i++) await refreshVideoStatus(app, user.uid, videoId);
     const limited = await refreshVideoStatus(app, user.uid, videoId).catch((e: unknown) => e);
     expect(limited).to.be.instanceOf(ApiError);
     expect((limited as ApiError).code).to.equal("RATE_LIMITED");
     expect((limited as ApiError).status).to.equal(429);
-    expect(Number((limited as ApiError).headers["Retry-After"])).to.be.within(1, 60);
+    expect((limited as ApiError).headers["Retry-After"]).to.equal(
+      String(Math.max(1, Math.ceil((60000 - (minuteLater % 60000)) / 1000))),
+    );
     expect(reads()).to.equal(4);
   });
 });

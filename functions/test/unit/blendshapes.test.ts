@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   ARKIT_BLENDSHAPES,
+  arkitNamesOf,
   buildBlendshapeMap,
   normaliseMorphName,
   visemeMapFor,
@@ -47,17 +48,40 @@ describe("blendshape normalisation", () => {
     expect(map.missing.visemes).to.have.length(14);
   });
 
-  it("serves the seed's viseme groups adapted to the asset, dropping shapes it lacks", () => {
+  it("serves the seed's viseme map by default, adapted to the asset, mouthSmile as both sides", () => {
     const map = buildBlendshapeMap(METAPERSON_HEAD_TARGETS);
     const visemes = visemeMapFor(map);
     expect(Object.keys(visemes).sort()).to.deep.equal(["A", "E", "FV", "MBP", "O", "U"]);
     expect(visemes.A).to.deep.equal({
-      arkit: { jawOpen: 0.6 },
-      morphs: { jawOpen: 0.6 },
+      arkit: { jawOpen: 0.8, mouthFunnel: 0.2 },
+      morphs: { jawOpen: 0.8, mouthFunnel: 0.2 },
       nativeViseme: "aa",
     });
+    expect(visemes.E.arkit).to.deep.equal({
+      mouthSmileLeft: 0.6,
+      mouthSmileRight: 0.6,
+      jawOpen: 0.2,
+    });
+    expect(visemes.MBP.arkit).to.deep.equal({ mouthClose: 1 });
     expect(visemes.O.nativeViseme).to.equal("oh");
-    expect(visemes.MBP.morphs).to.include({ mouthRollLower: 0.8, mouthUpperUpLeft: 0.3 });
+  });
+
+  it("serves TalkingHead's richer mixes when asked, dropping shapes the asset lacks", () => {
+    const visemes = visemeMapFor(buildBlendshapeMap(["jawOpen", "mouthRollLower"]), "talkinghead");
+    expect(visemes.A).to.deep.equal({
+      arkit: { jawOpen: 0.6 },
+      morphs: { jawOpen: 0.6 },
+      nativeViseme: null,
+    });
+    expect(visemes.MBP.morphs).to.deep.equal({ mouthRollLower: 0.8 });
+    expect(visemes.MBP.arkit).to.include({ mouthRollUpper: 0.8, mouthUpperUpLeft: 0.3 });
+  });
+
+  it("reads a seed shape name as ARKit names: itself, or both sides of a sideless one", () => {
+    expect(arkitNamesOf("jawOpen")).to.deep.equal(["jawOpen"]);
+    expect(arkitNamesOf("mouthSmile")).to.deep.equal(["mouthSmileLeft", "mouthSmileRight"]);
+    expect(arkitNamesOf("mouthfunnel")).to.deep.equal(["mouthFunnel"]);
+    expect(() => arkitNamesOf("mouthOpen")).to.throw(/neither an ARKit blendshape/);
   });
 });
 
@@ -104,9 +128,21 @@ describe("GLB ingest (glTF-Transform)", () => {
     expect(normaliseMorphName("viseme_zz")).to.equal(null);
   });
 
-  it("serves the seed's viseme groups as weights on the asset's own morphs", () => {
+  it("serves the viseme groups as weights on the asset's own morphs, in either mix", () => {
     const names = ARKIT_BLENDSHAPES.map((n) => `ARKit.${n}`);
-    const groups = visemeMapFor(buildBlendshapeMap(names));
+    const seed = visemeMapFor(buildBlendshapeMap(names));
+    expect(seed.MBP.morphs).to.deep.equal({ "ARKit.mouthClose": 1 });
+    expect(seed.E.morphs).to.deep.equal({
+      "ARKit.mouthSmileLeft": 0.6,
+      "ARKit.mouthSmileRight": 0.6,
+      "ARKit.jawOpen": 0.2,
+    });
+    expect(seed.O.morphs).to.deep.equal({ "ARKit.mouthPucker": 0.9, "ARKit.jawOpen": 0.3 });
+    expect(seed.U.morphs).to.deep.equal({ "ARKit.mouthPucker": 0.8 });
+    expect(seed.FV.morphs).to.deep.equal({ "ARKit.mouthFunnel": 0.6 });
+    expect(seed.FV.nativeViseme).to.equal(null);
+
+    const groups = visemeMapFor(buildBlendshapeMap(names), "talkinghead");
     expect(groups.MBP.morphs).to.deep.equal({
       "ARKit.mouthRollLower": 0.8,
       "ARKit.mouthRollUpper": 0.8,

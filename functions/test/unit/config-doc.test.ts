@@ -1,27 +1,27 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { PARAMS } from "../../src/params";
 import {
-  README_FILE,
-  TABLE_BEGIN,
-  TABLE_END,
+  CONFIG_DOC_FILE,
+  pagesQuotingDefaults,
+  renderConfigDoc,
   renderConfigTable,
   staleDefaultsElsewhere,
-  withConfigTable,
+  staleDefaultsInPages,
 } from "../../devtools/config-doc";
 
-describe("README configuration table", () => {
-  it("is the table generated from src/params.ts (run devtools/config-doc.ts after a change)", () => {
-    const readme = readFileSync(README_FILE, "utf8");
-    expect(readme, "the table between the markers is stale").to.equal(withConfigTable(readme));
+describe("docs/configuration.md", () => {
+  it("is the page generated from src/params.ts (run devtools/config-doc.ts after a change)", () => {
+    expect(readFileSync(CONFIG_DOC_FILE, "utf8"), "docs/configuration.md is stale").to.equal(
+      renderConfigDoc(),
+    );
   });
 
-  it("agrees with the defaults other README tables quote (the quotas table)", () => {
-    const readme = readFileSync(README_FILE, "utf8");
-    expect(staleDefaultsElsewhere(readme)).to.deep.equal([]);
-    expect(staleDefaultsElsewhere("| `MINIMUM_AGE` | `16` | age |\n")).to.deep.equal([
-      "MINIMUM_AGE: README 16, default 18",
-    ]);
+  it("carries the table after its introduction", () => {
+    const doc = renderConfigDoc();
+    expect(doc).to.match(/^# Configuration\n/);
+    expect(doc.endsWith(`\n## Params and secrets\n\n${renderConfigTable()}\n`)).to.equal(true);
   });
 
   it("has one row per param, with its kind and default", () => {
@@ -31,15 +31,25 @@ describe("README configuration table", () => {
     expect(table).to.include("| `VIDEO_STATUS_FRESH_SECONDS` | int | `10` | `2` |");
     expect(table).to.include("| `HEYGEN_API_KEY` | secret | none |");
   });
+});
 
-  it("notices a stale table and refuses a README without the markers", () => {
-    const stale = `intro\n${TABLE_BEGIN}\n| old |\n${TABLE_END}\nrest\n`;
-    const fresh = withConfigTable(stale);
-    expect(fresh).to.not.equal(stale);
-    expect(fresh)
-      .to.include(renderConfigTable())
-      .and.match(/^intro\n/)
-      .and.match(/\nrest\n$/);
-    expect(() => withConfigTable("no markers")).to.throw(/markers/);
+describe("defaults quoted by other pages", () => {
+  it("agree with the definition (the quotas table of docs/privacy.md)", () => {
+    expect(staleDefaultsInPages()).to.deep.equal([]);
+  });
+
+  it("are read from README.md and docs/, the quotas table included", () => {
+    const pages = pagesQuotingDefaults().map((f) => path.basename(f));
+    expect(pages).to.include.members(["README.md", "privacy.md"]);
+    expect(pages).to.not.include("configuration.md");
+    const privacy = pagesQuotingDefaults().find((f) => path.basename(f) === "privacy.md");
+    expect(readFileSync(privacy as string, "utf8")).to.match(/^\| `QUOTA_[A-Z_]+` \| `[^`]*` \|/m);
+  });
+
+  it("notice a quoted default that disagrees", () => {
+    expect(staleDefaultsElsewhere("| `MINIMUM_AGE` | `16` | age |\n")).to.deep.equal([
+      "MINIMUM_AGE: 16, default 18",
+    ]);
+    expect(staleDefaultsElsewhere("| `MINIMUM_AGE` | `18` | age |\n")).to.deep.equal([]);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { isOriginAllowed } from "../../src/http/cors";
-import { matchPath, relativePath } from "../../src/http/router";
+import { allowedMethods, isOriginAllowed } from "../../src/http/cors";
+import { basePathOf, matchPath, relativePath } from "../../src/http/router";
 import { bearerToken } from "../../src/http/auth";
 import { logUserId, redact } from "../../src/logs";
 
@@ -12,6 +12,19 @@ describe("http plumbing (pure parts)", () => {
     expect(relativePath("/avatar/jobs", "/avatar/jobs/abc")).to.equal("/abc");
     expect(relativePath("/avatar/jobs", "/abc")).to.equal("/abc");
     expect(relativePath("/avatar/jobs", "/avatar/jobsx")).to.equal("/avatar/jobsx");
+  });
+
+  it("takes a function's base path from its operations' paths, stopping at a parameter", () => {
+    expect(basePathOf(["/api/me", "/api/me/consent", "/api/me/consent/:purpose"])).to.equal(
+      "/api/me",
+    );
+    expect(basePathOf(["/avatar/jobs", "/avatar/jobs/:jobId"])).to.equal("/avatar/jobs");
+    expect(basePathOf(["/avatar/assets/:assetId"])).to.equal("/avatar/assets");
+    expect(basePathOf(["/api/heygen/generate"])).to.equal("/api/heygen/generate");
+  });
+
+  it("lists each allowed method once, OPTIONS last", () => {
+    expect(allowedMethods(["GET", "DELETE", "GET"])).to.equal("GET, DELETE, OPTIONS");
   });
 
   it("allows configured origins, port-less entries for any port, and nothing else", () => {

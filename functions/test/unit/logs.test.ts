@@ -4,7 +4,10 @@ import { expect } from "chai";
 import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import { log, logUserId, redact } from "../../src/logs";
-import { createHttpFunction, route } from "../../src/http/router";
+import { createHttpsHandler } from "../../src/http/https-handler";
+import { defineOperation } from "../../src/api/operation";
+import type { OperationEntry } from "../../src/api/operations";
+import { OPERATION_RUNTIME } from "../../src/runtime-options";
 import type { AppContext } from "../../src/context";
 import { captureLogs } from "../helpers/log-capture";
 
@@ -131,26 +134,35 @@ describe("logs carry no personal data", () => {
 
   it("an HTTPS request's log lines (the access line and a 500 with its cause) carry the pseudonym, never the uid or e-mail", async () => {
     const fakeApp = {
-      config: { corsOrigins: [] },
+      config: { corsOrigins: [], params: { APP_CHECK_ENFORCED: false } },
       auth: { verifyIdToken: async () => ({ uid, email }) },
     } as unknown as AppContext;
-    const handler = createHttpFunction({
-      name: "probe",
-      basePath: "/probe",
-      context: () => fakeApp,
-      routes: [
-        route({
-          method: "POST",
-          path: "",
-          response: { status: 200, description: "never answered", schema: z.object({}) },
-          doc: { summary: "probe", errors: [] },
-          handle: async ({ user }) => {
+    const entry: OperationEntry = {
+      auth: "user",
+      callable: true,
+      appCheck: true,
+      summary: "probe",
+      method: "POST",
+      path: "/probe",
+      https: "probe",
+      runtime: OPERATION_RUNTIME.json,
+      secrets: [],
+      load: async () =>
+        defineOperation({
+          input: z.object({}),
+          responses: [{ status: 200, description: "never answered", schema: z.object({}) }],
+          doc: { errors: [] },
+          run: async (_ctx, user) => {
             log.info("probe handling", { uid: user.uid, email: user.email });
             throw new Error(`download of users/${user.uid}/voice/1.webm for ${user.email} failed`);
           },
         }),
-      ],
-    });
+    };
+    const handler = createHttpsHandler(
+      "probe",
+      { basePath: "/probe", routes: [{ name: "probe", entry, path: "" }] },
+      () => fakeApp,
+    );
     const res = fakeResponse();
     const { text } = await captureLogs(() =>
       handler(
@@ -158,6 +170,7 @@ describe("logs carry no personal data", () => {
           method: "POST",
           path: "/probe",
           headers: { authorization: "Bearer t" },
+          get: (name: string) => (name.toLowerCase() === "authorization" ? "Bearer t" : undefined),
           query: {},
           body: {},
         } as unknown as Request,

@@ -1,9 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { OPENAPI_FILE, openApiPath, renderOpenApi } from "../../devtools/openapi";
-import { HTTP_ENDPOINTS } from "../../src/http/endpoints";
-import type { Route } from "../../src/http/router";
+import { operationList } from "../../src/api/operations";
 
 type Doc = {
   paths: Record<
@@ -11,14 +9,6 @@ type Doc = {
     Record<string, { responses: Record<string, unknown> } & Record<string, unknown>>
   >;
 };
-
-async function registryRoutes(): Promise<{ fn: string; basePath: string; r: Route }[]> {
-  const out: { fn: string; basePath: string; r: Route }[] = [];
-  for (const [fn, ep] of Object.entries(HTTP_ENDPOINTS)) {
-    for (const r of await ep.routes()) out.push({ fn, basePath: ep.basePath, r });
-  }
-  return out;
-}
 
 describe("openapi.json", () => {
   let rendered = "";
@@ -28,47 +18,26 @@ describe("openapi.json", () => {
     doc = JSON.parse(rendered) as Doc;
   });
 
-  it("is the document generated from the route registry and the routes' zod schemas (run devtools/openapi.ts after a change)", () => {
+  it("is the document generated from the operation table and the operations' zod schemas (run devtools/openapi.ts after a change)", () => {
     expect(readFileSync(OPENAPI_FILE, "utf8")).to.equal(rendered);
   });
 
-  it("has exactly the registry's routes, each with its response schema and error codes", async () => {
-    const routes = await registryRoutes();
-    const expected = routes.map(
-      ({ basePath, r }) => `${r.method} ${openApiPath(basePath, r.path)}`,
-    );
+  it("has exactly the table's operations, each with its success answers and error codes", async () => {
+    const expected = operationList().map(([, e]) => `${e.method} ${openApiPath(e.path)}`);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops)
         .filter((m) => m !== "options")
         .map((m) => `${m.toUpperCase()} ${p}`),
     );
     expect(documented.sort()).to.deep.equal(expected.sort());
-    for (const { basePath, r } of routes) {
-      const op = doc.paths[openApiPath(basePath, r.path)][r.method.toLowerCase()];
-      expect(op.responses, `${r.method} ${basePath}${r.path}`).to.have.property(
-        String(r.response.status),
-      );
-      for (const status of r.doc.errors) expect(op.responses).to.have.property(String(status));
-    }
-  });
-
-  it("is served by Firebase Hosting: every route's path is rewritten to its function", async () => {
-    const config = JSON.parse(
-      readFileSync(path.resolve(__dirname, "..", "..", "..", "firebase.json"), "utf8"),
-    ) as { hosting: { rewrites: { source: string; function?: { functionId: string } }[] } };
-    const glob = (source: string) =>
-      new RegExp(
-        "^" +
-          source
-            .split("**")
-            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
-            .join(".*") +
-          "$",
-      );
-    for (const { fn, basePath, r } of await registryRoutes()) {
-      const url = basePath + r.path.replace(/:[A-Za-z0-9_]+/g, "x");
-      const hit = config.hosting.rewrites.find((w) => glob(w.source).test(url));
-      expect(hit?.function?.functionId, url).to.equal(fn);
+    for (const [name, entry] of operationList()) {
+      const impl = await entry.load();
+      const op = doc.paths[openApiPath(entry.path)][entry.method.toLowerCase()];
+      expect(op.operationId).to.equal(name);
+      for (const r of impl.responses) expect(op.responses).to.have.property(String(r.status));
+      for (const status of impl.doc.errors) expect(op.responses).to.have.property(String(status));
+      if (entry.callable) expect(op["x-callable"]).to.equal(`${name}_call`);
+      else expect(op).to.not.have.property("x-callable");
     }
   });
 
@@ -77,7 +46,7 @@ describe("openapi.json", () => {
     const voice =
       parsed.paths["/avatar/preferences"].post.requestBody.content["application/json"].schema
         .properties.voice;
-    expect(voice.properties.pitch).to.include({ minimum: -12, maximum: 12 });
+    expect(voice.properties.pitch).to.include({ minimum: -0.5, maximum: 1 });
     expect(voice.properties.language.enum).to.include("de-DE");
   });
 
@@ -98,10 +67,29 @@ describe("openapi.json", () => {
     });
   });
 
-  it("documents the withdrawal's purpose from the schema the handler checks it with", () => {
+  it("documents path parameters and the query string from the input schema", () => {
     const parsed = JSON.parse(rendered);
     const [purpose] = parsed.paths["/api/me/consent/{purpose}"].delete.parameters;
     expect(purpose).to.include({ name: "purpose", in: "path", required: true });
     expect(purpose.schema.enum).to.deep.equal(["heygen_face", "heygen_voice", "avatar_3d"]);
+    expect(parsed.paths["/api/me/consent/{purpose}"].delete).to.not.have.property("requestBody");
+    const [videoId] = parsed.paths["/api/heygen/video_status.get"].get.parameters;
+    expect(videoId).to.include({ name: "video_id", in: "query", required: true });
+  });
+
+  it("documents the selfie as multipart (file part + JSON options) and the webhook as signed", () => {
+    const parsed = JSON.parse(rendered);
+    const form =
+      parsed.paths["/avatar/jobs"].post.requestBody.content["multipart/form-data"].schema;
+    expect(form.required).to.deep.equal(["file"]);
+    expect(form.properties.file).to.include({ format: "binary" });
+    expect(form.properties.options.contentSchema.properties.blendshapes.enum).to.include("arkit");
+    const hook = parsed.paths["/api/heygen/webhook"];
+    expect(hook.post.security).to.deep.equal([{ heygenSignature: [] }]);
+    expect(hook).to.have.property("options");
+    expect(parsed.paths["/api/me"].get.security).to.deep.include({
+      firebaseIdToken: [],
+      appCheck: [],
+    });
   });
 });

@@ -1,34 +1,41 @@
+/**
+ * What both surfaces send back (http/run-operation.ts): an answer is checked against
+ * the operation's response schema before it leaves, and an HTTPS answer that fails the
+ * check is the design's 500 error body without the operation's headers.
+ */
 import { expect } from "chai";
 import { z } from "zod";
 import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
-import { checkResponse, createHttpFunction, route } from "../../src/http/router";
+import { checkResponse } from "../../src/http/run-operation";
+import { createHttpsHandler } from "../../src/http/https-handler";
+import { defineOperation } from "../../src/api/operation";
+import type { OperationEntry } from "../../src/api/operations";
+import { OPERATION_RUNTIME } from "../../src/runtime-options";
 import type { AppContext } from "../../src/context";
 import { ApiError } from "../../src/errors";
 
-const r = route({
-  method: "GET",
-  path: "/:id",
-  response: {
-    status: 200,
-    description: "test",
-    schema: z.object({ id: z.string(), at: z.string().nullable(), n: z.number().optional() }),
-  },
-  doc: { summary: "test", errors: [] },
-  handle: async () => ({ body: {} }),
-});
+const answer = {
+  responses: [
+    {
+      status: 200,
+      description: "test",
+      schema: z.object({ id: z.string(), at: z.string().nullable(), n: z.number().optional() }),
+    },
+  ],
+} as const;
 
-describe("router: responses are checked against the route's schema", () => {
+describe("operations: answers are checked against their response schema", () => {
   it("lets a body that matches through, checked as the client receives it (JSON)", () => {
-    expect(() => checkResponse(r, { id: "a", at: null })).to.not.throw();
+    expect(() => checkResponse("t", answer, { id: "a", at: null }, 200)).to.not.throw();
     // A Date becomes its ISO string on the wire, which the schema describes.
-    expect(() => checkResponse(r, { id: "a", at: new Date(0) })).to.not.throw();
+    expect(() => checkResponse("t", answer, { id: "a", at: new Date(0) }, 200)).to.not.throw();
   });
 
   it("refuses a body that does not match with 500 INTERNAL, naming the field in the logged cause only", () => {
     let caught: unknown;
     try {
-      checkResponse(r, { id: 1, at: null, n: "x" });
+      checkResponse("probe_op", answer, { id: 1, at: null, n: "x" }, 200);
     } catch (err) {
       caught = err;
     }
@@ -37,17 +44,24 @@ describe("router: responses are checked against the route's schema", () => {
     expect(err.code).to.equal("INTERNAL");
     expect(err.message).to.not.match(/schema|\bid\b/);
     expect(String((err.cause as Error).message))
-      .to.match(/GET \/:id/)
+      .to.match(/probe_op/)
       .and.match(/id: /)
       .and.match(/n: /);
   });
 
-  it("refuses a missing body where the schema wants one", () => {
-    expect(() => checkResponse(r, undefined)).to.throw(ApiError);
+  it("refuses a missing body where the schema wants one, and a status no answer declares", () => {
+    expect(() => checkResponse("t", answer, undefined, 200)).to.throw(ApiError);
+    let undeclared: unknown;
+    try {
+      checkResponse("t", answer, { id: "a", at: null }, 202);
+    } catch (err) {
+      undeclared = err;
+    }
+    expect(String(((undeclared as ApiError).cause as Error).message)).to.match(/no 202 answer/);
   });
 });
 
-/** Just enough of express's Response to see what the router sends. */
+/** Just enough of express's Response to see what the handler sends. */
 function fakeResponse() {
   const sent = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
   const res = {
@@ -75,29 +89,48 @@ function fakeResponse() {
   return { res: res as unknown as Response, sent };
 }
 
-describe("router: what a client receives when a body breaks its schema", () => {
-  const serve = (body: unknown) =>
-    createHttpFunction({
-      name: "t",
-      basePath: "/t",
-      context: () => ({ config: { corsOrigins: [] } }) as unknown as AppContext,
-      routes: [
-        route({
-          method: "GET",
-          path: "",
-          auth: false,
-          response: { status: 200, description: "t", schema: z.object({ ok: z.literal(true) }) },
-          doc: { summary: "t", errors: [] },
-          handle: async () => ({
-            body,
-            headers: { "Content-Disposition": 'attachment; filename="x.json"' },
-          }),
+describe("HTTPS: what a client receives when an answer breaks its schema", () => {
+  const serve = (body: unknown) => {
+    const entry: OperationEntry = {
+      auth: "user",
+      callable: true,
+      appCheck: true,
+      summary: "probe",
+      method: "GET",
+      path: "/t",
+      https: "t",
+      runtime: OPERATION_RUNTIME.json,
+      secrets: [],
+      load: async () =>
+        defineOperation({
+          input: z.object({}),
+          responses: [{ status: 200, description: "t", schema: z.object({ ok: z.literal(true) }) }],
+          doc: { errors: [] },
+          run: async ({ setHeader }) => {
+            setHeader("Content-Disposition", 'attachment; filename="x.json"');
+            return body as { ok: true };
+          },
         }),
-      ],
-    });
-  const req = { method: "GET", path: "/t", headers: {}, query: {} } as unknown as Request;
+    };
+    const app = {
+      config: { corsOrigins: [], params: { APP_CHECK_ENFORCED: false } },
+      auth: { verifyIdToken: async () => ({ uid: "u1" }) },
+    } as unknown as AppContext;
+    return createHttpsHandler(
+      "t",
+      { basePath: "/t", routes: [{ name: "probe", entry, path: "" }] },
+      () => app,
+    );
+  };
+  const req = {
+    method: "GET",
+    path: "/t",
+    headers: {},
+    query: {},
+    get: (name: string) => (name.toLowerCase() === "authorization" ? "Bearer t" : undefined),
+  } as unknown as Request;
 
-  it("sends a matching body as is, with the route's headers", async () => {
+  it("sends a matching body as is, with the operation's headers", async () => {
     const { res, sent } = fakeResponse();
     await serve({ ok: true })(req, res);
     expect(sent.status).to.equal(200);
@@ -105,7 +138,7 @@ describe("router: what a client receives when a body breaks its schema", () => {
     expect(sent.headers["content-disposition"]).to.match(/attachment/);
   });
 
-  it("answers a mismatching body with the design's 500 error body and none of the route's headers", async () => {
+  it("answers a mismatching body with the design's 500 error body and none of the operation's headers", async () => {
     const { res, sent } = fakeResponse();
     await serve({ ok: "yes", secret: "s" })(req, res);
     expect(sent.status).to.equal(500);

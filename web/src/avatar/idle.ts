@@ -1,9 +1,10 @@
 /**
  * A face that is never frozen: blinks, eye saccades and a slow head sway, with the
- * timings of TalkingHead's templates (browser-lipsync.md §3): a blink every 1–8 s
- * (mean of two uniforms), closing 50 ms, held 100–300 ms, opening 100 ms, and one in
- * seven a double blink; a saccade every 0.2–5 s to a new gaze held 2–5 s; the head
- * turns a little (more often while speaking). Morph names come from the asset's
+ * timings of TalkingHead's templates (met4citizen/TalkingHead: its blink and eye
+ * templates `animTemplateBlink`, `animTemplateEyes`, and its idle head motion): a blink
+ * every 1–8 s (mean of two uniforms), closing 50 ms, held 100–300 ms, opening 100 ms,
+ * and one in seven a double blink; a saccade every 0.2–5 s to a new gaze held 2–5 s;
+ * the head turns a little (more often while speaking). Morph names come from the asset's
  * ARKit map, so a model without a shape simply does not move it.
  */
 export interface IdlePose {

@@ -62,11 +62,9 @@ export class VoiceDriver {
     this.spectrum = new Float32Array(this.analyser.frequencyBinCount);
   }
 
-  /** Decodes `audio` and plays it; resolves when it has ended (or was stopped). */
-  async play(audio: Blob): Promise<void> {
+  /** Plays `buffer` from context time `when`; resolves when it has ended (or was stopped). */
+  async play(buffer: AudioBuffer, when: number): Promise<void> {
     this.stop();
-    const buffer = await this.ctx.decodeAudioData(await audio.arrayBuffer());
-    if (this.ctx.state === "suspended") await this.ctx.resume();
     this.loud = Math.max(loudness(buffer), GATE * 2);
     const source = this.ctx.createBufferSource();
     source.buffer = buffer;
@@ -76,7 +74,7 @@ export class VoiceDriver {
     await new Promise<void>((resolve) => {
       this.finish = resolve;
       source.onended = () => this.stop();
-      source.start();
+      source.start(when);
     });
   }
 
@@ -96,6 +94,11 @@ export class VoiceDriver {
       }
       s.disconnect();
     }
+  }
+
+  /** Back to rest at once (another source drove the mouth meanwhile). */
+  reset(): void {
+    this.weights = zeroWeights();
   }
 
   /** The smoothed viseme group weights for this frame (all zero when nothing plays). */

@@ -2,11 +2,14 @@
  * The 3D viewer (this module and three.js load only on the 3D avatar page): the GLB
  * from its signed URL with GLTFLoader, orbit controls (mouse, touch and arrow keys),
  * and a face that lives: blinks (every 1–8 s, sometimes twice), idle eye saccades and
- * head sway, and lip-sync to a voice through the asset's normalised viseme map
- * (`visemes[group].morphs`, or its own viseme morphs when it has all of them).
+ * head sway, and lip-sync to a voice (timeline-player.ts): from the voice's speech
+ * timeline on the audio clock when there is one, else from the sound itself, through
+ * the asset's normalised viseme map or its own viseme morphs.
  *
- * `window.__maskyViewer` exposes read-only state for the browser tests: the current
- * influence of every named morph target, whether a voice is playing, frames drawn.
+ * `window.__maskyViewer` (viewer-hook.ts) is the browser tests' and the bench's hook:
+ * the current influence of every named morph target, whether a voice is playing and
+ * what moves the mouth, frames drawn; `speak` plays a voice as the page does, and
+ * `lastSpeech` gives the frames of the latest one and their audio/visual sync.
  */
 import {
   AmbientLight,
@@ -23,48 +26,30 @@ import {
 } from "three";
 import { GLTFLoader } from "three/addons/loaders/GLTFLoader.js";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
-import type { AvatarAsset, VisemeGroup } from "../api";
-import { VoiceDriver, type GroupWeights } from "./lipsync";
+import type { AvatarAsset } from "../api";
+import { FrameClock } from "./av-clock";
 import { Idle } from "./idle";
+import { rigMorphs } from "./mouth-rig";
+import { TimelinePlayer, type MouthSource, type SpeakOptions } from "./timeline-player";
+import type { ViewerState } from "./viewer-hook";
+
+export type { SpeakOptions } from "./timeline-player";
 
 export interface Viewer {
-  /** Plays `audio` and lip-syncs to it; resolves when it has ended. */
-  speak(audio: Blob): Promise<void>;
+  /**
+   * Plays `audio` and lip-syncs to it; resolves when it has ended. With
+   * `options.timeline` (or once `options.timelinePromise` resolves to one) the mouth
+   * follows the voice's speech timeline, else the sound.
+   */
+  speak(audio: Blob | AudioBuffer, options?: SpeakOptions): Promise<void>;
   stopSpeaking(): void;
   dispose(): void;
-}
-
-export interface ViewerState {
-  morphs: Record<string, number>;
-  /** The morph targets lip-sync drives (the rest are the idle face's). */
-  mouthMorphs: string[];
-  speaking: boolean;
-  frames: number;
-}
-declare global {
-  interface Window {
-    __maskyViewer?: Readonly<{ state(): ViewerState }>;
-  }
 }
 
 type MorphMesh = Mesh & {
   morphTargetDictionary: Record<string, number>;
   morphTargetInfluences: number[];
 };
-
-/** For each asset morph name, its weight per viseme group. */
-function mouthMix(asset: AvatarAsset): Map<string, Partial<Record<VisemeGroup, number>>> {
-  const groups = Object.entries(asset.visemes) as [VisemeGroup, AvatarAsset["visemes"]["A"]][];
-  const native = groups.every(([, v]) => v.nativeViseme);
-  const mix = new Map<string, Partial<Record<VisemeGroup, number>>>();
-  for (const [group, v] of groups) {
-    const weights = native && v.nativeViseme ? { [v.nativeViseme]: 1 } : v.morphs;
-    for (const [name, w] of Object.entries(weights)) {
-      mix.set(name, { ...(mix.get(name) ?? {}), [group]: w });
-    }
-  }
-  return mix;
-}
 
 export async function createViewer(container: HTMLElement, asset: AvatarAsset): Promise<Viewer> {
   const gltf = await new GLTFLoader().loadAsync(asset.url);
@@ -131,19 +116,18 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
   observer.observe(container);
 
   const audio = new AudioContext();
-  const voice = new VoiceDriver(audio);
+  const hasMorph = (name: string) => meshes.some((m) => m.morphTargetDictionary[name] !== undefined);
+  const speech = new TimelinePlayer(audio, asset, hasMorph);
+  const mouthMorphs = [...new Set(speech.rigs().flatMap(rigMorphs))];
   const idle = new Idle(asset.blendshapeMap.arkit);
-  const mix = mouthMix(asset);
+  const clock = new FrameClock();
   const values: Record<string, number> = {};
+  let mouthSource: MouthSource | null = null;
   let frames = 0;
 
-  const apply = (mouth: GroupWeights, face: Record<string, number>) => {
+  const apply = (mouth: Record<string, number>, face: Record<string, number>) => {
     for (const k of Object.keys(values)) values[k] = 0;
-    for (const [name, byGroup] of mix) {
-      let v = 0;
-      for (const [g, w] of Object.entries(byGroup) as [VisemeGroup, number][]) v += mouth[g] * w;
-      values[name] = v;
-    }
+    for (const [name, v] of Object.entries(mouth)) values[name] = v;
     for (const [name, v] of Object.entries(face)) values[name] = (values[name] ?? 0) + v;
     for (const m of meshes) {
       for (const [name, v] of Object.entries(values)) {
@@ -158,9 +142,13 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
   const loop = (now: number) => {
     const dt = Math.min(0.1, (now - last) / 1000);
     last = now;
-    const pose = idle.frame(dt, voice.playing);
+    clock.tick(now);
+    const pose = idle.frame(dt, speech.playing);
     pivot.rotation.set(pose.head.x, pose.head.y, pose.head.z);
-    apply(voice.frame(dt), pose.morphs);
+    // The mouth as it must look when this frame reaches the screen.
+    const mouth = speech.frame(dt, clock.presentedAt(now));
+    mouthSource = mouth.source;
+    apply(mouth.morphs, pose.morphs);
     controls.update();
     renderer.render(scene, camera);
     frames++;
@@ -169,15 +157,23 @@ export async function createViewer(container: HTMLElement, asset: AvatarAsset): 
   raf = requestAnimationFrame(loop);
 
   window.__maskyViewer = Object.freeze({
-    state: (): ViewerState => ({ morphs: { ...values }, mouthMorphs: [...mix.keys()], speaking: voice.playing, frames }),
+    state: (): ViewerState => ({
+      morphs: { ...values },
+      mouthMorphs: [...mouthMorphs],
+      speaking: speech.playing,
+      mouth: mouthSource,
+      frames,
+    }),
+    speak: (blob: Blob, options?: SpeakOptions) => speech.speak(blob, options),
+    lastSpeech: () => speech.lastSpeech(),
   });
 
   return {
-    speak: (blob) => voice.play(blob),
-    stopSpeaking: () => voice.stop(),
+    speak: (audio, options) => speech.speak(audio, options),
+    stopSpeaking: () => speech.stop(),
     dispose: () => {
       cancelAnimationFrame(raf);
-      voice.stop();
+      speech.stop();
       void audio.close();
       observer.disconnect();
       controls.dispose();

@@ -1,9 +1,10 @@
 /**
- * 3D avatar: selfie (camera or file) → `POST /avatar/jobs` through the Hosting rewrite
+ * 3D avatar: selfie (camera or file) → the `create_avatar_job` operation (its callable)
  * → progress bar and named steps from the job document (onSnapshot) → in3D's
  * "continue in the app" link when the job has an `action` → the server's message with
  * Try again on failure → when done, the three.js viewer (its own chunk, loaded only
- * here) with blink, idle and lip-sync, and the preferences form.
+ * here) with blink, idle and lip-sync (to a speech timeline when one is given, else to
+ * the sound), and the preferences form.
  * The screen follows the user's latest job; the viewer shows their latest finished avatar.
  */
 import type { ScreenContext } from "../main";
@@ -162,7 +163,9 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
       viewer = await createViewer(stage, asset);
       if (disposed) return viewer.dispose();
       const v = viewer;
-      const voice = avatarVoice((audio) => v.speak(audio), () => v.stopSpeaking());
+      // The mouth follows the sound of the chosen audio. A speech timeline for it, given as
+      // `timelinePromise`, takes over the moment it arrives (the viewer cross-fades).
+      const voice = avatarVoice((audio) => v.speak(audio, {}), () => v.stopSpeaking());
       cleanups.push(voice.stop);
       speechBox.replaceChildren(speechBox.firstChild as Node, voice.el);
       prefsBox.replaceChildren(prefsBox.firstChild as Node, preferencesForm(assetId));

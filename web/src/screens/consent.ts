@@ -1,8 +1,8 @@
 /**
  * Consent: age confirmation and one choice per purpose, in plain words. The server
- * records it (`POST /api/me/consent`: who, which purposes, its own time, the current
+ * records it (`record_consent`: who, which purposes, its own time, the current
  * policy version and the minimum age); a purpose unticked after it was granted is
- * withdrawn (`DELETE /api/me/consent/{purpose}`), which stops its pending work and
+ * withdrawn (`withdraw_consent`), which stops its pending work and
  * deletes its inputs. The security rules forbid the page any write of its own.
  */
 import type { ScreenContext } from "../main";

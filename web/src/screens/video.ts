@@ -109,7 +109,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     showError(error, null);
     retry.hidden = true;
     try {
-      await call("generate_call", { projectId, ...request });
+      await call("generate", { projectId, ...request });
     } catch (err) {
       const e = err as ServerError;
       showError(error, e.message);

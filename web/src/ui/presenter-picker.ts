@@ -1,27 +1,14 @@
 /**
- * A public HeyGen presenter and voice from the listings (`avatars_call`, `voices_call`,
- * cached by the server), with previews (the presenter's picture, the voice's sample),
+ * A public HeyGen presenter and voice from the listings (the `avatars` and `voices`
+ * operations, cached by the server), with previews (the presenter's picture, the voice's sample),
  * and the script the voice speaks (HeyGen's text-to-speech: nothing is recorded or
  * uploaded). Preview pictures and samples are HeyGen's own links.
  */
-import { call } from "../api";
+import { call, type OperationOutput } from "../api";
 import { errorBox, h, showError } from "./dom";
 
-interface AvatarItem {
-  id: string;
-  name: string;
-  type: "avatar" | "talking_photo";
-  previewImageUrl: string | null;
-  gender: string | null;
-  defaultVoiceId?: string | null;
-}
-interface VoiceItem {
-  id: string;
-  name: string;
-  language: string | null;
-  gender: string | null;
-  previewAudioUrl: string | null;
-}
+type AvatarItem = OperationOutput<"avatars">["avatars"][number];
+type VoiceItem = OperationOutput<"voices">["voices"][number];
 
 export interface PresenterChoice {
   heygenAvatarId: string;
@@ -94,7 +81,7 @@ export function presenterPicker(onChange: () => void): PresenterPicker {
     void listPresenters();
     void listVoices();
   };
-  const listPresenters = () => call<{ avatars: AvatarItem[] }>("avatars_call", {})
+  const listPresenters = () => call("avatars", {})
     .then(({ avatars }) => {
       const items = avatars.filter((a) => a.type === "avatar");
       presenters.replaceChildren(
@@ -126,7 +113,7 @@ export function presenterPicker(onChange: () => void): PresenterPicker {
     })
     .catch((e: Error) => showError(error, `The presenters could not be loaded: ${e.message}`));
 
-  const listVoices = () => call<{ voices: VoiceItem[] }>("voices_call", {})
+  const listVoices = () => call("voices", {})
     .then((r) => {
       voices = r.voices;
       const describe = (v: VoiceItem) => [v.name, v.language, v.gender].filter(Boolean).join(" · ");

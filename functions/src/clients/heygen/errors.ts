@@ -1,8 +1,9 @@
 /**
  * Typed HeyGen errors a caller can branch on. HeyGen reports errors in several
- * shapes (see shared/docs/heygen-api.md §0, heygen-v3.md §1): the `code` may be a
- * number (400140, 40001) or a string (avatar_not_found, photar_not_found,
- * insufficient_credit), and HTTP 400 is used for not-found avatars on legacy.
+ * shapes (its legacy Errors reference, its v3 Error Codes page and error bodies users
+ * quote on its docs forum): the `code` may be a number (400140, 40001) or a string
+ * (avatar_not_found, photar_not_found, insufficient_credit), and HTTP 400 is used for
+ * not-found avatars on legacy.
  */
 export type HeygenErrorKind =
   | "not_found"

@@ -57,9 +57,12 @@ export interface VoiceSummary {
   supportLocale?: boolean;
 }
 
+/** The framing a generate asks for (services/heygen/avatar-style.ts says where each holds). */
+export type AvatarStyle = "normal" | "closeUp" | "circle";
+
 export type VideoCharacter =
-  | { type: "look"; lookId: string }
-  | { type: "avatar"; avatarId: string; avatarStyle?: "normal" | "closeUp" | "circle" };
+  | { type: "look"; lookId: string; avatarStyle?: AvatarStyle }
+  | { type: "avatar"; avatarId: string; avatarStyle?: AvatarStyle };
 
 /** A script spoken by a HeyGen voice (no audio upload). */
 export interface TextVoice {
@@ -90,7 +93,7 @@ export type CreateVideoInput = VideoVoiceSource & {
   idempotencyKey: string;
 };
 
-/** One entry of a video listing (legacy `GET /v1/video.list`, heygen-api.md §9). */
+/** One entry of a video listing (legacy `GET /v1/video.list`, HeyGen's List Videos reference). */
 export interface ListedVideo {
   videoId: string;
   status: string;

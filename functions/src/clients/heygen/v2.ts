@@ -1,5 +1,6 @@
 /**
- * Legacy HeyGen API (v1/v2), as the seed uses it. Facts: shared/docs/heygen-api.md.
+ * Legacy HeyGen API (v1/v2), as the seed uses it, following HeyGen's API reference for
+ * v1/v2 (docs.heygen.com) and what users report on HeyGen's docs forum:
  * - uploads go to upload.heygen.com/v1/asset as raw bytes with the exact Content-Type
  *   (multipart fails there with 40001);
  * - photo looks are `talking_photo` characters, never `type: "avatar"`;
@@ -10,6 +11,7 @@ import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { HeygenTransport, encodePath } from "./transport";
 import type {
+  AvatarStyle,
   AvatarSummary,
   CreateVideoInput,
   HeygenClient,
@@ -48,7 +50,7 @@ const videoSchema = z.object({
     .nullish(),
 });
 
-/** `GET /v1/video.list` (heygen-api.md §9): `data.token` pages until null. */
+/** `GET /v1/video.list` (HeyGen's API reference, List Videos): `data.token` pages until null. */
 const videoListSchema = z.object({
   token: z.string().nullish(),
   videos: z
@@ -68,8 +70,9 @@ const videoListSchema = z.object({
 export const DEFAULT_LOOKUP_LIMITS: VideoLookupLimits = { pageSize: 100, maxPages: 5 };
 
 /**
- * `video_inputs[].voice` (heygen-api.md §6): `{type:"audio", audio_asset_id}`,
- * `{type:"audio", audio_url}` or `{type:"text", input_text, voice_id, speed, pitch, locale?}`.
+ * `video_inputs[].voice` (HeyGen's API reference, Create Avatar Video (V2)):
+ * `{type:"audio", audio_asset_id}`, `{type:"audio", audio_url}` or
+ * `{type:"text", input_text, voice_id, speed, pitch, locale?}`.
  */
 function v2Voice(input: CreateVideoInput): Record<string, unknown> {
   if (input.audioUrl !== undefined) return { type: "audio", audio_url: input.audioUrl };
@@ -86,12 +89,23 @@ function v2Voice(input: CreateVideoInput): Record<string, unknown> {
   };
 }
 
+/**
+ * A photo look's framing (`talking_photo_style` in HeyGen's API reference, Create Avatar
+ * Video (V2)): `square` for our `normal`, `circle`; sent only when asked for. A photo
+ * has no close-up framing (the service refuses it before the create).
+ */
+function talkingPhotoStyle(style: AvatarStyle | undefined): { talking_photo_style?: string } {
+  if (style === undefined) return {};
+  if (style === "closeUp") throw new Error("a talking photo has no close-up framing");
+  return { talking_photo_style: style === "normal" ? "square" : "circle" };
+}
+
 export class HeygenV2Client implements HeygenClient {
   readonly version = "v2" as const;
   readonly supportsFolders = true;
 
-  // The legacy API documents no delete for videos, assets, talking photos or groups
-  // (heygen-api.md): erasure reports them as not deletable upstream.
+  // HeyGen's legacy (v1/v2) API reference documents no delete for videos, assets,
+  // talking photos or groups: erasure reports them as not deletable upstream.
   async deleteVideo(): Promise<UpstreamDeleteOutcome> {
     return "not_deletable";
   }
@@ -198,7 +212,11 @@ export class HeygenV2Client implements HeygenClient {
   async createVideo(input: CreateVideoInput): Promise<{ videoId: string }> {
     const character =
       input.character.type === "look"
-        ? { type: "talking_photo", talking_photo_id: input.character.lookId }
+        ? {
+            type: "talking_photo",
+            talking_photo_id: input.character.lookId,
+            ...talkingPhotoStyle(input.character.avatarStyle),
+          }
         : {
             type: "avatar",
             avatar_id: input.character.avatarId,

@@ -1,12 +1,17 @@
 /**
- * HeyGen API v3. Facts: shared/docs/heygen-v3.md. Uncertain points, handled
- * defensively and listed in the README:
- * - upload answers `asset_id` in most docs but `id` in one example: read both [C3];
+ * HeyGen API v3, following HeyGen's v3 API reference (developers.heygen.com) and the
+ * request schemas HeyGen's own CLI (heygen-com/heygen-cli) generates from its OpenAPI
+ * spec. Points handled defensively and listed in the README, with how sure each is:
+ * - upload answers `asset_id` in most docs but `id` in one example: read both (the
+ *   divergence is reported by third parties, not confirmed by HeyGen);
  * - a look is usable only when `status` is completed *and* it has a preview image
- *   (HeyGen's own skill) [C3];
- * - v3 has no folders and no `folder_id` on create: `supportsFolders` is false [C];
- * - `dimension` does not exist: it is mapped to `resolution` + `aspect_ratio` [C];
- * - POSTs carry an Idempotency-Key, so a 5xx on create can be retried safely [C].
+ *   (HeyGen's own skill notes say so: likely, but not in the API reference);
+ * - v3 has no folders and no `folder_id` on create: `supportsFolders` is false
+ *   (confirmed by HeyGen's spec);
+ * - `dimension` does not exist: it is mapped to `resolution` + `aspect_ratio`
+ *   (confirmed by HeyGen's spec);
+ * - POSTs carry an Idempotency-Key, so a 5xx on create can be retried safely
+ *   (confirmed: HeyGen's reference documents the header on each create).
  */
 import { openAsBlob } from "node:fs";
 import path from "node:path";
@@ -59,9 +64,10 @@ export function v3OutputFormat(d: { width: number; height: number }): {
 }
 
 /**
- * The voice fields of a `type:"avatar"` create (heygen-v3.md §4): `audio_asset_id`,
- * `audio_url`, or `script` + `voice_id` + `voice_settings{speed, pitch, locale?}`;
- * `voice_id` is left out to use the look's default voice.
+ * The voice fields of a `type:"avatar"` create (HeyGen's v3 reference, Create Video):
+ * `audio_asset_id`, `audio_url`, or `script` + `voice_id` +
+ * `voice_settings{speed, pitch, locale?}`; `voice_id` is left out to use the look's
+ * default voice.
  */
 function v3Voice(input: CreateVideoInput): Record<string, unknown> {
   if (input.audioUrl !== undefined) return { audio_url: input.audioUrl };
@@ -172,6 +178,10 @@ export class HeygenV3Client implements HeygenClient {
   async createVideo(input: CreateVideoInput): Promise<{ videoId: string }> {
     const avatarId =
       input.character.type === "look" ? input.character.lookId : input.character.avatarId;
+    // v3 frames every avatar one way (normal): the service refuses any other framing.
+    const style = input.character.avatarStyle;
+    if (style !== undefined && style !== "normal")
+      throw new Error(`v3 has no avatar framing "${style}"`);
     const data = await this.transport.request({
       method: "POST",
       baseUrl: this.apiBaseUrl,

@@ -1,13 +1,15 @@
 /**
- * Avatar SDK (itSeez3D) MetaPerson 2.0 adapter (photoreal-providers.md §A):
+ * Avatar SDK (itSeez3D) MetaPerson 2.0 adapter, following Avatar SDK's Web API docs,
+ * its MetaPerson 2.0 curl samples and its official JavaScript and Unity SDK code:
  * OAuth2 client-credentials token (cached until shortly before `expires_in`), a
  * player id sent as `X-PlayerUID`, multipart `POST /avatars/` with the MetaPerson
  * pipeline and the export parameters of the job's options, then the avatar is
  * polled, then its export, and the export's zip yields the GLB.
  * Every response is zod-parsed. The job's options choose the subtype (`male`/`female`),
  * the morph-target sets (arkit: `mobile_51` + `visemes_15`; basic: `visemes_15`) and the
- * texture profile and LOD (realism high: 2K, LOD1; standard: 1K, LOD2). Uncertain
- * ([U] in the sheet): the file names inside the export zip (we take the first `.glb`).
+ * texture profile and LOD (realism high: 2K, LOD1; standard: 1K, LOD2). Uncertain (no
+ * public source states them): the file names inside the export zip (we take the first
+ * `.glb`).
  */
 import { openAsBlob } from "node:fs";
 import path from "node:path";
@@ -24,7 +26,10 @@ import { downloadToFile, providerRequest } from "./http";
 import { providerDownloadHosts } from "./download-hosts";
 import { extractFirst } from "./zip";
 
-/** The MetaPerson 2.0 export-parameters object (photoreal-providers.md §A3) for a job's options. */
+/**
+ * The MetaPerson 2.0 export-parameters object (as in Avatar SDK's MetaPerson 2.0 FAQ on
+ * export parameters) for a job's options.
+ */
 export function metapersonExport(options: {
   blendshapes: "arkit" | "basic";
   realism: "standard" | "high";
@@ -178,7 +183,7 @@ export class AvatarSdkProvider implements PhotorealProvider {
     return { player, code };
   }
 
-  /** `DELETE avatar.url` (photoreal-providers.md), as the player that made it. */
+  /** `DELETE avatar.url` (as Avatar SDK's Unity Cloud SDK does), as the player that made it. */
   async deleteAvatar(providerJobId: string): Promise<DeleteOutcome> {
     const { player, code } = AvatarSdkProvider.parseJobId(providerJobId);
     const url = `${this.baseUrl}/avatars/${encodeURIComponent(code)}/`;

@@ -1,5 +1,6 @@
 /**
- * Didimo v3 adapter (photoreal-providers.md §B): `DIDIMO-API-KEY` header, multipart
+ * Didimo v3 adapter, calling the API the way Didimo's official CLI (didimoinc/cli) and
+ * Unity SDK do: `DIDIMO-API-KEY` header, multipart
  * `POST /v3/didimos` from a photo with glTF output, the pose sets the job's
  * `blendshapes` asks for (feature flags) and the `profile` its `realism` asks for,
  * `GET /v3/didimos/{key}` for status/percent, and the glTF package fetched through
@@ -7,8 +8,8 @@
  * zipped glTF whose facial poses are skeletal animation frames, not morph targets: it
  * is repackaged as one GLB (glTF-Transform) and the pose names (from avatar_info.json,
  * e.g. `ARKit.eyeBlinkLeft: [16, 17]`) are returned for the blendshape map.
- * Unknown ([U]): the exact layout of avatar_info.json (any nested name → frame list is
- * read) and whether the v3 API is still sold.
+ * Unknown (no public source settles them): the exact layout of avatar_info.json (any
+ * nested name → frame list is read) and whether the v3 API is still sold.
  */
 import { openAsBlob, promises as fsp } from "node:fs";
 import path from "node:path";
@@ -90,7 +91,8 @@ export class DidimoProvider implements PhotorealProvider {
       "selfie.jpg",
     );
     form.append("transfer_formats", "gltf");
-    // The pose sets are feature flags (photoreal-providers.md §B2): only those asked for come back.
+    // The pose sets are feature flags (Didimo's CLI sends each as the string "true"):
+    // only those asked for come back.
     for (const feature of DIDIMO_FEATURES[input.blendshapes ?? "arkit"])
       form.append(feature, "true");
     form.append("profile", input.realism === "standard" ? "optimized" : "standard");
@@ -109,7 +111,7 @@ export class DidimoProvider implements PhotorealProvider {
     });
   }
 
-  /** `DELETE /v3/didimos/{key}` returns 204 (photoreal-providers.md). */
+  /** `DELETE /v3/didimos/{key}` returns 204 (as Didimo's CLI expects). */
   async deleteAvatar(key: string): Promise<DeleteOutcome> {
     return deletedUnlessMissing(() =>
       this.call(z.unknown(), {

@@ -1,9 +1,11 @@
 /**
- * in3D adapter (photoreal-providers.md §C1, facts [C3] from third-party clients: no
- * official docs were found). in3D cannot take an uploaded selfie: the user scans
- * themselves in in3D's hosted scanner. So `submit` creates a scan and returns the
- * scanner link as the job's `action`; the job then waits for the user, and polls the
- * scan until its GLB is ready (`GET /scans/{id}/result?type=glb` → a temporary URL).
+ * in3D adapter. No official documentation of in3D's developer API could be found: the
+ * facts here come from several independent third-party clients of
+ * `api.developer.in3d.io` that agree, so they are likely but unconfirmed by in3D.
+ * in3D cannot take an uploaded selfie: the user scans themselves in in3D's hosted
+ * scanner. So `submit` creates a scan and returns the scanner link as the job's
+ * `action`; the job then waits for the user, and polls the scan until its GLB is ready
+ * (`GET /scans/{id}/result?type=glb` → a temporary URL).
  * Unknown: every scan status value (we treat anything but completed/expired/failed
  * as "not finished") and whether its GLB carries ARKit blendshapes (checked on ingest).
  */
@@ -63,7 +65,7 @@ export class In3dProvider implements PhotorealProvider {
     };
   }
 
-  /** in3D documents no delete for a scan (photoreal-providers.md C1): reported, not called. */
+  /** No public source describes a delete for an in3D scan: reported, not called. */
   async deleteAvatar(): Promise<DeleteOutcome> {
     return "not_deletable";
   }

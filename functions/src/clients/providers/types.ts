@@ -1,4 +1,4 @@
-/** One interface over the photoreal providers (photoreal-providers.md); PROVIDER picks one. */
+/** One interface over the photoreal providers (Avatar SDK, Didimo, in3D); PROVIDER picks one. */
 import type { ProviderName } from "../../config";
 
 export type ProviderErrorKind =

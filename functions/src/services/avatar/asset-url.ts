@@ -1,11 +1,19 @@
-/** `GET /avatar/assets/:assetId`: a V4 signed read URL (1 h) of the owner's GLB, with its maps. */
+/**
+ * `GET /avatar/assets/:assetId`: a V4 signed read URL (1 h) of the owner's GLB, with its
+ * blendshape map and the viseme groups in the mix asked for (the seed's by default).
+ */
 import type { AppContext } from "../../context";
 import { signedReadUrl } from "../../clients/storage/bucket";
 import { ApiError } from "../../errors";
 import { getOwnedAsset } from "../../store/avatar-assets";
-import { visemeMapFor } from "./blendshapes";
+import { visemeMapFor, type VisemeMix } from "./blendshapes";
 
-export async function signedAsset(app: AppContext, uid: string, assetId: string) {
+export async function signedAsset(
+  app: AppContext,
+  uid: string,
+  assetId: string,
+  visemeMix: VisemeMix = "seed",
+) {
   const asset = await getOwnedAsset(app.db, assetId, uid);
   if (!asset.storage_key) {
     throw new ApiError(
@@ -19,5 +27,11 @@ export async function signedAsset(app: AppContext, uid: string, assetId: string)
     asset.storage_key,
     app.clock.now(),
   );
-  return { url, expiresIn, blendshapeMap: map, visemes: visemeMapFor(map) };
+  return {
+    url,
+    expiresIn,
+    blendshapeMap: map,
+    visemeMix,
+    visemes: visemeMapFor(map, visemeMix),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Normalisation of a provider's facial morph names to the 52 ARKit blendshapes and
- * the 15 Oculus/Meta visemes (shared/docs/photoreal-providers.md §D), and the seed's
- * viseme groups (MBP, A, E, O, U, FV) served as ARKit weights adapted to one asset.
+ * the 15 Oculus/Meta visemes, and the seed's viseme groups (MBP, A, E, O, U, FV)
+ * served as ARKit weights adapted to one asset: the seed's own map by default, or
+ * TalkingHead's richer mixes when asked for (`VisemeMix`).
  */
 
 export const ARKIT_BLENDSHAPES = [
@@ -141,39 +142,106 @@ export function buildBlendshapeMap(providerNames: Iterable<string>): BlendshapeM
   return map;
 }
 
+export type VisemeGroup = "MBP" | "A" | "E" | "O" | "U" | "FV";
+
 /**
- * The seed's viseme groups as ARKit mixes (TalkingHead's build-visemes-from-arkit,
- * photoreal-providers.md §D3). Left and right sides are equal.
+ * The seed's viseme map exactly as the seed writes it: its shape names and weights.
+ * `mouthSmile` is not an ARKit name; it stands for both sides (`arkitNamesOf`).
+ */
+export const SEED_VISEME_MAP: Record<VisemeGroup, readonly (readonly [string, number])[]> = {
+  MBP: [["mouthClose", 1.0]],
+  A: [
+    ["jawOpen", 0.8],
+    ["mouthFunnel", 0.2],
+  ],
+  E: [
+    ["mouthSmile", 0.6],
+    ["jawOpen", 0.2],
+  ],
+  O: [
+    ["mouthPucker", 0.9],
+    ["jawOpen", 0.3],
+  ],
+  U: [["mouthPucker", 0.8]],
+  FV: [["mouthFunnel", 0.6]],
+};
+
+/** A shape name as ARKit names: an ARKit name itself; a sideless one (`mouthSmile`) as both sides. */
+export function arkitNamesOf(name: string): ArkitName[] {
+  const exact = ARKIT_BY_LOWER.get(name.toLowerCase());
+  if (exact) return [exact];
+  const sides = [`${name}Left`, `${name}Right`].map((n) => ARKIT_BY_LOWER.get(n.toLowerCase()));
+  if (sides[0] && sides[1]) return [sides[0], sides[1]];
+  throw new Error(`${name} is neither an ARKit blendshape nor the two sides of one`);
+}
+
+/** A map of shape names and weights as ARKit weights (both sides of a sideless name equal). */
+export function arkitWeights(
+  shapes: readonly (readonly [string, number])[],
+): Partial<Record<ArkitName, number>> {
+  const out: Partial<Record<ArkitName, number>> = {};
+  for (const [name, weight] of shapes) for (const n of arkitNamesOf(name)) out[n] = weight;
+  return out;
+}
+
+/**
+ * The seed's viseme groups: the Oculus viseme each stands for (an asset's own viseme
+ * morph, when it has one) and the seed's map as ARKit weights.
  */
 export const VISEME_GROUPS: Record<
-  "MBP" | "A" | "E" | "O" | "U" | "FV",
+  VisemeGroup,
   { viseme: VisemeCode; arkit: Partial<Record<ArkitName, number>> }
 > = {
-  MBP: {
-    viseme: "PP",
-    arkit: {
+  MBP: { viseme: "PP", arkit: arkitWeights(SEED_VISEME_MAP.MBP) },
+  A: { viseme: "aa", arkit: arkitWeights(SEED_VISEME_MAP.A) },
+  E: { viseme: "E", arkit: arkitWeights(SEED_VISEME_MAP.E) },
+  O: { viseme: "O", arkit: arkitWeights(SEED_VISEME_MAP.O) },
+  U: { viseme: "U", arkit: arkitWeights(SEED_VISEME_MAP.U) },
+  FV: { viseme: "FF", arkit: arkitWeights(SEED_VISEME_MAP.FV) },
+};
+
+/** Which ARKit mixes are served for the viseme groups. */
+export const VISEME_MIXES = ["seed", "talkinghead"] as const;
+export type VisemeMix = (typeof VISEME_MIXES)[number];
+
+/**
+ * The groups' ARKit weights per mix:
+ * - `seed` (the default): the seed's map as written, `mouthSmile` as both sides;
+ * - `talkinghead`: the richer mixes of TalkingHead's build-visemes-from-arkit (lips
+ *   rolled and pressed for M/B/P instead of ARKit's `mouthClose`, which is a corrective
+ *   shape meant to be used with `jawOpen`; dimples and a pushed jaw for E and O; left
+ *   and right sides equal).
+ */
+export const VISEME_GROUP_WEIGHTS: Record<
+  VisemeMix,
+  Record<VisemeGroup, Partial<Record<ArkitName, number>>>
+> = {
+  seed: {
+    MBP: VISEME_GROUPS.MBP.arkit,
+    A: VISEME_GROUPS.A.arkit,
+    E: VISEME_GROUPS.E.arkit,
+    O: VISEME_GROUPS.O.arkit,
+    U: VISEME_GROUPS.U.arkit,
+    FV: VISEME_GROUPS.FV.arkit,
+  },
+  talkinghead: {
+    MBP: {
       mouthRollLower: 0.8,
       mouthRollUpper: 0.8,
       mouthUpperUpLeft: 0.3,
       mouthUpperUpRight: 0.3,
     },
-  },
-  A: { viseme: "aa", arkit: { jawOpen: 0.6 } },
-  E: {
-    viseme: "E",
-    arkit: {
+    A: { jawOpen: 0.6 },
+    E: {
       mouthPressLeft: 0.8,
       mouthPressRight: 0.8,
       mouthDimpleLeft: 1,
       mouthDimpleRight: 1,
       jawOpen: 0.3,
     },
-  },
-  O: { viseme: "O", arkit: { mouthPucker: 1, jawForward: 0.6, jawOpen: 0.2 } },
-  U: { viseme: "U", arkit: { mouthFunnel: 1 } },
-  FV: {
-    viseme: "FF",
-    arkit: {
+    O: { mouthPucker: 1, jawForward: 0.6, jawOpen: 0.2 },
+    U: { mouthFunnel: 1 },
+    FV: {
       mouthPucker: 1,
       mouthShrugUpper: 1,
       mouthLowerDownLeft: 0.2,
@@ -194,21 +262,22 @@ export interface AssetViseme {
   nativeViseme: string | null;
 }
 
-/** The seed's viseme map adapted to one asset's morph target names. */
+/** The viseme groups in one mix (the seed's by default), adapted to one asset's morph names. */
 export function visemeMapFor(
   map: Pick<BlendshapeMap, "arkit" | "visemes">,
-): Record<keyof typeof VISEME_GROUPS, AssetViseme> {
-  const out = {} as Record<keyof typeof VISEME_GROUPS, AssetViseme>;
-  for (const [group, def] of Object.entries(VISEME_GROUPS) as [
-    keyof typeof VISEME_GROUPS,
-    (typeof VISEME_GROUPS)["A"],
+  mix: VisemeMix = "seed",
+): Record<VisemeGroup, AssetViseme> {
+  const out = {} as Record<VisemeGroup, AssetViseme>;
+  for (const [group, arkit] of Object.entries(VISEME_GROUP_WEIGHTS[mix]) as [
+    VisemeGroup,
+    Partial<Record<ArkitName, number>>,
   ][]) {
     const morphs: Record<string, number> = {};
-    for (const [name, weight] of Object.entries(def.arkit) as [ArkitName, number][]) {
+    for (const [name, weight] of Object.entries(arkit) as [ArkitName, number][]) {
       const own = map.arkit[name];
       if (own) morphs[own] = weight;
     }
-    out[group] = { arkit: def.arkit, morphs, nativeViseme: map.visemes[def.viseme] ?? null };
+    out[group] = { arkit, morphs, nativeViseme: map.visemes[VISEME_GROUPS[group].viseme] ?? null };
   }
   return out;
 }

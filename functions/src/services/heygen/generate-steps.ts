@@ -5,7 +5,12 @@
  * happened in. The folder step is ensure-folder.ts; the look's own flow ensure-look.ts.
  */
 import type { AppContext } from "../../context";
-import type { HeygenClient, VideoCharacter, VideoVoiceSource } from "../../clients/heygen";
+import type {
+  AvatarStyle,
+  HeygenClient,
+  VideoCharacter,
+  VideoVoiceSource,
+} from "../../clients/heygen";
 import { ApiError } from "../../errors";
 import { getBucket } from "../../clients/storage/bucket";
 import type { Project } from "../../store/projects";
@@ -14,8 +19,10 @@ import { preparePhoto, prepareVoice, type LocalMedia, type TempDir } from "../me
 import { resolveStorageReference } from "../media/storage-reference";
 import { HeygenError } from "../../clients/heygen/errors";
 import { ensureLook, LookNotReady } from "./ensure-look";
+import { isOwnLook } from "../../store/looks";
+import { checkAvatarStyle } from "./avatar-style";
 import { findLostVideo, LostVideoLookupError, videoTitle } from "./find-lost-video";
-import { fallbackAfterLookFailure } from "./look-fallback";
+import { fallbackAfterLookFailure, fallbackUnavailable, noAvatarGiven } from "./look-fallback";
 import { cachedAvatarDefaultVoice } from "./listings";
 import { heygenToApiError } from "./upstream-errors";
 import {
@@ -36,7 +43,7 @@ export interface GenerateInput extends VoiceRequest {
   heygenAvatarId?: string | null;
   width?: number;
   height?: number;
-  avatarStyle?: "normal" | "closeUp" | "circle";
+  avatarStyle?: AvatarStyle;
 }
 
 /** The local inputs, checked before any HeyGen quota is spent. */
@@ -65,6 +72,16 @@ export async function prepareInputs(
   const photoRef = photoUrl
     ? resolveStorageReference(photoUrl, { ...where, field: "userAvatarUrl" })
     : null;
+  // The framing asked for, for the character this request makes, before any work.
+  const kind =
+    input.heygenAvatarId === undefined || input.heygenAvatarId === null
+      ? photoRef
+        ? "look"
+        : "avatar"
+      : (await isOwnV2Look(app, uid, input.heygenAvatarId))
+        ? "look"
+        : "avatar";
+  checkAvatarStyle(app.config.heygen.apiVersion, kind, input.avatarStyle);
   const bucket = getBucket(app.config.storageBucket);
   const voice = voiceRef ? await prepareVoice(bucket, voiceRef, tmp) : null;
   const tts = voiceChoice.source === "tts" ? await checkTtsVoice(app, uid, voiceChoice) : null;
@@ -72,6 +89,14 @@ export async function prepareInputs(
     ? { media: await preparePhoto(bucket, photoRef, tmp), path: photoRef.path }
     : null;
   return { voice, tts, photo };
+}
+
+/**
+ * Whether `avatarId` is one of the user's own v2 talking photos (v3 takes a look id and
+ * a public avatar id alike, so only v2 needs to know, and only v2 pays the read).
+ */
+async function isOwnV2Look(app: AppContext, uid: string, avatarId: string): Promise<boolean> {
+  return app.config.heygen.apiVersion === "v2" && isOwnLook(app.db, uid, avatarId, "v2");
 }
 
 export interface Character {
@@ -95,11 +120,11 @@ export async function lookStep(
     avatarStyle: input.avatarStyle,
   });
   if (input.heygenAvatarId) {
-    return {
-      character: stock(input.heygenAvatarId),
-      fallbackAvatarUsed: false,
-      lookDefaultVoiceId: null,
-    };
+    // The user's own photo look on v2 is a talking_photo there, never an `avatar`.
+    const character: VideoCharacter = (await isOwnV2Look(app, uid, input.heygenAvatarId))
+      ? { type: "look", lookId: input.heygenAvatarId, avatarStyle: input.avatarStyle }
+      : stock(input.heygenAvatarId);
+    return { character, fallbackAvatarUsed: false, lookDefaultVoiceId: null };
   }
   if (photo) {
     try {
@@ -107,7 +132,7 @@ export async function lookStep(
         timeoutMs: lookWaitMs,
       });
       return {
-        character: { type: "look", lookId: look.lookId },
+        character: { type: "look", lookId: look.lookId, avatarStyle: input.avatarStyle },
         fallbackAvatarUsed: false,
         lookDefaultVoiceId: look.defaultVoiceId,
       };
@@ -125,10 +150,7 @@ export async function lookStep(
       lookDefaultVoiceId: null,
     };
   }
-  throw new ApiError(
-    "HEYGEN_AVATAR_REQUIRED",
-    "No avatar to animate: upload a photo and send userAvatarUrl (or set avatarUrl on the project), or pass heygenAvatarId (GET /api/heygen/avatars lists them).",
-  );
+  throw noAvatarGiven();
 }
 
 export interface Speech {
@@ -214,15 +236,20 @@ export async function createStep(
   const projectId = input.projectId;
   const lost = await findLostVideo(client, project, { projectId, attempt, folderId });
   if (lost) return { videoId: lost.videoId };
-  return client.createVideo({
-    ...speech.voiceSource,
-    character: speaker.character,
-    title: videoTitle(project, projectId, attempt),
-    callbackId: projectId,
-    folderId,
-    dimension: { width: input.width ?? 1280, height: input.height ?? 720 },
-    idempotencyKey: `video-${projectId}-${attempt}`,
-  });
+  return client
+    .createVideo({
+      ...speech.voiceSource,
+      character: speaker.character,
+      title: videoTitle(project, projectId, attempt),
+      callbackId: projectId,
+      folderId,
+      dimension: { width: input.width ?? 1280, height: input.height ?? 720 },
+      idempotencyKey: `video-${projectId}-${attempt}`,
+    })
+    .catch((err: unknown) => {
+      // The fallback was the last resort: HeyGen not having it leaves no avatar at all.
+      throw speaker.fallbackAvatarUsed ? fallbackUnavailable(err) : err;
+    });
 }
 
 export type Step = "prepare" | "folder" | "look" | "audio" | "script" | "create";

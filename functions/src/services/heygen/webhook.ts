@@ -1,5 +1,5 @@
 /**
- * HeyGen webhook deliveries (registered endpoint, heygen-api.md §10, heygen-v3.md §6):
+ * HeyGen webhook deliveries (the endpoint registered with HeyGen's webhook API):
  * the signature is the hex HMAC-SHA256 of the raw body keyed with the endpoint's
  * secret, in header `signature` (legacy) or `Heygen-Signature` (v3 docs). Events are
  * signals only: the video's state is re-read from HeyGen before anything is written.
@@ -35,7 +35,7 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 
 /**
  * Constant-time check of the body signature; throws 401 on any mismatch. The HMAC
- * covers the raw body only (heygen-v3.md §6), so a v3 delivery (`Heygen-Signature`)
+ * covers the raw body only (HeyGen's v3 webhook reference), so a v3 delivery (`Heygen-Signature`)
  * must also carry `Heygen-Timestamp` within 5 minutes of now: with the event-id dedupe
  * that bounds replays. Legacy deliveries (`signature`) have no timestamp; one given is
  * checked too.
@@ -91,7 +91,7 @@ export type WebhookOutcome = {
 };
 
 /**
- * The key a redelivery of this event shares (heygen-v3.md §6 receiver rule 5):
+ * The key a redelivery of this event shares (HeyGen's v3 webhook reference: dedupe by event id):
  * `Heygen-Event-Id`, else the body's `event_id`, else event type + video id.
  */
 function dedupeKey(

@@ -46,6 +46,13 @@ function fromUrl(raw: string, isEmulator: boolean): StorageReference | null {
   return null;
 }
 
+/** A refusal that names the field in `details`, as the schema's own 400s do. */
+function refused(code: "INVALID_REQUEST" | "FORBIDDEN", field: string, message: string): ApiError {
+  return new ApiError(code, `${field} ${message}`, {
+    details: [{ path: field, message, code: "custom" }],
+  });
+}
+
 export function resolveStorageReference(
   value: string,
   opts: { bucket: string; uid: string; isEmulator: boolean; field: string },
@@ -60,15 +67,17 @@ export function resolveStorageReference(
     ref = null;
   }
   if (!ref) {
-    throw new ApiError(
+    throw refused(
       "INVALID_REQUEST",
-      `${opts.field} must be a file in this project's Storage (a path like users/${opts.uid}/…, a gs:// URL or a Firebase Storage download URL); other URLs are not fetched.`,
+      opts.field,
+      `must be a file in this project's Storage (a path like users/${opts.uid}/…, a gs:// URL or a Firebase Storage download URL); other URLs are not fetched.`,
     );
   }
   if (ref.bucket !== opts.bucket) {
-    throw new ApiError(
+    throw refused(
       "INVALID_REQUEST",
-      `${opts.field} must be in this project's bucket (${opts.bucket}).`,
+      opts.field,
+      `must be in this project's bucket (${opts.bucket}).`,
     );
   }
   const segments = ref.path.split("/");
@@ -77,12 +86,13 @@ export function resolveStorageReference(
     segments.some((s) => s === "" || s === "." || s === "..") ||
     ref.path.includes("\0")
   ) {
-    throw new ApiError("INVALID_REQUEST", `${opts.field} is not a valid object path.`);
+    throw refused("INVALID_REQUEST", opts.field, "is not a valid object path.");
   }
   if (!ref.path.startsWith(`users/${opts.uid}/`)) {
-    throw new ApiError(
+    throw refused(
       "FORBIDDEN",
-      `${opts.field} must be one of your own uploads (users/${opts.uid}/…).`,
+      opts.field,
+      `must be one of your own uploads (users/${opts.uid}/…).`,
     );
   }
   return ref;

@@ -78,7 +78,7 @@ async function heygenStep(app: AppContext, uid: string, report: RemovalReport) {
       kind: "folder",
       id: folderId,
       outcome: "not_deletable",
-      reason: "HeyGen documents no folder delete endpoint (heygen-api.md §1)",
+      reason: "HeyGen documents no folder delete endpoint",
     });
   }
 }
