@@ -13,6 +13,7 @@ import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { adminAuth, db } from "../helpers/admin";
 import { videoRun } from "../helpers/projects";
+import { storedJob } from "../helpers/avatar";
 import { Timestamp } from "firebase-admin/firestore";
 import { emulators } from "../helpers/env";
 import { grantConsent, POLICY_VERSION } from "../helpers/consent";
@@ -144,19 +145,14 @@ const CASES: Record<CallableOperationName, Case> = {
   avatar_job: {
     prepare: async (user) => {
       const jobId = `job-${user.uid}`;
+      const done = storedJob({ user_id: user.uid, state: "done", provider_job_id: "sim/x" });
       await db()
         .doc(`avatar_jobs/${jobId}`)
         .set({
-          user_id: user.uid,
-          provider: "avatar-sdk",
-          provider_job_id: "sim/x",
-          status: "done",
+          ...done,
           progress: 1,
           asset_id: `asset-${user.uid}`,
-          attempts: 1,
           options: { ...OPTIONS, bodyType: "female" },
-          created_at: new Date(),
-          updated_at: new Date(),
         });
       return { jobId };
     },

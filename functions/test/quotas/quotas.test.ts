@@ -174,7 +174,7 @@ describe("quotas and rate limits", function () {
     expect(status.status).to.equal(200);
     expect(reads()).to.equal(1);
     const checkedAt = (
-      (await db().doc(`projects/${projectId}`).get()).get("heygenCheckedAt") as Timestamp
+      (await db().doc(`projects/${projectId}`).get()).get("video.checkedAt") as Timestamp
     ).toMillis();
 
     // Freshness and the minute's count are read on clocks set from that HeyGen read, not
