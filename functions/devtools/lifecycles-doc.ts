@@ -33,7 +33,7 @@ export const LIFECYCLES: Lifecycle[] = [
     fields:
       "`generation {state, attempts, lease, nextAttemptAt, error, history, reuseAttempt, deferred}` (the job shape: `attempts` is the number of the current attempt, kept by a take-over and after an ambiguous create (`reuseAttempt`) so v3's Idempotency-Key and v2's title marker name the same create; `deferred` holds the request and the reserved video of a generate waiting for its look; `nextAttemptAt` is when resume_deferred_generates may take a deferred one over). Mirrors it writes: `step`, `error`, and with a new video `heygenVideoId`, `heygenStatus`, `voice`, `fallbackAvatarUsed`, `updatedAt`.",
     read: [
-      "functions/src/store/project-generation.ts (the table, claimSubmit, markSubmitted, failSubmit, deferSubmit, resumeDeferred)",
+      "functions/src/store/project-generation.ts (the table, claimSubmit, markSubmitted, failSubmit) and project-deferral.ts (deferSubmit, resumeDeferred)",
       "functions/src/services/heygen/generate-video.ts (generate, top to bottom), attempt-video.ts (one attempt and its record), resume-generate.ts (the background run)",
       "test/heygen/generate-overlap.test.ts, deferred-generate.test.ts, test/store/fenced-leases.test.ts",
     ],
@@ -66,7 +66,7 @@ export const LIFECYCLES: Lifecycle[] = [
     fields:
       "`job {state, attempts, lease, nextAttemptAt, error, history, readFailures, authFailures}` (the job shape: `attempts` counts the submissions, the lease is the submission's until the provider's id is recorded, then the finalisation's; `nextAttemptAt` is when the sweep next works on it, never after the deadline); the seed's `status`, `attempts` and `error` are mirrors of `job.state`, `job.attempts` and `job.error.message`, written by the same transitions; `progress`, `asset_id`, `provider_job_id`, `action` are the job's own. Schema: functions/src/store/avatar-jobs.ts.",
     read: [
-      "functions/src/store/avatar-jobs.ts (the schema) and avatar-job-lifecycle.ts (the table and transitions)",
+      "functions/src/store/avatar-jobs.ts (the schema), avatar-job-lifecycle.ts (the table and transitions) and avatar-job-finalization.ts (the finalisation's lease)",
       "functions/src/services/avatar/create-job.ts, submit-job.ts, advance-jobs.ts (the sweep), advance-job.ts (one job's next step), finalize-job.ts",
       "test/avatar/pipeline.test.ts, job-endings.test.ts, test/store/fenced-leases.test.ts",
     ],

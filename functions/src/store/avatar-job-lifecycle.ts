@@ -1,7 +1,8 @@
 /**
  * The avatar job lifecycle (`avatar_jobs.job`, mirrored to `status`): queued →
  * processing → done | error | cancelled. The submission holds a lease until the
- * provider's id is recorded; the finalisation (download, GLB, asset) holds one too. Every
+ * provider's id is recorded; the finalisation (download, GLB, asset) holds one too, its
+ * transitions in avatar-job-finalization.ts. Every
  * write goes through leasedTransition; the sweep hands it the job as its query read it,
  * so a transition costs no second read unless the job changed meanwhile.
  */
@@ -23,7 +24,6 @@ import {
   startedJob,
   type ReadDoc,
   type StoredMachine,
-  type TransitionResult,
 } from "./leased-transition";
 
 const SWEEP = "advance-jobs.ts";
@@ -114,8 +114,6 @@ export const jobMachine: StoredMachine<JobState, AvatarJob> = {
 
 /** Longer than the trigger's timeout: a submission still without the provider's id after it died. */
 export const SUBMIT_LEASE_MS = 10 * 60 * 1000;
-/** Longer than the sweep's 300 s timeout, so a finalisation never outlives its lease. */
-export const FINALIZE_LEASE_MS = 6 * 60 * 1000;
 /** A queued job is the trigger's first: the sweep submits it only this long after. */
 export const QUEUED_PICKUP_MS = 60 * 1000;
 
@@ -147,8 +145,6 @@ export function newQueuedJob(fields: {
     job,
   };
 }
-
-export type Moved = TransitionResult<AvatarJob>;
 
 /** The job as a query or an earlier transition read it, for a transition without a second read. */
 export type JobRead = ReadDoc<AvatarJob>;
@@ -309,50 +305,4 @@ export async function scheduleCheck(
     read,
     write: () => ({ job: { ...counters, nextAttemptAt: due } }),
   });
-}
-
-/**
- * Claims the finalisation (download, GLB, asset) of a processing job: its lease and the
- * job as written (for the next transition), or null while another run's lease holds.
- */
-export async function claimFinalize(
-  db: Firestore,
-  jobId: string,
-  now: Date,
-  opts: { leaseMs?: number; read?: JobRead } = {},
-): Promise<{ lease: Lease; read: JobRead | null } | null> {
-  const lease = newLease(now, opts.leaseMs ?? FINALIZE_LEASE_MS);
-  const r = await leasedTransition(jobMachine, jobRef(db, jobId), lease, "finalize", {
-    now,
-    read: opts.read,
-    write: () => ({ job: { readFailures: 0, authFailures: 0, nextAttemptAt: lease.until } }),
-  });
-  if (r.outcome !== "written") return null;
-  return { lease, read: r.writeTime ? { data: r.after, updateTime: r.writeTime } : null };
-}
-
-/** Gives the lease back after a transient failure: the next sweep finalises again. */
-export async function releaseFinalize(db: Firestore, jobId: string, lease: Lease, now: Date) {
-  await leasedTransition(jobMachine, jobRef(db, jobId), lease, "release", {
-    now,
-    write: () => ({ job: { nextAttemptAt: now } }),
-  });
-}
-
-/** processing → done under the finalisation's lease; false when the lease was lost. */
-export async function markJobDone(
-  db: Firestore,
-  jobId: string,
-  lease: Lease,
-  done: { assetId: string; now: Date; read?: JobRead | null },
-): Promise<boolean> {
-  const r = await leasedTransition(jobMachine, jobRef(db, jobId), lease, "done", {
-    now: done.now,
-    read: done.read ?? undefined,
-    write: () => ({
-      doc: { progress: 1, asset_id: done.assetId, action: null },
-      job: { error: null, nextAttemptAt: null },
-    }),
-  });
-  return r.outcome === "written";
 }

@@ -7,15 +7,12 @@
  * attempt, so v3's Idempotency-Key replays the create that may have happened; the first
  * worker's late write is then refused (its token is no longer the lease's) and logged.
  *
- * A new photo look can take a minute or two at HeyGen: when it is not ready within
- * `HEYGEN_LOOK_WAIT_SECONDS`, generate `defer`s (submitting → preparing, the request and
- * its quota window kept in `generation.deferred`) and answers 202. on_project_updated
- * `resume`s it in the background (preparing → submitting under a new lease);
- * resume_deferred_generates takes over one whose run died (`nextAttemptAt` passed).
+ * A new photo look can take a minute or two at HeyGen: the deferral (`defer`, `resume`)
+ * and the background run's claim are in project-deferral.ts.
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { ApiError, notFound } from "../errors";
-import { at, newLease } from "./job-shape";
+import { notFound } from "../errors";
+import { newLease } from "./job-shape";
 import { leasedTransition, type StoredMachine } from "./leased-transition";
 import { ARCHIVE_RESET, archiveMachine } from "./project-archive";
 import { projectMirrors } from "./project-step";
@@ -24,7 +21,6 @@ import {
   archiveState,
   GENERATION_STATES,
   generationState,
-  getOwnedProject,
   parseProject,
   projectRef,
   projectSchema,
@@ -113,8 +109,6 @@ export const generationMachine: StoredMachine<GenerationState, Project> = {
 
 /** Longer than the whole flow can take inside generate's 540 s timeout. */
 export const GENERATE_LEASE_MS = 10 * 60 * 1000;
-/** A deferred generate nobody resumed within this is taken over by resume_deferred_generates. */
-export const DEFERRED_PICKUP_MS = 2 * 60 * 1000;
 
 /**
  * Whether a generate of this project is deferred: it belongs to its background run (and
@@ -129,7 +123,7 @@ export interface SubmittedVideo {
   voice: VoiceUsed;
 }
 
-function submittedVideo(p: Project, videoId: string): SubmittedVideo {
+export function submittedVideo(p: Project, videoId: string): SubmittedVideo {
   const voice = voiceUsedSchema.parse(p.voice ?? RECORDED_VOICE); // drops scriptSha256
   return { videoId, fallbackAvatarUsed: p.fallbackAvatarUsed === true, voice };
 }
@@ -269,44 +263,6 @@ export async function failSubmit(
   return r.outcome === "written";
 }
 
-/**
- * submitting → preparing: the look is not ready yet; the request and its quota window
- * are kept for the background run, which on_project_updated starts at once.
- */
-export async function deferSubmit(
-  db: Firestore,
-  id: string,
-  lease: GenerationLease,
-  fields: {
-    request: Record<string, unknown>;
-    quotaWindow: string;
-    now: Date;
-    /** When the request was first deferred (a background run deferring again keeps it). */
-    firstDeferredAt?: Date;
-    /** An earlier create of this attempt may exist upstream (kept for the v2 lookup). */
-    reuseAttempt: boolean;
-  },
-): Promise<boolean> {
-  const now = fields.now;
-  const r = await leasedTransition(generationMachine, projectRef(db, id), lease, "defer", {
-    now,
-    write: () => ({
-      doc: { updatedAt: now },
-      job: {
-        reuseAttempt: fields.reuseAttempt,
-        deferred: {
-          request: fields.request,
-          quotaWindow: fields.quotaWindow,
-          at: at(fields.firstDeferredAt ?? now),
-        },
-        nextAttemptAt: new Date(now.getTime() + DEFERRED_PICKUP_MS),
-        error: null,
-      },
-    }),
-  });
-  return r.outcome === "written";
-}
-
 /** Whether a project write just deferred a generate (on_project_updated resumes it). */
 export function generationJustDeferred(before: unknown, after: unknown): boolean {
   const state = (data: unknown) => {
@@ -314,62 +270,4 @@ export function generationJustDeferred(before: unknown, after: unknown): boolean
     return p ? generationState(p) : "none";
   };
   return state(after) === "preparing" && state(before) !== "preparing";
-}
-
-/** A background run's claim of a deferred generate. */
-export interface ResumedClaim {
-  lease: GenerationLease;
-  project: Project;
-  deferred: NonNullable<NonNullable<Project["generation"]>["deferred"]>;
-}
-
-/**
- * preparing → submitting under a new lease (or a take-over of a background run whose
- * lease expired); null when another worker holds it or it is no longer deferred, so a
- * trigger delivered twice, or the scheduled take-over after the trigger, does nothing.
- */
-export async function resumeDeferred(
-  db: Firestore,
-  id: string,
-  now: Date,
-  leaseMs: number = GENERATE_LEASE_MS,
-): Promise<ResumedClaim | null> {
-  const lease = newLease(now, leaseMs);
-  const r = await leasedTransition(generationMachine, projectRef(db, id), lease, "resume", {
-    now,
-    // Its run dies holding the lease: the scheduled take-over may run it when it ends.
-    write: (p) => (isDeferred(p) ? { job: { nextAttemptAt: lease.until } } : null),
-  });
-  const g = r.outcome === "written" ? r.before.generation : null;
-  if (r.outcome !== "written" || !g?.deferred) return null;
-  return {
-    lease: { attempt: g.attempts, token: lease.token },
-    project: r.before,
-    deferred: g.deferred,
-  };
-}
-
-/** Waits for a concurrent generate of the same project to publish its video id. */
-export async function waitForVideoId(
-  db: Firestore,
-  id: string,
-  uid: string,
-  timeoutMs: number,
-): Promise<SubmittedVideo | "preparing" | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
-    await new Promise((r) => setTimeout(r, delay));
-    const p = await getOwnedProject(db, id, uid);
-    if (generationState(p) === "submitted" && p.heygenVideoId) {
-      return submittedVideo(p, p.heygenVideoId);
-    }
-    if (isDeferred(p)) return "preparing";
-    if (generationState(p) === "failed") {
-      throw new ApiError(
-        "CONFLICT",
-        p.error?.message ?? "The other generate request for this project failed.",
-      );
-    }
-  }
-  return null;
 }

@@ -15,7 +15,11 @@ import {
   markArchived,
   scheduleArchiveRetry,
 } from "../../src/store/project-archive";
-import { claimFinalize, markJobDone, releaseFinalize } from "../../src/store/avatar-job-lifecycle";
+import {
+  claimFinalize,
+  markJobDone,
+  releaseFinalize,
+} from "../../src/store/avatar-job-finalization";
 import { storedJob } from "../helpers/avatar";
 import { archiveRun, leaseUntil, videoRun } from "../helpers/projects";
 import { withUserLock } from "../../src/store/locks";

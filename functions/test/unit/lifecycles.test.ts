@@ -9,6 +9,8 @@ import * as generation from "../../src/store/project-generation";
 import * as video from "../../src/store/project-video";
 import * as archive from "../../src/store/project-archive";
 import * as jobs from "../../src/store/avatar-job-lifecycle";
+import * as finalization from "../../src/store/avatar-job-finalization";
+import * as deferral from "../../src/store/project-deferral";
 import * as erasure from "../../src/store/erasure-lifecycle";
 import { avatarJobSchema, TERMINAL_JOB_STATUSES } from "../../src/store/avatar-jobs";
 import { projectSchema, VIDEO_STATES, videoState, type Project } from "../../src/store/projects";
@@ -27,6 +29,8 @@ import { LIFECYCLES_FILE, renderLifecyclesDoc } from "../../devtools/lifecycles-
 /** The store's transition functions: a project's machines call into each other's. */
 const STORE: Record<string, unknown> = {
   ...generation,
+  ...deferral,
+  ...finalization,
   ...video,
   ...archive,
   ...jobs,

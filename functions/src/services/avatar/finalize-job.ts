@@ -12,13 +12,8 @@ import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { ProviderError, type PhotorealProvider } from "../../clients/providers";
 import { log } from "../../logs";
-import {
-  claimFinalize,
-  failJob,
-  markJobDone,
-  releaseFinalize,
-  type JobRead,
-} from "../../store/avatar-job-lifecycle";
+import { failJob, type JobRead } from "../../store/avatar-job-lifecycle";
+import { claimFinalize, markJobDone, releaseFinalize } from "../../store/avatar-job-finalization";
 import { saveAsset } from "../../store/avatar-assets";
 import { TempDir } from "../media/prepare";
 import { buildBlendshapeMap } from "./blendshapes";

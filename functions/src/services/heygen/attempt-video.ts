@@ -14,12 +14,8 @@
 import type { AppContext } from "../../context";
 import type { ApiError } from "../../errors";
 import { log, logUserId } from "../../logs";
-import {
-  deferSubmit,
-  failSubmit,
-  markSubmitted,
-  type GenerationLease,
-} from "../../store/project-generation";
+import { failSubmit, markSubmitted, type GenerationLease } from "../../store/project-generation";
+import { deferSubmit } from "../../store/project-deferral";
 import type { Project } from "../../store/projects";
 import { TempDir } from "../media/prepare";
 import { heygenClientFor } from "./client";

@@ -7,10 +7,16 @@
  * it to the background (which then owns it). The create carries our own idempotency
  * key (`video-{projectId}-{attempt}`), sent upstream where the API accepts one (v3).
  */
+import type { Firestore } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { claimSubmit, isDeferred, waitForVideoId } from "../../store/project-generation";
-import { getOwnedProject } from "../../store/projects";
+import {
+  claimSubmit,
+  isDeferred,
+  submittedVideo,
+  type SubmittedVideo,
+} from "../../store/project-generation";
+import { generationState, getOwnedProject } from "../../store/projects";
 import { reserveVideo } from "../quotas/video-quota";
 import { attemptVideo, settleAttempt } from "./attempt-video";
 import { previousCreateMayExist } from "./find-lost-video";
@@ -131,4 +137,29 @@ async function claimAndAttempt(
     case "failed":
       return { error: settled.error, usedReservation: false };
   }
+}
+
+/** Waits for a concurrent generate of the same project to publish its video id. */
+async function waitForVideoId(
+  db: Firestore,
+  id: string,
+  uid: string,
+  timeoutMs: number,
+): Promise<SubmittedVideo | "preparing" | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
+    await new Promise((r) => setTimeout(r, delay));
+    const p = await getOwnedProject(db, id, uid);
+    if (generationState(p) === "submitted" && p.heygenVideoId) {
+      return submittedVideo(p, p.heygenVideoId);
+    }
+    if (isDeferred(p)) return "preparing";
+    if (generationState(p) === "failed") {
+      throw new ApiError(
+        "CONFLICT",
+        p.error?.message ?? "The other generate request for this project failed.",
+      );
+    }
+  }
+  return null;
 }

@@ -13,7 +13,7 @@
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { log } from "../../logs";
-import { resumeDeferred, type ResumedClaim } from "../../store/project-generation";
+import { resumeDeferred, type ResumedClaim } from "../../store/project-deferral";
 import { stalledDeferredIds } from "../../store/project-queries";
 import { releaseVideo } from "../quotas/video-quota";
 import {
