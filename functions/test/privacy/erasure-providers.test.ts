@@ -65,7 +65,7 @@ async function expectErased(uid: string): Promise<Record<string, Record<string, 
       .doc(`erasures/${erasureIdFor(uid)}`)
       .get()
   ).data();
-  expect(tomb?.status).to.equal("done");
+  expect(tomb?.erasure.state).to.equal("done");
   expect(JSON.stringify(tomb)).to.not.contain(uid);
   return tomb?.counts as Record<string, Record<string, number>>;
 }

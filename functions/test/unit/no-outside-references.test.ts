@@ -28,19 +28,11 @@ const SELF = toRepoPath(__filename);
 
 /** Files that still cite the notes; the lead empties this once those rewrites merge. */
 const NOT_YET_CLEANED: readonly string[] = [
-  "firestore.rules",
   "functions/devtools/provider-sims/avatar-sdk-sim.ts",
   "functions/devtools/provider-sims/didimo-sim.ts",
   "functions/devtools/provider-sims/face-names.ts",
   "functions/devtools/provider-sims/glb-fixture.ts",
   "functions/devtools/provider-sims/in3d-sim.ts",
-  "functions/src/services/avatar/provider-options.ts",
-  "functions/src/services/heygen/archive-video.ts",
-  "functions/src/services/heygen/speech-limits.ts",
-  "functions/src/services/heygen/voice-source.ts",
-  "functions/src/services/heygen/webhook.ts",
-  "functions/src/services/media/prepare.ts",
-  "functions/src/services/privacy/erasure-steps.ts",
   "functions/test/avatar/provider-flows.test.ts",
   "functions/test/avatar/seed-options.test.ts",
   "functions/test/heygen/generate-tts.test.ts",
