@@ -54,7 +54,9 @@ function parseVtt(vtt: string): Cue[] {
     .split(/\n{2,}/);
   expect(blocks[0]).to.match(/^WEBVTT/);
   return blocks.slice(1).map((block) => {
-    const [timing, ...text] = block.split("\n");
+    const lines = block.split("\n");
+    if (!lines[0].includes("-->")) lines.shift(); // the cue's identifier
+    const [timing, ...text] = lines;
     const m = /^(\d{2}:\d{2}:\d{2}\.\d{3}) --> (\d{2}:\d{2}:\d{2}\.\d{3})$/.exec(timing);
     expect(m, timing).to.not.equal(null);
     return {
@@ -211,6 +213,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
   it("a transcript too long, empty, with control characters or with a script is a 400 naming the field; nothing is created", async () => {
     const user = await consentingUser();
     const projectId = await newProject(user, SPOKEN);
+    const videosBefore = heygenSim().model.videos.size;
     for (const body of [
       { transcript: "a".repeat(TRANSCRIPT_MAX_CHARS + 1) },
       { transcript: "line one\u0000line two" },
@@ -221,10 +224,10 @@ describe("captions of finished talking videos (WebVTT)", function () {
       const res = await generate(user, { projectId, ...body });
       expect(res.status, JSON.stringify(body)).to.equal(400);
       expect(res.body.error).to.equal("INVALID_REQUEST");
-      const paths = (res.body.details as { path: string[] }[]).map((i) => i.path.join("."));
+      const paths = (res.body.details as { path: string }[]).map((i) => i.path);
       expect(paths, JSON.stringify(res.body)).to.deep.equal(["transcript"]);
     }
-    expect(heygenSim().model.videos.size).to.equal(0);
+    expect(heygenSim().model.videos.size).to.equal(videosBefore);
   });
 
   it("deleting the project deletes its captions", async () => {
