@@ -207,7 +207,12 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
 
 describe("HeyGen pushing events to the registered endpoint (simulator → heygen_webhook)", function () {
   this.timeout(60000);
-  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
+  // Its last test queues a render failure for every next video: none reaches the next suite.
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
+  });
   let endpointId = "";
   before(async () => {
     const url = functionUrl("heygen_webhook", "/api/heygen/webhook");
