@@ -12,11 +12,12 @@ import path from "node:path";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket, uploadFile } from "../helpers/storage";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 import { waitForRender } from "../helpers/videos";
 import { photoJpeg, spokenWebm } from "../fixtures/media";
 import { speechTimeline } from "../../src/services/speech/compute";
@@ -153,12 +154,7 @@ function expectCuesInsideVoice(cues: Cue[], voice: Segment[]) {
 
 describe("captions of finished talking videos (WebVTT)", function () {
   this.timeout(120000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("a script video gets captions of the script's words, in order, timed inside the voiced stretches of its audio", async () => {
     const user = await consentingUser(["heygen_face"]);
