@@ -41,7 +41,6 @@ const NOT_YET_CLEANED: readonly string[] = [
   "functions/src/services/heygen/webhook.ts",
   "functions/src/services/media/prepare.ts",
   "functions/src/services/privacy/erasure-steps.ts",
-  "functions/test/avatar/provider-flows.test.ts",
   "functions/test/avatar/seed-options.test.ts",
   "functions/test/heygen/generate-tts.test.ts",
   "functions/test/heygen/seed-compat.test.ts",
