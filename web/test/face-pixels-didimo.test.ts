@@ -8,9 +8,11 @@
  * silence.
  *
  * Thresholds (values measured on this stack are printed by each run and listed in
- * docs/3d-head.md): as for the Avatar SDK head, except the blink, which the simulator's
- * rig closes less far than the morph targets do (its lid joints turn about the
- * eyeball, fitted to the shape).
+ * docs/3d-head.md): as for the Avatar SDK head, except the blink: the simulator's rig
+ * closes the lids about three quarters (its lid joints turn about the eyeball by the
+ * angle fitted to the blink shape, and the lid skin follows them only in part), so about
+ * a third of the eye whites stay (72 of 209 measured); a head that does not blink keeps
+ * them all.
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
@@ -20,7 +22,7 @@ import { facePage, headFromSelfie, probe, recordAndSpeak, stats, type Sample } f
 
 const MOUTH_STILL = 40;
 const MOUTH_OPEN = 120;
-const BLINK_SHARE = 0.25;
+const BLINK_SHARE = 0.5;
 const SKIN_SHARE = 0.5;
 
 describe("web client: Didimo's 3D face (poses baked into morph targets) blinks and moves its lips, by its pixels", function () {
