@@ -12,7 +12,8 @@ import { videoMachine } from "../src/store/project-video";
 import { archiveMachine } from "../src/store/project-archive";
 import { jobMachine } from "../src/store/avatar-job-lifecycle";
 import { erasureMachine } from "../src/store/erasure-lifecycle";
-import { HISTORY_LIMIT, renderMermaid, type Machine } from "../src/store/state-machine";
+import { HISTORY_LIMIT } from "../src/store/job-shape";
+import { renderMermaid, type Machine } from "../src/store/state-machine";
 import { REPO_ROOT } from "./repo-root";
 
 export const LIFECYCLES_FILE = path.join(REPO_ROOT, "docs", "lifecycles.md");
@@ -30,20 +31,20 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: generationMachine,
     module: "functions/src/store/project-generation.ts",
     fields:
-      "`generation {state, attempt, leaseExpiresAt, leaseToken, reuseAttempt}` (a sub-object; the web client reads `generation.state`; `reuseAttempt`: the failed create may have reached HeyGen, so the next claim keeps the attempt and its Idempotency-Key).",
+      "`generation {state, attempts, lease, nextAttemptAt, error, history, reuseAttempt, deferred}` (the job shape: `attempts` is the number of the current attempt, kept by a take-over and after an ambiguous create (`reuseAttempt`) so v3's Idempotency-Key and v2's title marker name the same create; `deferred` holds the request and the reserved video of a generate waiting for its look; `nextAttemptAt` is when resume_deferred_generates may take a deferred one over). Mirrors it writes: `step`, `error`, and with a new video `heygenVideoId`, `heygenStatus`, `voice`, `fallbackAvatarUsed`, `updatedAt`.",
     read: [
-      "functions/src/store/project-generation.ts (the table, claimSubmit, markSubmitted, failSubmit)",
-      "functions/src/services/heygen/generate-video.ts (the steps folder → look → audio → create → record)",
-      "test/heygen/generate-overlap.test.ts, test/store/fenced-leases.test.ts",
+      "functions/src/store/project-generation.ts (the table, claimSubmit, markSubmitted, failSubmit) and project-deferral.ts (deferSubmit, resumeDeferred)",
+      "functions/src/services/heygen/generate-video.ts (generate, top to bottom), attempt-video.ts (one attempt and its record), resume-generate.ts (the background run)",
+      "test/heygen/generate-overlap.test.ts, deferred-generate.test.ts, test/store/fenced-leases.test.ts",
     ],
   },
   {
     machine: videoMachine,
     module: "functions/src/store/project-video.ts",
     fields:
-      "`heygenStatus` (primary: HeyGen's own word, normalised to the states below; `waiting` is pending, anything unknown processing), `videoUrl`, `videoUrlExpiresAt`, `thumbnailUrl`, `durationSeconds`, `error`, `heygenCheckedAt`; the poll back-off `pollFailures`, `pollAuthFailures`, `pollNextAttemptAt` (not a state).",
+      "`video {state, attempts, lease, nextAttemptAt, error, history, authFailures, apiVersion, submittedAt, checkedAt}` (the job shape: `attempts` and `authFailures` count HeyGen reads that failed in a row, `nextAttemptAt` is the poll back-off; no lease). Mirrors it writes: `heygenStatus` (HeyGen's own word; `waiting` is pending, anything unknown processing), `videoUrl`, `videoUrlExpiresAt`, `thumbnailUrl`, `durationSeconds`, `step`, `error`, `updatedAt`.",
     read: [
-      "functions/src/store/project-video.ts (the table, recordStatus, endVideo, cancelVideo, the poll back-off)",
+      "functions/src/store/project-video.ts (the table, recordStatus, recordReadFailure, endVideo, cancelVideo)",
       "functions/src/services/heygen/poll-videos.ts, read-failures.ts, webhook.ts, video-status.ts (who reports HeyGen's answers)",
       "test/heygen/poller.test.ts, webhook.test.ts, stale-writes.test.ts",
     ],
@@ -52,10 +53,10 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: archiveMachine,
     module: "functions/src/store/project-archive.ts",
     fields:
-      "`archiveState` (primary), `archiveAttempts`, `archiveNextAttemptAt` (while running: the lease's end), `archiveError`, `archiveLeaseToken`, `archivedVideoPath`, `archivedAt`, `archiveRetainUntil`, `archivePurgedAt`.",
+      "`archive {state, attempts, lease, nextAttemptAt, error, history, archivedAt, retainUntil, purgedAt}` (the job shape: `attempts` counts the archival runs; `nextAttemptAt` is when it is due, while running the lease's end). Mirrors it writes: `archivedVideoPath`, `step`.",
     read: [
       "functions/src/store/project-archive.ts (the table, claimArchive, markArchived, scheduleArchiveRetry, markPurged)",
-      "functions/src/services/heygen/archive-video.ts, functions/src/index.ts `on_project_updated`, services/privacy/purge-expired-media.ts",
+      "functions/src/services/heygen/archive-video.ts, functions/src/handlers/on-project-updated.ts, services/privacy/purge-expired-media.ts",
       "test/heygen/archive.test.ts",
     ],
   },
@@ -63,10 +64,10 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: jobMachine,
     module: "functions/src/store/avatar-job-lifecycle.ts",
     fields:
-      "`status` (primary), `progress`, `asset_id`, `error`, `action`, `provider_job_id`, `attempts`; the sweep's `next_attempt_at`, `next_check_at`, `transient_failures`, `auth_failures`; the finalisation lease `finalizing {token, until}` (older documents: `finalizing_until`, read only). Schema: functions/src/store/avatar-jobs.ts.",
+      "`job {state, attempts, lease, nextAttemptAt, error, history, readFailures, authFailures}` (the job shape: `attempts` counts the submissions, the lease is the submission's until the provider's id is recorded, then the finalisation's; `nextAttemptAt` is when the sweep next works on it, never after the deadline); the seed's `status`, `attempts` and `error` are mirrors of `job.state`, `job.attempts` and `job.error.message`, written by the same transitions; `progress`, `asset_id`, `provider_job_id`, `action` are the job's own. Schema: functions/src/store/avatar-jobs.ts.",
     read: [
-      "functions/src/store/avatar-jobs.ts (the schema) and avatar-job-lifecycle.ts (the table and transitions)",
-      "functions/src/services/avatar/create-job.ts, submit-job.ts, advance-jobs.ts",
+      "functions/src/store/avatar-jobs.ts (the schema), avatar-job-lifecycle.ts (the table and transitions) and avatar-job-finalization.ts (the finalisation's lease)",
+      "functions/src/services/avatar/create-job.ts, submit-job.ts, advance-jobs.ts (the sweep), advance-job.ts (one job's next step), finalize-job.ts",
       "test/avatar/pipeline.test.ts, job-endings.test.ts, test/store/fenced-leases.test.ts",
     ],
   },
@@ -74,7 +75,7 @@ export const LIFECYCLES: Lifecycle[] = [
     machine: erasureMachine,
     module: "functions/src/store/erasure-lifecycle.ts",
     fields:
-      "`status` (primary; `GET /api/me/erasure` answers it), `steps {consent, heygen, storage, firestore, auth}` (each step's time), `counts`, `attempts`, `nextAttemptAt`, `lastError`, the lease `leaseUntil` + `leaseToken`, `completedAt`; the uid until done (then only the tombstone). Schema: functions/src/store/erasures.ts.",
+      "`erasure {state, attempts, lease, nextAttemptAt, error, history}` (the job shape; `GET /api/me/erasure` answers its state as `status`; `attempts` counts the runs, `error.code` names the step that failed), `steps {consent, heygen, storage, firestore, auth}` (each step's time), `counts`, `completedAt`; the uid until done (then only the tombstone). Schema: functions/src/store/erasures.ts.",
     read: [
       "functions/src/store/erasures.ts (the schema, the id) and erasure-lifecycle.ts (the table, createErasure, claimErasure, recordErasureStep, scheduleErasureRetry, completeErasure)",
       "functions/src/services/privacy/erasure.ts (a run) and erasure-steps.ts (what each step deletes)",
@@ -86,46 +87,54 @@ export const LIFECYCLES: Lifecycle[] = [
 const INTRO = `# Lifecycles
 
 Generated by \`npx tsx functions/devtools/lifecycles-doc.ts\` from the transition tables in
-\`functions/src/store/\`; \`npm run test:unit\` fails when this file is stale.
+\`functions/src/store/\`; \`npm run test:unit\` fails when this file is stale. Which
+collection holds what, and who writes it: [data-model.md](data-model.md).
 
 A project document holds three lifecycles (generation, video, archive), an avatar job one,
-an account erasure one.
+an account erasure one. Each keeps its state in one sub-object of the same shape (the job
+shape, \`functions/src/store/job-shape.ts\`):
+
+    {state, attempts, lease: {token, until} | null, nextAttemptAt, error, history}
+
 Each lives in one store module with its states, its terminal states, its transition table
-and the named functions that make the transitions. Those functions are the only writers of
-the status fields: each runs in a transaction, takes the next state from the table (a move
-the table does not list is not written), checks the lease token where a lease exists, and
-appends \`{state, at}\` (\`{machine, state, at}\` on projects) to the document's \`history\`
-when the state changes, keeping the last ${HISTORY_LIMIT} entries (the web client's timeline).
+and the named functions that make the transitions. Those functions all write through one
+function, \`leasedTransition\` (\`functions/src/store/leased-transition.ts\`), the only writer
+of these sub-objects: it takes the next state from the table (a move the table does not
+list is not written), applies the row's lease effect, appends \`{state, at}\` to the
+sub-object's \`history\` when the state changes (the last ${HISTORY_LIMIT} entries), and writes
+the document's mirrors in the same update. It reads the document in a transaction, or
+writes on the caller's own read under an update-time precondition (the avatar job sweep:
+no second read unless the job changed meanwhile).
 
-**Fields.** The fields clients read today stay primary at the same place and with the same
-names (\`heygenStatus\`, \`archiveState\`, \`generation.state\`, \`status\`, \`progress\`,
-\`asset_id\`, \`action\` …); there are no mirrors. The new fields are \`history\` and the
-lease tokens (\`generation.leaseToken\`, \`archiveLeaseToken\`, \`finalizing.token\`).
-The avatar job's finalisation lease moved from \`finalizing_until\` to
-\`finalizing {token, until}\`; an old \`finalizing_until\` is still read.
+**Mirrors.** The design's fields clients read stay at the top level, written by the same
+transition as the sub-object they mirror: on projects \`heygenStatus\` (the video's state in
+HeyGen's words), \`step\` (\`preparing | rendering | saving | done | failed\`, what a person
+sees; \`functions/src/store/project-step.ts\`), \`error\` (the failure a person sees),
+\`archivedVideoPath\`; on avatar jobs \`status\`, \`attempts\` and \`error\`.
 
-**Fenced leases.** A claim (generate's \`claimSubmit\`, \`claimArchive\`, \`claimFinalize\`,
-\`claimErasure\`, the per-user lock in store/locks.ts) draws a random token; every write under the lease
-presents it and is refused (and logged with the project or job id) when another worker
-took the lease over after it expired. Each lease is longer than the function that holds it
-can run, or is renewed (the user lock).
+**Leases.** The \`lease\` column says what a transition does with the machine's lease:
+\`take\` (a new random token replaces an absent or expired lease; a live one answers busy),
+\`hold\` and \`release\` (the caller's token must be the lease's; a late worker whose lease
+was taken over is refused and logged with the project, job or erasure id), \`clear\` (the
+lease ends whoever holds it). Each lease is longer than the function holding it can run.
+The per-user lock (\`functions/src/store/locks.ts\`) uses the same \`{token, until}\` lease.
 
 **Reading a table.** \`fn\` is the store function that makes the transition, \`by\` who calls
-it. The initial state (no field written yet) is drawn as \`[*]\`. Terminal states are left
-only by the events the machine lists as reopening.
+it. The initial state (no sub-object written yet) is drawn as \`[*]\`. Terminal states are
+left only by the events the machine lists as reopening.
 `;
 
 function section(l: Lifecycle): string {
   const m = l.machine;
   const rows = m.transitions.map(
     (t) =>
-      `| ${t.from} | ${t.event} | ${t.to} | ${t.fn
+      `| ${t.from} | ${t.event} | ${t.to} | ${t.lease ?? ""} | ${t.fn
         .split(", ")
         .map((f) => `\`${f}\``)
         .join(", ")} | ${t.by} |`,
   );
   return [
-    `## ${m.name[0].toUpperCase()}${m.name.slice(1)} (\`${m.field}\`)`,
+    `## ${m.name[0].toUpperCase()}${m.name.slice(1)} (\`${m.collection}.${m.field}\`)`,
     "",
     `Module: \`${l.module}\`.`,
     "",
@@ -143,8 +152,8 @@ function section(l: Lifecycle): string {
     renderMermaid(m),
     "```",
     "",
-    "| from | event | to | fn | by |",
-    "| --- | --- | --- | --- | --- |",
+    "| from | event | to | lease | fn | by |",
+    "| --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
   ].join("\n");

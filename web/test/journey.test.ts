@@ -11,6 +11,7 @@ import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { WEB_URL, heygenControl, launch } from "./browser";
 import { useServers } from "../../functions/test/helpers/servers";
+import { useHeygenWebhook } from "./heygen-webhook";
 import { DESKTOP, accessible, followSteps, giveConsent, screenshot, signUp, videoPlays } from "./steps";
 
 async function captureAndGenerate(page: Page): Promise<void> {
@@ -71,6 +72,7 @@ async function initialJs(
 describe("web client in headless Chromium (Hosting emulator + functions + simulators)", function () {
   this.timeout(240000);
   useServers("storage", "heygen");
+  useHeygenWebhook();
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -121,12 +123,20 @@ describe("web client in headless Chromium (Hosting emulator + functions + simula
     await screenshot(page, "2-consent");
     await giveConsent(page);
     await accessible(page, "talking video");
+    // The page asks nothing about the video's status: the server writes its step.
+    const statusCalls: string[] = [];
+    const watchStatus = (r: { url(): string }) => {
+      if (r.url().includes("video_status")) statusCalls.push(r.url());
+    };
+    page.on("request", watchStatus);
     await captureAndGenerate(page);
     await page.getByRole("progressbar").first().waitFor();
     const steps = await followSteps(page, "Done");
+    page.off("request", watchStatus);
     // Seen without a reload, through the project document's snapshots.
     assert.ok(steps.includes("Rendering the video"), steps.join(" → "));
     assert.equal(steps[steps.length - 1], "Done");
+    assert.deepEqual(statusCalls, [], "no status polling");
     await videoPlays(page);
     await accessible(page, "talking video, done");
     await screenshot(page, "3-talking-video");

@@ -10,11 +10,13 @@ import type { Browser, Page } from "playwright-core";
 import { adminAuth, db } from "../../functions/test/helpers/admin";
 import { HEYGEN_SIM, WEB_URL, launch } from "./browser";
 import { useServers } from "../../functions/test/helpers/servers";
+import { useHeygenWebhook } from "./heygen-webhook";
 import { DESKTOP, accessible, followSteps, screenshot, signUp, videoPlays } from "./steps";
 
 describe("web client: presenter videos, export and account deletion in headless Chromium", function () {
   this.timeout(240000);
   useServers("storage", "heygen");
+  useHeygenWebhook();
   let browser: Browser;
   let page: Page;
 

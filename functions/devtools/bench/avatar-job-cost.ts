@@ -10,6 +10,7 @@ import { requireConsent } from "../../src/services/consent/guard";
 import { createAvatarJob } from "../../src/services/avatar/create-job";
 import { submitAvatarJob } from "../../src/services/avatar/submit-job";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
+import { getJob } from "../../src/store/avatar-jobs";
 import { photoJpeg } from "../fixtures/media";
 import { until } from "../wait";
 import { BENCH_PROJECT_ID, benchContext } from "./context";
@@ -40,7 +41,7 @@ export async function measureAvatarJobCost(params: Record<string, string>): Prom
       async () => {
         sweeps++;
         await advanceAvatarJobs(app, { budgetMs: 20000 });
-        const status = (await app.db.doc(`avatar_jobs/${jobId}`).get()).get("status") as string;
+        const status = (await getJob(app.db, jobId))?.status;
         if (status === "error") throw new Error("the avatar job failed");
         return status === "done" ? true : null;
       },

@@ -9,6 +9,7 @@
 import { Timestamp, type WriteBatch } from "firebase-admin/firestore";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { heygenClientFor } from "../../src/services/heygen/client";
+import { videoRunSchema } from "../../src/store/projects";
 import { voiceMp3, fileSize } from "../fixtures/media";
 import { BENCH_PROJECT_ID, benchContext, clearProject } from "./context";
 import type { SimControl } from "./sim-control";
@@ -61,9 +62,9 @@ async function seed(params: Record<string, string>, n: number): Promise<void> {
         heygenVideoId: videoId,
         // What the simulator answers while the video waits: the poller writes nothing.
         heygenStatus: "waiting",
-        heygenApiVersion: "v3",
-        heygenSubmittedAt: now,
+        step: "rendering",
         updatedAt: now,
+        video: videoRunSchema.parse({ state: "pending", apiVersion: "v3", submittedAt: now }),
       });
     }
     await batch.commit();

@@ -1,7 +1,7 @@
 /**
  * `on_project_updated`: a video that just completed gets its inputs deleted (retention,
- * services/privacy/release-inputs.ts) and is streamed into Storage (archiveState →
- * pending, services/heygen/archive-video.ts); a generate that just deferred is run in
+ * services/privacy/release-inputs.ts) and is streamed into Storage (its archive just
+ * became pending, services/heygen/archive-video.ts); a generate that just deferred is run in
  * the background (./deferred-generate.ts). Every other write, its own included, does
  * nothing.
  */

@@ -1,123 +1,121 @@
 /**
- * The avatar job lifecycle (`avatar_jobs.status`, primary field): queued → processing
- * → done | error | cancelled, with the sweep's bookkeeping (`next_check_at`, the
- * failure counters) and the finalisation's fenced lease (`finalizing {token, until}`).
- * Each transition runs in a transaction, checks the from-state (and the lease token),
- * and appends `{state, at}` to `history` when the state changes.
+ * The avatar job lifecycle (`avatar_jobs.job`, mirrored to `status`): queued →
+ * processing → done | error | cancelled. The submission holds a lease until the
+ * provider's id is recorded; the finalisation (download, GLB, asset) holds one too, its
+ * transitions in avatar-job-finalization.ts. Every
+ * write goes through leasedTransition; the sweep hands it the job as its query read it,
+ * so a transition costs no second read unless the job changed meanwhile.
  */
-import type {
-  DocumentReference,
-  Firestore,
-  QueryDocumentSnapshot,
-  Transaction,
-} from "firebase-admin/firestore";
-import { log } from "../logs";
-import { jobSchema, jobsCollection, type AvatarJob, type JobState } from "./avatar-jobs";
-import { JOB_STATES, OPEN_JOB_STATUSES, TERMINAL_JOB_STATUSES } from "./avatar-jobs";
-import { appendHistory, newLeaseToken, nextState, type Machine } from "./state-machine";
+import type { Firestore, Transaction } from "firebase-admin/firestore";
+import {
+  avatarJobRunSchema,
+  avatarJobSchema,
+  jobRef,
+  JOB_STATES,
+  keepProviderJobId,
+  OPEN_JOB_STATUSES,
+  TERMINAL_JOB_STATUSES,
+  type AvatarJob,
+  type JobState,
+} from "./avatar-jobs";
+import { at, newLease, type JobError, type Lease } from "./job-shape";
+import {
+  leasedTransition,
+  startedJob,
+  type ReadDoc,
+  type StoredMachine,
+} from "./leased-transition";
 
 const SWEEP = "advance-jobs.ts";
-const loop = (event: string, fn: string, by = SWEEP) => ({
+const SUBMIT = "submit-job.ts";
+const loop = (event: string, fn: string, lease?: "take" | "release") => ({
   from: "processing" as const,
   event,
   to: "processing" as const,
+  ...(lease ? { lease } : {}),
   fn,
-  by,
+  by: SWEEP,
 });
 
-export const jobMachine: Machine<JobState> = {
+/** The top-level fields the seed names, mirrored from the run by every transition. */
+function jobMirrors(after: AvatarJob, _before: AvatarJob, now: Date) {
+  return {
+    status: after.job.state,
+    attempts: after.job.attempts,
+    error: after.job.error?.message ?? null,
+    updated_at: now,
+  };
+}
+
+export const jobMachine: StoredMachine<JobState, AvatarJob> = {
   name: "avatar job",
-  field: "avatar_jobs.status",
+  collection: "avatar_jobs",
+  schema: avatarJobSchema,
+  field: "job",
+  logKey: "jobId",
   initial: "none",
   states: JOB_STATES,
   terminal: TERMINAL_JOB_STATUSES,
   reopen: [],
+  of: (j) => j.job,
+  mirrors: jobMirrors,
   transitions: [
     { from: "none", event: "create", to: "queued", fn: "newQueuedJob", by: "create-job.ts" },
     {
       from: "queued",
       event: "claim",
       to: "processing",
+      lease: "take",
       fn: "claimJobSubmit",
-      by: "submit-job.ts (trigger, sweep)",
+      by: `${SUBMIT} (trigger, sweep)`,
     },
-    { from: "processing", event: "requeue", to: "queued", fn: "requeueJob", by: "submit-job.ts" },
-    loop("submitted", "recordProviderJob", "submit-job.ts"),
-    loop("progress", "recordProgress"),
+    { ...loop("submitted", "recordProviderJob", "release"), by: SUBMIT },
+    {
+      from: "processing",
+      event: "requeue",
+      to: "queued",
+      lease: "release",
+      fn: "requeueJob",
+      by: SUBMIT,
+    },
     loop("checked", "recordCheck"),
     loop("backoff", "scheduleCheck"),
-    loop("postpone", "postponeCheck"),
-    loop("finalize", "claimFinalize"),
-    loop("release", "releaseFinalize"),
-    { from: "processing", event: "done", to: "done", fn: "markJobDone", by: SWEEP },
+    loop("finalize", "claimFinalize", "take"),
+    loop("release", "releaseFinalize", "release"),
+    {
+      from: "processing",
+      event: "done",
+      to: "done",
+      lease: "release",
+      fn: "markJobDone",
+      by: "finalize-job.ts",
+    },
     ...OPEN_JOB_STATUSES.flatMap((from) => [
-      { from, event: "fail", to: "error" as const, fn: "failJob", by: `submit-job.ts, ${SWEEP}` },
+      {
+        from,
+        event: "fail",
+        to: "error" as const,
+        lease: "clear" as const,
+        fn: "failJob",
+        by: `${SUBMIT}, ${SWEEP}, finalize-job.ts`,
+      },
       {
         from,
         event: "cancel",
         to: "cancelled" as const,
+        lease: "clear" as const,
         // The submission's claim and record cancel too, when consent is gone.
         fn: "cancelJob, claimJobSubmit, recordProviderJob",
-        by: `submit-job.ts, ${SWEEP}, privacy/remove-avatar-3d.ts`,
+        by: `${SUBMIT}, ${SWEEP}, privacy/remove-avatar-3d.ts`,
       },
     ]),
   ],
 };
 
-/** Longer than the sweep's 300 s timeout, so a finalisation never outlives its lease. */
-export const FINALIZE_LEASE_MS = 6 * 60 * 1000;
-
-type Fields = Record<string, unknown>;
-
-/**
- * Moves the job by `event` in a transaction when the table allows it from its current
- * state and `fields` returns what to write with the new state (null refuses). The parsed job
- * before the move, or null when nothing was written.
- */
-async function move(
-  db: Firestore,
-  jobId: string,
-  event: string,
-  now: Date,
-  fields: (job: AvatarJob) => Fields | null,
-  leaseToken?: string,
-): Promise<AvatarJob | null> {
-  const ref = jobsCollection(db).doc(jobId);
-  const outcome = await db.runTransaction(async (tx) => {
-    const parsed = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!parsed.success) return null;
-    const job = parsed.data;
-    // Under the finalisation's lease, the token is checked first, whatever the state.
-    if (leaseToken !== undefined && job.finalizing?.token !== leaseToken) return "refused";
-    const to = nextState(jobMachine, job.status, event);
-    if (!to) return null;
-    const extra = fields(job);
-    if (!extra) return null;
-    write(tx, ref, job, to, extra, now);
-    return job;
-  });
-  if (outcome !== "refused") return outcome;
-  log.warn("avatar job: late write under an expired or taken-over lease refused", {
-    jobId,
-    event,
-  });
-  return null;
-}
-
-function write(
-  tx: Transaction,
-  ref: DocumentReference,
-  job: AvatarJob,
-  to: JobState,
-  fields: Fields,
-  now: Date,
-) {
-  const changed = to !== job.status;
-  tx.update(ref, {
-    ...fields,
-    ...(changed ? { status: to, history: appendHistory(job.history, { state: to, at: now }) } : {}),
-  });
-}
+/** Longer than the trigger's timeout: a submission still without the provider's id after it died. */
+export const SUBMIT_LEASE_MS = 10 * 60 * 1000;
+/** A queued job is the trigger's first: the sweep submits it only this long after. */
+export const QUEUED_PICKUP_MS = 60 * 1000;
 
 /** The document of a new job (none → queued), for the transaction that admits it. */
 export function newQueuedJob(fields: {
@@ -126,114 +124,123 @@ export function newQueuedJob(fields: {
   options: AvatarJob["options"];
   selfie_path: string;
   now: Date;
-}) {
+}): AvatarJob {
   const { now, ...rest } = fields;
+  const run = startedJob(jobMachine, "create", now, {
+    nextAttemptAt: new Date(now.getTime() + QUEUED_PICKUP_MS),
+  });
+  const job = avatarJobRunSchema.parse(run);
   return {
     ...rest,
     provider_job_id: null,
-    status: "queued" as const,
+    status: job.state,
     progress: 0,
     asset_id: null,
     error: null,
     action: null,
-    attempts: 0,
-    created_at: now,
-    updated_at: now,
-    history: appendHistory([], { state: "queued", at: now }),
+    attempts: job.attempts,
+    created_at: at(now),
+    updated_at: at(now),
+    provider_deleted_at: null,
+    job,
   };
 }
 
+/** The job as a query or an earlier transition read it, for a transition without a second read. */
+export type JobRead = ReadDoc<AvatarJob>;
+
 /**
- * queued → processing (the submission's claim), or queued → cancelled when
- * `consentMissing` says the user's consent is gone (checked in the same transaction).
+ * queued → processing under the submission's lease: the provider that gets the selfie is
+ * the one the sweep asks later. Null when the job is not queued any more (a redelivered
+ * trigger, the sweep first) or was submitted already.
  */
 export async function claimJobSubmit(
   db: Firestore,
   jobId: string,
-  opts: {
-    provider: string;
-    now: Date;
-    consentMissing: (tx: Transaction, uid: string) => Promise<boolean>;
-    cancelMessage: string;
-  },
-): Promise<{ kind: "claimed"; job: AvatarJob } | { kind: "cancelled"; job: AvatarJob } | null> {
-  const ref = jobsCollection(db).doc(jobId);
-  const now = opts.now;
-  return db.runTransaction(async (tx) => {
-    const parsed = jobSchema.safeParse((await tx.get(ref)).data());
-    if (!parsed.success || parsed.data.status !== "queued" || parsed.data.provider_job_id)
-      return null;
-    const job = parsed.data;
-    if (await opts.consentMissing(tx, job.user_id)) {
-      const cancelled = nextState(jobMachine, job.status, "cancel");
-      if (!cancelled) return null;
-      write(tx, ref, job, cancelled, { error: opts.cancelMessage, updated_at: now }, now);
-      return { kind: "cancelled", job };
-    }
-    const to = nextState(jobMachine, job.status, "claim");
-    if (!to) return null;
-    write(
-      tx,
-      ref,
-      job,
-      to,
-      {
-        // The provider that gets the selfie is the one the sweep must ask later.
-        provider: opts.provider,
-        attempts: job.attempts + 1,
-        updated_at: now,
-        next_check_at: now, // due for the sweep (advance-jobs.ts orders by it)
-      },
-      now,
-    );
-    return { kind: "claimed", job };
+  opts: { provider: string; now: Date; read?: JobRead },
+): Promise<{ job: AvatarJob; lease: Lease; read: JobRead | null } | null> {
+  const lease = newLease(opts.now, SUBMIT_LEASE_MS);
+  const r = await leasedTransition(jobMachine, jobRef(db, jobId), lease, "claim", {
+    now: opts.now,
+    read: opts.read,
+    write: (job) =>
+      job.provider_job_id
+        ? null
+        : {
+            doc: { provider: opts.provider },
+            job: { attempts: job.job.attempts + 1, nextAttemptAt: lease.until },
+          },
   });
+  if (r.outcome !== "written") return null;
+  const read = r.writeTime ? { data: r.after, updateTime: r.writeTime } : null;
+  return { job: r.before, lease, read };
 }
 
 /**
- * Records the provider's id of a submitted job. "cancelled" when consent was withdrawn
- * while the selfie was on its way (the job ends cancelled, or already was): the caller
- * deletes the provider's new avatar again.
+ * Records the provider's id of a submitted job (its lease released, the first check due at
+ * once), checking the owner's consent in the same transaction: "cancelled" when it was
+ * withdrawn while the selfie was on its way (the caller deletes the provider's new avatar
+ * again). A job that ended meanwhile keeps only the id (withdrawal and erasure delete by it).
  */
 export async function recordProviderJob(
   db: Firestore,
   jobId: string,
   opts: {
+    lease: Lease;
     providerJobId: string;
     action: AvatarJob["action"];
     now: Date;
-    consentMissing: (tx: Transaction, uid: string) => Promise<boolean>;
+    consentMissing: (tx: Transaction) => Promise<boolean>;
     cancelMessage: string;
+    read?: JobRead | null;
   },
 ): Promise<"recorded" | "cancelled"> {
-  const ref = jobsCollection(db).doc(jobId);
   const now = opts.now;
-  return db.runTransaction(async (tx) => {
-    const job = jobSchema.parse((await tx.get(ref)).data());
-    const gone = await opts.consentMissing(tx, job.user_id);
-    // The id is kept whatever the state: withdrawal and erasure delete the avatar by it.
-    const base = { provider_job_id: opts.providerJobId, updated_at: now };
-    const to = nextState(jobMachine, job.status, gone ? "cancel" : "submitted");
-    if (!to) {
-      // Ended meanwhile (a withdrawal cancelled it, the deadline ended it): only the id.
-      tx.update(ref, base);
-      return gone ? "cancelled" : "recorded";
-    }
-    const fields = gone
-      ? { ...base, action: null, error: opts.cancelMessage }
-      : // Due at once, also when a sweep met the submission running and set a later check.
-        { ...base, action: opts.action ?? null, progress: 0.05, next_check_at: now };
-    write(tx, ref, job, to, fields, now);
-    return gone ? "cancelled" : "recorded";
-  });
+  const r = await leasedTransition(
+    jobMachine,
+    jobRef(db, jobId),
+    opts.lease,
+    (gone: boolean) => (gone ? "cancel" : "submitted"),
+    {
+      now,
+      read: opts.read ?? undefined,
+      context: opts.consentMissing,
+      write: (_job, _move, gone) =>
+        gone
+          ? {
+              doc: { provider_job_id: opts.providerJobId, action: null },
+              job: { error: cancelled(opts.cancelMessage), nextAttemptAt: null },
+            }
+          : {
+              doc: {
+                provider_job_id: opts.providerJobId,
+                action: opts.action ?? null,
+                progress: 0.05,
+              },
+              job: { nextAttemptAt: now },
+            },
+    },
+  );
+  if (r.outcome === "written") return r.after.job.state === "cancelled" ? "cancelled" : "recorded";
+  // Ended meanwhile (a withdrawal cancelled it, the deadline ended it): only the id.
+  await keepProviderJobId(db, jobId, opts.providerJobId, now);
+  return r.outcome === "gone" || r.before.job.state !== "cancelled" ? "recorded" : "cancelled";
 }
 
-/** processing → queued: the provider rate-limited the submission; tried again from `at`. */
-export async function requeueJob(db: Firestore, jobId: string, at: Date, now: Date) {
-  return (
-    (await move(db, jobId, "requeue", now, () => ({ next_attempt_at: at, updated_at: now }))) !==
-    null
-  );
+const cancelled = (message: string): JobError => ({ code: "CANCELLED", message });
+
+/** processing → queued: the provider rate-limited the submission; submitted again from `at`. */
+export async function requeueJob(
+  db: Firestore,
+  jobId: string,
+  lease: Lease,
+  fields: { at: Date; now: Date },
+): Promise<boolean> {
+  const r = await leasedTransition(jobMachine, jobRef(db, jobId), lease, "requeue", {
+    now: fields.now,
+    write: () => ({ job: { nextAttemptAt: fields.at } }),
+  });
+  return r.outcome === "written";
 }
 
 /** Ends a job (error or cancelled) unless it already ended; its selfie path when this call ended it. */
@@ -241,108 +248,61 @@ export async function endJob(
   db: Firestore,
   jobId: string,
   event: "fail" | "cancel",
-  message: string,
+  error: JobError,
   now: Date,
+  read?: JobRead,
 ): Promise<{ ended: boolean; selfiePath: string | null }> {
-  const job = await move(db, jobId, event, now, () => ({ error: message, updated_at: now }));
-  return { ended: job !== null, selfiePath: job?.selfie_path ?? null };
+  const r = await leasedTransition(jobMachine, jobRef(db, jobId), null, event, {
+    now,
+    read,
+    write: () => ({ job: { error, nextAttemptAt: null } }),
+  });
+  if (r.outcome !== "written") return { ended: false, selfiePath: null };
+  return { ended: true, selfiePath: r.before.selfie_path ?? null };
 }
 
-export const failJob = (db: Firestore, jobId: string, message: string, now: Date) =>
-  endJob(db, jobId, "fail", message, now);
+export const failJob = (db: Firestore, jobId: string, error: JobError, now: Date, read?: JobRead) =>
+  endJob(db, jobId, "fail", error, now, read);
 
 /** Ends a job `cancelled` unless it already ended; true when this call cancelled it. */
 export async function cancelJob(db: Firestore, jobId: string, message: string, now: Date) {
-  return (await endJob(db, jobId, "cancel", message, now)).ended;
+  return (await endJob(db, jobId, "cancel", cancelled(message), now)).ended;
 }
 
-/** A higher progress reported by the provider (never above 0.99 before the GLB is stored). */
-export async function recordProgress(db: Firestore, jobId: string, progress: number, now: Date) {
-  const moved = await move(db, jobId, "progress", now, (job) =>
-    progress > job.progress ? { progress: Math.min(0.99, progress), updated_at: now } : null,
-  );
-  return moved !== null;
+/**
+ * The provider answered: the failure counters reset, a higher progress is kept (never
+ * above 0.99 before the GLB is stored), and the job waits behind the others (due now).
+ * True when the progress rose.
+ */
+export async function recordCheck(
+  db: Firestore,
+  jobId: string,
+  progress: number,
+  now: Date,
+  read?: JobRead,
+): Promise<boolean> {
+  const r = await leasedTransition(jobMachine, jobRef(db, jobId), null, "checked", {
+    now,
+    read,
+    write: (job) => ({
+      doc: progress > job.progress ? { progress: Math.min(0.99, progress) } : {},
+      job: { readFailures: 0, authFailures: 0, nextAttemptAt: now },
+    }),
+  });
+  return r.outcome === "written" && r.after.progress > r.before.progress;
 }
 
-/** The provider answered: the failure counters reset, the job waits behind the others. */
-export async function recordCheck(db: Firestore, jobId: string, now: Date): Promise<void> {
-  await move(db, jobId, "checked", now, () => ({
-    transient_failures: 0,
-    auth_failures: 0,
-    next_check_at: now,
-  }));
-}
-
-/** The next check later (a failed read's back-off, a refusal to confirm, a foreign provider). */
+/** The next read later (a failed read's back-off, a refusal to confirm, a foreign provider). */
 export async function scheduleCheck(
   db: Firestore,
   jobId: string,
-  at: Date,
-  counters: { transient_failures?: number; auth_failures?: number } = {},
+  next: { at: Date; now: Date; readFailures?: number; authFailures?: number },
+  read?: JobRead,
 ): Promise<void> {
-  await move(db, jobId, "backoff", at, () => ({ ...counters, next_check_at: at }));
-}
-
-/**
- * Moves a job's next check later only if nobody wrote the job since the sweep read it
- * (an update precondition instead of a transaction): the trigger may finish its
- * submission (and set the check to now) between the read and this write, and must not
- * be postponed by it.
- */
-export async function postponeCheck(doc: QueryDocumentSnapshot, at: Date): Promise<void> {
-  try {
-    await doc.ref.update({ next_check_at: at }, { lastUpdateTime: doc.updateTime });
-  } catch (err) {
-    // gRPC FAILED_PRECONDITION: the job changed since it was read; its writer decided.
-    if ((err as { code?: number }).code !== 9) throw err;
-  }
-}
-
-/**
- * Claims the finalisation (download, GLB, asset) of a processing job: its lease token,
- * or null while another run's lease holds.
- */
-export async function claimFinalize(
-  db: Firestore,
-  jobId: string,
-  now: Date,
-  leaseMs: number = FINALIZE_LEASE_MS,
-): Promise<string | null> {
-  const token = newLeaseToken();
-  const moved = await move(db, jobId, "finalize", now, (job) => {
-    const until = job.finalizing?.until ?? job.finalizing_until ?? 0;
-    if (until > now.getTime()) return null;
-    return { finalizing: { token, until: now.getTime() + leaseMs }, finalizing_until: null };
+  const { now, at: due, ...counters } = next;
+  await leasedTransition(jobMachine, jobRef(db, jobId), null, "backoff", {
+    now,
+    read,
+    write: () => ({ job: { ...counters, nextAttemptAt: due } }),
   });
-  return moved ? token : null;
-}
-
-/** Gives the lease back after a transient failure: the next sweep finalises again. */
-export async function releaseFinalize(db: Firestore, jobId: string, token: string, now: Date) {
-  await move(db, jobId, "release", now, () => ({ finalizing: null }), token);
-}
-
-/** processing → done under the finalisation's lease; false when the lease was lost. */
-export async function markJobDone(
-  db: Firestore,
-  jobId: string,
-  token: string,
-  done: { assetId: string; now: Date },
-): Promise<boolean> {
-  const moved = await move(
-    db,
-    jobId,
-    "done",
-    done.now,
-    () => ({
-      progress: 1,
-      asset_id: done.assetId,
-      error: null,
-      action: null,
-      finalizing: null,
-      updated_at: done.now,
-    }),
-    token,
-  );
-  return moved !== null;
 }

@@ -101,25 +101,33 @@ export async function getConsentRecordsIn(
   return parseConsentRecords((await tx.get(userRef(db, uid))).data());
 }
 
-export const consentLog = (db: Firestore, uid: string) =>
-  userRef(db, uid).collection("consent_log");
-
+/** users/{uid}/consent_log/{id}: one grant or withdrawal, append only. */
+export const consentLogEntrySchema = z.discriminatedUnion("action", [
+  z.object({
+    action: z.literal("grant"),
+    uid: z.string(),
+    purposes: z.array(consentPurposeSchema),
+    policyVersion: z.string(),
+    minimumAgeConfirmed: z.number().int(),
+    at: ts,
+  }),
+  z.object({
+    action: z.literal("withdraw"),
+    uid: z.string(),
+    purposes: z.array(consentPurposeSchema),
+    at: ts,
+    /** What the withdrawal removed, per system (services/privacy/removal-report.ts). */
+    removed: z.record(z.string(), z.unknown()),
+  }),
+]);
+type StoredEntry = z.infer<typeof consentLogEntrySchema>;
+type Written<E> = Omit<E, "at"> & { at: Date };
+/** An entry as it is written (its time a Date). */
 export type ConsentLogEntry =
-  | {
-      action: "grant";
-      uid: string;
-      purposes: ConsentPurpose[];
-      policyVersion: string;
-      minimumAgeConfirmed: number;
-      at: Date;
-    }
-  | {
-      action: "withdraw";
-      uid: string;
-      purposes: ConsentPurpose[];
-      at: Date;
-      removed: Record<string, unknown>;
-    };
+  | Written<Extract<StoredEntry, { action: "grant" }>>
+  | Written<Extract<StoredEntry, { action: "withdraw" }>>;
+
+const consentLog = (db: Firestore, uid: string) => userRef(db, uid).collection("consent_log");
 
 /** The seed's `users` fields, mirrored from the consent records (server-written). */
 export interface SeedUserMirror {

@@ -1,30 +1,38 @@
 /**
- * The erasure lifecycle of erasures/{erasureId} (schema: ./erasures.ts): `status`
- * pending → retrying … → done. A run claims the erasure with a fenced lease (a random
- * token; `leaseUntil` its end), records each finished step under it, and either
- * schedules a retry or completes it. Completing removes the uid: the tombstone stays.
- * These functions are the only writers of `status`, the lease and the retry fields;
- * each runs in a transaction, takes its next state from the table, refuses a write
- * whose lease was taken over, and appends `{state, at}` to `history` on a state change.
+ * The erasure lifecycle of erasures/{erasureId} (schema: ./erasures.ts), its `erasure`
+ * sub-object: pending → retrying … → done. A run claims it with a fenced lease, records
+ * each finished step under that lease, and either schedules a retry or completes it.
+ * Completing removes the uid: the tombstone stays. Every write goes through
+ * leasedTransition (the only writer of the sub-object).
  */
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
-import { log } from "../logs";
-import { erasureRef, erasureSchema, type Erasure, type ErasureCounts } from "./erasures";
-import { appendHistory, newLeaseToken, nextState, type Machine } from "./state-machine";
+import {
+  erasureDocSchema,
+  ERASURE_STATES,
+  erasureRef,
+  erasureRunSchema,
+  OPEN_ERASURE_STATES,
+  type Erasure,
+  type ErasureCounts,
+  type ErasureState,
+  type ErasureStep,
+} from "./erasures";
+import { at, newLease, type Lease } from "./job-shape";
+import { leasedTransition, startedJob, type StoredMachine } from "./leased-transition";
 
-export const ERASURE_STATES = ["none", "pending", "retrying", "done"] as const;
-export type ErasureState = (typeof ERASURE_STATES)[number];
-export const ERASURE_TERMINAL = ["done"] as const;
-/** The states `advance_erasures` resumes. */
-export const OPEN_ERASURE_STATES = ["pending", "retrying"] as const;
+const RUN = "privacy/erasure.ts runErasure";
 
-export const erasureMachine: Machine<ErasureState> = {
+export const erasureMachine: StoredMachine<ErasureState, Erasure> = {
   name: "erasure",
-  field: "erasures/{id}.status",
+  collection: "erasures",
+  schema: erasureDocSchema,
+  field: "erasure",
+  logKey: "erasureId",
   initial: "none",
   states: ERASURE_STATES,
-  terminal: ERASURE_TERMINAL,
+  terminal: ["done"],
   reopen: [],
+  of: (e) => e.erasure,
   transitions: [
     {
       from: "none",
@@ -33,20 +41,26 @@ export const erasureMachine: Machine<ErasureState> = {
       fn: "createErasure",
       by: "privacy/erasure.ts (DELETE /api/me, delete_account_call, Auth user deleted)",
     },
-    ...OPEN_ERASURE_STATES.map((from) => ({
-      from,
-      event: "stepFailed",
-      to: "retrying" as const,
-      fn: "scheduleErasureRetry",
-      by: "privacy/erasure.ts runErasure",
-    })),
-    ...OPEN_ERASURE_STATES.map((from) => ({
-      from,
-      event: "complete",
-      to: "done" as const,
-      fn: "completeErasure",
-      by: "privacy/erasure.ts runErasure",
-    })),
+    ...OPEN_ERASURE_STATES.flatMap((from) => [
+      { from, event: "claim", to: from, lease: "take" as const, fn: "claimErasure", by: RUN },
+      { from, event: "step", to: from, lease: "hold" as const, fn: "recordErasureStep", by: RUN },
+      {
+        from,
+        event: "stepFailed",
+        to: "retrying" as const,
+        lease: "release" as const,
+        fn: "scheduleErasureRetry",
+        by: RUN,
+      },
+      {
+        from,
+        event: "complete",
+        to: "done" as const,
+        lease: "release" as const,
+        fn: "completeErasure",
+        by: RUN,
+      },
+    ]),
   ],
 };
 
@@ -65,24 +79,21 @@ export async function createErasure(
   fields: { uid: string; requestedBy: Erasure["requestedBy"]; now: Date },
 ): Promise<boolean> {
   const ref = erasureRef(db, erasureId);
-  const to = nextState(erasureMachine, "none", "request") as ErasureState;
+  const now = fields.now;
   return db.runTransaction(async (tx) => {
     if ((await tx.get(ref)).exists) return false;
-    tx.create(ref, {
+    const doc: Erasure = {
       uid: fields.uid,
-      status: to,
       requestedBy: fields.requestedBy,
-      requestedAt: fields.now,
+      requestedAt: at(now),
       steps: {},
       counts: {},
-      attempts: 0,
-      nextAttemptAt: fields.now,
-      leaseUntil: null,
-      leaseToken: null,
-      lastError: null,
       completedAt: null,
-      history: appendHistory([], { state: to, at: fields.now }),
-    });
+      erasure: erasureRunSchema.parse(
+        startedJob(erasureMachine, "request", now, { nextAttemptAt: now }),
+      ),
+    };
+    tx.create(ref, doc);
     return true;
   });
 }
@@ -94,91 +105,80 @@ export async function createErasure(
 export async function claimErasure(
   db: Firestore,
   erasureId: string,
-  nowMs: number,
+  now: Date,
   opts: { force?: boolean } = {},
-): Promise<{ erasure: Erasure; lease: ErasureLease } | null> {
-  const ref = erasureRef(db, erasureId);
-  return db.runTransaction(async (tx) => {
-    const e = erasureSchema.safeParse((await tx.get(ref)).data());
-    if (!e.success || e.data.status === "done" || !e.data.uid) return null;
-    if ((e.data.leaseUntil ?? 0) > nowMs) return null;
-    if (!opts.force && (e.data.nextAttemptAt?.toMillis() ?? 0) > nowMs) return null;
-    const token = newLeaseToken();
-    tx.update(ref, {
-      leaseUntil: nowMs + ERASURE_LEASE_MS,
-      leaseToken: token,
-      attempts: e.data.attempts + 1,
-    });
-    return { erasure: e.data, lease: { erasureId, token } };
+): Promise<{ erasure: Erasure; uid: string; lease: ErasureLease } | null> {
+  const lease: Lease = newLease(now, ERASURE_LEASE_MS);
+  const r = await leasedTransition(erasureMachine, erasureRef(db, erasureId), lease, "claim", {
+    now,
+    write: (e) => {
+      const due = (e.erasure.nextAttemptAt?.toMillis() ?? 0) <= now.getTime();
+      if (!e.uid || (!opts.force && !due)) return null;
+      // A run that dies holding the lease is due again when the lease ends.
+      return { job: { attempts: e.erasure.attempts + 1, nextAttemptAt: lease.until } };
+    },
   });
-}
-
-/** Runs `write` only while `lease` still holds the erasure; logs and refuses otherwise. */
-async function underLease(
-  db: Firestore,
-  lease: ErasureLease,
-  what: string,
-  write: (e: Erasure) => Record<string, unknown> | null,
-): Promise<boolean> {
-  const ref = erasureRef(db, lease.erasureId);
-  const done = await db.runTransaction(async (tx) => {
-    const e = erasureSchema.safeParse((await tx.get(ref)).data());
-    if (!e.success || e.data.leaseToken !== lease.token) return false;
-    const fields = write(e.data);
-    if (!fields) return false;
-    tx.update(ref, fields);
-    return true;
-  });
-  if (!done)
-    log.warn(`erasure ${what} refused: the run's lease was taken over`, {
-      erasureId: lease.erasureId,
-    });
-  return done;
+  if (r.outcome !== "written" || !r.before.uid) return null;
+  return { erasure: r.before, uid: r.before.uid, lease: { erasureId, token: lease.token } };
 }
 
 /** A step finished: recorded with the counts so far; false when the lease was lost. */
-export const recordErasureStep = (
+export async function recordErasureStep(
   db: Firestore,
   lease: ErasureLease,
-  step: string,
+  step: ErasureStep,
   counts: ErasureCounts,
   now: Date,
-): Promise<boolean> => underLease(db, lease, "step", () => ({ [`steps.${step}`]: now, counts }));
+): Promise<boolean> {
+  const r = await leasedTransition(erasureMachine, erasureRef(db, lease.erasureId), lease, "step", {
+    now,
+    write: (e) => ({ doc: { steps: { ...e.steps, [step]: at(now) }, counts } }),
+  });
+  return r.outcome === "written";
+}
 
 /** A step failed: retried at `nextAttemptAt`; the lease is released. */
-export const scheduleErasureRetry = (
+export async function scheduleErasureRetry(
   db: Firestore,
   lease: ErasureLease,
-  fields: { lastError: string; nextAttemptAt: Date; now: Date },
-): Promise<boolean> =>
-  underLease(db, lease, "retry", (e) => {
-    const to = nextState(erasureMachine, e.status, "stepFailed");
-    if (!to) return null;
-    return {
-      status: to,
-      leaseUntil: null,
-      leaseToken: null,
-      lastError: fields.lastError.slice(0, 500),
-      nextAttemptAt: fields.nextAttemptAt,
-      ...(to !== e.status
-        ? { history: appendHistory(e.history, { state: to, at: fields.now }) }
-        : {}),
-    };
-  });
+  fields: { step: ErasureStep; message: string; nextAttemptAt: Date; now: Date },
+): Promise<boolean> {
+  const r = await leasedTransition(
+    erasureMachine,
+    erasureRef(db, lease.erasureId),
+    lease,
+    "stepFailed",
+    {
+      now: fields.now,
+      write: () => ({
+        job: {
+          error: { code: fields.step, message: fields.message.slice(0, 500) },
+          nextAttemptAt: fields.nextAttemptAt,
+        },
+      }),
+    },
+  );
+  return r.outcome === "written";
+}
 
 /** Every step done: the uid is removed and the tombstone keeps times and counts. */
-export const completeErasure = (db: Firestore, lease: ErasureLease, now: Date): Promise<boolean> =>
-  underLease(db, lease, "completion", (e) => {
-    const to = nextState(erasureMachine, e.status, "complete");
-    if (!to) return null;
-    return {
-      uid: FieldValue.delete(),
-      status: to,
-      leaseUntil: null,
-      leaseToken: null,
-      lastError: null,
-      nextAttemptAt: null,
-      completedAt: now,
-      history: appendHistory(e.history, { state: to, at: now }),
-    };
-  });
+export async function completeErasure(
+  db: Firestore,
+  lease: ErasureLease,
+  now: Date,
+): Promise<boolean> {
+  const r = await leasedTransition(
+    erasureMachine,
+    erasureRef(db, lease.erasureId),
+    lease,
+    "complete",
+    {
+      now,
+      write: () => ({
+        doc: { uid: FieldValue.delete(), completedAt: now },
+        job: { error: null, nextAttemptAt: null },
+      }),
+    },
+  );
+  return r.outcome === "written";
+}

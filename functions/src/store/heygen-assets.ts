@@ -5,26 +5,34 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
+import { at, timestampSchema } from "./job-shape";
+import { parsedDocs, zodConverter } from "./typed";
 
+/** users/{uid}/heygen_assets/{assetId}. */
 export const heygenAssetSchema = z.object({
   assetId: z.string(),
   kind: z.enum(["image", "audio"]),
   apiVersion: z.enum(["v2", "v3"]),
+  createdAt: timestampSchema.nullish(),
 });
 export type HeygenAsset = z.infer<typeof heygenAssetSchema>;
 
-export const heygenAssets = (db: Firestore, uid: string) =>
-  db.collection(`users/${uid}/heygen_assets`);
+const heygenAssets = (db: Firestore, uid: string) =>
+  db
+    .collection("users")
+    .doc(uid)
+    .collection("heygen_assets")
+    .withConverter(zodConverter(heygenAssetSchema));
 
 export async function rememberHeygenAsset(
   db: Firestore,
   uid: string,
-  asset: HeygenAsset,
+  asset: Omit<HeygenAsset, "createdAt">,
   now: Date,
 ): Promise<void> {
   await heygenAssets(db, uid)
     .doc(asset.assetId)
-    .set({ ...asset, createdAt: now });
+    .set({ ...asset, createdAt: at(now) });
 }
 
 export async function listHeygenAssets(
@@ -34,8 +42,16 @@ export async function listHeygenAssets(
 ): Promise<HeygenAsset[]> {
   const base = heygenAssets(db, uid);
   const snap = await (kind ? base.where("kind", "==", kind) : base).get();
-  return snap.docs.flatMap((d) => {
-    const parsed = heygenAssetSchema.safeParse(d.data());
-    return parsed.success ? [parsed.data] : [];
-  });
+  return parsedDocs(snap).map(({ data }) => data);
+}
+
+/** Forgets an asset deleted at HeyGen (or known not deletable there); returns its path. */
+export async function forgetHeygenAsset(
+  db: Firestore,
+  uid: string,
+  assetId: string,
+): Promise<string> {
+  const ref = heygenAssets(db, uid).doc(assetId);
+  await ref.delete();
+  return ref.path;
 }

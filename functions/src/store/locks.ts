@@ -1,20 +1,22 @@
 /**
  * A short per-user lease lock in Firestore, for steps that must happen once per user
  * even when requests run at the same time (creating the HeyGen folder or avatar group).
- * Stored at users/{uid}/locks/{name}; clients cannot read or write it (rules).
+ * Stored at users/{uid}/locks/{name} as `{lease: {token, until}}` (the lease of the job
+ * shape, job-shape.ts); clients cannot read or write it (rules).
  *
  * Fenced: the holder's random token is on the lock, the lease is renewed while the
  * step runs (so a slow upload never outlives it), and the step's own writes go through
  * `lease.commit`, which writes only while the token still holds the lock. A worker
  * whose lease expired anyway (it stalled past a renewal) has its late write refused.
  */
-import { randomUUID } from "node:crypto";
-import type { Firestore, Transaction } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
+import { z } from "zod";
 import { ApiError } from "../errors";
 import { log } from "../logs";
-import { z } from "zod";
+import { leaseLive, leaseSchema, newLease } from "./job-shape";
 
-const lockSchema = z.object({ owner: z.string(), expiresAt: z.number() });
+/** users/{uid}/locks/{name}. */
+export const lockSchema = z.object({ lease: leaseSchema });
 
 export interface UserLease {
   /** Runs `write` in a transaction only while this lease still holds the lock. */
@@ -30,19 +32,23 @@ export async function withUserLock<T>(
   fn: (lease: UserLease) => Promise<T>,
   opts: { leaseMs?: number; waitMs?: number } = {},
 ): Promise<T> {
-  const ref = db.doc(`users/${uid}/locks/${name}`);
-  const owner = randomUUID();
+  const ref = db.collection("users").doc(uid).collection("locks").doc(name);
   const leaseMs = opts.leaseMs ?? USER_LOCK_LEASE_MS;
+  const { token } = newLease(new Date(), leaseMs);
   const deadline = Date.now() + (opts.waitMs ?? 90000);
-  const held = (data: unknown) => {
+  const read = (data: unknown) => {
     const lock = lockSchema.safeParse(data);
-    return lock.success && lock.data.owner === owner && lock.data.expiresAt > Date.now();
+    return lock.success ? lock.data.lease : null;
   };
+  const held = (data: unknown) => {
+    const lease = read(data);
+    return lease?.token === token && leaseLive(lease, new Date());
+  };
+  const until = () => Timestamp.fromMillis(Date.now() + leaseMs);
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
     const got = await db.runTransaction(async (tx) => {
-      const lock = lockSchema.safeParse((await tx.get(ref)).data());
-      if (lock.success && lock.data.expiresAt > Date.now()) return false;
-      tx.set(ref, { owner, expiresAt: Date.now() + leaseMs });
+      if (leaseLive(read((await tx.get(ref)).data()), new Date())) return false;
+      tx.set(ref, { lease: { token, until: until() } });
       return true;
     });
     if (got) break;
@@ -57,7 +63,7 @@ export async function withUserLock<T>(
   const renew = async () => {
     await db
       .runTransaction(async (tx) => {
-        if (held((await tx.get(ref)).data())) tx.update(ref, { expiresAt: Date.now() + leaseMs });
+        if (held((await tx.get(ref)).data())) tx.update(ref, { "lease.until": until() });
       })
       .catch((err: unknown) => log.warn("user lock: renewal failed", { lock: name, error: err }));
   };
@@ -82,8 +88,7 @@ export async function withUserLock<T>(
   } finally {
     clearInterval(renewal);
     await db.runTransaction(async (tx) => {
-      const lock = lockSchema.safeParse((await tx.get(ref)).data());
-      if (lock.success && lock.data.owner === owner) tx.delete(ref);
+      if (read((await tx.get(ref)).data())?.token === token) tx.delete(ref);
     });
   }
 }

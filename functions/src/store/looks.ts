@@ -7,7 +7,9 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
+import { at, timestampSchema } from "./job-shape";
 import type { UserLease } from "./locks";
+import { parsedDocs, zodConverter } from "./typed";
 
 export const lookDocSchema = z.object({
   avatar_group_id: z.string(),
@@ -18,10 +20,17 @@ export const lookDocSchema = z.object({
   apiVersion: z.enum(["v2", "v3"]),
   /** The look's default voice as HeyGen reported it when the look became usable. */
   defaultVoiceId: z.string().nullish(),
+  createdAt: timestampSchema.nullish(),
+  updatedAt: timestampSchema.nullish(),
 });
 export type LookDoc = z.infer<typeof lookDocSchema>;
 
-const looks = (db: Firestore, uid: string) => db.collection(`users/${uid}/heygenAvatarGroups`);
+const looks = (db: Firestore, uid: string) =>
+  db
+    .collection("users")
+    .doc(uid)
+    .collection("heygenAvatarGroups")
+    .withConverter(zodConverter(lookDocSchema));
 
 export async function findLook(
   db: Firestore,
@@ -29,9 +38,13 @@ export async function findLook(
   imageHash: string,
   apiVersion: "v2" | "v3",
 ) {
-  const snap = await looks(db, uid).doc(imageHash).get();
-  const parsed = lookDocSchema.safeParse(snap.data());
-  return parsed.success && parsed.data.apiVersion === apiVersion ? parsed.data : null;
+  let look: LookDoc | undefined;
+  try {
+    look = (await looks(db, uid).doc(imageHash).get()).data();
+  } catch {
+    look = undefined; // not of this shape: made again
+  }
+  return look?.apiVersion === apiVersion ? look : null;
 }
 
 /** The user's group id for this API version, from any of their looks. */
@@ -41,7 +54,7 @@ export async function findGroupId(
   apiVersion: "v2" | "v3",
 ): Promise<string | null> {
   const snap = await looks(db, uid).where("apiVersion", "==", apiVersion).limit(1).get();
-  return (snap.docs[0]?.get("avatar_group_id") as string | undefined) ?? null;
+  return parsedDocs(snap)[0]?.data.avatar_group_id ?? null;
 }
 
 /** Written under the user's `heygen-group` lock: refused when its lease was lost. */
@@ -49,11 +62,11 @@ export async function saveLook(
   lease: UserLease,
   db: Firestore,
   uid: string,
-  look: LookDoc,
+  look: Omit<LookDoc, "createdAt" | "updatedAt">,
   now: Date,
 ): Promise<void> {
   const ref = looks(db, uid).doc(look.imageHash);
-  await lease.commit((tx) => tx.set(ref, { ...look, createdAt: now, updatedAt: now }));
+  await lease.commit((tx) => tx.set(ref, { ...look, createdAt: at(now), updatedAt: at(now) }));
 }
 
 export async function setLookStatus(
@@ -81,7 +94,7 @@ export async function isOwnLook(
   apiVersion?: "v2" | "v3",
 ): Promise<boolean> {
   const snap = await looks(db, uid).where("talking_photo_id", "==", lookId).limit(5).get();
-  return snap.docs.some((d) => !apiVersion || d.get("apiVersion") === apiVersion);
+  return parsedDocs(snap).some(({ data }) => !apiVersion || data.apiVersion === apiVersion);
 }
 
 /** The user's own usable looks of one API version (for their avatar listing). */
@@ -91,8 +104,23 @@ export async function listOwnLooks(
   apiVersion: "v2" | "v3",
 ): Promise<LookDoc[]> {
   const snap = await looks(db, uid).where("apiVersion", "==", apiVersion).get();
-  return snap.docs.flatMap((d) => {
-    const parsed = lookDocSchema.safeParse(d.data());
-    return parsed.success && parsed.data.lookStatus === "completed" ? [parsed.data] : [];
-  });
+  return parsedDocs(snap).flatMap(({ data }) => (data.lookStatus === "completed" ? [data] : []));
+}
+
+/** All the user's looks, each with its document id (withdrawal, erasure). */
+export async function looksOfUser(
+  db: Firestore,
+  uid: string,
+): Promise<{ id: string; look: LookDoc }[]> {
+  return parsedDocs(await looks(db, uid).get()).map(({ doc, data }) => ({
+    id: doc.id,
+    look: data,
+  }));
+}
+
+/** Forgets a look (deleted at HeyGen, or known not deletable there); returns its path. */
+export async function deleteLook(db: Firestore, uid: string, id: string): Promise<string> {
+  const ref = looks(db, uid).doc(id);
+  await ref.delete();
+  return ref.path;
 }

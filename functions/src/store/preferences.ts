@@ -1,6 +1,7 @@
 /**
- * preferences/{assetId}: one document per avatar asset, updated in place (written
- * by the server through the endpoint; read by the owner).
+ * preferences/{assetId}: one document per avatar asset, updated in place (written by the
+ * server through the endpoint; read by the owner). The user's latest document also
+ * carries the voice settings a talking video uses and the body type of a new 3D avatar.
  *
  * `voice.pitch` and `voice.speed` are relative offsets as the seed writes them (0
  * natural, 0.1 = 10 % higher or faster), and the document says so with
@@ -11,18 +12,36 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { notFound } from "../errors";
+import { getOwnedAsset } from "./avatar-assets";
+import { at, timestampSchema } from "./job-shape";
+import { parsedDocs, zodConverter } from "./typed";
 
-const assetOwnerSchema = z.object({ user_id: z.string() });
+const record = z.record(z.string(), z.unknown());
 
+/** preferences/{assetId}; the endpoint validates the three parts (the operation's body schema). */
+export const preferencesDocSchema = z.object({
+  user_id: z.string(),
+  asset_id: z.string(),
+  appearance: record.default({}),
+  voice: record.nullish(),
+  /** `relative` when pitch and speed are offsets (see the file's comment). */
+  voice_units: z.string().optional(),
+  persona: record.default({}),
+  created_at: timestampSchema.nullish(),
+  updated_at: timestampSchema,
+});
+export type PreferencesDoc = z.infer<typeof preferencesDocSchema>;
+
+const preferences = (db: Firestore) =>
+  db.collection("preferences").withConverter(zodConverter(preferencesDocSchema));
+
+/** 404 unless the asset is the caller's (preferences are kept per asset). */
 export async function requireOwnedAsset(
   db: Firestore,
   assetId: string,
   uid: string,
 ): Promise<void> {
-  const parsed = assetOwnerSchema.safeParse(
-    (await db.collection("avatar_assets").doc(assetId).get()).data(),
-  );
-  if (!parsed.success || parsed.data.user_id !== uid) throw notFound(`Avatar asset ${assetId}`);
+  await getOwnedAsset(db, assetId, uid);
 }
 
 /** The mark of documents whose pitch and speed are relative offsets. */
@@ -47,6 +66,15 @@ export function voiceAsOffsets(voice: unknown, units: unknown): Record<string, u
   };
 }
 
+/** The document, or undefined when there is none (or it is not of this shape). */
+async function readPreferences(db: Firestore, assetId: string) {
+  try {
+    return (await preferences(db).doc(assetId).get()).data();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function upsertPreferences(
   db: Firestore,
   uid: string,
@@ -54,38 +82,56 @@ export async function upsertPreferences(
   prefs: { appearance: unknown; voice: unknown; persona: unknown },
   now: Date,
 ): Promise<void> {
-  const ref = db.collection("preferences").doc(assetId);
+  const ref = preferences(db).doc(assetId);
   await db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
+    let stored: PreferencesDoc | undefined;
+    try {
+      stored = (await tx.get(ref)).data();
+    } catch {
+      stored = undefined; // not of this shape: written anew
+    }
     tx.set(ref, {
       user_id: uid,
       asset_id: assetId,
-      ...prefs,
+      appearance: record.parse(prefs.appearance ?? {}),
+      voice: record.nullish().parse(prefs.voice) ?? null,
       voice_units: VOICE_UNITS,
-      created_at: snap.exists ? snap.get("created_at") : now,
-      updated_at: now,
+      persona: record.parse(prefs.persona ?? {}),
+      created_at: stored?.created_at ?? at(now),
+      updated_at: at(now),
     });
   });
 }
 
 export async function getPreferences(db: Firestore, uid: string, assetId: string) {
-  const snap = await db.collection("preferences").doc(assetId).get();
-  if (!snap.exists || snap.get("user_id") !== uid)
-    throw notFound(`Preferences of asset ${assetId}`);
-  const d = snap.data() ?? {};
+  const p = await readPreferences(db, assetId);
+  if (!p || p.user_id !== uid) throw notFound(`Preferences of asset ${assetId}`);
   return {
     assetId,
-    appearance: d.appearance ?? {},
-    voice: voiceAsOffsets(d.voice, d.voice_units),
-    persona: d.persona ?? {},
-    updatedAt: d.updated_at?.toDate().toISOString() ?? null,
+    appearance: p.appearance,
+    voice: voiceAsOffsets(p.voice, p.voice_units),
+    persona: p.persona,
+    updatedAt: p.updated_at.toDate().toISOString(),
   };
 }
 
+/** The user's most recently updated preferences document, or null. */
+async function latestPreferences(
+  db: Firestore,
+  uid: string,
+): Promise<{ id: string; prefs: PreferencesDoc } | null> {
+  const snap = await preferences(db)
+    .where("user_id", "==", uid)
+    .orderBy("updated_at", "desc")
+    .limit(1)
+    .get();
+  const [latest] = parsedDocs(snap);
+  return latest ? { id: latest.doc.id, prefs: latest.data } : null;
+}
+
 const voicePreferenceSchema = z.object({
-  user_id: z.string(),
-  voice: z.object({ language: z.string().optional(), speed: z.number().optional() }).nullish(),
-  voice_units: z.string().optional(),
+  language: z.string().optional(),
+  speed: z.number().optional(),
 });
 
 export interface VoicePreferences {
@@ -105,42 +151,26 @@ export async function latestVoicePreferences(
   db: Firestore,
   uid: string,
 ): Promise<VoicePreferences | null> {
-  const snap = await db
-    .collection("preferences")
-    .where("user_id", "==", uid)
-    .orderBy("updated_at", "desc")
-    .limit(1)
-    .get();
-  const doc = snap.docs[0];
-  const parsed = voicePreferenceSchema.safeParse(doc?.data());
-  if (!doc || !parsed.success || !parsed.data.voice) return null;
-  const { speed } = parsed.data.voice;
-  const relative = parsed.data.voice_units === VOICE_UNITS;
+  const latest = await latestPreferences(db, uid);
+  const voice = voicePreferenceSchema.safeParse(latest?.prefs.voice);
+  if (!latest || !latest.prefs.voice || !voice.success) return null;
+  const { speed } = voice.data;
+  const relative = latest.prefs.voice_units === VOICE_UNITS;
   return {
-    assetId: doc.id,
-    language: parsed.data.voice.language ?? null,
+    assetId: latest.id,
+    language: voice.data.language ?? null,
     speed: speed === undefined ? null : relative ? round3(1 + speed) : speed,
   };
 }
 
-const bodyTypePreferenceSchema = z.object({
-  appearance: z
-    .object({ bodyType: z.enum(["female", "male"]).optional() })
-    .passthrough()
-    .nullish(),
-});
+const bodyTypeSchema = z.enum(["female", "male"]);
 
 /** The body type of the user's most recently updated preferences, null when none says. */
 export async function latestBodyTypePreference(
   db: Firestore,
   uid: string,
 ): Promise<"female" | "male" | null> {
-  const snap = await db
-    .collection("preferences")
-    .where("user_id", "==", uid)
-    .orderBy("updated_at", "desc")
-    .limit(1)
-    .get();
-  const parsed = bodyTypePreferenceSchema.safeParse(snap.docs[0]?.data());
-  return (parsed.success && parsed.data.appearance?.bodyType) || null;
+  const latest = await latestPreferences(db, uid);
+  const bodyType = bodyTypeSchema.safeParse(latest?.prefs.appearance.bodyType);
+  return bodyType.success ? bodyType.data : null;
 }

@@ -1,54 +1,67 @@
 /**
- * The archive lifecycle of a project (`archiveState`, primary field, with
- * `archiveAttempts`, `archiveNextAttemptAt`, `archiveError`, `archiveLeaseToken`):
- * a completed video is queued, claimed under a fenced lease (the running archival's
- * token), archived or scheduled for a retry, and purged after the retention period.
- * A new video of the project resets it. Every write runs in a transaction; a write
- * under an expired or taken-over lease is refused and logged.
+ * The archive lifecycle of a project (`archive`, the job shape; `archivedVideoPath` its
+ * mirror): a completed video is queued (by the video's own transition), claimed under a
+ * fenced lease, archived or scheduled for a retry, and purged after the retention period.
+ * A new video of the project resets it. Every write goes through leasedTransition; a
+ * write under an expired or taken-over lease is refused and logged.
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { log } from "../logs";
-import { projectRef, projectSchema, type Project } from "./projects";
+import { newLease, type Lease } from "./job-shape";
+import { leasedTransition, type StoredMachine } from "./leased-transition";
+import { projectMirrors } from "./project-step";
 import {
-  appendHistory,
-  newLeaseToken,
-  nextState,
-  type HistoryEntry,
-  type Machine,
-} from "./state-machine";
+  ARCHIVE_STATES,
+  archiveState,
+  parseProject,
+  projectRef,
+  projectSchema,
+  videoState,
+  type ArchiveState,
+  type Project,
+} from "./projects";
 
-export const ARCHIVE_STATES = ["none", "pending", "running", "done", "failed", "purged"] as const;
-export type ArchiveState = (typeof ARCHIVE_STATES)[number];
-export const ARCHIVE_TERMINAL = ["purged"] as const;
-
-export const archiveMachine: Machine<ArchiveState> = {
+export const archiveMachine: StoredMachine<ArchiveState, Project> = {
   name: "project archive",
-  field: "projects.archiveState",
+  collection: "projects",
+  schema: projectSchema,
+  field: "archive",
+  logKey: "projectId",
   initial: "none",
   states: ARCHIVE_STATES,
-  terminal: ARCHIVE_TERMINAL,
+  terminal: ["purged"],
   reopen: ["reset"],
+  of: (p) => p.archive,
+  mirrors: projectMirrors,
   transitions: [
     {
       from: "none",
       event: "queue",
       to: "pending",
       fn: "recordStatus",
-      by: "poll-videos.ts, webhook.ts, video-status.ts",
+      by: "poll-videos.ts, webhook.ts, video-status.ts (the video completed)",
     },
-    // From none too: a completed video of an older project, or one the queueing missed.
+    // From none too: a completed video the queueing missed.
     ...(["none", "pending", "failed", "running"] as const).map((from) => ({
       from,
       event: "claim",
       to: "running" as const,
+      lease: "take" as const,
       fn: "claimArchive",
       by: "archive-video.ts (on_project_updated, poll-videos.ts)",
     })),
-    { from: "running", event: "archived", to: "done", fn: "markArchived", by: "archive-video.ts" },
+    {
+      from: "running",
+      event: "archived",
+      to: "done",
+      lease: "release",
+      fn: "markArchived",
+      by: "archive-video.ts",
+    },
     {
       from: "running",
       event: "retry",
       to: "failed",
+      lease: "release",
       fn: "scheduleArchiveRetry",
       by: "archive-video.ts",
     },
@@ -63,23 +76,31 @@ export const archiveMachine: Machine<ArchiveState> = {
       from,
       event: "reset",
       to: "none" as const,
+      lease: "clear" as const,
       fn: "markSubmitted",
       by: "generate-video.ts (a new video)",
     })),
   ],
 };
 
-export const archiveState = (p: Pick<Project, "archiveState">): ArchiveState =>
-  p.archiveState ?? "none";
+/** The archive's sub-object of a new video (any state → none), for markSubmitted. */
+export const ARCHIVE_RESET = {
+  attempts: 0,
+  nextAttemptAt: null,
+  error: null,
+  archivedAt: null,
+  retainUntil: null,
+  purgedAt: null,
+};
 
 /**
- * Whether a project write just queued its video for archival (archiveState became
- * pending): the update trigger archives at once then, and exits on every other write.
+ * Whether a project write just queued its video for archival (archive became pending):
+ * the update trigger archives at once then, and exits on every other write.
  */
 export function archiveJustQueued(before: unknown, after: unknown): boolean {
   const state = (data: unknown) => {
-    const p = projectSchema.safeParse(data);
-    return p.success ? archiveState(p.data) : "none";
+    const p = parseProject(data);
+    return p ? archiveState(p) : "none";
   };
   return state(after) === "pending" && state(before) !== "pending";
 }
@@ -87,80 +108,42 @@ export function archiveJustQueued(before: unknown, after: unknown): boolean {
 /** Longer than a download of a long video can take inside the trigger's 540 s timeout. */
 export const ARCHIVE_LEASE_MS = 10 * 60 * 1000;
 
-const entry = (state: ArchiveState, at: Date) => ({ machine: "archive", state, at });
-
-/**
- * The fields that queue a just-completed video for archival (none → pending), with the
- * history given; only the history when it is archived or queued already.
- */
-export function queueArchive(p: Project, now: Date, history: HistoryEntry[]) {
-  const to = p.archivedVideoPath ? null : nextState(archiveMachine, archiveState(p), "queue");
-  if (!to) return { history };
-  return {
-    archiveState: to,
-    archiveNextAttemptAt: now,
-    history: appendHistory(history, entry(to, now)),
-  };
-}
-
-/** The fields a new video writes: no archive yet (any state → none). */
-export function resetArchiveFields() {
-  return {
-    archivedVideoPath: null,
-    archiveState: null,
-    archiveAttempts: 0,
-    archiveNextAttemptAt: null,
-    archiveError: null,
-    archiveLeaseToken: null,
-  };
-}
-
 export interface ArchiveClaim {
   uid: string;
   videoId: string;
   attempts: number;
-  apiVersion: Project["heygenApiVersion"];
-  token: string;
+  apiVersion: "v2" | "v3";
+  lease: Lease;
 }
 
 /**
  * Claims the archival of a completed video: null when there is nothing to archive,
- * "busy" while another run's lease holds. While running, `archiveNextAttemptAt` is the
- * lease's end: a dead run is retried after it.
+ * "busy" while another run's lease holds. A run that dies is due again when its lease ends.
  */
 export async function claimArchive(
   db: Firestore,
   projectId: string,
   now: Date,
 ): Promise<ArchiveClaim | "busy" | null> {
-  const ref = projectRef(db, projectId);
-  return db.runTransaction(async (tx) => {
-    const parsed = projectSchema.safeParse((await tx.get(ref)).data());
-    if (!parsed.success) return null;
-    const p = parsed.data;
-    if (p.heygenStatus !== "completed" || !p.heygenVideoId || p.archivedVideoPath) return null;
-    const from = archiveState(p);
-    const to = nextState(archiveMachine, from, "claim");
-    if (!to) return null;
-    if (from === "running" && (p.archiveNextAttemptAt?.toMillis() ?? 0) > now.getTime())
-      return "busy";
-    const attempts = (p.archiveAttempts ?? 0) + 1;
-    const token = newLeaseToken();
-    tx.update(ref, {
-      archiveState: to,
-      archiveAttempts: attempts,
-      archiveNextAttemptAt: new Date(now.getTime() + ARCHIVE_LEASE_MS),
-      archiveLeaseToken: token,
-      history: from === to ? p.history : appendHistory(p.history, entry(to, now)),
-    });
-    return {
-      uid: p.userId,
-      videoId: p.heygenVideoId,
-      attempts,
-      apiVersion: p.heygenApiVersion,
-      token,
-    };
+  const lease = newLease(now, ARCHIVE_LEASE_MS);
+  const r = await leasedTransition(archiveMachine, projectRef(db, projectId), lease, "claim", {
+    now,
+    write: (p) =>
+      videoState(p) !== "completed" || !p.heygenVideoId || p.archivedVideoPath
+        ? null
+        : { job: { attempts: (p.archive?.attempts ?? 0) + 1, nextAttemptAt: lease.until } },
   });
+  if (r.outcome === "busy") return "busy";
+  if (r.outcome !== "written") return null;
+  const p = r.after;
+  if (!p.heygenVideoId || !p.video || !p.archive) return null;
+  return {
+    uid: p.userId,
+    videoId: p.heygenVideoId,
+    attempts: p.archive.attempts,
+    apiVersion: p.video.apiVersion,
+    lease,
+  };
 }
 
 /**
@@ -172,38 +155,25 @@ export type LeasedWrite = "written" | "gone" | "replaced" | "refused";
 async function underArchiveLease(
   db: Firestore,
   projectId: string,
-  claim: Pick<ArchiveClaim, "token" | "videoId">,
+  claim: Pick<ArchiveClaim, "lease" | "videoId">,
   event: "archived" | "retry",
-  fields: (p: Project) => Record<string, unknown>,
+  fields: { doc?: Record<string, unknown>; job: Record<string, unknown> },
   now: Date,
 ): Promise<LeasedWrite> {
-  const ref = projectRef(db, projectId);
-  const outcome = await db.runTransaction(async (tx): Promise<LeasedWrite> => {
-    const snap = await tx.get(ref);
-    if (!snap.exists) return "gone";
-    const p = projectSchema.parse(snap.data());
-    if (p.heygenVideoId !== claim.videoId) return "replaced";
-    const to = nextState(archiveMachine, archiveState(p), event);
-    if (!to || p.archiveLeaseToken !== claim.token) return "refused";
-    tx.update(ref, {
-      ...fields(p),
-      archiveState: to,
-      archiveLeaseToken: null,
-      history: appendHistory(p.history, entry(to, now)),
-    });
-    return "written";
+  const r = await leasedTransition(archiveMachine, projectRef(db, projectId), claim.lease, event, {
+    now,
+    write: (p) => (p.heygenVideoId === claim.videoId ? fields : null),
   });
-  if (outcome === "refused") {
-    log.warn("archive: late write under an expired lease refused", { projectId, event });
-  }
-  return outcome;
+  if (r.outcome === "written") return "written";
+  if (r.outcome === "gone") return "gone";
+  return r.before.heygenVideoId !== claim.videoId ? "replaced" : "refused";
 }
 
 /** running → done, under the claim's lease. */
 export const markArchived = (
   db: Firestore,
   projectId: string,
-  claim: Pick<ArchiveClaim, "token" | "videoId">,
+  claim: Pick<ArchiveClaim, "lease" | "videoId">,
   copy: { path: string; now: Date; retainUntil: Date },
 ): Promise<LeasedWrite> =>
   underArchiveLease(
@@ -211,14 +181,16 @@ export const markArchived = (
     projectId,
     claim,
     "archived",
-    () => ({
-      archivedVideoPath: copy.path,
-      archiveNextAttemptAt: null,
-      archiveError: null,
-      archivedAt: copy.now,
+    {
+      doc: { archivedVideoPath: copy.path },
       // Retention: the copy is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
-      archiveRetainUntil: copy.retainUntil,
-    }),
+      job: {
+        nextAttemptAt: null,
+        error: null,
+        archivedAt: copy.now,
+        retainUntil: copy.retainUntil,
+      },
+    },
     copy.now,
   );
 
@@ -226,7 +198,7 @@ export const markArchived = (
 export const scheduleArchiveRetry = (
   db: Firestore,
   projectId: string,
-  claim: Pick<ArchiveClaim, "token" | "videoId">,
+  claim: Pick<ArchiveClaim, "lease" | "videoId">,
   retry: { message: string; nextAttemptAt: Date; now: Date },
 ): Promise<LeasedWrite> =>
   underArchiveLease(
@@ -234,7 +206,7 @@ export const scheduleArchiveRetry = (
     projectId,
     claim,
     "retry",
-    () => ({ archiveError: retry.message, archiveNextAttemptAt: retry.nextAttemptAt }),
+    { job: { error: { code: null, message: retry.message }, nextAttemptAt: retry.nextAttemptAt } },
     retry.now,
   );
 
@@ -245,39 +217,12 @@ export async function markPurged(
   path: string,
   now: Date,
 ): Promise<boolean> {
-  const ref = projectRef(db, projectId);
-  return db.runTransaction(async (tx) => {
-    const p = projectSchema.safeParse((await tx.get(ref)).data());
-    if (!p.success || p.data.archivedVideoPath !== path) return false;
-    const to = nextState(archiveMachine, archiveState(p.data), "purge");
-    if (!to) return false;
-    tx.update(ref, {
-      archivedVideoPath: null,
-      archiveState: to,
-      archiveRetainUntil: null,
-      archivePurgedAt: now,
-      history: appendHistory(p.data.history, entry(to, now)),
-    });
-    return true;
+  const r = await leasedTransition(archiveMachine, projectRef(db, projectId), null, "purge", {
+    now,
+    write: (p) =>
+      p.archivedVideoPath === path
+        ? { doc: { archivedVideoPath: null }, job: { retainUntil: null, purgedAt: now } }
+        : null,
   });
-}
-
-/** Archived copies whose retention ended: `{id, path}` of projects in state done. */
-export async function expiredArchives(
-  db: Firestore,
-  now: Date,
-  limit: number,
-): Promise<{ id: string; path: string }[]> {
-  const snap = await db
-    .collection("projects")
-    .where("archiveRetainUntil", "<=", now)
-    .limit(limit)
-    .get();
-  const out: { id: string; path: string }[] = [];
-  for (const doc of snap.docs) {
-    const p = projectSchema.safeParse(doc.data());
-    if (!p.success || archiveState(p.data) !== "done" || !p.data.archivedVideoPath) continue;
-    out.push({ id: doc.id, path: p.data.archivedVideoPath });
-  }
-  return out;
+  return r.outcome === "written";
 }

@@ -1,49 +1,51 @@
 /**
- * The video lifecycle of a project: `heygenStatus` (HeyGen's own word, kept as the
- * primary field clients read) moves through the states below, normalised. HeyGen's
- * answers arrive from three places (poller, webhook, video_status) and all go through
- * `recordStatus`; `endVideo` ends a video that will never finish; `cancelVideo` ends it
- * on consent withdrawal or erasure. Also here: the poll back-off after failed reads
- * (`pollFailures`, `pollAuthFailures`, `pollNextAttemptAt`), which is not a state.
- * Every write runs in a transaction and only while the project still points at the
- * video it is about (a newer generate wins).
+ * The video lifecycle of a project (`video`, the job shape; `heygenStatus`, HeyGen's own
+ * word, its mirror). HeyGen's answers arrive from three places (poller, webhook,
+ * video_status) and all go through `recordStatus`; `endVideo` ends a video that will
+ * never finish; `cancelVideo` ends it on consent withdrawal or erasure; a failed read
+ * backs the poller off (`recordReadFailure`). Every write goes through leasedTransition
+ * and only while the project still points at the video it is about (a newer generate wins).
  */
 import type { Firestore } from "firebase-admin/firestore";
 import type { VideoDetails } from "../clients/heygen";
-import { projectRef, projectSchema, type Project } from "./projects";
-import { queueArchive } from "./project-archive";
-import { allows, appendHistory, isTerminal, nextState, type Machine } from "./state-machine";
-
-export const VIDEO_STATES = [
-  "none",
-  "pending",
-  "processing",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
-export type VideoState = (typeof VIDEO_STATES)[number];
+import type { JobError } from "./job-shape";
+import { leasedTransition, type StoredMachine } from "./leased-transition";
+import { archiveMachine } from "./project-archive";
+import { projectMirrors } from "./project-step";
+import {
+  archiveState,
+  parseProject,
+  projectRef,
+  projectSchema,
+  VIDEO_STATES,
+  videoState,
+  type Project,
+  type VideoState,
+} from "./projects";
+import { isTerminal } from "./state-machine";
 
 /**
  * Terminal video states: HeyGen's two, plus our own `cancelled` (consent withdrawn or
- * the user erased while it rendered: the project is not followed any more). Also the
- * poller's `not-in` list of raw `heygenStatus` values.
+ * the user erased while it rendered: the project is not followed any more).
  */
 export const VIDEO_TERMINAL = ["completed", "failed", "cancelled"] as const;
 
 const HEYGEN = "poll-videos.ts, webhook.ts, video-status.ts";
-const fromHeygen = (from: "pending" | "processing", fn = "recordStatus") =>
+const fromHeygen = (from: "pending" | "processing") =>
   (["pending", "processing", "completed", "failed"] as const).map((to) => ({
     from,
     event: "heygenStatus",
     to,
-    fn,
+    fn: "recordStatus",
     by: HEYGEN,
   }));
 
-export const videoMachine: Machine<VideoState> = {
+export const videoMachine: StoredMachine<VideoState, Project> = {
   name: "project video",
-  field: "projects.heygenStatus",
+  collection: "projects",
+  schema: projectSchema,
+  field: "video",
+  logKey: "projectId",
   initial: "none",
   states: VIDEO_STATES,
   terminal: VIDEO_TERMINAL,
@@ -51,13 +53,15 @@ export const videoMachine: Machine<VideoState> = {
   // (URL refresh of a completed one, a result arriving after the deadline ended it).
   reopen: ["submit", "heygenStatus"],
   reported: ["heygenStatus"],
+  of: (p) => p.video,
+  mirrors: projectMirrors,
   transitions: [
     ...(["none", "completed", "failed", "cancelled"] as const).map((from) => ({
       from,
       event: "submit",
       to: "pending" as const,
       fn: "markSubmitted",
-      by: "generate-video.ts",
+      by: "generate-video.ts, resume-generate.ts",
     })),
     ...fromHeygen("pending"),
     ...fromHeygen("processing"),
@@ -65,6 +69,7 @@ export const videoMachine: Machine<VideoState> = {
     { from: "failed", event: "heygenStatus", to: "completed", fn: "recordStatus", by: HEYGEN },
     { from: "failed", event: "heygenStatus", to: "failed", fn: "recordStatus", by: HEYGEN },
     ...(["pending", "processing"] as const).flatMap((from) => [
+      { from, event: "readFailed", to: from, fn: "recordReadFailure", by: "poll-videos.ts" },
       {
         from,
         event: "end",
@@ -96,20 +101,21 @@ export function normaliseStatus(status: string): Exclude<VideoState, "none"> {
   return status === "waiting" ? "pending" : "processing";
 }
 
-export const videoState = (p: Pick<Project, "heygenStatus">): VideoState =>
-  p.heygenStatus ? normaliseStatus(p.heygenStatus) : "none";
-
 export const isTerminalVideoStatus = (status: string | null | undefined): boolean =>
   !!status && isTerminal(videoMachine, normaliseStatus(status));
 
+/** Whether the project's video is being made at HeyGen (pending or processing). */
+export const videoInFlight = (p: Project): boolean =>
+  !!p.heygenVideoId && !isTerminal(videoMachine, videoState(p)) && videoState(p) !== "none";
+
 /**
- * Whether a project write just completed its video (heygenStatus became completed):
- * the update trigger releases the video's inputs then (privacy/release-inputs.ts).
+ * Whether a project write just completed its video: the update trigger releases the
+ * video's inputs then (privacy/release-inputs.ts).
  */
 export function videoJustCompleted(before: unknown, after: unknown): boolean {
   const state = (data: unknown) => {
-    const p = projectSchema.safeParse(data);
-    return p.success ? videoState(p.data) : "none";
+    const p = parseProject(data);
+    return p ? videoState(p) : "none";
   };
   return state(after) === "completed" && state(before) !== "completed";
 }
@@ -126,7 +132,13 @@ export function parseUrlExpiry(url: string | null): Date | null {
   }
 }
 
-/** HeyGen's view of a video as the project keeps it. */
+/** The failure HeyGen reports for a failed video (a message of our own when it gives none). */
+export const heygenFailure = (d: VideoDetails): JobError | null =>
+  d.status === "failed"
+    ? (d.error ?? { code: null, message: "HeyGen could not render the video" })
+    : null;
+
+/** HeyGen's view of a video as the project's top-level fields keep it. */
 export function videoFields(d: VideoDetails, now: Date) {
   return {
     heygenStatus: d.status,
@@ -134,21 +146,15 @@ export function videoFields(d: VideoDetails, now: Date) {
     videoUrlExpiresAt: parseUrlExpiry(d.videoUrl),
     thumbnailUrl: d.thumbnailUrl,
     durationSeconds: d.durationSeconds,
-    error:
-      d.status === "failed"
-        ? (d.error ?? { code: null, message: "HeyGen could not render the video" })
-        : null,
-    /** When HeyGen was last asked: video_status answers from the project while this is fresh. */
-    heygenCheckedAt: now,
     updatedAt: now,
   };
 }
-export type VideoFields = ReturnType<typeof videoFields>;
 
 /**
- * Writes HeyGen's view of a video onto its project (event `heygenStatus`), only while
- * the project still points at that video and the table allows the move (a cancelled
- * video is never revived). A video that just completed is queued for archival once.
+ * Writes HeyGen's view of a video onto its project (event `heygenStatus`; a good read
+ * also ends the poll back-off), only while the project still points at that video and
+ * the table allows the move (a cancelled video is never revived). A video that just
+ * completed is queued for archival in the same write.
  */
 export async function recordStatus(
   db: Firestore,
@@ -156,22 +162,44 @@ export async function recordStatus(
   videoId: string,
   details: VideoDetails,
   now: Date,
-): Promise<{ fields: VideoFields; project: Project; applied: boolean }> {
-  const fields = videoFields(details, now);
-  const ref = projectRef(db, projectId);
-  return db.runTransaction(async (tx) => {
-    const current = projectSchema.parse((await tx.get(ref)).data());
-    const from = videoState(current);
-    const to = normaliseStatus(details.status);
-    const applied =
-      current.heygenVideoId === videoId && allows(videoMachine, from, "heygenStatus", to);
-    if (!applied) return { fields, project: current, applied };
-    let history = current.history;
-    if (from !== to) history = appendHistory(history, { machine: "video", state: to, at: now });
+): Promise<{ project: Project | null; applied: boolean }> {
+  const to = normaliseStatus(details.status);
+  const r = await leasedTransition(videoMachine, projectRef(db, projectId), null, "heygenStatus", {
+    now,
+    to,
+    write: (p) =>
+      p.heygenVideoId !== videoId
+        ? null
+        : {
+            doc: videoFields(details, now),
+            job: {
+              error: heygenFailure(details),
+              checkedAt: now,
+              attempts: 0,
+              authFailures: 0,
+              nextAttemptAt: null,
+            },
+          },
     // A finished video is queued for archival once (the trigger and the poller pick it up).
-    const archive = to === "completed" ? queueArchive(current, now, history) : { history };
-    tx.update(ref, { ...fields, ...archive });
-    return { fields, project: current, applied };
+    also: (p) =>
+      to === "completed" && archiveState(p) === "none" && !p.archivedVideoPath
+        ? [{ machine: archiveMachine, event: "queue", job: { nextAttemptAt: now } }]
+        : [],
+  });
+  return { project: r.before, applied: r.outcome === "written" };
+}
+
+/** A failed HeyGen read of an unfinished video: the poller's back-off, while it still points at it. */
+export async function recordReadFailure(
+  db: Firestore,
+  projectId: string,
+  videoId: string,
+  backoff: { attempts: number; authFailures: number; nextAttemptAt: Date },
+  now: Date,
+): Promise<void> {
+  await leasedTransition(videoMachine, projectRef(db, projectId), null, "readFailed", {
+    now,
+    write: (p) => (p.heygenVideoId === videoId ? { job: backoff } : null),
   });
 }
 
@@ -188,27 +216,20 @@ async function endAs(
   error: { code: string; message: string },
   now: Date,
 ): Promise<boolean> {
-  const ref = projectRef(db, projectId);
-  return db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const current = projectSchema.safeParse(snap.data());
-    if (!snap.exists || !current.success || current.data.heygenVideoId !== videoId) return false;
-    const to = nextState(videoMachine, videoState(current.data), event);
-    if (!to) return false;
-    tx.update(ref, {
-      heygenStatus: to,
-      error,
-      updatedAt: now,
-      history: appendHistory(current.data.history, { machine: "video", state: to, at: now }),
-    });
-    return true;
+  const r = await leasedTransition(videoMachine, projectRef(db, projectId), null, event, {
+    now,
+    write: (p, { to }) =>
+      p.heygenVideoId === videoId
+        ? { doc: { heygenStatus: to, updatedAt: now }, job: { error, nextAttemptAt: null } }
+        : null,
   });
+  return r.outcome === "written";
 }
 
 /**
  * Ends a video that will never finish (deadline passed, deleted at HeyGen, key no
- * longer allowed to read it): `heygenStatus: "failed"` with an error the user can act
- * on, only while it is unfinished (a result that arrived meanwhile wins).
+ * longer allowed to read it): failed with an error the user can act on, only while it
+ * is unfinished (a result that arrived meanwhile wins).
  */
 export const endVideo = (
   db: Firestore,
@@ -226,29 +247,3 @@ export const cancelVideo = (
   error: { code: string; message: string },
   now: Date,
 ): Promise<boolean> => endAs(db, projectId, videoId, "cancel", error, now);
-
-export interface PollBackoff {
-  pollFailures: number;
-  pollAuthFailures: number;
-  pollNextAttemptAt: Date | null;
-}
-export const NO_BACKOFF: PollBackoff = {
-  pollFailures: 0,
-  pollAuthFailures: 0,
-  pollNextAttemptAt: null,
-};
-
-/** Stores the poll back-off while the project still points at this unfinished video. */
-export async function recordPollBackoff(
-  db: Firestore,
-  projectId: string,
-  videoId: string,
-  backoff: PollBackoff,
-): Promise<void> {
-  const ref = projectRef(db, projectId);
-  await db.runTransaction(async (tx) => {
-    const current = projectSchema.safeParse((await tx.get(ref)).data());
-    if (!current.success || current.data.heygenVideoId !== videoId) return;
-    tx.update(ref, { ...backoff });
-  });
-}

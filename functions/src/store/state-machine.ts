@@ -1,18 +1,28 @@
 /**
  * The shape every lifecycle in store/ declares: its states, its terminal states, and
- * a transition table `{from, event, to, fn, by}` (fn: the store function that makes
- * the transition; by: the services that call it). The transition functions take their
- * next state from the table (`nextState`), so a write the table does not list cannot
+ * a transition table `{from, event, to, lease, fn, by}` (lease: what the transition does
+ * with the machine's lease; fn: the store function that makes it; by: who calls it).
+ * Every write of a machine's state goes through `leasedTransition` (leased-transition.ts),
+ * which takes the next state from the table, so a write the table does not list cannot
  * happen; the unit test checks the tables, and devtools/lifecycles-doc.ts renders them.
  */
-import { randomUUID } from "node:crypto";
-import { Timestamp } from "firebase-admin/firestore";
-import { z } from "zod";
+
+/**
+ * What a transition does with the machine's lease (job-shape.ts `lease`):
+ * - take: the caller's new lease replaces an absent or expired one (a live one: "busy");
+ * - hold: the caller must hold the lease (its token), which stays;
+ * - release: the caller must hold the lease, which ends;
+ * - clear: the lease ends whoever holds it (an ending or a reset by someone else: the
+ *   holder's later writes are refused because its token is gone).
+ * No lease effect: the lease, if any, is left as it is and not checked.
+ */
+export type LeaseEffect = "take" | "hold" | "release" | "clear";
 
 export interface Transition<S extends string> {
   from: S;
   event: string;
   to: S;
+  lease?: LeaseEffect;
   /** The exported store function(s) that make this transition, comma-separated. */
   fn: string;
   /** Who calls it (services or triggers). */
@@ -21,9 +31,11 @@ export interface Transition<S extends string> {
 
 export interface Machine<S extends string> {
   name: string;
-  /** Where it lives on the document, as a newcomer looks for it. */
+  /** The collection of the documents it lives on. */
+  collection: string;
+  /** The document's sub-object holding its state (job-shape.ts). */
   field: string;
-  /** The state of a document this machine has not touched yet (no field written). */
+  /** The state of a document this machine has not touched yet (no sub-object written). */
   initial: S;
   states: readonly S[];
   /** Nothing runs for these; they are left only by the table's `reopen` events. */
@@ -39,10 +51,29 @@ export interface Machine<S extends string> {
   transitions: readonly Transition<S>[];
 }
 
+/** The row `event` takes from `from`, or null when the table does not allow it. */
+export function transitionFrom<S extends string>(
+  m: Machine<S>,
+  from: S,
+  event: string,
+  reportedTo?: S,
+): Transition<S> | null {
+  const reported = m.reported?.includes(event) ?? false;
+  if (reported && reportedTo === undefined)
+    throw new Error(`${m.name}: ${event} is reported; give the state it reports`);
+  if (!reported && reportedTo !== undefined)
+    throw new Error(`${m.name}: ${event} is chosen by the table, not reported`);
+  return (
+    m.transitions.find(
+      (t) =>
+        t.from === from && t.event === event && (reportedTo === undefined || t.to === reportedTo),
+    ) ?? null
+  );
+}
+
 /** The state `event` leads to from `from`, or null when the table does not allow it. */
 export function nextState<S extends string>(m: Machine<S>, from: S, event: string): S | null {
-  if (m.reported?.includes(event)) throw new Error(`${m.name}: ${event} is reported; use allows()`);
-  return m.transitions.find((t) => t.from === from && t.event === event)?.to ?? null;
+  return transitionFrom(m, from, event)?.to ?? null;
 }
 
 /** Whether the table has `from --event--> to`. */
@@ -60,6 +91,12 @@ export function assertTransition<S extends string>(
     throw new Error(`${m.name}: ${from} --${event}--> ${to} is not in the transition table`);
   }
 }
+
+/** Whether every row of `event` needs the caller's lease (hold or release). */
+export const eventNeedsLease = <S extends string>(m: Machine<S>, event: string): boolean => {
+  const rows = m.transitions.filter((t) => t.event === event);
+  return rows.length > 0 && rows.every((t) => t.lease === "hold" || t.lease === "release");
+};
 
 export const isTerminal = <S extends string>(m: Machine<S>, s: string): boolean =>
   (m.terminal as readonly string[]).includes(s);
@@ -79,26 +116,3 @@ export function renderMermaid<S extends string>(m: Machine<S>): string {
   for (const s of m.terminal) lines.push(`    ${s} --> [*]`);
   return lines.join("\n");
 }
-
-/** One entry of a document's bounded `history` (the web client's timeline). */
-export const historyEntrySchema = z.object({
-  machine: z.string().optional(),
-  state: z.string(),
-  at: z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toDate === "function"),
-});
-export type HistoryEntry = z.infer<typeof historyEntrySchema>;
-export const historySchema = z.array(historyEntrySchema).default([]);
-
-export const HISTORY_LIMIT = 50;
-
-/** The history with `{state, at}` appended, keeping the last HISTORY_LIMIT entries. */
-export function appendHistory(
-  history: readonly HistoryEntry[] | undefined,
-  entry: { machine?: string; state: string; at: Date },
-): HistoryEntry[] {
-  const next = { ...entry, at: Timestamp.fromDate(entry.at) };
-  return [...(history ?? []), next].slice(-HISTORY_LIMIT);
-}
-
-/** A fresh lease token: every write under the lease must present it. */
-export const newLeaseToken = (): string => randomUUID();

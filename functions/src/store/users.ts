@@ -1,14 +1,22 @@
-/** Typed access to `users/{uid}`. */
-import type { DocumentReference, Firestore, Timestamp } from "firebase-admin/firestore";
-import { z } from "zod";
-
 /**
- * Stored shape, parsed leniently. Consent lives in `consent` (src/store/consent.ts),
- * which also writes the seed's `age_confirmed` and `consent_selfie` as a mirror of it.
+ * users/{uid}: written by the server only (rules). `created_at` is stamped by
+ * on_user_created, `heygenFolderId` by the HeyGen folder step (under the user lock),
+ * `consent.{purpose}` by consent.ts, which also writes the seed's `age_confirmed` and
+ * `consent_selfie` as a mirror of it (nothing decides on the mirror).
  */
+import type { DocumentReference, Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+import { at, timestampSchema } from "./job-shape";
+import type { UserLease } from "./locks";
+
+/** users/{uid}; consent records are parsed per purpose by consent.ts (a bad one counts as none). */
 export const userDocSchema = z.object({
   heygenFolderId: z.string().optional(),
-  created_at: z.custom<Timestamp>().optional(),
+  created_at: timestampSchema.optional(),
+  consent: z.record(z.string(), z.unknown()).optional(),
+  /** Mirrors of the consent records, the seed's names (written by consent.ts). */
+  age_confirmed: z.boolean().optional(),
+  consent_selfie: z.boolean().optional(),
 });
 export type UserDoc = z.infer<typeof userDocSchema>;
 
@@ -16,6 +24,7 @@ export function userRef(db: Firestore, uid: string): DocumentReference {
   return db.collection("users").doc(uid);
 }
 
+/** The user's document as stored (null when there is none; `{}` when it is not of this shape). */
 export async function getUser(db: Firestore, uid: string): Promise<UserDoc | null> {
   const snap = await userRef(db, uid).get();
   if (!snap.exists) return null;
@@ -24,12 +33,25 @@ export async function getUser(db: Firestore, uid: string): Promise<UserDoc | nul
 }
 
 /** Stamps `created_at` once; safe to run twice (transaction + state guard). */
-export async function stampUserCreated(db: Firestore, uid: string, at: Date): Promise<boolean> {
+export async function stampUserCreated(db: Firestore, uid: string, now: Date): Promise<boolean> {
   const ref = userRef(db, uid);
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
-    if (!snap.exists || snap.get("created_at") != null) return false;
-    tx.update(ref, { created_at: at });
+    const user = userDocSchema.safeParse(snap.data());
+    if (!snap.exists || (user.success && user.data.created_at)) return false;
+    tx.update(ref, { created_at: at(now) });
     return true;
   });
+}
+
+/** Records the user's HeyGen folder, under the `heygen-folder` lock: refused when its lease was lost. */
+export async function saveHeygenFolderId(
+  lease: UserLease,
+  db: Firestore,
+  uid: string,
+  folderId: string,
+): Promise<void> {
+  await lease.commit((tx) =>
+    tx.set(userRef(db, uid), { heygenFolderId: folderId }, { merge: true }),
+  );
 }

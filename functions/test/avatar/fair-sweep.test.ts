@@ -4,7 +4,7 @@
  * 100 processing jobs by updated_at and skip the ones backing off: 100+ starved the rest).
  */
 import { expect } from "chai";
-import { consentingUser, postJob } from "../helpers/avatar";
+import { consentingUser, postJob, storedJob } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
@@ -25,19 +25,18 @@ describe("fair avatar job sweeps", function () {
     for (let b = 0; b < 2; b++) {
       const batch = db().batch();
       for (let i = 0; i < 150; i++) {
-        batch.set(db().collection("avatar_jobs").doc(`crowd-${b}-${i}`), {
-          user_id: "u-crowd",
-          provider: "avatar-sdk",
-          provider_job_id: "player/0000",
-          status: "processing",
-          progress: 0.3,
-          attempts: 1,
-          options: { output: "glb", blendshapes: "arkit", realism: "high" },
-          created_at: created,
-          updated_at: created,
-          transient_failures: 5,
-          next_check_at: later,
-        });
+        batch.set(
+          db().collection("avatar_jobs").doc(`crowd-${b}-${i}`),
+          storedJob({
+            user_id: "u-crowd",
+            state: "processing",
+            provider_job_id: "player/0000",
+            progress: 0.3,
+            created,
+            readFailures: 5,
+            nextAttemptAt: later,
+          }),
+        );
       }
       await batch.commit();
     }
@@ -56,7 +55,7 @@ describe("fair avatar job sweeps", function () {
     const crowdLeft = await db()
       .collection("avatar_jobs")
       .where("user_id", "==", "u-crowd")
-      .where("status", "==", "processing")
+      .where("job.state", "==", "processing")
       .count()
       .get();
     expect(crowdLeft.data().count).to.equal(300);

@@ -5,6 +5,7 @@ import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
+import { storedAsset } from "../helpers/avatar";
 import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { bucket } from "../helpers/storage";
 import { photoJpeg, photoPng, voiceWebm } from "../fixtures/media";
@@ -169,7 +170,7 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
 
   it("stores one preferences document per asset, updated in place, for the asset's owner", async () => {
     const user = await createUser();
-    await db().doc("avatar_assets/a1").set({ user_id: user.uid, job_id: "j1" });
+    await db().doc("avatar_assets/a1").set(storedAsset(user.uid, "a1"));
     const first = await post(user, prefs("a1"));
     expect(first.status, JSON.stringify(first.body)).to.equal(200);
     expect(first.body).to.deep.equal({ ok: true });
@@ -202,7 +203,7 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
   it("hides other users' assets and preferences (404)", async () => {
     const owner = await createUser();
     const other = await createUser();
-    await db().doc("avatar_assets/a2").set({ user_id: owner.uid });
+    await db().doc("avatar_assets/a2").set(storedAsset(owner.uid, "a2"));
     expect((await post(owner, prefs("a2"))).status).to.equal(200);
     expect((await post(other, prefs("a2"))).status).to.equal(404);
     const read = await callFunction("avatar_preferences", "/avatar/preferences?assetId=a2", {
@@ -221,7 +222,7 @@ describe("avatar preferences (POST/GET /avatar/preferences)", function () {
   ] as const) {
     it(`rejects ${label} with 400 naming ${field}`, async () => {
       const user = await createUser();
-      await db().doc("avatar_assets/a3").set({ user_id: user.uid });
+      await db().doc("avatar_assets/a3").set(storedAsset(user.uid, "a3"));
       const res = await post(user, { ...prefs("a3"), ...patch });
       expect(res.status).to.equal(400);
       expect(res.body.error).to.equal("INVALID_REQUEST");

@@ -92,7 +92,7 @@ describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
     expect(transient.transientErrors).to.equal(1);
     const backedOff = (await db().doc(`avatar_jobs/${jobId}`).get()).data();
     expect(backedOff?.status).to.equal("processing");
-    expect(backedOff?.transient_failures).to.equal(1);
+    expect(backedOff?.job.readFailures).to.equal(1);
     // Within the back-off window the job is not polled again.
     const quiet = await advanceAvatarJobs(testContext(), { budgetMs: 20000 });
     expect(quiet).to.include({ checked: 0, transientErrors: 0 });

@@ -10,6 +10,7 @@ import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
+import { storedAsset } from "../helpers/avatar";
 
 /** Richer than the seed: colours, a name, traits as words. */
 const richerExample = (assetId: string) => ({
@@ -35,7 +36,7 @@ const read = (user: TestUser, assetId: string) =>
 
 async function userWithAsset(assetId: string): Promise<TestUser> {
   const user = await createUser();
-  await db().doc(`avatar_assets/${assetId}`).set({ user_id: user.uid, job_id: assetId });
+  await db().doc(`avatar_assets/${assetId}`).set(storedAsset(user.uid, assetId));
   return user;
 }
 

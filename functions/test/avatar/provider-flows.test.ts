@@ -10,7 +10,7 @@ import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap, ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
+import { consentingUser, postJob, storedJob, sweepUntilTerminal } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
@@ -158,17 +158,16 @@ describe("a job whose provider is no longer the configured one", function () {
     const user = await consentingUser();
     const now = new Date();
     const ref = db().doc("avatar_jobs/old-didimo-job");
-    await ref.set({
-      user_id: user.uid,
-      provider: "didimo",
-      provider_job_id: "didimo-key-123",
-      status: "processing",
-      progress: 0.4,
-      attempts: 1,
-      options: { output: "glb", blendshapes: "arkit", realism: "high" },
-      created_at: now,
-      updated_at: now,
-    });
+    await ref.set(
+      storedJob({
+        user_id: user.uid,
+        state: "processing",
+        provider: "didimo",
+        provider_job_id: "didimo-key-123",
+        progress: 0.4,
+        created: now,
+      }),
+    );
     const callsBefore = avatarSdkSim().calls.length;
     const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000 });
     expect(report).to.include({ checked: 0, failed: 0 });

@@ -15,7 +15,7 @@ import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent
 import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
-import { postSelfie } from "../helpers/avatar";
+import { postSelfie, storedJob } from "../helpers/avatar";
 import { useProvider } from "../helpers/stack";
 
 async function projectWithMedia(user: TestUser): Promise<string> {
@@ -225,7 +225,8 @@ describe("consent guard: the trigger and the sweep check again before calling th
     expect(res.status).to.equal(202);
     const jobId = res.body.jobId as string;
     const ref = db().doc(`avatar_jobs/${jobId}`);
-    await waitForDoc(ref, (d) => d?.status === "queued" && d?.next_attempt_at != null);
+    // Requeued after the 429: claimed once, queued again.
+    await waitForDoc(ref, (d) => d?.status === "queued" && d?.attempts === 1);
     const selfie = (await ref.get()).get("selfie_path") as string;
 
     await storeRecord(user.uid, "avatar_3d", { withdrawnAt: new Date() });
@@ -260,18 +261,7 @@ describe("consent guard: the trigger and the sweep check again before calling th
     const now = new Date();
     await db()
       .doc(`avatar_jobs/${jobId}`)
-      .set({
-        user_id: user.uid,
-        provider: "avatar-sdk",
-        provider_job_id: null,
-        status: "queued",
-        progress: 0,
-        attempts: 0,
-        options: { output: "glb", blendshapes: "arkit", realism: "high" },
-        selfie_path: selfie,
-        created_at: now,
-        updated_at: now,
-      });
+      .set(storedJob({ user_id: user.uid, state: "queued", selfie_path: selfie, created: now }));
     await waitForDoc(db().doc(`avatar_jobs/${jobId}`), (d) => d?.status === "cancelled");
     expect(avatarSdkSim().calls.slice(callsBefore)).to.deep.equal([]);
     // The trigger deletes the selfie right after writing the cancellation.
@@ -288,19 +278,17 @@ describe("consent guard: the trigger and the sweep check again before calling th
     await storeRecord(user.uid, "avatar_3d", { withdrawnAt: new Date() });
     const now = new Date();
     const ref = db().doc(`avatar_jobs/j-${randomUUID().slice(0, 8)}`);
-    await ref.set({
-      user_id: user.uid,
-      provider: "avatar-sdk",
-      provider_job_id: "player/avatar-1",
-      status: "processing",
-      progress: 0.4,
-      attempts: 1,
-      options: { output: "glb", blendshapes: "arkit", realism: "high" },
-      created_at: now,
-      updated_at: now,
-      // Due now, as the claim and the submission leave it (the sweep takes due jobs).
-      next_check_at: now,
-    });
+    await ref.set(
+      storedJob({
+        user_id: user.uid,
+        state: "processing",
+        provider_job_id: "player/avatar-1",
+        progress: 0.4,
+        created: now,
+        // Due now, as the submission leaves it (the sweep takes due jobs).
+        nextAttemptAt: now,
+      }),
+    );
     const callsBefore = avatarSdkSim().calls.length;
     const report = await advanceAvatarJobs(testContext(), { budgetMs: 10000 });
     expect(report.cancelled).to.equal(1);

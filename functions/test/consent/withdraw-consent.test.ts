@@ -148,7 +148,10 @@ describe("consent withdrawal (DELETE /api/me/consent/{purpose})", function () {
     expect(late.status).to.equal(200);
     const after = (await db().doc(`projects/${projectId}`).get()).data();
     expect(after?.heygenStatus).to.equal("cancelled");
-    expect(after?.archiveState ?? null).to.equal(null);
+    expect(after?.archive ?? null).to.equal(null);
+    // The owner sees it failed, with the reason (the page shows the server's step).
+    expect(after?.step).to.equal("failed");
+    expect(after?.error?.code).to.equal("CONSENT_WITHDRAWN");
     expect(heygenSim().calls).to.deep.equal([]);
 
     // The account shows the withdrawal; a new generate with the photo is refused upstream-free.
@@ -254,7 +257,8 @@ describe("consent withdrawal (DELETE /api/me/consent/{purpose})", function () {
     const queuedJob = ((await posted.json()) as { jobId: string }).jobId;
     await waitForDoc(
       db().doc(`avatar_jobs/${queuedJob}`),
-      (d) => d?.status === "queued" && d?.next_attempt_at != null,
+      // Requeued after the 429: claimed once, queued again.
+      (d) => d?.status === "queued" && d?.attempts === 1,
     );
     const queuedSelfie = (await db().doc(`avatar_jobs/${queuedJob}`).get()).get("selfie_path");
 

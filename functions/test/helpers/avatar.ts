@@ -9,6 +9,10 @@ import { db } from "./admin";
 import { testContext } from "./context";
 import { photoJpeg } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
+import { newQueuedJob } from "../../src/store/avatar-job-lifecycle";
+import type { AvatarJob } from "../../src/store/avatar-jobs";
+import type { AvatarAsset } from "../../src/store/avatar-assets";
+import { Timestamp } from "firebase-admin/firestore";
 
 export const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,4 +85,62 @@ export async function sweepUntilTerminal(jobId: string, timeoutMs = 40000): Prom
     record((await ref.get()).data());
     await waitMs(150);
   }
+}
+
+/**
+ * A job document as the store writes it, in any state (a job of an older run, a crowd
+ * backing off, a job whose consent went): a new job's document with its run moved on.
+ */
+export function storedJob(f: {
+  user_id: string;
+  state: AvatarJob["job"]["state"];
+  provider?: string;
+  provider_job_id?: string | null;
+  progress?: number;
+  selfie_path?: string;
+  created?: Date;
+  nextAttemptAt?: Date | null;
+  readFailures?: number;
+  attempts?: number;
+}): AvatarJob {
+  const created = f.created ?? new Date();
+  const doc = newQueuedJob({
+    user_id: f.user_id,
+    provider: f.provider ?? "avatar-sdk",
+    options: { output: "glb", blendshapes: "arkit", realism: "high" },
+    selfie_path: f.selfie_path ?? `selfies/${f.user_id}/seeded.jpg`,
+    now: created,
+  });
+  const attempts = f.attempts ?? (f.state === "queued" ? 0 : 1);
+  const next = f.nextAttemptAt === undefined ? created : f.nextAttemptAt;
+  return {
+    ...doc,
+    provider_job_id: f.provider_job_id ?? null,
+    status: f.state,
+    progress: f.progress ?? 0,
+    attempts,
+    job: {
+      ...doc.job,
+      state: f.state,
+      attempts,
+      readFailures: f.readFailures ?? 0,
+      nextAttemptAt: next ? Timestamp.fromDate(next) : null,
+    },
+  };
+}
+
+/** An avatar_assets document as the finalisation writes it (no GLB needed behind it). */
+export function storedAsset(uid: string, assetId: string): AvatarAsset {
+  const now = Timestamp.now();
+  return {
+    user_id: uid,
+    job_id: assetId,
+    provider: "avatar-sdk",
+    storage_key: `avatars/${assetId}/model.glb`,
+    retain_until: Timestamp.fromMillis(now.toMillis() + 86400000),
+    blendshape_map: { arkit: {}, visemes: {}, missing: { arkit: [], visemes: [] }, unmapped: [] },
+    meshes: [],
+    created_at: now,
+    purged_at: null,
+  };
 }

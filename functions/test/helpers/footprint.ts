@@ -37,7 +37,7 @@ export async function footprint(uid: string) {
     userDoc: (await db().doc(`users/${uid}`).get()).exists,
     videoIds: projects.map((p) => ({
       id: p.get("heygenVideoId") as string,
-      v: p.get("heygenApiVersion") as string,
+      v: p.get("video.apiVersion") as string,
     })),
   };
 }

@@ -13,7 +13,7 @@ import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
-import { projectWithVoice } from "../helpers/projects";
+import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { addListedVideos } from "../helpers/sim-videos";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
@@ -54,7 +54,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     expect(lost, "the lost create made a video upstream").to.have.length(1);
     expect((await project(projectId))?.generation).to.include({
       state: "failed",
-      attempt: 1,
+      attempts: 1,
       reuseAttempt: true,
     });
     heygenSim().faults.length = 0;
@@ -77,12 +77,10 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     ).to.deep.equal([lost.id]);
     expect(callsTo("/v2/video/generate"), "no create on the retry").to.have.length(0);
     expect(callsTo("/v1/video.list")).to.have.length(1);
-    expect(await project(projectId)).to.deep.include({
-      heygenVideoId: lost.id,
-      heygenStatus: "pending",
-      heygenApiVersion: "v2",
-    });
-    expect((await project(projectId))?.generation).to.include({ state: "submitted", attempt: 1 });
+    const recorded = await project(projectId);
+    expect(recorded).to.deep.include({ heygenVideoId: lost.id, heygenStatus: "pending" });
+    expect(recorded?.video).to.include({ state: "pending", apiVersion: "v2" });
+    expect((await project(projectId))?.generation).to.include({ state: "submitted", attempts: 1 });
   });
 
   it("a lookup that finds nothing creates normally (the 5xx create was not accepted)", async () => {
@@ -138,12 +136,10 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     await db()
       .doc(`projects/${projectId}`)
       .update({
-        generation: {
-          state: "submitting",
-          attempt: 2,
-          leaseExpiresAt: Date.now() - 60000,
-          leaseToken: "dead-worker",
-        },
+        generation: generationRun("submitting", {
+          attempts: 2,
+          lease: leaseUntil("dead-worker", new Date(Date.now() - 60000)),
+        }),
       });
 
     const retried = await generateVideo(app, uid, { projectId });
@@ -151,7 +147,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     expect(retried.videoId).to.equal(orphan);
     expect(callsTo("/v2/video/generate")).to.have.length(0);
     expect(await project(projectId)).to.include({ heygenVideoId: orphan });
-    expect((await project(projectId))?.generation).to.include({ state: "submitted", attempt: 2 });
+    expect((await project(projectId))?.generation).to.include({ state: "submitted", attempts: 2 });
   });
 
   it("a lookup that fails creates nothing: 502, the attempt kept, and the next generate finds the video", async () => {
@@ -167,7 +163,7 @@ describe("generate after an ambiguous create on v2 (title marker lookup)", funct
     expect(simVideosOf(projectId)).to.have.length(1);
     expect((await project(projectId))?.generation).to.include({
       state: "failed",
-      attempt: 1,
+      attempts: 1,
       reuseAttempt: true,
     });
 

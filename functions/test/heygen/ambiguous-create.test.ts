@@ -12,7 +12,9 @@ import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
-import { projectWithVoice } from "../helpers/projects";
+import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
+import { heygenClientFor } from "../../src/services/heygen/client";
+import { fileSize, voiceMp3 } from "../fixtures/media";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { simVideoIdsOf } from "../helpers/sim-videos";
@@ -48,7 +50,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
     expect(afterFailure?.generation).to.include({
       state: "failed",
-      attempt: 1,
+      attempts: 1,
       reuseAttempt: true,
     });
     expect(afterFailure?.heygenVideoId ?? null).to.equal(null);
@@ -64,7 +66,7 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     expect(new Set(keys)).to.deep.equal(new Set([`video-${projectId}-1`]));
     const project = (await db().doc(`projects/${projectId}`).get()).data();
     expect(project).to.include({ heygenVideoId: upstreamId, heygenStatus: "pending" });
-    expect(project?.generation).to.include({ state: "submitted", attempt: 1 });
+    expect(project?.generation).to.include({ state: "submitted", attempts: 1 });
   });
 
   it("a create HeyGen refused (4xx) is certain: the next generate takes a new attempt", async () => {
@@ -85,13 +87,65 @@ describe("generate after an ambiguous create (accepted upstream, answer lost)", 
     const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
     expect(afterFailure?.generation).to.include({
       state: "failed",
-      attempt: 1,
+      attempts: 1,
       reuseAttempt: false,
     });
 
     const retried = await generateVideo(app, uid, { projectId });
     const project = (await db().doc(`projects/${projectId}`).get()).data();
-    expect(project?.generation).to.include({ state: "submitted", attempt: 2 });
+    expect(project?.generation).to.include({ state: "submitted", attempts: 2 });
     expect(project?.heygenVideoId).to.equal(retried.videoId);
+  });
+
+  it("a take-over that then fails for sure keeps the attempt: the dead worker's create is replayed, not billed again", async () => {
+    const sim = heygenSim();
+    const uid = `amb-${randomUUID().slice(0, 6)}`;
+    await grantConsentToUid(uid, ["heygen_voice"]);
+    const projectId = await projectWithVoice(uid, null, "taken over");
+    const app = testContext({ apiVersion: "v3", fallback: FALLBACK });
+    // A worker claimed attempt 1, created its video at HeyGen, and died before recording it.
+    const client = heygenClientFor(app);
+    const mp3 = await voiceMp3();
+    const audio = await client.uploadAudio(
+      { path: mp3, contentType: "audio/mpeg", size: fileSize(mp3) },
+      randomUUID(),
+    );
+    const { videoId: orphan } = await client.createVideo({
+      character: { type: "avatar", avatarId: FALLBACK },
+      audioAssetId: audio.assetId,
+      title: "taken over",
+      callbackId: projectId,
+      dimension: { width: 1280, height: 720 },
+      idempotencyKey: `video-${projectId}-1`,
+    });
+    await db()
+      .doc(`projects/${projectId}`)
+      .update({
+        generation: generationRun("submitting", {
+          attempts: 1,
+          lease: leaseUntil("dead-worker", new Date(Date.now() - 60000)),
+        }),
+      });
+
+    // The take-over fails for certain, before its create (HeyGen refuses the audio).
+    sim.faults.push({
+      path: "^/v3/assets$",
+      method: "POST",
+      kind: "status",
+      status: 400,
+      times: 1,
+    });
+    const failed = await generateVideo(app, uid, { projectId }).catch((e: unknown) => e);
+    expect(failed).to.be.instanceOf(ApiError);
+    const afterFailure = (await db().doc(`projects/${projectId}`).get()).data();
+    expect(afterFailure?.generation).to.include({
+      state: "failed",
+      attempts: 1,
+      reuseAttempt: true,
+    });
+
+    const retried = await generateVideo(app, uid, { projectId });
+    expect(retried.videoId, "the dead worker's video, replayed by its key").to.equal(orphan);
+    expect(simVideoIdsOf(projectId), "no second video billed").to.deep.equal([orphan]);
   });
 });

@@ -18,7 +18,7 @@ import type { GenerateInput } from "../../src/services/heygen/generate-steps";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
-import { projectWithVoice } from "../helpers/projects";
+import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { callFunction } from "../helpers/http";
@@ -35,9 +35,7 @@ const usedToday = async (uid: string): Promise<number> => {
 };
 
 const states = (data: FirebaseFirestore.DocumentData | undefined, machine = "generation") =>
-  ((data?.history ?? []) as { machine?: string; state: string }[])
-    .filter((h) => (h.machine ?? "generation") === machine)
-    .map((h) => h.state);
+  ((data?.[machine]?.history ?? []) as { state: string }[]).map((h) => h.state);
 
 /**
  * A project as generate leaves it when it defers, written by create (not update), so
@@ -54,19 +52,13 @@ async function deferredProject(
   const now = Date.now();
   await ref.create({
     ...data,
-    generation: {
-      state: fields.state ?? "preparing",
-      attempt: 1,
+    generation: generationRun(fields.state ?? "preparing", {
       // A background run's claim whose worker died (its lease expired a minute ago).
-      leaseExpiresAt: fields.state === "submitting" ? now - 60000 : null,
-      leaseToken: fields.state === "submitting" ? "dead-worker" : null,
-      deferred: {
-        request: { projectId },
-        quotaWindow: today(),
-        at: fields.at ?? now,
-        resumeAt: fields.resumeAt ?? now + 120000,
-      },
-    },
+      lease:
+        fields.state === "submitting" ? leaseUntil("dead-worker", new Date(now - 60000)) : null,
+      nextAttemptAt: new Date(fields.resumeAt ?? now + 120000),
+      deferred: { request: { projectId }, quotaWindow: today(), at: new Date(fields.at ?? now) },
+    }),
   });
   await db()
     .doc(`users/${uid}/counters/heygen_videos_day`)
@@ -96,6 +88,8 @@ describe("generate: a look not ready at once is finished in the background (202 
     expect(answer).to.include({ status: "preparing", projectId, videoId: null });
 
     const ref = db().doc(`projects/${projectId}`);
+    // What a person sees while HeyGen prepares the look, written by the deferral.
+    expect((await ref.get()).get("step")).to.equal("preparing");
     // Asked again while preparing: the same answer, no second video reserved.
     const again = await generateVideo(app, uid, { projectId });
     expect(again).to.include({ status: "preparing", videoId: null });
@@ -109,6 +103,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     );
     expect(simVideoIdsOf(projectId)).to.deep.equal([done?.heygenVideoId]);
     expect(done?.heygenStatus).to.equal("pending");
+    expect(done?.step).to.equal("rendering");
     expect(done?.generation?.deferred ?? null, "the stored request is gone").to.equal(null);
     expect(states(done)).to.deep.equal(["submitting", "preparing", "submitting", "submitted"]);
     expect(await usedToday(uid), "the deferred video is still counted once").to.equal(1);
@@ -239,7 +234,6 @@ describe("generate: a look not ready at once is finished in the background (202 
       expect(answer, state).to.include({ status: "preparing", videoId: null });
       const g = (await db().doc(`projects/${projectId}`).get()).get("generation") as {
         state: string;
-        leaseToken: string | null;
       };
       expect(g.state, "the background run's claim is left to its take-over").to.equal(state);
       expect(await usedToday(uid), "the deferred video counted once").to.equal(1);

@@ -66,11 +66,9 @@ describe("generate: a second request while the first is held upstream (real over
       const videos = [...sim.model.videos.values()].filter((v) => v.callbackId === projectId);
       expect(videos.map((v) => v.id)).to.deep.equal([a.videoId]);
       const project = (await db().doc(`projects/${projectId}`).get()).data();
-      expect(project).to.deep.include({
-        heygenVideoId: a.videoId,
-        heygenApiVersion: version,
-        generation: { state: "submitted", attempt: 1, leaseExpiresAt: null, leaseToken: null },
-      });
+      expect(project).to.deep.include({ heygenVideoId: a.videoId, step: "rendering" });
+      expect(project?.video).to.include({ state: "pending", apiVersion: version });
+      expect(project?.generation).to.include({ state: "submitted", attempts: 1, lease: null });
     });
   }
 });

@@ -70,6 +70,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
     expect(project).to.include({
       heygenVideoId: res.body.videoId,
       heygenStatus: "pending",
+      step: "rendering",
       fallbackAvatarUsed: false,
     });
     const video = heygenSim().model.videos.get(res.body.videoId);
@@ -265,7 +266,7 @@ describe("generate (POST /api/heygen/generate) through the emulators and the Hey
     expect(retry.status).to.equal(200);
     const ok = (await db().doc(`projects/${projectId}`).get()).data();
     expect(ok?.error).to.equal(null);
-    expect(ok?.generation?.attempt).to.equal(2);
+    expect(ok?.generation?.attempts).to.equal(2);
   });
 
   it("audio upload failure answers 500 with a message", async () => {

@@ -7,16 +7,18 @@ import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { waitForRender } from "../helpers/videos";
+import { generationRun, videoRun } from "../helpers/projects";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { voiceMp3, fileSize } from "../fixtures/media";
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A HeyGen video created straight on the simulator, and a project pointing at it. */
-async function projectWithVideo(
-  fields: Record<string, unknown> = {},
-  apiVersion: "v2" | "v3" = "v3",
-) {
+/**
+ * A HeyGen video created straight on the simulator, and a project pointing at it as
+ * generate leaves it (the video pending, submitted at `submittedAt`).
+ */
+async function projectWithVideo(opts: { submittedAt?: Date; apiVersion?: "v2" | "v3" } = {}) {
+  const apiVersion = opts.apiVersion ?? "v3";
   const sim = heygenSim();
   const client = createHeygenClient(
     {
@@ -40,7 +42,7 @@ async function projectWithVideo(
     dimension: { width: 1280, height: 720 },
     idempotencyKey: randomUUID(),
   });
-  const now = new Date();
+  const submittedAt = opts.submittedAt ?? new Date();
   await db()
     .doc(`projects/${projectId}`)
     .set({
@@ -48,9 +50,10 @@ async function projectWithVideo(
       name: "poll",
       heygenVideoId: videoId,
       heygenStatus: "pending",
-      heygenSubmittedAt: now,
-      updatedAt: now,
-      ...fields,
+      step: "rendering",
+      updatedAt: submittedAt,
+      generation: generationRun("submitted"),
+      video: videoRun("pending", { submittedAt, apiVersion }),
     });
   return { projectId, videoId };
 }
@@ -105,11 +108,11 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
   it("fails a render stuck past the deadline, also when HeyGen's status read keeps failing", async () => {
     heygenSim().setTimings({ videoProcessingMs: 600000 });
     const old = new Date(Date.now() - 3 * 3600_000);
-    const stuck = await projectWithVideo({ heygenSubmittedAt: old, updatedAt: old });
-    const failingOverdue = await projectWithVideo({ heygenSubmittedAt: old, updatedAt: old });
+    const stuck = await projectWithVideo({ submittedAt: old });
+    const failingOverdue = await projectWithVideo({ submittedAt: old });
     // 30 s before its deadline: still read, and its failing read backs off for a minute.
     const nearly = new Date(Date.now() - 59.5 * 60_000);
-    const flaky = await projectWithVideo({ heygenSubmittedAt: nearly, updatedAt: nearly });
+    const flaky = await projectWithVideo({ submittedAt: nearly });
     for (const v of [failingOverdue, flaky]) {
       heygenSim().faults.push({
         path: `^/v3/videos/${v.videoId}$`,
@@ -126,8 +129,9 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
     expect((await project(failingOverdue.projectId)).error.code).to.equal("RENDER_DEADLINE");
     // Within its deadline a failing read backs off (1 minute after the first failure).
     const backedOff = await project(flaky.projectId);
-    expect(backedOff).to.include({ heygenStatus: "pending", pollFailures: 1 });
-    const wait = backedOff.pollNextAttemptAt.toMillis() - Date.now();
+    expect(backedOff).to.include({ heygenStatus: "pending" });
+    expect(backedOff.video).to.include({ state: "pending", attempts: 1 });
+    const wait = backedOff.video.nextAttemptAt.toMillis() - Date.now();
     expect(wait).to.be.within(30_000, 61_000);
     const reads = heygenSim().countCalls(`/v3/videos/${flaky.videoId}`);
     const quiet = await pollHeygenVideos(testContext({ renderDeadlineMinutes: 60 }), {
@@ -172,10 +176,9 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
     const first = await pollHeygenVideos(testContext(), { budgetMs: 20000 });
     expect(first.ended).to.equal(0);
     for (const v of [refused, blip]) {
-      expect(await project(v.projectId)).to.include({
-        heygenStatus: "pending",
-        pollAuthFailures: 1,
-      });
+      const p = await project(v.projectId);
+      expect(p.heygenStatus).to.equal("pending");
+      expect(p.video).to.include({ authFailures: 1 });
     }
     const afterBackoff = { now: () => new Date(Date.now() + 2 * 60_000) };
     const second = await pollHeygenVideos(testContext({ clock: afterBackoff }), {
@@ -185,17 +188,16 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
     const ended = await project(refused.projectId);
     expect(ended.heygenStatus).to.equal("failed");
     expect(ended.error.code).to.equal("VIDEO_ACCESS_DENIED");
+    expect(ended.step, "what the owner sees").to.equal("failed");
     expect(ended.error.message).to.match(/refused to show video .* twice \(HTTP 403\)/);
     // A refusal the second read does not repeat was a blip: the video completes.
-    expect(await project(blip.projectId)).to.include({
-      heygenStatus: "completed",
-      pollAuthFailures: 0,
-      pollFailures: 0,
-    });
+    const completed = await project(blip.projectId);
+    expect(completed.heygenStatus).to.equal("completed");
+    expect(completed.video).to.include({ authFailures: 0, attempts: 0, nextAttemptAt: null });
   });
 
   it("reads each video with the API version stored on its project", async () => {
-    const legacy = await projectWithVideo({ heygenApiVersion: "v2" }, "v2");
+    const legacy = await projectWithVideo({ apiVersion: "v2" });
     await waitForRender(legacy.videoId);
     // The configured version is v3; this project's video was made through v2.
     await pollHeygenVideos(testContext({ apiVersion: "v3" }), { budgetMs: 20000 });

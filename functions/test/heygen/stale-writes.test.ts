@@ -63,7 +63,7 @@ async function raceAgainstNewerVideo<T>(
   await held.reached;
   // A new generate of the project: its claim (the old video is finished), then its record.
   const ref = db().doc(`projects/${old.projectId}`);
-  await ref.update({ heygenStatus: "completed" });
+  await ref.update({ heygenStatus: "completed", "video.state": "completed" });
   const uid = (await ref.get()).get("userId") as string;
   const claim = await claimSubmit(db(), old.projectId, uid, new Date());
   if (claim.kind !== "claimed") throw new Error(`expected a claim, got ${claim.kind}`);
@@ -88,9 +88,11 @@ async function expectStillOnNewer(projectId: string, newer: string) {
     videoUrlExpiresAt: null,
     thumbnailUrl: null,
     durationSeconds: null,
-    archiveState: null,
+    archivedVideoPath: null,
+    step: "rendering",
     error: null,
   });
+  expect(project?.video).to.include({ state: "pending" });
 }
 
 describe("stale writes: a late result for an old video never overwrites a project that moved on", function () {

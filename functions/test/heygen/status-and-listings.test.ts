@@ -105,7 +105,7 @@ describe("video_status, avatars and voices", function () {
       heygenStatus: "pending",
       error: null,
     });
-    expect(retried?.generation?.attempt).to.equal(2);
+    expect(retried?.generation?.attempts).to.equal(2);
   });
 
   it("answers 404 for another user's video and 400 without video_id", async () => {

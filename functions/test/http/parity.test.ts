@@ -12,6 +12,9 @@ import { functionUrl } from "../helpers/env";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { adminAuth, db } from "../helpers/admin";
+import { videoRun } from "../helpers/projects";
+import { storedJob } from "../helpers/avatar";
+import { Timestamp } from "firebase-admin/firestore";
 import { emulators } from "../helpers/env";
 import { grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { testContext } from "../helpers/context";
@@ -55,7 +58,9 @@ async function ownedAsset(user: TestUser, assetId: string): Promise<void> {
     .set({
       user_id: user.uid,
       job_id: `job-of-${assetId}`,
+      provider: "avatar-sdk",
       storage_key: `avatars/${assetId}/model.glb`,
+      retain_until: new Date(Date.now() + 86400000),
       blendshape_map: buildBlendshapeMap(["jawOpen", "eyeBlinkLeft", "mouthSmileLeft"]),
       created_at: new Date(),
     });
@@ -106,10 +111,9 @@ const CASES: Record<CallableOperationName, Case> = {
           userId: user.uid,
           name: "Parity",
           heygenVideoId: `video-${user.uid}`,
-          heygenApiVersion: "v3",
           heygenStatus: "completed",
           // Asked a moment ago: answered from the project (VIDEO_STATUS_FRESH_SECONDS).
-          heygenCheckedAt: new Date(),
+          video: { ...videoRun("completed"), checkedAt: Timestamp.now() },
           videoUrl: "https://files.heygen.ai/video.mp4?Expires=4102444800",
           durationSeconds: 2.5,
           fallbackAvatarUsed: false,
@@ -141,19 +145,14 @@ const CASES: Record<CallableOperationName, Case> = {
   avatar_job: {
     prepare: async (user) => {
       const jobId = `job-${user.uid}`;
+      const done = storedJob({ user_id: user.uid, state: "done", provider_job_id: "sim/x" });
       await db()
         .doc(`avatar_jobs/${jobId}`)
         .set({
-          user_id: user.uid,
-          provider: "avatar-sdk",
-          provider_job_id: "sim/x",
-          status: "done",
+          ...done,
           progress: 1,
           asset_id: `asset-${user.uid}`,
-          attempts: 1,
           options: { ...OPTIONS, bodyType: "female" },
-          created_at: new Date(),
-          updated_at: new Date(),
         });
       return { jobId };
     },

@@ -5,6 +5,7 @@
  * interrupted erasure resumes; a late webhook creates nothing.
  */
 import { expect } from "chai";
+import { Timestamp } from "firebase-admin/firestore";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
@@ -58,7 +59,7 @@ describe("account erasure", function () {
     await callFunction("video_status", `/api/heygen/video_status.get?video_id=${v3Video}`, {
       token: user.idToken,
     });
-    await waitForDoc(db().doc(`projects/${v3Project}`), (d) => d?.archiveState === "done", 30000);
+    await waitForDoc(db().doc(`projects/${v3Project}`), (d) => d?.archive?.state === "done", 30000);
     // A v2 video (legacy API) for the same user.
     await generateVideo(testContext({ apiVersion: "v2", fallback: "" }), user.uid, {
       projectId: await project(user.uid, 16),
@@ -126,7 +127,7 @@ describe("account erasure", function () {
         .doc(`erasures/${erasureIdFor(user.uid)}`)
         .get()
     ).data();
-    expect(tomb?.status).to.equal("done");
+    expect(tomb?.erasure.state).to.equal("done");
     expect(tomb).to.not.have.property("uid");
     expect(JSON.stringify(tomb)).to.not.contain(user.uid);
     expect(tomb?.counts.heygen.video.deleted).to.be.greaterThan(0);
@@ -199,10 +200,16 @@ describe("account erasure", function () {
     const videoId = await generate(user, await project(user.uid, null));
     const app = testContext();
     const { erasureId } = await requestErasure(app, user.uid, "user");
-    // A run that did the consent step and died holding its lease.
+    // A run that did the consent step and died holding its lease (due again when it ends).
+    const until = Timestamp.fromMillis(Date.now() + 8 * 60_000);
     await db()
       .doc(`erasures/${erasureId}`)
-      .update({ "steps.consent": new Date(), leaseUntil: Date.now() + 8 * 60_000, attempts: 1 });
+      .update({
+        "steps.consent": new Date(),
+        "erasure.lease": { token: "dead-run", until },
+        "erasure.nextAttemptAt": until,
+        "erasure.attempts": 1,
+      });
     expect(await advanceErasures(app, { budgetMs: 60000 })).to.deep.equal({
       done: 0,
       retrying: 0,
@@ -243,7 +250,7 @@ describe("account erasure", function () {
     await adminAuth().deleteUser(user.uid);
     const tomb = await waitForDoc(
       db().doc(`erasures/${erasureIdFor(user.uid)}`),
-      (d) => d?.status === "done",
+      (d) => d?.erasure?.state === "done",
       30000,
     );
     expect(tomb?.requestedBy).to.equal("auth_delete");

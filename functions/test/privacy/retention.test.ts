@@ -10,7 +10,7 @@ import { startVideo, waitForRender } from "../helpers/videos";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { purgeExpiredMedia } from "../../src/services/privacy/purge-expired-media";
 import { purgeUnusedInputs } from "../../src/services/privacy/release-inputs";
-import { projectWithVoice } from "../helpers/projects";
+import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { bucket, uploadFile } from "../helpers/storage";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { useProvider } from "../helpers/stack";
@@ -36,11 +36,11 @@ describe("retention: archived videos and GLBs are purged after MEDIA_RETENTION_D
     });
     const archived = await waitForDoc(
       db().doc(`projects/${projectId}`),
-      (d) => d?.archiveState === "done",
+      (d) => d?.archive?.state === "done",
       30000,
     );
-    const retainUntil = archived?.archiveRetainUntil.toMillis() as number;
-    expect(retainUntil - archived?.archivedAt.toMillis()).to.equal(90 * DAY);
+    const retainUntil = archived?.archive.retainUntil.toMillis() as number;
+    expect(retainUntil - archived?.archive.archivedAt.toMillis()).to.equal(90 * DAY);
     const jobId = await postJob(user);
     await sweepUntilTerminal(jobId);
     const asset = (await db().doc(`avatar_assets/${jobId}`).get()).data();
@@ -54,7 +54,8 @@ describe("retention: archived videos and GLBs are purged after MEDIA_RETENTION_D
     expect((await bucket().file(archived?.archivedVideoPath).exists())[0]).to.equal(false);
     expect((await bucket().file(`avatars/${jobId}/model.glb`).exists())[0]).to.equal(false);
     const project = (await db().doc(`projects/${projectId}`).get()).data();
-    expect(project).to.include({ archiveState: "purged", archivedVideoPath: null });
+    expect(project).to.include({ archivedVideoPath: null });
+    expect(project?.archive).to.include({ state: "purged", retainUntil: null });
     const glb = await callFunction<{ error: string; message: string }>(
       "avatar_assets",
       `/avatar/assets/${jobId}`,
@@ -127,7 +128,7 @@ describe("retention: photos and recordings are deleted once no unfinished video 
       },
     );
     // on_project_updated deletes the inputs before it archives the video.
-    await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.archiveState === "done", 30000);
+    await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.archive?.state === "done", 30000);
     expect(await present([voice, photo])).to.deep.equal([false, true]);
 
     // Once the other project no longer needs the photo either, the hourly purge deletes it.
@@ -155,7 +156,9 @@ describe("retention: photos and recordings are deleted once no unfinished video 
       .set({
         userId: busy.uid,
         name: "running",
-        generation: { state: "submitting", attempt: 1, leaseExpiresAt: Date.now() + 48 * HOUR },
+        generation: generationRun("submitting", {
+          lease: leaseUntil("running", new Date(Date.now() + 48 * HOUR)),
+        }),
       });
 
     await purgeUnusedInputs(at(23 * HOUR), { budgetMs: 60000 });
@@ -187,18 +190,14 @@ describe("retention: photos and recordings are deleted once no unfinished video 
         name: "deferred",
         voiceUrl: voice,
         avatarUrl: photo,
-        generation: {
-          state: "preparing",
-          attempt: 1,
-          leaseExpiresAt: null,
-          leaseToken: null,
+        generation: generationRun("preparing", {
+          nextAttemptAt: new Date(),
           deferred: {
-            request: {},
+            request: { userAvatarUrl: requested },
             quotaWindow: "2026-12-01",
-            at: Date.now(),
-            resumeAt: Date.now(),
+            at: new Date(),
           },
-        },
+        }),
       });
     await purgeUnusedInputs(at(25 * HOUR), { budgetMs: 60000 });
     expect(await present([voice, photo, requested])).to.deep.equal([true, true, true]);

@@ -143,7 +143,8 @@ describe("quotas and rate limits", function () {
         .where("user_id", "==", user.uid)
         .where("status", "in", ["queued", "processing"])
         .get();
-      await Promise.all(open.docs.map((d) => d.ref.update({ status: "done" })));
+      const done = { status: "done", "job.state": "done" };
+      await Promise.all(open.docs.map((d) => d.ref.update(done)));
     };
     await finish();
     for (let i = 0; i < 3; i++) {
@@ -173,7 +174,7 @@ describe("quotas and rate limits", function () {
     expect(status.status).to.equal(200);
     expect(reads()).to.equal(1);
     const checkedAt = (
-      (await db().doc(`projects/${projectId}`).get()).get("heygenCheckedAt") as Timestamp
+      (await db().doc(`projects/${projectId}`).get()).get("video.checkedAt") as Timestamp
     ).toMillis();
 
     // Freshness and the minute's count are read on clocks set from that HeyGen read, not

@@ -114,7 +114,10 @@ describe("firestore.rules: no client write of a server-owned field (fields from 
     env.withSecurityRulesDisabled((ctx) =>
       setDoc(doc(ctx.firestore() as unknown as Firestore, p), data),
     );
-  const owner = () => env.authenticatedContext(OWNER).firestore() as unknown as Firestore;
+  // One client for the owner: a context per write made thousands of Firebase apps (out of memory).
+  let ownerDb: Firestore | undefined;
+  const owner = () =>
+    (ownerDb ??= env.authenticatedContext(OWNER).firestore() as unknown as Firestore);
 
   it("walks every schema src/store exports, nested fields included", () => {
     const names = schemas.map((s) => `${s.module}:${s.name}`);

@@ -17,7 +17,7 @@ import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { clearFirestore } from "../helpers/firestore";
 import { grantConsentToUid } from "../helpers/consent";
-import { projectWithVoice } from "../helpers/projects";
+import { generationRun, projectWithVoice } from "../helpers/projects";
 import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 
 const VERSIONS = ["v3", "v2"] as const;
@@ -164,18 +164,10 @@ async function deferredProject(uid: string): Promise<string> {
   const today = new Date().toISOString().slice(0, 10);
   await ref.create({
     ...data,
-    generation: {
-      state: "preparing",
-      attempt: 1,
-      leaseExpiresAt: null,
-      leaseToken: null,
-      deferred: {
-        request: { projectId },
-        quotaWindow: today,
-        at: Date.now(),
-        resumeAt: Date.now() + 120000,
-      },
-    },
+    generation: generationRun("preparing", {
+      nextAttemptAt: new Date(Date.now() + 120000),
+      deferred: { request: { projectId }, quotaWindow: today, at: new Date() },
+    }),
   });
   await db()
     .doc(`users/${uid}/counters/heygen_videos_day`)

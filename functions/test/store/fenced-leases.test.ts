@@ -15,7 +15,13 @@ import {
   markArchived,
   scheduleArchiveRetry,
 } from "../../src/store/project-archive";
-import { claimFinalize, markJobDone, releaseFinalize } from "../../src/store/avatar-job-lifecycle";
+import {
+  claimFinalize,
+  markJobDone,
+  releaseFinalize,
+} from "../../src/store/avatar-job-finalization";
+import { storedJob } from "../helpers/avatar";
+import { archiveRun, leaseUntil, videoRun } from "../helpers/projects";
 import { withUserLock } from "../../src/store/locks";
 import {
   claimErasure,
@@ -73,6 +79,7 @@ describe("fenced leases: an expired worker's late write is refused", function ()
       await failSubmit(db(), id, first.lease, {
         error: { code: "INTERNAL", message: "late" },
         now: later(7000),
+        createMayHaveHappened: false,
       }),
     ]);
     expect(late.result).to.deep.equal([false, false]);
@@ -80,13 +87,18 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(late.warned[0][1]).to.include({ projectId: id }).and.not.have.property("uid");
 
     const doc = (await db().doc(`projects/${id}`).get()).data();
-    expect(doc).to.deep.include({ heygenVideoId: "video-B", heygenStatus: "pending", error: null });
-    expect(doc?.generation).to.include({ state: "submitted", leaseToken: null });
-    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal([
-      "submitting",
-      "submitted",
-      "pending",
-    ]);
+    expect(doc).to.deep.include({
+      heygenVideoId: "video-B",
+      heygenStatus: "pending",
+      step: "rendering",
+      error: null,
+    });
+    expect(doc?.generation).to.include({ state: "submitted", lease: null });
+    const states = (run: { history: { state: string }[] }) => run.history.map((h) => h.state);
+    expect(states(doc?.generation)).to.deep.equal(["submitting", "submitted"]);
+    // The new video starts in the same write, from the video's own table.
+    expect(doc?.video).to.include({ state: "pending", apiVersion: "v3" });
+    expect(states(doc?.video)).to.deep.equal(["pending"]);
   });
 
   it("a claim whose lease still holds makes the second caller wait", async () => {
@@ -99,15 +111,16 @@ describe("fenced leases: an expired worker's late write is refused", function ()
   it("archive: the first run's late result neither overwrites nor reschedules the second's", async () => {
     const id = `p-${randomUUID().slice(0, 8)}`;
     // Created (not updated): the archive trigger stays out of it.
-    await db().doc(`projects/${id}`).set({
-      userId: "u1",
-      name: "fence",
-      heygenVideoId: "v1",
-      heygenStatus: "completed",
-      archiveState: "failed",
-      archiveAttempts: 1,
-      archiveNextAttemptAt: t0,
-    });
+    await db()
+      .doc(`projects/${id}`)
+      .set({
+        userId: "u1",
+        name: "fence",
+        heygenVideoId: "v1",
+        heygenStatus: "completed",
+        video: videoRun("completed", { submittedAt: t0 }),
+        archive: archiveRun("failed", { attempts: 1, nextAttemptAt: t0 }),
+      });
     const first = await claimArchive(db(), id, t0);
     expect(await claimArchive(db(), id, later(1000))).to.equal("busy");
     const second = await claimArchive(db(), id, later(ARCHIVE_LEASE_MS + 1000));
@@ -141,13 +154,8 @@ describe("fenced leases: an expired worker's late write is refused", function ()
       { projectId: id, event: "retry" },
     ]);
     const doc = (await db().doc(`projects/${id}`).get()).data();
-    expect(doc).to.include({
-      archiveState: "done",
-      archivedVideoPath: "videos/u1/second.mp4",
-      archiveAttempts: 3,
-      archiveError: null,
-      archiveLeaseToken: null,
-    });
+    expect(doc).to.include({ archivedVideoPath: "videos/u1/second.mp4", step: "done" });
+    expect(doc?.archive).to.include({ state: "done", attempts: 3, error: null, lease: null });
   });
 
   it("erasure: the expired run can record no step, retry or completion; the newer run finishes it", async () => {
@@ -158,17 +166,16 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(
       await createErasure(db(), id, { uid: "u-erased", requestedBy: "user", now: t0 }),
     ).to.equal(false);
-    const first = await claimErasure(db(), id, t0.getTime(), { force: true });
-    expect(await claimErasure(db(), id, t0.getTime() + 1000, { force: true })).to.equal(null);
-    const second = await claimErasure(db(), id, t0.getTime() + ERASURE_LEASE_MS + 1, {
-      force: true,
-    });
+    const first = await claimErasure(db(), id, t0, { force: true });
+    expect(await claimErasure(db(), id, later(1000), { force: true })).to.equal(null);
+    const second = await claimErasure(db(), id, later(ERASURE_LEASE_MS + 1), { force: true });
     if (!first || !second) throw new Error("no claim");
 
     const late = await warnings(async () => [
       await recordErasureStep(db(), first.lease, "consent", {}, later(1)),
       await scheduleErasureRetry(db(), first.lease, {
-        lastError: "heygen: late",
+        step: "heygen",
+        message: "late",
         nextAttemptAt: later(60000),
         now: later(2),
       }),
@@ -181,48 +188,49 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(await recordErasureStep(db(), second.lease, "consent", {}, later(4))).to.equal(true);
     expect(await completeErasure(db(), second.lease, later(5))).to.equal(true);
     const doc = (await db().doc(`erasures/${id}`).get()).data();
-    expect(doc).to.include({ status: "done", lastError: null, leaseToken: null, attempts: 2 });
     expect(doc).to.not.have.property("uid");
-    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal(["pending", "done"]);
+    expect(doc?.erasure).to.include({ state: "done", error: null, lease: null, attempts: 2 });
+    expect(doc?.erasure.history.map((h: { state: string }) => h.state)).to.deep.equal([
+      "pending",
+      "done",
+    ]);
   });
 
   it("avatar job finalisation: the expired run cannot mark the job done or release the new lease", async () => {
     const id = `j-${randomUUID().slice(0, 8)}`;
     const ref = db().doc(`avatar_jobs/${id}`);
-    await ref.set({
-      user_id: "u1",
-      provider: "avatar-sdk",
-      provider_job_id: "prov-1",
-      status: "processing",
-      progress: 0.5,
-      options: { output: "glb", blendshapes: "arkit", realism: "high" },
-    });
-    const first = await claimFinalize(db(), id, t0, 1000);
-    expect(await claimFinalize(db(), id, later(500), 1000)).to.equal(null);
-    const second = await claimFinalize(db(), id, later(5000), 1000);
+    await ref.set(
+      storedJob({ user_id: "u1", state: "processing", provider_job_id: "prov-1", progress: 0.5 }),
+    );
+    const first = await claimFinalize(db(), id, t0, { leaseMs: 1000 });
+    expect(await claimFinalize(db(), id, later(500), { leaseMs: 1000 })).to.equal(null);
+    const second = await claimFinalize(db(), id, later(5000), { leaseMs: 1000 });
     if (!first || !second) throw new Error("no claim");
 
     const late = await warnings(async () => {
-      await releaseFinalize(db(), id, first, later(5500));
-      return markJobDone(db(), id, first, { assetId: "asset-A", now: later(5500) });
+      await releaseFinalize(db(), id, first.lease, later(5500));
+      return markJobDone(db(), id, first.lease, { assetId: "asset-A", now: later(5500) });
     });
     expect(late.result).to.equal(false);
     expect(late.warned.map((w) => w[1])).to.deep.equal([
       { jobId: id, event: "release" },
       { jobId: id, event: "done" },
     ]);
-    expect((await ref.get()).get("finalizing")).to.include({ token: second });
+    expect((await ref.get()).get("job.lease")).to.include({ token: second.lease.token });
 
-    expect(await markJobDone(db(), id, second, { assetId: "asset-B", now: later(6000) })).to.equal(
-      true,
-    );
+    const done = { assetId: "asset-B", now: later(6000) };
+    expect(await markJobDone(db(), id, second.lease, done)).to.equal(true);
     // After the second run finished, the first run's write is refused all the same.
-    expect(await markJobDone(db(), id, first, { assetId: "asset-A", now: later(7000) })).to.equal(
-      false,
-    );
+    expect(
+      await markJobDone(db(), id, first.lease, { assetId: "asset-A", now: later(7000) }),
+    ).to.equal(false);
     const doc = (await ref.get()).data();
-    expect(doc).to.include({ status: "done", asset_id: "asset-B", progress: 1, finalizing: null });
-    expect(doc?.history.map((h: { state: string }) => h.state)).to.deep.equal(["done"]);
+    expect(doc).to.include({ status: "done", asset_id: "asset-B", progress: 1 });
+    expect(doc?.job).to.include({ state: "done", lease: null });
+    expect(doc?.job.history.map((h: { state: string }) => h.state)).to.deep.equal([
+      "queued",
+      "done",
+    ]);
   });
 
   it("user lock: renewed while the step runs; a write after another worker took it is refused", async () => {
@@ -245,7 +253,7 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     const late = await warnings(() =>
       withUserLock(db(), uid, "heygen-folder", async (lease) => {
         // The lease expired meanwhile and a second worker took the lock.
-        await lockRef.set({ owner: "second-worker", expiresAt: Date.now() + 60000 });
+        await lockRef.set({ lease: leaseUntil("second-worker", new Date(Date.now() + 60000)) });
         return lease
           .commit((tx) => tx.set(target, { heygenFolderId: "f-late" }, { merge: true }))
           .then(
@@ -258,6 +266,6 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     expect(late.warned.map((w) => w[1])).to.deep.equal([{ lock: "heygen-folder" }]);
     expect((await target.get()).get("heygenFolderId")).to.equal("f-1");
     // The second worker's lock is left alone.
-    expect((await lockRef.get()).get("owner")).to.equal("second-worker");
+    expect((await lockRef.get()).get("lease.token")).to.equal("second-worker");
   });
 });

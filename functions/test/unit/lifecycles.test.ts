@@ -5,19 +5,21 @@
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { Timestamp } from "firebase-admin/firestore";
 import * as generation from "../../src/store/project-generation";
 import * as video from "../../src/store/project-video";
 import * as archive from "../../src/store/project-archive";
 import * as jobs from "../../src/store/avatar-job-lifecycle";
+import * as finalization from "../../src/store/avatar-job-finalization";
+import * as deferral from "../../src/store/project-deferral";
 import * as erasure from "../../src/store/erasure-lifecycle";
-import { jobSchema, TERMINAL_JOB_STATUSES } from "../../src/store/avatar-jobs";
-import { projectSchema } from "../../src/store/projects";
+import { avatarJobSchema, TERMINAL_JOB_STATUSES } from "../../src/store/avatar-jobs";
+import { projectSchema, VIDEO_STATES, videoState, type Project } from "../../src/store/projects";
+import { projectMirrors, projectStep } from "../../src/store/project-step";
+import { appendHistory, HISTORY_LIMIT } from "../../src/store/job-shape";
 import {
   allows,
-  appendHistory,
   assertTransition,
-  HISTORY_LIMIT,
+  eventNeedsLease,
   nextState,
   renderMermaid,
   type Machine,
@@ -27,6 +29,8 @@ import { LIFECYCLES_FILE, renderLifecyclesDoc } from "../../devtools/lifecycles-
 /** The store's transition functions: a project's machines call into each other's. */
 const STORE: Record<string, unknown> = {
   ...generation,
+  ...deferral,
+  ...finalization,
   ...video,
   ...archive,
   ...jobs,
@@ -100,7 +104,7 @@ describe("lifecycle tables", () => {
   });
 
   it("a cancelled video is never revived by HeyGen's answers", () => {
-    for (const to of video.VIDEO_STATES)
+    for (const to of VIDEO_STATES)
       expect(allows(video.videoMachine, "cancelled", "heygenStatus", to)).to.equal(false);
     expect(() => nextState(video.videoMachine, "pending", "heygenStatus")).to.throw(/reported/);
   });
@@ -110,31 +114,27 @@ describe("lifecycle guards without a database", () => {
   const at = new Date("2026-01-01T00:00:00Z");
 
   it("normalises HeyGen's words to the video states", () => {
-    expect(video.videoState({ heygenStatus: "waiting" })).to.equal("pending");
-    expect(video.videoState({ heygenStatus: "rendering-ish" })).to.equal("processing");
-    expect(video.videoState({ heygenStatus: null })).to.equal("none");
+    expect(video.normaliseStatus("waiting")).to.equal("pending");
+    expect(video.normaliseStatus("rendering-ish")).to.equal("processing");
+    expect(videoState({ video: null })).to.equal("none");
     expect(video.isTerminalVideoStatus("completed")).to.equal(true);
     expect(video.isTerminalVideoStatus("waiting")).to.equal(false);
     expect(video.isTerminalVideoStatus(undefined)).to.equal(false);
   });
 
-  it("queues a completed video for archival once", () => {
-    const project = projectSchema.parse({ userId: "u", archiveState: null });
-    const queued = archive.queueArchive(project, at, []);
-    expect(queued).to.include({ archiveState: "pending" });
-    expect(queued.history.map((h) => [h.machine, h.state])).to.deep.equal([["archive", "pending"]]);
-    const again = projectSchema.parse({ userId: "u", archiveState: "pending" });
-    expect(archive.queueArchive(again, at, [])).to.deep.equal({ history: [] });
-    const archived = projectSchema.parse({ userId: "u", archivedVideoPath: "videos/u/p.mp4" });
-    expect(archive.queueArchive(archived, at, [])).to.not.have.property("archiveState");
-  });
-
   it("wakes the archive trigger only on the write that queued the video", () => {
-    const p = (archiveState: string | null) => ({ userId: "u", archiveState });
+    const p = (state: string | null) => ({ userId: "u", archive: state ? run(state) : null });
     expect(archive.archiveJustQueued(p(null), p("pending"))).to.equal(true);
     expect(archive.archiveJustQueued(p("pending"), p("pending"))).to.equal(false);
     expect(archive.archiveJustQueued(p("pending"), p("running"))).to.equal(false);
     expect(archive.archiveJustQueued(undefined, p("done"))).to.equal(false);
+  });
+
+  it("wakes the background run only on the write that deferred a generate", () => {
+    const p = (state: string) => ({ userId: "u", generation: run(state) });
+    expect(generation.generationJustDeferred(p("submitting"), p("preparing"))).to.equal(true);
+    expect(generation.generationJustDeferred(p("preparing"), p("preparing"))).to.equal(false);
+    expect(generation.generationJustDeferred(p("preparing"), p("submitting"))).to.equal(false);
   });
 
   it("creates a job queued, with its first history entry, and the schema reads it back", () => {
@@ -145,10 +145,11 @@ describe("lifecycle guards without a database", () => {
       selfie_path: "selfies/u/j.jpg",
       now: at,
     });
-    expect(nextState(jobs.jobMachine, "none", "create")).to.equal(doc.status);
-    const stamp = Timestamp.fromDate(at);
-    const parsed = jobSchema.parse({ ...doc, created_at: stamp, updated_at: stamp });
-    expect(parsed.history.map((h) => h.state)).to.deep.equal(["queued"]);
+    expect(nextState(jobs.jobMachine, "none", "create")).to.equal(doc.job.state);
+    expect(doc.status, "the seed's status mirrors the run").to.equal(doc.job.state);
+    const parsed = avatarJobSchema.parse(doc);
+    expect(parsed.job.history.map((h) => h.state)).to.deep.equal(["queued"]);
+    expect(parsed.job.nextAttemptAt?.toMillis()).to.equal(at.getTime() + jobs.QUEUED_PICKUP_MS);
   });
 
   it("keeps the last HISTORY_LIMIT history entries", () => {
@@ -160,8 +161,98 @@ describe("lifecycle guards without a database", () => {
     expect(history[HISTORY_LIMIT - 1].state).to.equal(`s${HISTORY_LIMIT + 9}`);
   });
 
-  it("reads an older project and job without history", () => {
-    expect(projectSchema.parse({ userId: "u" }).history).to.deep.equal([]);
+  it("fills in a machine's sub-object: no attempts, lease, next attempt, error or history yet", () => {
+    const p = projectSchema.parse({ userId: "u", archive: { state: "pending" } });
+    expect(p.archive).to.deep.include({
+      attempts: 0,
+      lease: null,
+      nextAttemptAt: null,
+      error: null,
+      history: [],
+    });
+  });
+
+  it("has every lease-holding event check the holder's token first", () => {
+    expect(eventNeedsLease(generation.generationMachine, "submitted")).to.equal(true);
+    expect(eventNeedsLease(generation.generationMachine, "claim")).to.equal(false);
+    expect(eventNeedsLease(jobs.jobMachine, "done")).to.equal(true);
+    expect(eventNeedsLease(jobs.jobMachine, "cancel")).to.equal(false);
+    expect(eventNeedsLease(erasure.erasureMachine, "step")).to.equal(true);
+  });
+});
+
+/** A machine's sub-object in a state, as stored. */
+const run = (state: string) => ({ state });
+const project = (fields: Record<string, unknown>): Project =>
+  projectSchema.parse({ userId: "u", ...fields });
+const videoIn = (state: string) => ({
+  state,
+  apiVersion: "v3",
+  submittedAt: { toMillis: () => 0, toDate: () => new Date(0) },
+});
+
+describe("the step a person sees (project-step.ts)", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["nothing asked yet", {}, "preparing"],
+    ["a claim in flight", { generation: run("submitting") }, "preparing"],
+    ["deferred for its look", { generation: run("preparing") }, "preparing"],
+    ["a failed generate", { generation: run("failed") }, "failed"],
+    ["rendering", { generation: run("submitted"), video: videoIn("processing") }, "rendering"],
+    ["pending at HeyGen", { generation: run("submitted"), video: videoIn("pending") }, "rendering"],
+    [
+      "copied into Storage",
+      { generation: run("submitted"), video: videoIn("completed"), archive: run("running") },
+      "saving",
+    ],
+    [
+      "archived",
+      { generation: run("submitted"), video: videoIn("completed"), archive: run("done") },
+      "done",
+    ],
+    [
+      "archival retrying: the video plays from HeyGen meanwhile",
+      { generation: run("submitted"), video: videoIn("completed"), archive: run("failed") },
+      "done",
+    ],
+    ["failed at HeyGen", { generation: run("submitted"), video: videoIn("failed") }, "failed"],
+    [
+      "cancelled by the server",
+      { generation: run("submitted"), video: videoIn("cancelled") },
+      "failed",
+    ],
+    [
+      "a retry after a failed video",
+      { generation: run("submitting"), video: videoIn("failed") },
+      "preparing",
+    ],
+    [
+      "a failed retry of a completed video",
+      { generation: run("failed"), video: videoIn("completed"), archive: run("done") },
+      "failed",
+    ],
+  ];
+  for (const [what, fields, step] of cases) {
+    it(`${what}: ${step}`, () => expect(projectStep(project(fields))).to.equal(step));
+  }
+
+  it("shows a failure's message with it, the generation's before the video's, and none otherwise", () => {
+    const cancelled = {
+      ...videoIn("cancelled"),
+      error: { code: "ACCOUNT_ERASED", message: "Cancelled: the account is being erased." },
+    };
+    expect(
+      projectMirrors(project({ generation: run("submitted"), video: cancelled })),
+    ).to.deep.equal({
+      step: "failed",
+      error: cancelled.error,
+    });
+    const failed = { ...run("failed"), error: { code: "CONSENT_REQUIRED", message: "consent" } };
+    expect(projectMirrors(project({ generation: failed, video: cancelled })).error).to.deep.equal(
+      failed.error,
+    );
+    expect(
+      projectMirrors(project({ generation: run("submitting"), video: cancelled })),
+    ).to.deep.equal({ step: "preparing", error: null });
   });
 });
 

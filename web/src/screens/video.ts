@@ -1,9 +1,9 @@
 /**
  * Talking video, two ways: the user's photo (camera or file) + recorded voice →
  * uploads (progress) → project → generate; or a public presenter + a HeyGen voice + a
- * script (text-to-speech, nothing uploaded) → project → generate. Then live status
- * from the project document (onSnapshot, named steps) → the finished video plays and
- * downloads. A failure shows the server's message and a retry that calls generate
+ * script (text-to-speech, nothing uploaded) → project → generate. Then live status:
+ * the step the server writes on the project document (onSnapshot, no polling) → the
+ * finished video plays and downloads. A failure shows the server's message and a retry that calls generate
  * again for the same project with the same request.
  */
 import type { ScreenContext } from "../main";
@@ -103,8 +103,6 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
   /** What generate is asked besides the project (the presenter's script and voice). */
   let request: Partial<PresenterChoice> = {};
   let lastStep: StepId | null = null;
-  let nudge = 0;
-  cleanups.push(() => clearInterval(nudge));
 
   const generate = async () => {
     if (!projectId) return;
@@ -126,14 +124,9 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
       lastStep = step;
       announce(step === "failed" ? "The video failed." : (STEPS.find((s) => s.id === step)?.label ?? ""));
     }
-    clearInterval(nudge);
     if (step === "failed") {
       showError(error, p.error?.message ?? "The video could not be made.");
       retry.hidden = false;
-    } else if (step === "rendering" && p.heygenVideoId) {
-      // Ask the server to refresh from HeyGen now and then (it also learns by webhook).
-      const id = p.heygenVideoId;
-      nudge = window.setInterval(() => void call("video_status", { video_id: id }).catch(() => undefined), 4000);
     } else if (step === "done" && player.hidden) {
       const src = p.archivedVideoPath ? await downloadUrl(p.archivedVideoPath) : p.videoUrl;
       if (src) {

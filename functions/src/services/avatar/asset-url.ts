@@ -4,8 +4,9 @@
  */
 import type { AppContext } from "../../context";
 import { signedReadUrl } from "../../clients/storage/bucket";
-import { ApiError, notFound } from "../../errors";
-import { visemeMapFor, type BlendshapeMap, type VisemeMix } from "./blendshapes";
+import { ApiError } from "../../errors";
+import { getOwnedAsset } from "../../store/avatar-assets";
+import { visemeMapFor, type VisemeMix } from "./blendshapes";
 
 export async function signedAsset(
   app: AppContext,
@@ -13,17 +14,19 @@ export async function signedAsset(
   assetId: string,
   visemeMix: VisemeMix = "seed",
 ) {
-  const snap = await app.db.collection("avatar_assets").doc(assetId).get();
-  if (!snap.exists || snap.get("user_id") !== uid) throw notFound(`Avatar asset ${assetId}`);
-  const key = snap.get("storage_key") as string | null;
-  if (!key) {
+  const asset = await getOwnedAsset(app.db, assetId, uid);
+  if (!asset.storage_key) {
     throw new ApiError(
       "NOT_FOUND",
       `Avatar asset ${assetId} was purged after the retention period; create a new avatar.`,
     );
   }
-  const map = snap.get("blendshape_map") as BlendshapeMap;
-  const { url, expiresIn } = await signedReadUrl(app.config.storageBucket, key, app.clock.now());
+  const map = asset.blendshape_map;
+  const { url, expiresIn } = await signedReadUrl(
+    app.config.storageBucket,
+    asset.storage_key,
+    app.clock.now(),
+  );
   return {
     url,
     expiresIn,

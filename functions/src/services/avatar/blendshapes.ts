@@ -264,7 +264,7 @@ export interface AssetViseme {
 
 /** The viseme groups in one mix (the seed's by default), adapted to one asset's morph names. */
 export function visemeMapFor(
-  map: BlendshapeMap,
+  map: Pick<BlendshapeMap, "arkit" | "visemes">,
   mix: VisemeMix = "seed",
 ): Record<VisemeGroup, AssetViseme> {
   const out = {} as Record<VisemeGroup, AssetViseme>;

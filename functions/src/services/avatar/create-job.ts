@@ -7,7 +7,7 @@
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { getBucket } from "../../clients/storage/bucket";
-import { jobOptionsSchema, jobsCollection } from "../../store/avatar-jobs";
+import { jobOptionsSchema, newJobRef } from "../../store/avatar-jobs";
 import { newQueuedJob } from "../../store/avatar-job-lifecycle";
 import { parseInput } from "../../http/validate";
 import { sniffType } from "../media/sniff";
@@ -43,7 +43,7 @@ export async function createAvatarJob(
     throw new ApiError("UNSUPPORTED_MEDIA", "The selfie must be a JPEG or PNG photo.");
   }
   await precheckAvatarJob(app, uid);
-  const ref = jobsCollection(app.db).doc();
+  const ref = newJobRef(app.db);
   const selfiePath = `selfies/${uid}/${ref.id}.${type === "image/png" ? "png" : "jpg"}`;
   const selfie = getBucket(app.config.storageBucket).file(selfiePath);
   await selfie.save(form.file.data, {

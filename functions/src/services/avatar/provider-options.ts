@@ -1,8 +1,8 @@
 /**
  * What the photoreal options (`blendshapes`, `realism`, `bodyType`) mean at each
- * provider (photoreal-providers.md), checked when the job is created so that an option
- * a provider cannot honour is a clear 400 naming the field and the values it accepts,
- * before the selfie is stored or sent:
+ * provider (as each provider's API reference says), checked when the job is created so
+ * that an option a provider cannot honour is a clear 400 naming the field and the values
+ * it accepts, before the selfie is stored or sent:
  * - Avatar SDK: `blendshapes` picks the export's morph-target sets (arkit: `mobile_51` +
  *   `visemes_15`; basic: `visemes_15`), `realism` the texture profile and LOD (high:
  *   2K textures, LOD1; standard: 1K, LOD2), `bodyType` the `pipeline_subtype`.

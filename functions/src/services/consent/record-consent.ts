@@ -4,7 +4,7 @@
  */
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { userDocSchema, userRef } from "../../store/users";
+import { getUser } from "../../store/users";
 import {
   consentState,
   parseConsentRecords,
@@ -13,7 +13,7 @@ import {
   type ConsentState,
 } from "../../store/consent";
 import { consentPolicy } from "./guard";
-import { erasureIdFor, erasureRef } from "../../store/erasures";
+import { erasureRequested } from "../../store/erasures";
 
 export interface ConsentInput {
   policyVersion: string;
@@ -35,7 +35,7 @@ export async function recordConsent(
       { details: { currentPolicyVersion: policy.policyVersion } },
     );
   }
-  if ((await erasureRef(app.db, erasureIdFor(uid)).get()).exists) {
+  if (await erasureRequested(app.db, uid)) {
     throw new ApiError("CONFLICT", "This account is being erased; consent cannot be recorded.");
   }
   const records = await writeGrant(app.db, uid, input.purposes, policy, app.clock.now());
@@ -57,10 +57,8 @@ export interface AccountState {
 
 export async function accountState(app: AppContext, uid: string): Promise<AccountState> {
   const policy = consentPolicy(app);
-  const data = (await userRef(app.db, uid).get()).data();
-  const parsed = userDocSchema.safeParse(data ?? {});
-  const doc = parsed.success ? parsed.data : null;
-  const consent = consentState(parseConsentRecords(data), policy);
+  const doc = await getUser(app.db, uid);
+  const consent = consentState(parseConsentRecords(doc ?? {}), policy);
   return {
     uid,
     ageConfirmed: Object.values(consent).some((c) => c.granted),

@@ -22,7 +22,7 @@ export const archivePath = (uid: string, projectId: string): string =>
 
 export type ArchiveOutcome = "archived" | "skipped" | "busy" | "failed";
 
-/** HeyGen's media hosts (CloudFront-signed links on files*.heygen.ai, heygen-api.md §0). */
+/** HeyGen's media hosts: its video links are CloudFront-signed links on files*.heygen.ai. */
 export const HEYGEN_MEDIA_HOSTS = ["*.heygen.ai", "*.heygen.com"];
 /** Longer than any plan's longest render at 4K; the copy is streamed, never held. */
 export const MAX_VIDEO_BYTES = 4 * 1024 * 1024 * 1024;

@@ -9,7 +9,8 @@
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
-import { getOwnedProject, projectRef, projectSchema } from "../../store/projects";
+import { getOwnedProject, type Project } from "../../store/projects";
+import { deleteProjectDoc } from "../../store/project-queries";
 import { heygenClients, NOT_DELETABLE_ON_V2 } from "../privacy/remove-heygen-inputs";
 import { emptyReport, removeUpstream, type RemovalReport } from "../privacy/removal-report";
 import { archivePath } from "./archive-video";
@@ -17,12 +18,9 @@ import { archivePath } from "./archive-video";
 export async function deleteProjectMedia(
   app: AppContext,
   projectId: string,
-  data: unknown,
+  p: Project,
 ): Promise<RemovalReport> {
   const report = emptyReport();
-  const parsed = projectSchema.safeParse(data);
-  if (!parsed.success) return report;
-  const p = parsed.data;
   const paths = new Set([archivePath(p.userId, projectId)]);
   if (p.archivedVideoPath) paths.add(p.archivedVideoPath);
   for (const path of paths) {
@@ -32,13 +30,12 @@ export async function deleteProjectMedia(
     report.storage.push(path);
   }
   // Already deleted (or known not deletable) by a withdrawal or an erasure: not asked again.
-  const handled = Boolean((data as { heygenVideoDeletedAt?: unknown }).heygenVideoDeletedAt);
-  if (p.heygenVideoId && !handled) {
+  if (p.heygenVideoId && !p.heygenVideoDeletedAt) {
     const videoId = p.heygenVideoId;
     await removeUpstream(
       report,
       { system: "heygen", kind: "video", id: videoId },
-      () => heygenClients(app)(p.heygenApiVersion ?? "v3").deleteVideo(videoId),
+      () => heygenClients(app)(p.video?.apiVersion ?? "v3").deleteVideo(videoId),
       NOT_DELETABLE_ON_V2,
     );
   }
@@ -58,7 +55,6 @@ export async function deleteProject(
 ): Promise<{ projectId: string; removed: RemovalReport }> {
   const project = await getOwnedProject(app.db, projectId, uid);
   const removed = await deleteProjectMedia(app, projectId, project);
-  await projectRef(app.db, projectId).delete();
-  removed.firestore.push(`projects/${projectId}`);
+  removed.firestore.push(await deleteProjectDoc(app.db, projectId));
   return { projectId, removed };
 }

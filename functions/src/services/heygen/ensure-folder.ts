@@ -7,7 +7,7 @@ import type { AppContext } from "../../context";
 import type { HeygenClient } from "../../clients/heygen";
 import { log, logUserId } from "../../logs";
 import { withUserLock } from "../../store/locks";
-import { getUser, userRef } from "../../store/users";
+import { getUser, saveHeygenFolderId } from "../../store/users";
 
 let loggedV3Skip = false;
 
@@ -31,9 +31,7 @@ export async function ensureFolder(
       if (again) return again;
       const name = folderName(uid);
       const id = (await client.findFolder(name)) ?? (await client.createFolder(name));
-      await lease.commit((tx) =>
-        tx.set(userRef(app.db, uid), { heygenFolderId: id }, { merge: true }),
-      );
+      await saveHeygenFolderId(lease, app.db, uid, id);
       return id;
     });
   } catch (err) {

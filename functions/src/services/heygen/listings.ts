@@ -12,20 +12,21 @@ import { z } from "zod";
 import type { AppContext } from "../../context";
 import type { AvatarSummary } from "../../clients/heygen";
 import { listOwnLooks } from "../../store/looks";
+import { readListingCache, writeListingCache, type ListingKind } from "../../store/heygen-cache";
 import { log } from "../../logs";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
 
-export type ListingKind = "avatars" | "voices";
+export type { ListingKind } from "../../store/heygen-cache";
 
 export async function cachedListing(
   app: AppContext,
   kind: ListingKind,
 ): Promise<{ items: unknown[]; cached: boolean }> {
-  const ref = app.db.doc(`heygen_cache/${app.config.heygen.apiVersion}-${kind}`);
-  const snap = await ref.get();
-  const fetchedAt = snap.get("fetchedAt") as number | undefined;
-  const items = snap.get("items") as unknown[] | undefined;
+  const version = app.config.heygen.apiVersion;
+  const cached = await readListingCache(app.db, version, kind);
+  const items = cached?.items;
+  const fetchedAt = cached?.fetchedAt;
   const now = app.clock.now().getTime();
   if (items && fetchedAt && now - fetchedAt < app.config.heygen.listCacheSeconds * 1000) {
     return { items, cached: true };
@@ -36,7 +37,7 @@ export async function cachedListing(
       kind === "avatars"
         ? (await client.listAvatars()).filter(isPublicAvatar)
         : await client.listVoices();
-    await ref.set({ items: fresh, fetchedAt: now });
+    await writeListingCache(app.db, version, kind, { items: fresh, fetchedAt: now });
     return { items: fresh, cached: false };
   } catch (err) {
     if (items) {
@@ -49,8 +50,7 @@ export async function cachedListing(
 
 /** A cached listing as it is, however old, without asking HeyGen (null when none). */
 export async function peekListing(app: AppContext, kind: ListingKind): Promise<unknown[] | null> {
-  const snap = await app.db.doc(`heygen_cache/${app.config.heygen.apiVersion}-${kind}`).get();
-  return (snap.get("items") as unknown[] | undefined) ?? null;
+  return (await readListingCache(app.db, app.config.heygen.apiVersion, kind))?.items ?? null;
 }
 
 const voiceItem = z.object({
@@ -101,13 +101,25 @@ export async function cachedAvatarDefaultVoice(
 
 const isPublicAvatar = (a: AvatarSummary): boolean => a.type === "avatar";
 
-/** The public catalogue (never another user's face). */
+const avatarSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(["avatar", "talking_photo"]),
+  previewImageUrl: z.string().nullable(),
+  gender: z.string().nullable(),
+  defaultVoiceId: z.string().nullish(),
+});
+
+/** The public catalogue, parsed as it is served: public avatars only (never another user's face). */
 export async function publicAvatars(
   app: AppContext,
 ): Promise<{ items: AvatarSummary[]; cached: boolean }> {
   const { items, cached } = await cachedListing(app, "avatars");
-  // A cache written before talking photos were filtered out is filtered here too.
-  return { items: (items as AvatarSummary[]).filter(isPublicAvatar), cached };
+  const avatars = items.flatMap((i) => {
+    const a = avatarSummarySchema.safeParse(i);
+    return a.success && isPublicAvatar(a.data) ? [a.data] : [];
+  });
+  return { items: avatars, cached };
 }
 
 /** GET /api/heygen/avatars: the public catalogue plus the caller's own looks. */

@@ -5,19 +5,24 @@
  * Safe to run twice at once: every write is a transaction guarded by the video id,
  * and nothing is written when nothing changed.
  */
-import type { Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
+import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { HeygenError } from "../../clients/heygen/errors";
 import type { HeygenClient, VideoDetails } from "../../clients/heygen";
 import { log } from "../../logs";
-import { projectSchema, type Project } from "../../store/projects";
+import type { Project } from "../../store/projects";
+import {
+  dueArchives,
+  expiringVideoUrls,
+  unfinishedVideos,
+  type ProjectDoc,
+  type ProjectPage,
+} from "../../store/project-queries";
 import {
   endVideo as endProjectVideo,
   isTerminalVideoStatus,
-  NO_BACKOFF,
-  recordPollBackoff,
+  recordReadFailure,
   recordStatus,
-  VIDEO_TERMINAL,
 } from "../../store/project-video";
 import { heygenClientFor } from "./client";
 import { judgeReadFailure } from "./read-failures";
@@ -96,103 +101,85 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     log.warn("poller: video ended", { projectId: id, videoId, code: error.code });
   };
 
-  const visit = async (doc: QueryDocumentSnapshot, refresh: boolean) => {
-    const parsed = projectSchema.safeParse(doc.data());
-    if (!parsed.success || !parsed.data.heygenVideoId) return;
-    const p = parsed.data;
-    const videoId = p.heygenVideoId as string;
+  const visit = async ({ id, project: p }: ProjectDoc, refresh: boolean) => {
+    if (!p.heygenVideoId || !p.video) return;
+    const videoId = p.heygenVideoId;
+    const video = p.video;
     const now = app.clock.now();
-    const submitted = (p.heygenSubmittedAt ?? p.updatedAt)?.toDate();
     const overdue =
-      !refresh &&
-      submitted !== undefined &&
-      now.getTime() - submitted.getTime() > renderDeadlineMinutes * 60000;
+      !refresh && now.getTime() - video.submittedAt.toMillis() > renderDeadlineMinutes * 60000;
     // Backing off after failed reads: not read now, but the deadline still ends it.
-    if (!refresh && (p.pollNextAttemptAt?.toMillis() ?? 0) > now.getTime()) {
-      if (overdue) await endVideo(doc.id, videoId, deadlineError, now);
+    if (!refresh && (video.nextAttemptAt?.toMillis() ?? 0) > now.getTime()) {
+      if (overdue) await endVideo(id, videoId, deadlineError, now);
       return;
     }
     report.checked++;
     let details: VideoDetails;
     try {
       // Each video is read with the API it was created with.
-      details = await (opts.client ?? heygenClientFor(app, p.heygenApiVersion)).getVideo(videoId);
+      details = await (opts.client ?? heygenClientFor(app, video.apiVersion)).getVideo(videoId);
     } catch (err) {
       report.transientErrors++;
-      log.warn("poller: HeyGen status unavailable", { projectId: doc.id, videoId, error: err });
+      log.warn("poller: HeyGen status unavailable", { projectId: id, videoId, error: err });
       if (refresh) return; // a completed video keeps its state; its URL is refreshed later
       if (err instanceof HeygenError && err.kind === "rate_limited") {
         rateLimitedUntil = Date.now() + (err.retryAfterSeconds ?? 30) * 1000;
       } else {
-        const verdict = judgeReadFailure(err, p, videoId, now);
-        if (verdict.kind === "end") return endVideo(doc.id, videoId, verdict, now);
-        await recordPollBackoff(app.db, doc.id, videoId, verdict.fields);
+        const verdict = judgeReadFailure(err, video, videoId, now);
+        if (verdict.kind === "end") return endVideo(id, videoId, verdict, now);
+        await recordReadFailure(app.db, id, videoId, verdict.fields, now);
       }
-      if (overdue) await endVideo(doc.id, videoId, deadlineError, now);
+      if (overdue) await endVideo(id, videoId, deadlineError, now);
       return;
     }
-    if (p.pollFailures || p.pollAuthFailures || p.pollNextAttemptAt) {
-      await recordPollBackoff(app.db, doc.id, videoId, NO_BACKOFF);
-    }
-    if (changed(p, details)) {
-      const { applied } = await recordStatus(app.db, doc.id, videoId, details, now);
-      if (applied) report[refresh ? "refreshed" : "updated"]++;
+    // A good read ends the back-off; nothing is written when nothing changed.
+    const backingOff = video.attempts > 0 || video.authFailures > 0 || !!video.nextAttemptAt;
+    const news = changed(p, details);
+    if (news || backingOff) {
+      const { applied } = await recordStatus(app.db, id, videoId, details, now);
+      if (applied && news) report[refresh ? "refreshed" : "updated"]++;
     }
     if (overdue && !isTerminalVideoStatus(details.status)) {
-      await endVideo(doc.id, videoId, deadlineError, now);
+      await endVideo(id, videoId, deadlineError, now);
     }
   };
 
   const pageSize = opts.pageSize ?? 100;
-  const runQuery = async (
-    build: (after: QueryDocumentSnapshot | null) => Query,
-    refresh: boolean,
+  const runPages = async (
+    next: (after: QueryDocumentSnapshot<Project> | null) => Promise<ProjectPage>,
+    concurrency: number,
+    fn: (d: ProjectDoc) => Promise<void>,
   ) => {
-    let after: QueryDocumentSnapshot | null = null;
+    let after: QueryDocumentSnapshot<Project> | null = null;
     while (!outOfTime()) {
-      const snap = await build(after).limit(pageSize).get();
-      await forEachLimited(snap.docs, pollConcurrency, outOfTime, (d) => visit(d, refresh));
-      if (snap.size < pageSize) return;
-      after = snap.docs[snap.docs.length - 1];
+      const page = await next(after);
+      await forEachLimited(page.items, concurrency, outOfTime, fn);
+      if (!page.next) return;
+      after = page.next;
     }
   };
 
-  const projects = app.db.collection("projects");
-  // Unfinished videos, any non-terminal status (pending, processing, waiting, unknown).
-  await runQuery((after) => {
-    let q = projects
-      .where("heygenStatus", "not-in", [...VIDEO_TERMINAL])
-      .orderBy("heygenStatus")
-      .orderBy("updatedAt");
-    if (after) q = q.startAfter(after);
-    return q;
-  }, false);
+  // Unfinished videos (pending or processing, whatever HeyGen calls it).
+  await runPages(
+    (after) => unfinishedVideos(app.db, pageSize, after),
+    pollConcurrency,
+    (d) => visit(d, false),
+  );
   // Completed videos whose signed URL expires soon.
   const horizon = new Date(app.clock.now().getTime() + urlRefreshMarginMinutes * 60000);
-  await runQuery((after) => {
-    let q = projects
-      .where("heygenStatus", "==", "completed")
-      .where("videoUrlExpiresAt", "<=", horizon)
-      .orderBy("videoUrlExpiresAt");
-    if (after) q = q.startAfter(after);
-    return q;
-  }, true);
+  await runPages(
+    (after) => expiringVideoUrls(app.db, horizon, pageSize, after),
+    pollConcurrency,
+    (d) => visit(d, true),
+  );
   // Archival retries (and finished videos the trigger missed), oldest due first.
-  let after: QueryDocumentSnapshot | null = null;
-  while (!outOfTime()) {
-    let q = projects
-      .where("archiveState", "in", ["pending", "failed", "running"])
-      .where("archiveNextAttemptAt", "<=", app.clock.now())
-      .orderBy("archiveNextAttemptAt");
-    if (after) q = q.startAfter(after);
-    const snap = await q.limit(pageSize).get();
-    await forEachLimited(snap.docs, Math.min(2, pollConcurrency), outOfTime, async (d) => {
-      if ((await archiveVideo(app, d.id, { client: opts.client })) === "archived")
-        report.archived++;
-    });
-    if (snap.size < pageSize) break;
-    after = snap.docs[snap.docs.length - 1];
-  }
+  await runPages(
+    (after) => dueArchives(app.db, app.clock.now(), pageSize, after),
+    Math.min(2, pollConcurrency),
+    async ({ id }) => {
+      if ((await archiveVideo(app, id, { client: opts.client })) === "archived") report.archived++;
+    },
+  );
   report.stoppedEarly = outOfTime();
   log.info("poller run finished", { ...report, ms: Date.now() - started });
   return report;

@@ -8,15 +8,21 @@
  */
 import { HeygenError } from "../../clients/heygen/errors";
 import { backoffMs, SWEEP_BACKOFF } from "../../clients/http/retry";
-import type { Project } from "../../store/projects";
-import { notFoundMessage, type PollBackoff, type VideoEndCode } from "../../store/project-video";
+import { notFoundMessage, type VideoEndCode } from "../../store/project-video";
+
+/** The poll back-off after a failed read (the video's `attempts` count the failures in a row). */
+export interface PollBackoff {
+  attempts: number;
+  authFailures: number;
+  nextAttemptAt: Date;
+}
 
 export type ReadFailureVerdict =
   { kind: "end"; code: VideoEndCode; message: string } | { kind: "retry"; fields: PollBackoff };
 
 export function judgeReadFailure(
   err: unknown,
-  p: Pick<Project, "pollFailures" | "pollAuthFailures">,
+  video: { attempts: number; authFailures: number },
   videoId: string,
   now: Date,
 ): ReadFailureVerdict {
@@ -24,7 +30,7 @@ export function judgeReadFailure(
   if (kind === "not_found") {
     return { kind: "end", code: "VIDEO_NOT_FOUND", message: notFoundMessage(videoId) };
   }
-  const authFailures = kind === "unauthorized" ? (p.pollAuthFailures ?? 0) + 1 : 0;
+  const authFailures = kind === "unauthorized" ? video.authFailures + 1 : 0;
   if (authFailures >= 2) {
     return {
       kind: "end",
@@ -34,14 +40,14 @@ export function judgeReadFailure(
         "the API key can no longer read it; generate it again.",
     };
   }
-  const failures = (p.pollFailures ?? 0) + 1;
+  const failures = video.attempts + 1;
   const waitMs = backoffMs(failures - 1, SWEEP_BACKOFF);
   return {
     kind: "retry",
     fields: {
-      pollFailures: failures,
-      pollAuthFailures: authFailures,
-      pollNextAttemptAt: new Date(now.getTime() + waitMs),
+      attempts: failures,
+      authFailures,
+      nextAttemptAt: new Date(now.getTime() + waitMs),
     },
   };
 }

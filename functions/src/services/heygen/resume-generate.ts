@@ -2,30 +2,30 @@
  * The background half of a deferred `generate` (project-generation.ts: preparing): the
  * look was not ready within HEYGEN_LOOK_WAIT_SECONDS, so generate answered 202. Run by
  * on_project_updated the moment the project turns `preparing`, and by
- * resume_deferred_generates for a deferred generate nobody ran (`deferred.resumeAt`
- * passed: the trigger failed, or its worker died). It claims the project
- * (resumeDeferred: a second delivery does nothing), checks the consent again (it may
- * have been withdrawn meanwhile), and runs the same steps as generate with a longer wait
- * for the look. A look still not ready defers again, up to DEFERRED_DEADLINE_MS after
- * the request; then, like every failure, the project fails with the reason and the
- * reserved video is given back to the user's daily quota.
+ * resume_deferred_generates for a deferred generate nobody ran (its `nextAttemptAt`
+ * passed: the trigger failed, or its worker died). Top to bottom: claim the project
+ * (resumeDeferred: a second delivery does nothing); past DEFERRED_DEADLINE_MS after the
+ * request it fails; the stored request is validated again and the consent checked again
+ * (it may have been withdrawn meanwhile); then the same attempt as generate, with a
+ * longer wait for the look, recorded the same way. A look still not ready defers again
+ * (up to the deadline). A failure gives the reserved video back to the user's quota.
  */
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { log } from "../../logs";
-import {
-  deferSubmit,
-  failSubmit,
-  resumeDeferred,
-  stalledDeferredIds,
-  type ResumedClaim,
-} from "../../store/project-generation";
+import { resumeDeferred, type ResumedClaim } from "../../store/project-deferral";
+import { stalledDeferredIds } from "../../store/project-queries";
 import { releaseVideo } from "../quotas/video-quota";
-import { LookNotReady } from "./ensure-look";
-import { requireGenerateConsent } from "./generate-consent";
-import { stepError, type GenerateInput } from "./generate-steps";
-import { recordSubmitted, submit, type Submitted } from "./generate-video";
+import {
+  attemptVideo,
+  failedAttempt,
+  settleAttempt,
+  type Attempt,
+  type ClaimedRun,
+} from "./attempt-video";
 import { previousCreateMayExist } from "./find-lost-video";
+import { requireGenerateConsent } from "./generate-consent";
+import type { GenerateInput } from "./generate-steps";
 
 /** A deferred generate whose look is not ready this long after the request fails. */
 export const DEFERRED_DEADLINE_MS = 30 * 60 * 1000;
@@ -42,6 +42,12 @@ export interface ResumeOptions {
 
 export type ResumeOutcome = "not-deferred" | "submitted" | "deferred-again" | "failed";
 
+const tooLate = () =>
+  new ApiError(
+    "UPSTREAM_ERROR",
+    `HeyGen did not finish preparing your photo avatar within ${DEFERRED_DEADLINE_MS / 60000} minutes; try again, or with another photo.`,
+  );
+
 export async function resumeGenerate(
   app: AppContext,
   projectId: string,
@@ -50,56 +56,56 @@ export async function resumeGenerate(
   const claim = await resumeDeferred(app.db, projectId, app.clock.now());
   if (!claim) return "not-deferred";
   const { lease, project, deferred } = claim;
-  const uid = project.userId;
-  // A take-over (the worker before died mid-flight) or an earlier ambiguous create: a
-  // video of this attempt may exist upstream; a failure keeps the attempt for its lookup.
-  const earlierCreateMayExist = previousCreateMayExist(project);
-  const fail = async (err: unknown, outcome = { createMayHaveHappened: false }) => {
-    const error = stepError("prepare", err); // mapped by its step already: passed through
-    const recorded = await failSubmit(app.db, projectId, lease, {
-      error,
-      now: app.clock.now(),
-      createMayHaveHappened: outcome.createMayHaveHappened || earlierCreateMayExist,
-    });
-    // Under the lease only, so the reserved video is given back once.
-    if (recorded) await giveBack(app, claim);
-    log.warn("deferred generate failed", { projectId, code: error.code });
-    return "failed" as const;
+  const run: ClaimedRun = {
+    projectId,
+    uid: project.userId,
+    lease,
+    // A take-over (the run before died mid-flight) or an earlier ambiguous create: a
+    // video of this attempt may exist upstream; a failure keeps the attempt for its lookup.
+    earlierCreateMayExist: previousCreateMayExist(project),
+    request: deferred.request,
+    quotaWindow: deferred.quotaWindow,
+    firstDeferredAt: deferred.at.toDate(),
   };
-  if (app.clock.now().getTime() - deferred.at > DEFERRED_DEADLINE_MS) return fail(tooLate());
+  const settled = await settleAttempt(
+    app,
+    run,
+    await backgroundAttempt(app, projectId, claim, opts),
+  );
+  if (settled.kind === "failed") {
+    // Under the lease only, so the reserved video is given back once.
+    if (settled.recorded) await giveBack(app, claim);
+    log.warn("deferred generate failed", { projectId, code: settled.error.code });
+    return "failed";
+  }
+  if (settled.kind === "deferred" || settled.kind === "defer-refused") return "deferred-again";
+  // Recorded, or (the lease lost) left to the take-over, which records the same video.
+  return "submitted";
+}
+
+async function backgroundAttempt(
+  app: AppContext,
+  projectId: string,
+  claim: ResumedClaim,
+  opts: ResumeOptions,
+): Promise<Attempt> {
+  const { project, deferred, lease } = claim;
+  const pastDeadline = () =>
+    app.clock.now().getTime() - deferred.at.toMillis() > DEFERRED_DEADLINE_MS;
+  if (pastDeadline()) return failedAttempt(tooLate());
   let input: GenerateInput;
   try {
     input = opts.parseRequest({ ...deferred.request, projectId });
     // Nothing leaves for HeyGen without a consent that still holds now.
-    await requireGenerateConsent(app, uid, input);
+    await requireGenerateConsent(app, project.userId, input);
   } catch (err) {
-    return fail(err);
+    return failedAttempt(err);
   }
-  const outcome = { createMayHaveHappened: false };
-  let submitted: Submitted;
-  try {
-    submitted = await submit(app, uid, input, project, lease.attempt, outcome, {
-      lookWaitMs: opts.lookWaitMs,
-      recheckConsent: true,
-    });
-  } catch (err) {
-    if (!(err instanceof LookNotReady)) return fail(err, outcome);
-    if (app.clock.now().getTime() - deferred.at > DEFERRED_DEADLINE_MS) return fail(tooLate());
-    // Deferred again: on_project_updated sees preparing once more and resumes it.
-    await deferSubmit(app.db, projectId, lease, {
-      request: deferred.request,
-      quotaWindow: deferred.quotaWindow,
-      now: app.clock.now(),
-      at: deferred.at,
-      reuseAttempt: earlierCreateMayExist,
-    });
-    return "deferred-again";
-  }
-  // Outside the try: the video exists, so a failed write is no reason to fail the project
-  // (that gave the quota back and let the next attempt bill a second video). The lease
-  // then expires and the take-over records the same attempt's video (key replay or lookup).
-  await recordSubmitted(app, uid, projectId, lease, submitted);
-  return "submitted";
+  const attempt = await attemptVideo(app, project.userId, input, project, lease.attempt, {
+    lookWaitMs: opts.lookWaitMs,
+    recheckConsent: true,
+  });
+  return attempt.kind === "look-not-ready" && pastDeadline() ? failedAttempt(tooLate()) : attempt;
 }
 
 /**
@@ -135,12 +141,6 @@ export async function resumeStalledGenerates(
   }
   return counts;
 }
-
-const tooLate = () =>
-  new ApiError(
-    "UPSTREAM_ERROR",
-    `HeyGen did not finish preparing your photo avatar within ${DEFERRED_DEADLINE_MS / 60000} minutes; try again, or with another photo.`,
-  );
 
 /** The video reserved by the deferred request goes back to the user's quota of that day. */
 async function giveBack(app: AppContext, claim: ResumedClaim): Promise<void> {

@@ -1,9 +1,10 @@
 /**
- * Limits of HeyGen's text-to-speech input, from both fact sheets (heygen-api.md §6,
- * heygen-v3.md §4). Where their sources conflict, the intersection is used.
+ * Limits of HeyGen's text-to-speech input, from HeyGen's API references for v2
+ * (Create Avatar Video, the text voice) and v3 (Create Video, `voice_settings`). Where
+ * their sources conflict, the intersection is used.
  */
 
-/** Both fact sheets: a script (legacy `input_text`) of at most 5,000 characters. */
+/** Both API versions: a script (legacy `input_text`) of at most 5,000 characters. */
 export const SCRIPT_MAX_CHARS = 5000;
 
 /**

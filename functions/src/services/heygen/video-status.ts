@@ -7,8 +7,14 @@ import type { Firestore } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import type { VideoDetails } from "../../clients/heygen";
 import { notFound } from "../../errors";
-import { projectSchema, type Project } from "../../store/projects";
-import { normaliseStatus, recordStatus, videoState } from "../../store/project-video";
+import { archiveState, videoState, type Project } from "../../store/projects";
+import { projectsOfVideo } from "../../store/project-queries";
+import {
+  heygenFailure,
+  normaliseStatus,
+  parseUrlExpiry,
+  recordStatus,
+} from "../../store/project-video";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
 import { takeRateLimitToken } from "../quotas/rate-limit";
@@ -18,31 +24,40 @@ export async function findOwnedProjectByVideo(
   uid: string,
   videoId: string,
 ): Promise<{ id: string; project: Project }> {
-  const snap = await db
-    .collection("projects")
-    .where("heygenVideoId", "==", videoId)
-    .limit(10)
-    .get();
-  for (const doc of snap.docs) {
-    const parsed = projectSchema.safeParse(doc.data());
-    if (parsed.success && parsed.data.userId === uid) return { id: doc.id, project: parsed.data };
+  for (const { id, project } of await projectsOfVideo(db, videoId)) {
+    if (project.userId === uid) return { id, project };
   }
   throw notFound(`Video ${videoId}`);
 }
 
-/** The response body, from HeyGen's fields just written or from the stored project. */
+/** A video as the answer shows it: from HeyGen's answer, or from the stored project. */
+interface VideoView {
+  heygenStatus: string;
+  videoUrl: string | null;
+  videoUrlExpiresAt: Date | null;
+  thumbnailUrl: string | null;
+  durationSeconds: number | null;
+  error: { code?: string | null; message: string } | null;
+}
+
+const viewOfDetails = (d: VideoDetails): VideoView => ({
+  heygenStatus: d.status,
+  videoUrl: d.videoUrl,
+  videoUrlExpiresAt: parseUrlExpiry(d.videoUrl),
+  thumbnailUrl: d.thumbnailUrl,
+  durationSeconds: d.durationSeconds,
+  error: heygenFailure(d),
+});
+
+/** The archive's state as the answer names it (none: null). */
+const archiveStateOf = (p: Project) => (archiveState(p) === "none" ? null : archiveState(p));
+
+/** The response body, from HeyGen's answer just read or from the stored project. */
 async function statusBody(
   app: AppContext,
   projectId: string,
   videoId: string,
-  f: {
-    heygenStatus: string;
-    videoUrl: string | null;
-    videoUrlExpiresAt: Date | null;
-    thumbnailUrl: string | null;
-    durationSeconds: number | null;
-    error: { code?: string | null; message: string } | null;
-  },
+  f: VideoView,
   project: Project,
 ) {
   let archived: { url: string; expiresIn: number } | null = null;
@@ -68,7 +83,7 @@ async function statusBody(
     /** Signed URL (1 h) of our own copy in Storage, once archived: it outlives HeyGen's link. */
     archivedVideoUrl: archived?.url ?? null,
     archivedVideoUrlExpiresIn: archived?.expiresIn ?? null,
-    archiveState: project.archiveState ?? null,
+    archiveState: archiveStateOf(project),
   };
 }
 
@@ -81,7 +96,7 @@ async function statusBody(
 export async function refreshVideoStatus(app: AppContext, uid: string, videoId: string) {
   const { id, project: stored } = await findOwnedProjectByVideo(app.db, uid, videoId);
   if (videoState(stored) === "cancelled") return cancelledBody(id, videoId, stored);
-  const checkedAt = stored.heygenCheckedAt;
+  const checkedAt = stored.video?.checkedAt;
   const freshMs = app.config.quotas.videoStatusFreshSeconds * 1000;
   if (
     checkedAt &&
@@ -112,12 +127,13 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
   );
   let details: VideoDetails;
   try {
-    details = await heygenClientFor(app, stored.heygenApiVersion).getVideo(videoId);
+    details = await heygenClientFor(app, stored.video?.apiVersion).getVideo(videoId);
   } catch (err) {
     throw heygenToApiError(err, "reading the video status");
   }
-  const { fields, project } = await recordStatus(app.db, id, videoId, details, app.clock.now());
-  return statusBody(app, id, videoId, fields, project);
+  // The answer is about the video asked for, whether or not the project still follows it.
+  const { project } = await recordStatus(app.db, id, videoId, details, app.clock.now());
+  return statusBody(app, id, videoId, viewOfDetails(details), project ?? stored);
 }
 
 /** A cancelled video is answered from its project: HeyGen is not asked (it may be deleted there). */
@@ -135,6 +151,6 @@ function cancelledBody(projectId: string, videoId: string, p: Project) {
     fallbackAvatarUsed: p.fallbackAvatarUsed === true,
     archivedVideoUrl: null,
     archivedVideoUrlExpiresIn: null,
-    archiveState: p.archiveState ?? null,
+    archiveState: archiveStateOf(p),
   };
 }

@@ -6,7 +6,7 @@
  *   and uploaded to HeyGen as an asset, or (HEYGEN_AUDIO_SOURCE=url) kept in our bucket
  *   and given to HeyGen as a signed `audio_url` it downloads: one HeyGen call less.
  * - `tts`: a script spoken by a HeyGen voice. The voice must be in the cached listing;
- *   on v3 it may be left out to use the look's default voice (heygen-v3.md §4; the v2
+ *   on v3 it may be left out to use the look's default voice (HeyGen's v3 Create Video; the v2
  *   body requires `voice_id`). Speed and locale left out of the request come from the
  *   user's voice preferences (their most recently updated `preferences` document, its
  *   relative speed as a rate); the preference pitch is a relative offset of the voice's
@@ -184,7 +184,7 @@ export const AUDIO_URL_SECONDS = 24 * 3600;
 
 /**
  * HEYGEN_AUDIO_SOURCE=url: the converted MP3 goes to our bucket and HeyGen gets a
- * signed read URL of it as `audio_url` (heygen-api.md §6, heygen-v3.md §4), instead of
+ * signed read URL of it as `audio_url` (both API versions take one), instead of
  * an asset upload. The URL is a bearer credential: it is never logged or stored.
  */
 export async function recordedAudioUrl(

@@ -1,5 +1,5 @@
 /**
- * HeyGen webhook deliveries (registered endpoint, heygen-api.md §10, heygen-v3.md §6):
+ * HeyGen webhook deliveries (the endpoint registered with HeyGen's webhook API):
  * the signature is the hex HMAC-SHA256 of the raw body keyed with the endpoint's
  * secret, in header `signature` (legacy) or `Heygen-Signature` (v3 docs). Events are
  * signals only: the video's state is re-read from HeyGen before anything is written.
@@ -10,14 +10,13 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { HeygenError } from "../../clients/heygen/errors";
 import { log } from "../../logs";
-import { projectRef, projectSchema } from "../../store/projects";
+import { getProject, videoState } from "../../store/projects";
 import {
   endVideo,
   isTerminalVideoStatus,
   normaliseStatus,
   notFoundMessage,
   recordStatus,
-  videoState,
 } from "../../store/project-video";
 import { markHandled, wasHandled, type WebhookEventKey } from "../../store/webhook-events";
 import { heygenClientFor } from "./client";
@@ -36,7 +35,7 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 
 /**
  * Constant-time check of the body signature; throws 401 on any mismatch. The HMAC
- * covers the raw body only (heygen-v3.md §6), so a v3 delivery (`Heygen-Signature`)
+ * covers the raw body only (HeyGen's v3 webhook reference), so a v3 delivery (`Heygen-Signature`)
  * must also carry `Heygen-Timestamp` within 5 minutes of now: with the event-id dedupe
  * that bounds replays. Legacy deliveries (`signature`) have no timestamp; one given is
  * checked too.
@@ -92,7 +91,7 @@ export type WebhookOutcome = {
 };
 
 /**
- * The key a redelivery of this event shares (heygen-v3.md §6 receiver rule 5):
+ * The key a redelivery of this event shares (HeyGen's v3 webhook reference: dedupe by event id):
  * `Heygen-Event-Id`, else the body's `event_id`, else event type + video id.
  */
 function dedupeKey(
@@ -155,18 +154,17 @@ async function handleEvent(
   const videoId = data.video_id;
   const projectId = data.callback_id;
   if (!videoId || !projectId) return { handled: false, reason: "no video_id or callback_id" };
-  const snap = await projectRef(app.db, projectId).get();
-  const project = projectSchema.safeParse(snap.data());
-  if (!snap.exists || !project.success || project.data.heygenVideoId !== videoId) {
+  const project = await getProject(app.db, projectId);
+  if (!project || project.heygenVideoId !== videoId) {
     return { handled: false, reason: "no project with this callback_id and video" };
   }
-  if (videoState(project.data) === "cancelled") {
+  if (videoState(project) === "cancelled") {
     // Consent withdrawn (or the account erased) while it rendered: a late event creates nothing.
     return { handled: false, reason: "video cancelled" };
   }
   let details;
   try {
-    details = await heygenClientFor(app, project.data.heygenApiVersion).getVideo(videoId);
+    details = await heygenClientFor(app, project.video?.apiVersion).getVideo(videoId);
   } catch (err) {
     if (err instanceof HeygenError && err.kind === "not_found") {
       await endVideo(

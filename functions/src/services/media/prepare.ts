@@ -15,7 +15,7 @@ import { runFfmpeg, untrustedInputArgs } from "./ffmpeg";
 import { isAudioType, sniffType, type SniffedType } from "./sniff";
 import type { StorageReference } from "./storage-reference";
 
-/** HeyGen's audio input limit (heygen-api.md §6, heygen-v3.md §4). */
+/** HeyGen's audio input limit: 10 minutes on both API versions. */
 export const MAX_VOICE_SECONDS = 600;
 /** v3 uploads take 32 MB; legacy's limit is undocumented (10–50 MB): stay under both. */
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;

@@ -15,11 +15,12 @@
  */
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
-import { jobsCollection } from "../../store/avatar-jobs";
+import { assetsOfUser } from "../../store/avatar-assets";
 import { CONSENT_PURPOSES, writeWithdrawal } from "../../store/consent";
 import type { ErasureCounts, ErasureStep } from "../../store/erasures";
-import { projectSchema } from "../../store/projects";
-import { userRef } from "../../store/users";
+import { projectsOfUser } from "../../store/project-queries";
+import { getUser } from "../../store/users";
+import { deleteUserDocuments } from "../../store/user-data";
 import { emptyReport, type RemovalReport } from "./removal-report";
 import { removeAvatar3dInputs } from "./remove-avatar-3d";
 import {
@@ -66,33 +67,29 @@ async function consentStep(app: AppContext, uid: string, report: RemovalReport) 
 }
 
 async function heygenStep(app: AppContext, uid: string, report: RemovalReport) {
-  const projects = await app.db.collection("projects").where("userId", "==", uid).get();
-  for (const doc of projects.docs) {
-    const p = projectSchema.safeParse(doc.data());
-    if (!p.success || !p.data.heygenVideoId || doc.get("heygenVideoDeletedAt")) continue;
-    const version = p.data.heygenApiVersion ?? "v3";
-    await removeProjectVideo(app, doc.id, p.data.heygenVideoId, version, report);
+  for (const { id, project: p } of await projectsOfUser(app.db, uid)) {
+    if (!p.heygenVideoId || p.heygenVideoDeletedAt) continue;
+    await removeProjectVideo(app, id, p.heygenVideoId, p.video?.apiVersion ?? "v3", report);
   }
-  const folderId = (await userRef(app.db, uid).get()).get("heygenFolderId") as string | undefined;
+  const folderId = (await getUser(app.db, uid))?.heygenFolderId;
   if (folderId) {
     report.upstream.push({
       system: "heygen",
       kind: "folder",
       id: folderId,
       outcome: "not_deletable",
-      reason: "HeyGen documents no folder delete endpoint (heygen-api.md §1)",
+      reason: "HeyGen documents no folder delete endpoint",
     });
   }
 }
 
 async function storageStep(app: AppContext, uid: string, report: RemovalReport) {
   const bucket = getBucket(app.config.storageBucket);
-  const assets = await app.db.collection("avatar_assets").where("user_id", "==", uid).get();
   const prefixes = [
     `users/${uid}/`,
     `selfies/${uid}/`,
     `videos/${uid}/`,
-    ...assets.docs.map((d) => `avatars/${d.id}/`),
+    ...(await assetsOfUser(app.db, uid)).map((a) => `avatars/${a.id}/`),
   ];
   for (const prefix of prefixes) {
     const [files] = await bucket.getFiles({ prefix });
@@ -104,30 +101,7 @@ async function storageStep(app: AppContext, uid: string, report: RemovalReport) 
 }
 
 async function firestoreStep(app: AppContext, uid: string, report: RemovalReport) {
-  const owned: [string, string][] = [
-    ["projects", "userId"],
-    ["avatar_jobs", "user_id"],
-    ["avatar_assets", "user_id"],
-    ["preferences", "user_id"],
-  ];
-  for (const [collection, field] of owned) {
-    const snap = await app.db.collection(collection).where(field, "==", uid).get();
-    for (const doc of snap.docs) {
-      await doc.ref.delete();
-      report.firestore.push(doc.ref.path);
-    }
-  }
-  // Jobs cancelled above may still be written by a trigger in flight: read once more.
-  const late = await jobsCollection(app.db).where("user_id", "==", uid).get();
-  for (const doc of late.docs) await doc.ref.delete();
-  const user = userRef(app.db, uid);
-  const subcollections = await user.listCollections();
-  for (const c of subcollections) {
-    const docs = await c.listDocuments();
-    report.firestore.push(...docs.map((d) => d.path));
-  }
-  await app.db.recursiveDelete(user);
-  report.firestore.push(user.path);
+  report.firestore.push(...(await deleteUserDocuments(app.db, uid)));
 }
 
 async function authStep(app: AppContext, uid: string): Promise<void> {

@@ -12,17 +12,15 @@ import { log } from "../../logs";
 import {
   ERASURE_STEPS,
   erasureIdFor,
-  erasureRef,
-  erasureSchema,
-  erasuresCollection,
-  type Erasure,
+  getErasure,
+  openErasureIds,
   type ErasureCounts,
+  type ErasureState,
 } from "../../store/erasures";
 import {
   claimErasure,
   completeErasure,
   createErasure,
-  OPEN_ERASURE_STATES,
   recordErasureStep,
   scheduleErasureRetry,
 } from "../../store/erasure-lifecycle";
@@ -63,21 +61,22 @@ export async function runErasure(
   app: AppContext,
   erasureId: string,
   opts: { force?: boolean } = {},
-): Promise<Erasure["status"] | "busy"> {
-  const claim = await claimErasure(app.db, erasureId, app.clock.now().getTime(), opts);
+): Promise<ErasureState | "busy"> {
+  const claim = await claimErasure(app.db, erasureId, app.clock.now(), opts);
   if (!claim) return "busy";
-  const { erasure: claimed, lease } = claim;
-  const uid = claimed.uid as string;
+  const { erasure: claimed, uid, lease } = claim;
   const counts = claimed.counts;
   for (const step of ERASURE_STEPS) {
     if (claimed.steps[step]) continue;
     try {
       mergeCounts(counts, await runErasureStep(app, uid, step));
     } catch (err) {
-      const delay = RETRY_DELAYS_MIN[Math.min(claimed.attempts, RETRY_DELAYS_MIN.length - 1)];
+      const runs = claimed.erasure.attempts;
+      const delay = RETRY_DELAYS_MIN[Math.min(runs, RETRY_DELAYS_MIN.length - 1)];
       const now = app.clock.now();
       await scheduleErasureRetry(app.db, lease, {
-        lastError: `${step}: ${(err as Error).message}`,
+        step,
+        message: (err as Error).message,
         nextAttemptAt: new Date(now.getTime() + delay * 60000),
         now,
       });
@@ -99,14 +98,10 @@ export async function advanceErasures(
   opts: { budgetMs: number },
 ): Promise<{ done: number; retrying: number }> {
   const started = Date.now();
-  const open = await erasuresCollection(app.db)
-    .where("status", "in", [...OPEN_ERASURE_STATES])
-    .limit(50)
-    .get();
   const report = { done: 0, retrying: 0 };
-  for (const doc of open.docs) {
+  for (const id of await openErasureIds(app.db, 50)) {
     if (Date.now() - started > opts.budgetMs) break;
-    const outcome = await runErasure(app, doc.id);
+    const outcome = await runErasure(app, id);
     if (outcome === "done") report.done++;
     if (outcome === "retrying") report.retrying++;
   }
@@ -116,18 +111,19 @@ export async function advanceErasures(
 /** `GET /api/me/erasure`: the caller's erasure, readable until the Auth user is gone. */
 export async function erasureStatus(app: AppContext, uid: string) {
   const erasureId = erasureIdFor(uid);
-  const e = erasureSchema.safeParse((await erasureRef(app.db, erasureId).get()).data());
-  if (!e.success) throw notFound("An erasure of this account");
+  const e = await getErasure(app.db, erasureId);
+  if (!e) throw notFound("An erasure of this account");
+  const run = e.erasure;
   return {
     erasureId,
-    status: e.data.status,
-    requestedAt: e.data.requestedAt.toDate().toISOString(),
+    status: run.state,
+    requestedAt: e.requestedAt.toDate().toISOString(),
     steps: Object.fromEntries(
-      ERASURE_STEPS.map((s) => [s, e.data.steps[s]?.toDate().toISOString() ?? null]),
+      ERASURE_STEPS.map((s) => [s, e.steps[s]?.toDate().toISOString() ?? null]),
     ),
-    attempts: e.data.attempts,
-    nextAttemptAt: e.data.nextAttemptAt?.toDate().toISOString() ?? null,
-    lastError: e.data.lastError ?? null,
-    counts: e.data.counts,
+    attempts: run.attempts,
+    nextAttemptAt: run.nextAttemptAt?.toDate().toISOString() ?? null,
+    lastError: run.error ? `${run.error.code}: ${run.error.message}` : null,
+    counts: e.counts,
   };
 }

@@ -4,10 +4,10 @@
  * preferences, HeyGen looks and assets, quota counters) and short-lived signed URLs
  * (SIGNED_URL_SECONDS) to every media object of theirs in Storage.
  */
-import { Timestamp, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
+import { Timestamp } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { getBucket, signedReadUrl } from "../../clients/storage/bucket";
-import { userRef } from "../../store/users";
+import { userDocuments } from "../../store/user-data";
 
 /** Firestore values as JSON: timestamps become ISO strings. */
 function plain(value: unknown): unknown {
@@ -20,30 +20,11 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-const docs = (snaps: DocumentSnapshot[]) =>
-  snaps.map((d) => ({ id: d.id, ...(plain(d.data()) as object) }));
-
-async function owned(db: Firestore, collection: string, field: string, uid: string) {
-  return docs((await db.collection(collection).where(field, "==", uid).get()).docs);
-}
-
 export async function exportUserData(app: AppContext, uid: string) {
-  const db = app.db;
-  const user = userRef(db, uid);
-  const sub = async (name: string) => docs((await user.collection(name).get()).docs);
-  const [account, projects, avatarJobs, avatarAssets, preferences] = await Promise.all([
-    user.get(),
-    owned(db, "projects", "userId", uid),
-    owned(db, "avatar_jobs", "user_id", uid),
-    owned(db, "avatar_assets", "user_id", uid),
-    owned(db, "preferences", "user_id", uid),
-  ]);
-  const [consentLog, heygenLooks, heygenAssets, counters] = await Promise.all([
-    sub("consent_log"),
-    sub("heygenAvatarGroups"),
-    sub("heygen_assets"),
-    sub("counters"),
-  ]);
+  const { account, collections } = await userDocuments(app.db, uid);
+  const docs = (name: string) =>
+    (collections[name] ?? []).map((d) => ({ id: d.id, ...(plain(d.data) as object) }));
+  const avatarAssets = docs("avatar_assets");
   const bucket = getBucket(app.config.storageBucket);
   const prefixes = [
     `users/${uid}/`,
@@ -68,15 +49,15 @@ export async function exportUserData(app: AppContext, uid: string) {
   return {
     exportedAt: app.clock.now().toISOString(),
     uid,
-    account: account.exists ? plain(account.data()) : null,
-    consentLog,
-    projects,
-    avatarJobs,
+    account: account ? plain(account) : null,
+    consentLog: docs("consent_log"),
+    projects: docs("projects"),
+    avatarJobs: docs("avatar_jobs"),
     avatarAssets,
-    preferences,
-    heygenLooks,
-    heygenAssets,
-    counters,
+    preferences: docs("preferences"),
+    heygenLooks: docs("heygenAvatarGroups"),
+    heygenAssets: docs("heygen_assets"),
+    counters: docs("counters"),
     media,
   };
 }

@@ -18,12 +18,14 @@
  * generate running is skipped until the next run.
  */
 import type { File } from "@google-cloud/storage";
-import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
-import { projectSchema, type Project } from "../../store/projects";
-import { isTerminalVideoStatus } from "../../store/project-video";
+import { leaseLive } from "../../store/job-shape";
+import { isDeferred } from "../../store/project-generation";
+import { projectsOfUser } from "../../store/project-queries";
+import { videoInFlight } from "../../store/project-video";
+import { generationState, getProject, videoState, type Project } from "../../store/projects";
 import { resolveStorageReference } from "../media/storage-reference";
 
 const HOUR_MS = 3600_000;
@@ -60,14 +62,13 @@ type Need = "running" | "kept" | "none";
 
 /** Whether a project still needs its inputs, and why. */
 function projectNeed(p: Project, changedAtMs: number, nowMs: number, windowMs: number): Need {
-  const status = p.heygenStatus ?? null;
-  if (status === "completed") return "none";
+  if (videoState(p) === "completed") return "none";
   const submitting =
-    p.generation?.state === "submitting" && (p.generation.leaseExpiresAt ?? 0) > nowMs;
+    generationState(p) === "submitting" && leaseLive(p.generation?.lease, new Date(nowMs));
   // Deferred: the background run reads the photo and voice when the look is ready
   // (also while a take-over of its expired lease is pending).
-  if (submitting || p.generation?.deferred) return "running";
-  if (p.heygenVideoId && status && !isTerminalVideoStatus(status)) return "kept";
+  if (submitting || isDeferred(p)) return "running";
+  if (videoInFlight(p)) return "kept";
   return nowMs - changedAtMs < windowMs ? "kept" : "none";
 }
 
@@ -80,31 +81,25 @@ interface UserInputs {
 
 async function userInputs(app: AppContext, uid: string, nowMs: number): Promise<UserInputs> {
   const windowMs = app.config.inputRetentionHours * HOUR_MS;
-  const snap = await app.db.collection("projects").where("userId", "==", uid).get();
   const result: UserInputs = { needed: new Set(), generating: false };
-  for (const doc of snap.docs) {
-    const p = projectSchema.safeParse(doc.data());
-    if (!p.success) continue;
-    const need = projectNeed(p.data, changedAt(doc), nowMs, windowMs);
+  for (const { project: p, updateTime } of await projectsOfUser(app.db, uid)) {
+    const need = projectNeed(p, updateTime.toMillis(), nowMs, windowMs);
     if (need === "running") result.generating = true;
     if (need === "none") continue;
-    for (const path of projectInputPaths(app, uid, p.data)) result.needed.add(path);
+    for (const path of projectInputPaths(app, uid, p)) result.needed.add(path);
   }
   return result;
 }
-
-const changedAt = (doc: QueryDocumentSnapshot): number => doc.updateTime.toMillis();
 
 /**
  * A video completed: its photo and recording are deleted unless another project of
  * the user still needs them. Returns the deleted paths.
  */
 export async function releaseProjectInputs(app: AppContext, projectId: string): Promise<string[]> {
-  const snap = await app.db.collection("projects").doc(projectId).get();
-  const parsed = projectSchema.safeParse(snap.data());
-  if (!snap.exists || !parsed.success || parsed.data.heygenStatus !== "completed") return [];
-  const uid = parsed.data.userId;
-  const own = projectInputPaths(app, uid, parsed.data);
+  const project = await getProject(app.db, projectId);
+  if (!project || videoState(project) !== "completed") return [];
+  const uid = project.userId;
+  const own = projectInputPaths(app, uid, project);
   if (own.length === 0) return [];
   const { needed } = await userInputs(app, uid, app.clock.now().getTime());
   const bucket = getBucket(app.config.storageBucket);

@@ -5,12 +5,7 @@
  * GLBs already made (outputs) are kept; erasure deletes them.
  */
 import type { AppContext } from "../../context";
-import {
-  isTerminalJobStatus,
-  jobSchema,
-  jobsCollection,
-  markProviderDeleted,
-} from "../../store/avatar-jobs";
+import { isTerminalJobStatus, jobsOfUser, markProviderDeleted } from "../../store/avatar-jobs";
 import { cancelJob } from "../../store/avatar-job-lifecycle";
 import { providerFor } from "../avatar/submit-job";
 import { removeUpstream, type RemovalReport } from "./removal-report";
@@ -24,15 +19,11 @@ export async function removeAvatar3dInputs(
   report: RemovalReport,
   cancelMessage: string,
 ): Promise<void> {
-  const jobs = await jobsCollection(app.db).where("user_id", "==", uid).get();
   const provider = providerFor(app);
-  for (const doc of jobs.docs) {
-    const parsed = jobSchema.safeParse(doc.data());
-    if (!parsed.success) continue;
-    const job = parsed.data;
-    if (!isTerminalJobStatus(job.status)) {
-      if (await cancelJob(app.db, doc.id, cancelMessage, app.clock.now()))
-        report.cancelled.avatarJobs.push(doc.id);
+  for (const { id, job } of await jobsOfUser(app.db, uid)) {
+    if (!isTerminalJobStatus(job.job.state)) {
+      if (await cancelJob(app.db, id, cancelMessage, app.clock.now()))
+        report.cancelled.avatarJobs.push(id);
     }
     if (!job.provider_job_id || job.provider_deleted_at) continue;
     const target = {
@@ -57,7 +48,7 @@ export async function removeAvatar3dInputs(
       NOT_DELETABLE_AT_PROVIDER,
     );
     if (report.upstream[before]?.outcome === "deleted")
-      await markProviderDeleted(app.db, doc.id, app.clock.now());
+      await markProviderDeleted(app.db, id, app.clock.now());
   }
   report.storage.push(...(await deleteInputs(app.config.storageBucket, uid, "selfie")));
 }

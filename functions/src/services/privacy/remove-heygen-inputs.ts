@@ -8,10 +8,10 @@
 import type { AppContext } from "../../context";
 import { secrets } from "../../config";
 import { createHeygenClient, type HeygenClient } from "../../clients/heygen";
-import { lookDocSchema } from "../../store/looks";
-import { heygenAssets, listHeygenAssets } from "../../store/heygen-assets";
-import { markVideoDeleted, projectSchema } from "../../store/projects";
-import { cancelVideo, isTerminalVideoStatus } from "../../store/project-video";
+import { deleteLook, looksOfUser } from "../../store/looks";
+import { forgetHeygenAsset, listHeygenAssets } from "../../store/heygen-assets";
+import { markVideoDeleted, projectsOfUser } from "../../store/project-queries";
+import { cancelVideo, videoInFlight } from "../../store/project-video";
 import { removeUpstream, type RemovalReport } from "./removal-report";
 import { deleteInputs } from "./storage-inputs";
 
@@ -37,23 +37,20 @@ export async function cancelPendingVideos(
   report: RemovalReport,
   opts: { onlyWithUserFace: boolean; code: string; message: string },
 ): Promise<void> {
-  const snap = await app.db.collection("projects").where("userId", "==", uid).get();
-  for (const doc of snap.docs) {
-    const p = projectSchema.safeParse(doc.data());
-    if (!p.success || !p.data.heygenVideoId || !p.data.heygenStatus) continue;
-    if (isTerminalVideoStatus(p.data.heygenStatus)) continue;
-    if (opts.onlyWithUserFace && p.data.fallbackAvatarUsed === true) continue;
-    const videoId = p.data.heygenVideoId;
+  for (const { id, project: p } of await projectsOfUser(app.db, uid)) {
+    if (!p.heygenVideoId || !videoInFlight(p)) continue;
+    if (opts.onlyWithUserFace && p.fallbackAvatarUsed === true) continue;
+    const videoId = p.heygenVideoId;
     const cancelled = await cancelVideo(
       app.db,
-      doc.id,
+      id,
       videoId,
       { code: opts.code, message: opts.message },
       app.clock.now(),
     );
     if (!cancelled) continue;
-    report.cancelled.videos.push(doc.id);
-    await removeProjectVideo(app, doc.id, videoId, p.data.heygenApiVersion ?? "v3", report);
+    report.cancelled.videos.push(id);
+    await removeProjectVideo(app, id, videoId, p.video?.apiVersion ?? "v3", report);
   }
 }
 
@@ -95,30 +92,24 @@ async function removeAssets(
       NOT_DELETABLE_ON_V2,
     );
     if (!ok) continue;
-    const ref = heygenAssets(app.db, uid).doc(asset.assetId);
-    await ref.delete();
-    report.firestore.push(ref.path);
+    report.firestore.push(await forgetHeygenAsset(app.db, uid, asset.assetId));
   }
 }
 
 /** Looks (then their groups) at HeyGen, and our look documents once handled. */
 async function removeLooks(app: AppContext, uid: string, report: RemovalReport): Promise<void> {
   const client = heygenClients(app);
-  const snap = await app.db.collection(`users/${uid}/heygenAvatarGroups`).get();
   const groups = new Map<string, "v2" | "v3">();
-  for (const doc of snap.docs) {
-    const look = lookDocSchema.safeParse(doc.data());
-    if (!look.success) continue;
-    groups.set(look.data.avatar_group_id, look.data.apiVersion);
+  for (const { id, look } of await looksOfUser(app.db, uid)) {
+    groups.set(look.avatar_group_id, look.apiVersion);
     const ok = await removeUpstream(
       report,
-      { system: "heygen", kind: "look", id: look.data.talking_photo_id },
-      () => client(look.data.apiVersion).deleteLook(look.data.talking_photo_id),
+      { system: "heygen", kind: "look", id: look.talking_photo_id },
+      () => client(look.apiVersion).deleteLook(look.talking_photo_id),
       NOT_DELETABLE_ON_V2,
     );
     if (!ok) continue;
-    await doc.ref.delete();
-    report.firestore.push(doc.ref.path);
+    report.firestore.push(await deleteLook(app.db, uid, id));
   }
   for (const [groupId, version] of groups) {
     await removeUpstream(

@@ -1,22 +1,21 @@
 /**
  * Photoreal job limits: jobs started per user per UTC day
  * (QUOTA_AVATAR_JOBS_PER_USER_PER_DAY) and jobs queued or processing at once
- * (QUOTA_PENDING_AVATAR_JOBS_PER_USER). Checked once cheaply before the selfie is
- * stored, then for real in the transaction that creates the job (so concurrent
- * posts cannot pass together).
+ * (QUOTA_PENDING_AVATAR_JOBS_PER_USER), both checked for real in the transaction that
+ * creates the job (so concurrent posts cannot pass together). The daily limit is also
+ * checked once, with one read, before the selfie is stored: a user who used up the day
+ * is refused without an upload for every try until midnight, while the pending limit
+ * lifts within minutes (a post refused by it has its selfie deleted again).
  */
-import type { DocumentReference, Transaction } from "firebase-admin/firestore";
+import type { Transaction } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
-import { jobsCollection, OPEN_JOB_STATUSES } from "../../store/avatar-jobs";
-import { dayWindow, readCount, userCounter, writeCount } from "../../store/counters";
+import { pendingJobsOfUser } from "../../store/avatar-jobs";
+import { dayWindow, peekCount, readCount, userCounter, writeCount } from "../../store/counters";
 import { quotaExceeded } from "./video-quota";
 
 export const USER_AVATAR_JOBS = "avatar_jobs_day";
 
-const pendingJobs = (app: AppContext, uid: string) =>
-  jobsCollection(app.db)
-    .where("user_id", "==", uid)
-    .where("status", "in", [...OPEN_JOB_STATUSES]);
+const pendingJobs = (app: AppContext, uid: string) => pendingJobsOfUser(app.db, uid);
 
 function check(app: AppContext, usedToday: number, pending: number, at: Date): void {
   const { avatarJobsPerUserPerDay, pendingAvatarJobsPerUser } = app.config.quotas;
@@ -37,14 +36,11 @@ function check(app: AppContext, usedToday: number, pending: number, at: Date): v
   }
 }
 
-/** Fails fast (429) before the selfie is uploaded; not authoritative. */
+/** Fails fast (429) on the daily limit before the selfie is uploaded; not authoritative. */
 export async function precheckAvatarJob(app: AppContext, uid: string): Promise<void> {
   const at = app.clock.now();
-  const counter = await userCounter(app.db, uid, USER_AVATAR_JOBS).get();
-  const used =
-    counter.get("window") === dayWindow(at).window ? (counter.get("count") as number) : 0;
-  const pending = (await pendingJobs(app, uid).count().get()).data().count;
-  check(app, used, pending, at);
+  const used = await peekCount(userCounter(app.db, uid, USER_AVATAR_JOBS), at);
+  check(app, used, 0, at);
 }
 
 /**
@@ -58,7 +54,7 @@ export async function admitAvatarJob(
 ): Promise<void> {
   const at = app.clock.now();
   const { window } = dayWindow(at);
-  const counter: DocumentReference = userCounter(app.db, uid, USER_AVATAR_JOBS);
+  const counter = userCounter(app.db, uid, USER_AVATAR_JOBS);
   await app.db.runTransaction(async (tx) => {
     const used = await readCount(tx, counter, window);
     const pending = (await tx.get(pendingJobs(app, uid))).size;
