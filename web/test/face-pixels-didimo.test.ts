@@ -10,9 +10,9 @@
  * Thresholds (values measured on this stack are printed by each run and listed in
  * docs/3d-head.md): as for the Avatar SDK head, except the blink: the simulator's rig
  * closes the lids about three quarters (its lid joints turn about the eyeball by the
- * angle fitted to the blink shape, and the lid skin follows them only in part), so about
- * a third of the eye whites stay (72 of 209 measured); a head that does not blink keeps
- * them all.
+ * angle fitted to the blink shape, and the lid skin follows them only in part), so some
+ * of the eye whites stay (13–34 % of the open mean measured); a head that does not blink
+ * keeps them all.
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
