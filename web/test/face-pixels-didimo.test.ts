@@ -16,9 +16,8 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { useServers } from "../../functions/test/helpers/servers";
-import { useProvider } from "../../functions/test/helpers/stack";
 import { facePage, headFromSelfie, probe, recordAndSpeak, stats, type Sample } from "./face-probe";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 const MOUTH_STILL = 40;
 const MOUTH_OPEN = 120;
@@ -27,8 +26,7 @@ const SKIN_SHARE = 0.5;
 
 describe("web client: Didimo's 3D face (poses baked into morph targets) blinks and moves its lips, by its pixels", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
-  useProvider("didimo");
+  useStack({ servers: ["storage", "heygen"], provider: "didimo" });
   let browser: Browser;
   let page: Page;
 

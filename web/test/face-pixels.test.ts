@@ -22,9 +22,8 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { useServers } from "../../functions/test/helpers/servers";
-import { useProvider } from "../../functions/test/helpers/stack";
 import { facePage, headFromSelfie, probe, recordAndSpeak, release, stats, type Sample, type ViewerHooks } from "./face-probe";
+import { useStack } from "../../functions/test/helpers/use-stack";
 import { screenshot } from "./steps";
 
 const MOUTH_STILL = 40;
@@ -35,8 +34,7 @@ const SKIN_SHARE = 0.5;
 
 describe("web client: the 3D face moves its lips and blinks, by its pixels", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
+  useStack({ servers: ["storage", "heygen"], provider: "avatar-sdk" });
   let browser: Browser;
   let page: Page;
 
