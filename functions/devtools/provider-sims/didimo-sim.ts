@@ -1,5 +1,5 @@
 /**
- * Didimo v3 simulator (photoreal-providers.md §B): `DIDIMO-API-KEY`, multipart
+ * Didimo v3 simulator (its public REST API): `DIDIMO-API-KEY`, multipart
  * `POST /v3/didimos`, `pending → processing (percent) → done | error`, and the glTF
  * package behind `/v3/didimos/{key}/results/gltf` (redirect, or `{uri}` with
  * `DIDIMO-FOLLOW-URI: 0`). The package is a real zipped glTF of a head made from the
@@ -8,7 +8,7 @@
  * skeletal, so its meshes carry no morph targets; each pose is two frames, the rest pose
  * then the pose. Only the pose sets the create asked
  * for by feature flag (`arkit`, `oculus_lipsync`, `simple_poses`) are in the package, an
- * unknown `profile` is refused, as the fact sheet documents the options, and a photo that
+ * unknown `profile` is refused, as Didimo documents the options, and a photo that
  * cannot be decoded ends the didimo in `error`.
  */
 import { createHmac, randomBytes } from "node:crypto";
@@ -167,7 +167,7 @@ export async function startDidimoSim(
       });
       bb.on("field", (k, v) => (fields[k] = v));
       bb.on("close", async () => {
-        const t = photo ? simFileType(photo) : null; // §B2: jpg/jpeg/png
+        const t = photo ? simFileType(photo) : null; // Didimo takes jpg/jpeg/png
         if (t !== "image/jpeg" && t !== "image/png")
           return reply(400, { is_error: true, description: "photo must be jpg or png" });
         if (fields.input_type !== "photo" || fields.transfer_formats !== "gltf") {
@@ -201,7 +201,7 @@ export async function startDidimoSim(
       const d = sim.didimos.get(m[1]);
       return d ? reply(200, view(d)) : reply(404, { is_error: true, description: "Not found" });
     }
-    // `DELETE /v3/didimos/{key}` returns 204 (photoreal-providers.md): the didimo is gone.
+    // `DELETE /v3/didimos/{key}` returns 204: the didimo is gone.
     if (m && method === "DELETE") {
       if (!sim.didimos.delete(m[1]))
         return reply(404, { is_error: true, description: "Not found" });
