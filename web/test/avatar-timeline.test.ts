@@ -127,9 +127,12 @@ describe("web client: the 3D viewer plays a speech timeline (headless Chromium)"
   it("without a timeline the heuristic moves the mouth, and never the timeline's shapes", async () => {
     const log = await speak(page, wav);
     assert.equal(log.keys, "visemes", "the Avatar SDK head has its own viseme targets");
-    assert.ok(log.frames.length > 100, `${log.frames.length} frames`);
+    // Enough frames to judge (one per viseme segment at least); how many more a loaded
+    // machine's software WebGL draws says nothing about the viewer.
+    assert.ok(log.frames.length >= timeline.visemes.length, `${log.frames.length} frames`);
     assert.ok(log.frames.every((f) => f.source === "heuristic"));
-    assert.ok(log.frames.filter((f) => f.morph).length > 50, "the mouth moved");
+    const moved = log.frames.filter((f) => f.morph).length;
+    assert.ok(moved > log.frames.length / 2, `the mouth moved in ${moved} of ${log.frames.length} frames`);
     assert.equal(log.sync, null);
     const match = agreement(log, timeline, "heuristic");
     assert.ok(match < 0.05, `the heuristic shows the timeline's shape in ${(match * 100).toFixed(1)} % of frames`);
