@@ -62,6 +62,13 @@ describe("parseConsentRecords: the stored records, read leniently", () => {
     expect(records.heygen_face?.policyVersion).to.equal(POLICY.policyVersion);
   });
 
+  it("a record whose grant time is not a stored timestamp is not recorded", () => {
+    const records = parseConsentRecords({
+      consent: { heygen_face: { ...record(), grantedAt: "2026-11-20T10:00:00.000Z" } },
+    });
+    expect(records).to.deep.equal({});
+  });
+
   it("reads no records from a missing document or a consent that is not an object", () => {
     expect(parseConsentRecords(undefined)).to.deep.equal({});
     expect(parseConsentRecords({})).to.deep.equal({});

@@ -14,6 +14,7 @@ import {
   newLease,
   type Lease,
 } from "../../src/store/job-shape";
+import { allows, assertTransition, transitionFrom } from "../../src/store/state-machine";
 import {
   holdsLease,
   leaseDecision,
@@ -374,6 +375,14 @@ describe("planTransition: what is written", () => {
     expect(p.update.note).to.be.instanceOf(FieldValue);
     expect(p.after).to.not.have.property("note");
   });
+
+  it("the schema's refusal names every field refused, nested ones by their path", () => {
+    expect(() =>
+      plan(doc(run("working")), null, "note", {
+        write: () => ({ doc: { owner: 7 }, job: { extra: "x" } }),
+      }),
+    ).to.throw(/\(owner: [^;]+; run\.extra: [^)]+\)$/);
+  });
 });
 
 describe("planTransition: other machines moved by the same write", () => {
@@ -483,5 +492,34 @@ describe("erasureClaim: may a run claim the erasure", () => {
   it("never claims an erasure that is done (the uid is gone), forced or not", () => {
     expect(erasureClaim(erasure(null, 0), NOW, claimLease, true)).to.equal(null);
     expect(erasureClaim(erasure("", 0), NOW, claimLease, false)).to.equal(null);
+  });
+});
+
+describe("the table's rows (state-machine.ts)", () => {
+  it("transitionFrom finds the row of a from-state and event, or none", () => {
+    expect(transitionFrom(machine, "open", "claim")?.to).to.equal("working");
+    expect(transitionFrom(machine, "working", "claim")).to.equal(null);
+    expect(transitionFrom(machine, "open", "finish")).to.equal(null);
+  });
+
+  it("a reported event needs the state it reports; a table's event refuses one", () => {
+    expect(transitionFrom(machine, "open", "report", "done")?.to).to.equal("done");
+    expect(transitionFrom(machine, "open", "report", "open")).to.equal(null);
+    expect(() => transitionFrom(machine, "open", "report")).to.throw(
+      "toy: report is reported; give the state it reports",
+    );
+    expect(() => transitionFrom(machine, "open", "claim", "working")).to.throw(
+      "toy: claim is chosen by the table, not reported",
+    );
+  });
+
+  it("allows only the exact from --event--> to of a row", () => {
+    expect(allows(machine, "open", "claim", "working")).to.equal(true);
+    expect(allows(machine, "working", "claim", "working")).to.equal(false);
+    expect(allows(machine, "open", "step", "working")).to.equal(false);
+    expect(allows(machine, "open", "claim", "done")).to.equal(false);
+    expect(() => assertTransition(machine, "open", "claim", "done")).to.throw(
+      "toy: open --claim--> done is not in the transition table",
+    );
   });
 });
