@@ -7,7 +7,8 @@ export interface AvatarVoice {
   stop(): void;
 }
 
-export function avatarVoice(speak: (audio: Blob) => Promise<void>, stopSpeaking: () => void): AvatarVoice {
+/** `note`: what happens to the voice (uploaded for its timeline, or the sound alone). */
+export function avatarVoice(speak: (audio: Blob) => Promise<void>, stopSpeaking: () => void, note: string): AvatarVoice {
   let chosen: Blob | null = null;
   const play = h("button", { type: "button", class: "primary", disabled: true }, "Speak with my avatar");
   const stopBtn = h("button", { type: "button", class: "secondary", hidden: true }, "Stop speaking");
@@ -49,6 +50,7 @@ export function avatarVoice(speak: (audio: Blob) => Promise<void>, stopSpeaking:
     recorder.el,
     h("div", { class: "row" }, file, fileLabel),
     h("div", { class: "row" }, play, stopBtn),
+    h("p", { class: "muted", id: "speech-note" }, note),
     status,
   );
   return { el, stop: recorder.stop };
