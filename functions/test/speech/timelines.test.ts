@@ -15,7 +15,11 @@ import { bucket, uploadFile } from "../helpers/storage";
 import { consentingUser } from "../helpers/consent";
 import { useServers } from "../helpers/servers";
 import { speechWebm, TEN_SECONDS_OF_SPEECH } from "../fixtures/media";
+import { testContext } from "../helpers/context";
+import { purgeUnusedInputs } from "../../src/services/privacy/release-inputs";
 import { SpeechTimelineSchema, type SpeechTimeline } from "../../src/services/speech/schema";
+
+const HOUR = 3600_000;
 
 interface Computed {
   timelineId: string;
@@ -229,6 +233,29 @@ describe("speech timelines and the data rights", function () {
     expect(await exists(`${voice}.timeline.json`)).to.equal(false);
     const left = (await indexDocs(user.uid)).map((d) => d.id);
     expect(left).to.deep.equal([kept.timelineId]);
+  });
+
+  it("follow their recording's retention: purged with their index once no project needs them", async () => {
+    const user = await consentingUser(["speech_timeline", "heygen_voice"]);
+    await withTimeline(user, "alone");
+    const voice = await upload(user, "needed", "other");
+    await db()
+      .doc(`projects/ret-${user.uid}`)
+      .set({ userId: user.uid, name: "R", voiceUrl: voice });
+    const needed = await compute(user, { audio: voice });
+    expect(needed.status, JSON.stringify(needed.body)).to.equal(200);
+    const at = (ms: number) => testContext({ clock: { now: () => new Date(Date.now() + ms) } });
+
+    await purgeUnusedInputs(at(23 * HOUR), { budgetMs: 60000 });
+    expect(await exists(`users/${user.uid}/alone.webm.timeline.json`)).to.equal(true);
+    expect(await exists(`${voice}.timeline.json`)).to.equal(true);
+    expect(await indexDocs(user.uid)).to.have.length(2);
+    // A day later the project (never generated) needs its recording no more.
+    await purgeUnusedInputs(at(25 * HOUR), { budgetMs: 60000 });
+    expect(await exists(`users/${user.uid}/alone.webm.timeline.json`)).to.equal(false);
+    expect(await indexDocs(user.uid)).to.have.length(0);
+    expect(await exists(`${voice}.timeline.json`)).to.equal(false);
+    expect(await exists(voice)).to.equal(false);
   });
 
   it("are deleted when the speech_timeline consent is withdrawn", async () => {
