@@ -6,8 +6,9 @@
  *   the words over the stored voiced stretches (no analysis);
  * - otherwise the engine computes it here, in this function, and the JSON is written
  *   next to the audio (`<audio path>.timeline.json`) with an index document.
- * A recording sent only for its timeline is then deleted, unless an unfinished video of
- * the user still needs it (a project names it, or a generate is running).
+ * A recording sent only for its timeline (`timelineOfUpload`) is then deleted, unless an
+ * unfinished video of the user still needs it (a project names it, or a generate is
+ * running); other flows that hold a voice of the user call `timelineOfAudio`.
  */
 import { performance } from "node:perf_hooks";
 import type { Bucket } from "@google-cloud/storage";
@@ -31,7 +32,7 @@ import { SpeechTimelineSchema, type SpeechTimeline } from "./schema";
 import { isTimelineObject, timelinePathOf } from "./timeline-paths";
 import { spreadWords } from "./words";
 
-export interface UploadTimeline {
+export interface AudioTimeline {
   /** The timeline's id: the sha256 of the audio's bytes. */
   id: string;
   timeline: SpeechTimeline;
@@ -40,6 +41,9 @@ export interface UploadTimeline {
   /** Server time of this request's analysis (decode, analysis, timeline), ms; 0 when cached. */
   computeMs: number;
   audioSeconds: number;
+}
+
+export interface UploadTimeline extends AudioTimeline {
   /** The recording was deleted (no video needs it). */
   audioDeleted: boolean;
 }
@@ -74,6 +78,7 @@ async function releaseRecording(app: AppContext, uid: string, path: string): Pro
   return true;
 }
 
+/** A recording the user sent for its timeline: computed (or cached), then deleted unless a video needs it. */
 export async function timelineOfUpload(
   app: AppContext,
   uid: string,
@@ -85,11 +90,26 @@ export async function timelineOfUpload(
     isEmulator: app.config.isEmulator,
     field: "audio",
   });
+  const result = await timelineOfAudio(app, uid, ref.path, { text: input.text });
+  return { ...result, audioDeleted: await releaseRecording(app, uid, ref.path) };
+}
+
+/**
+ * The timeline of one audio object of the user (`users/{uid}/…`, or their archived
+ * video), from their cache when they have one of the same bytes, else computed here and
+ * stored next to the audio. Any flow that holds a voice of the user calls this.
+ */
+export async function timelineOfAudio(
+  app: AppContext,
+  uid: string,
+  audioPath: string,
+  options: { text?: string } = {},
+): Promise<AudioTimeline> {
   const bucket = getBucket(app.config.storageBucket);
   const tmp = await TempDir.create();
   try {
     const local = tmp.file("audio");
-    const got = await download(bucket, ref, local, "audio");
+    const got = await download(bucket, { bucket: bucket.name, path: audioPath }, local, "audio");
     if (!isAudioType(got.type)) {
       throw new ApiError(
         "UNSUPPORTED_MEDIA",
@@ -100,8 +120,8 @@ export async function timelineOfUpload(
     const stored = known ? await readTimelineJson(bucket, known.timelinePath) : null;
     if (known && stored) {
       let timeline = stored;
-      if (input.text !== undefined) {
-        const words = spreadWords(input.text, stored.voice, stored.durationSeconds);
+      if (options.text !== undefined) {
+        const words = spreadWords(options.text, stored.voice, stored.durationSeconds);
         timeline = { ...stored, words };
         if (JSON.stringify(words) !== JSON.stringify(stored.words)) {
           await writeTimelineJson(bucket, known.timelinePath, timeline);
@@ -111,27 +131,20 @@ export async function timelineOfUpload(
         uid,
         audioSeconds: stored.durationSeconds,
       });
-      const audioDeleted = await releaseRecording(app, uid, ref.path);
-      return {
-        id: got.sha256,
-        timeline,
-        cached: true,
-        computeMs: 0,
-        audioSeconds: stored.durationSeconds,
-        audioDeleted,
-      };
+      const audioSeconds = stored.durationSeconds;
+      return { id: got.sha256, timeline, cached: true, computeMs: 0, audioSeconds };
     }
     const started = performance.now();
-    const timeline = await speechTimeline(local, got.type, { text: input.text });
+    const timeline = await speechTimeline(local, got.type, { text: options.text });
     const computeMs = Math.round(performance.now() - started);
-    const timelinePath = timelinePathOf(ref.path);
+    const timelinePath = timelinePathOf(audioPath);
     await writeTimelineJson(bucket, timelinePath, timeline);
     await putTimelineIndex(
       app.db,
       uid,
       {
         sha256: got.sha256,
-        audioPath: ref.path,
+        audioPath,
         timelinePath,
         durationSeconds: timeline.durationSeconds,
         computeMs,
@@ -144,15 +157,8 @@ export async function timelineOfUpload(
       computeMs,
       xRealTime: computeMs > 0 ? Math.round((timeline.durationSeconds * 1000) / computeMs) : null,
     });
-    const audioDeleted = await releaseRecording(app, uid, ref.path);
-    return {
-      id: got.sha256,
-      timeline,
-      cached: false,
-      computeMs,
-      audioSeconds: timeline.durationSeconds,
-      audioDeleted,
-    };
+    const audioSeconds = timeline.durationSeconds;
+    return { id: got.sha256, timeline, cached: false, computeMs, audioSeconds };
   } finally {
     await tmp.dispose();
   }
