@@ -208,12 +208,14 @@ describe("web client: the 3D viewer plays a speech timeline (headless Chromium)"
     assert.equal(stored.length, 1);
     const { audioPath, timelinePath } = stored[0].data() as { audioPath: string; timelinePath: string };
     assert.match(audioPath, new RegExp(`^users/${uid}/speech/`));
-    assert.equal((await bucket().file(audioPath).exists())[0], false, "the recording is deleted");
+    // The index is written first, then the recording is deleted in the same request.
+    await waitFor(async () => ((await bucket().file(audioPath).exists())[0] ? null : true));
     const [json] = await bucket().file(timelinePath).download();
     const serverTimeline = SpeechTimelineSchema.parse(JSON.parse(json.toString()));
     assert.ok(serverTimeline.visemes.length > 10, `${serverTimeline.visemes.length} viseme segments`);
 
     // Said again, the timeline is there from the start: the mouth follows it, not the sound.
+    await page.getByText("This voice's timeline is ready").waitFor({ timeout: 30000 });
     await page.getByRole("button", { name: "Speak with my avatar" }).click();
     await page.getByText("Done. Press Speak to hear it again.").waitFor({ timeout: 30000 });
     const second = await spoken();

@@ -170,8 +170,16 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
       // over (the viewer cross-fades). Without the speech_timeline consent nothing is
       // uploaded and the sound alone moves the mouth.
       const withTimeline = me.consent.speech_timeline.granted;
+      const speakWithTimeline = (audio: Blob) => {
+        const timelinePromise = voiceTimeline(ctx.user.uid, audio);
+        timelinePromise.then(
+          () => voice.setNote("This voice's timeline is ready: the mouth follows your words."),
+          (err: Error) => voice.setNote(`This voice has no timeline (${err.message}): the mouth follows the sound.`),
+        );
+        return v.speak(audio, { timelinePromise });
+      };
       const voice = avatarVoice(
-        (audio) => v.speak(audio, withTimeline ? { timelinePromise: voiceTimeline(ctx.user.uid, audio) } : {}),
+        (audio) => (withTimeline ? speakWithTimeline(audio) : v.speak(audio, {})),
         () => v.stopSpeaking(),
         withTimeline
           ? "Your voice is uploaded and analysed by Masky (never sent to anyone else); the recording is deleted once its timeline is made."
