@@ -9,11 +9,10 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { consentingUser } from "../helpers/consent";
-import { useServers } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 import { speechWebm, TEN_SECONDS_OF_SPEECH } from "../fixtures/media";
 import { testContext } from "../helpers/context";
 import { purgeUnusedInputs } from "../../src/services/privacy/release-inputs";
@@ -56,8 +55,7 @@ const indexDocs = async (uid: string) =>
 
 describe("speech timelines (POST/GET /api/speech/timelines)", function () {
   this.timeout(90000);
-  useServers("storage");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], fresh: { firestore: true } });
 
   it("computes 10 s of speech in under a second of server time, stores it next to the audio and deletes the recording", async () => {
     const user = await consentingUser(["speech_timeline"]);
@@ -183,8 +181,7 @@ describe("speech timelines (POST/GET /api/speech/timelines)", function () {
 
 describe("speech timelines and the data rights", function () {
   this.timeout(120000);
-  useServers("storage");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], fresh: { firestore: true } });
 
   async function withTimeline(user: TestUser, name: string): Promise<Computed> {
     const res = await compute(user, { audio: await upload(user, name) });
