@@ -8,7 +8,17 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 
-export const CONSENT_PURPOSES = ["heygen_face", "heygen_voice", "avatar_3d"] as const;
+/**
+ * `speech_timeline`: a recording the user makes only so the backend computes its speech
+ * timeline (the 3D avatar speaking with their voice). It is analysed in our functions,
+ * never sent to a third party, and deleted once its timeline exists unless a video needs it.
+ */
+export const CONSENT_PURPOSES = [
+  "heygen_face",
+  "heygen_voice",
+  "avatar_3d",
+  "speech_timeline",
+] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 export const consentPurposeSchema = z.enum(CONSENT_PURPOSES);
 
@@ -77,6 +87,7 @@ export function consentState(records: ConsentRecords, policy: ConsentPolicy): Co
     heygen_face: view("heygen_face"),
     heygen_voice: view("heygen_voice"),
     avatar_3d: view("avatar_3d"),
+    speech_timeline: view("speech_timeline"),
   };
 }
 

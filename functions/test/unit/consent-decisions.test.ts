@@ -91,6 +91,7 @@ describe("consentState: what the API shows", () => {
       },
       heygen_voice: { granted: false, policyVersion: null, grantedAt: null },
       avatar_3d: { granted: false, policyVersion: "old", grantedAt: "2026-11-20T10:00:00.000Z" },
+      speech_timeline: { granted: false, policyVersion: null, grantedAt: null },
     });
   });
 });
