@@ -19,7 +19,7 @@ import { bucket, uploadFile } from "../helpers/storage";
 import { heygenSim } from "../helpers/servers";
 import { useStack } from "../helpers/use-stack";
 import { waitForRender } from "../helpers/videos";
-import { photoJpeg, spokenWebm } from "../fixtures/media";
+import { photoJpeg, speechWebm } from "../fixtures/media";
 import { speechTimeline } from "../../src/services/speech/compute";
 import type { Segment } from "../../src/services/speech/schema";
 import { purgeExpiredMedia } from "../../src/services/privacy/purge-expired-media";
@@ -82,17 +82,17 @@ const generate = (user: TestUser, body: Record<string, unknown>) =>
     { method: "POST", token: user.idToken, body },
   );
 
-/** A project with the user's photo and, optionally, a spoken recording. */
-async function newProject(user: TestUser, recording?: string): Promise<string> {
+/** A project with the user's photo and, optionally, a recording of SPOKEN (espeak-ng). */
+async function newProject(user: TestUser, recorded = false): Promise<string> {
   const id = `p-${randomUUID().slice(0, 8)}`;
   const data: Record<string, string> = {
     userId: user.uid,
     name: `Project ${id}`,
     avatarUrl: await uploadFile(await photoJpeg(3), `users/${user.uid}/${id}.jpg`, "image/jpeg"),
   };
-  if (recording !== undefined) {
+  if (recorded) {
     data.voiceUrl = await uploadFile(
-      await spokenWebm(recording),
+      await speechWebm("captions", SPOKEN),
       `users/${user.uid}/${id}.webm`,
       "audio/webm",
     );
@@ -178,7 +178,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
 
   it("a recording with a typed transcript gets captions of it; the transcript stays on the project", async () => {
     const user = await consentingUser();
-    const projectId = await newProject(user, SPOKEN);
+    const projectId = await newProject(user, true);
     const typed = `  ${SPOKEN}\n`;
     const { videoId, project } = await archivedVideo(user, { projectId, transcript: typed });
     expect(project?.transcript).to.equal(SPOKEN);
@@ -191,7 +191,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
 
   it("a recording without a transcript has no captions, and video_status says so", async () => {
     const user = await consentingUser();
-    const projectId = await newProject(user, SPOKEN);
+    const projectId = await newProject(user, true);
     const { videoId, project } = await archivedVideo(user, { projectId });
     expect(project?.transcript).to.equal(null);
     expect(project?.captions).to.deep.equal({
@@ -208,7 +208,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
 
   it("a transcript too long, empty, with control characters or with a script is a 400 naming the field; nothing is created", async () => {
     const user = await consentingUser();
-    const projectId = await newProject(user, SPOKEN);
+    const projectId = await newProject(user, true);
     const videosBefore = heygenSim().model.videos.size;
     for (const body of [
       { transcript: "a".repeat(TRANSCRIPT_MAX_CHARS + 1) },
@@ -228,7 +228,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
 
   it("deleting the project deletes its captions", async () => {
     const user = await consentingUser();
-    const projectId = await newProject(user, SPOKEN);
+    const projectId = await newProject(user, true);
     await archivedVideo(user, { projectId, transcript: SPOKEN });
     const captionsPath = `videos/${user.uid}/${projectId}.vtt`;
     expect((await bucket().file(captionsPath).exists())[0]).to.equal(true);
@@ -244,7 +244,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
 
   it("retention purges the captions with the archived video; video_status then serves none", async () => {
     const user = await consentingUser();
-    const projectId = await newProject(user, SPOKEN);
+    const projectId = await newProject(user, true);
     const { videoId } = await archivedVideo(user, { projectId, transcript: SPOKEN });
     const captionsPath = `videos/${user.uid}/${projectId}.vtt`;
     const later = testContext({ clock: { now: () => new Date(Date.now() + 400 * DAY) } });
@@ -260,7 +260,7 @@ describe("captions of finished talking videos (WebVTT)", function () {
 
   it("the export lists the captions with a signed URL; the erasure deletes them", async () => {
     const user = await consentingUser();
-    const projectId = await newProject(user, SPOKEN);
+    const projectId = await newProject(user, true);
     await archivedVideo(user, { projectId, transcript: SPOKEN });
     const captionsPath = `videos/${user.uid}/${projectId}.vtt`;
     const exported = await callFunction<{
