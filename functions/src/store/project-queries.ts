@@ -119,14 +119,21 @@ export async function expiredArchives(
   db: Firestore,
   now: Date,
   limit: number,
-): Promise<{ id: string; path: string; captionsPath: string | null }[]> {
+): Promise<{ id: string; userId: string; path: string; captionsPath: string | null }[]> {
   const snap = await projectsCollection(db)
     .where("archive.retainUntil", "<=", now)
     .limit(limit)
     .get();
   return parsedDocs(snap).flatMap(({ doc, data }) =>
     data.archive?.state === "done" && data.archivedVideoPath
-      ? [{ id: doc.id, path: data.archivedVideoPath, captionsPath: data.captions?.path ?? null }]
+      ? [
+          {
+            id: doc.id,
+            userId: data.userId,
+            path: data.archivedVideoPath,
+            captionsPath: data.captions?.path ?? null,
+          },
+        ]
       : [],
   );
 }

@@ -154,7 +154,11 @@ describe("archival of finished videos into Storage", function () {
       { method: "DELETE", token: user.idToken },
     );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body.removed.storage).to.deep.equal([done?.archivedVideoPath]);
+    // The copy and the speech timeline every archived voice gets (no captions: no words).
+    expect(res.body.removed.storage).to.deep.equal([
+      done?.archivedVideoPath,
+      `${done?.archivedVideoPath}.timeline.json`,
+    ]);
     expect((await db().doc(`projects/${projectId}`).get()).exists).to.equal(false);
     expect(heygenSim().model.videos.has(videoId)).to.equal(false);
     expect(

@@ -117,6 +117,19 @@ async function archivedVideo(user: TestUser, body: Record<string, unknown>) {
   return { videoId, projectId, project: done };
 }
 
+/**
+ * The video's stored speech timeline (every voice gets one): its index document under
+ * the user and whether its JSON sits next to the archived copy.
+ */
+async function videoTimeline(uid: string, videoPath: string) {
+  const index = await db()
+    .collection(`users/${uid}/speech_timelines`)
+    .where("audioPath", "==", videoPath)
+    .get();
+  const [json] = await bucket().file(`${videoPath}.timeline.json`).exists();
+  return { indexed: index.size, json };
+}
+
 /** The captions as video_status serves them (signed URL), parsed. */
 async function servedCues(user: TestUser, videoId: string) {
   const body = (await status(user, videoId)).body;
@@ -174,6 +187,11 @@ describe("captions of finished talking videos (WebVTT)", function () {
     expectCuesInsideVoice(cues, await voicedSegments(project?.archivedVideoPath));
     const [meta] = await bucket().file(captionsPath).getMetadata();
     expect(meta.contentType).to.match(/^text\/vtt/);
+    const videoPath = String(project?.archivedVideoPath);
+    expect(await videoTimeline(user.uid, videoPath)).to.deep.equal({ indexed: 1, json: true });
+    const [json] = await bucket().file(`${videoPath}.timeline.json`).download();
+    const stored = JSON.parse(json.toString("utf8")) as { words: { text: string }[] };
+    expect(stored.words.map((w) => w.text)).to.deep.equal(wordsOf(SCRIPT));
   });
 
   it("a recording with a typed transcript gets captions of it; the transcript stays on the project", async () => {
@@ -204,6 +222,9 @@ describe("captions of finished talking videos (WebVTT)", function () {
     expect(body).to.include({ archiveState: "done", captionsUrl: null, captionsSource: "none" });
     const [exists] = await bucket().file(`videos/${user.uid}/${projectId}.vtt`).exists();
     expect(exists).to.equal(false);
+    // No words to caption, but the voice still gets its timeline (visemes, voice activity).
+    const timeline = await videoTimeline(user.uid, String(project?.archivedVideoPath));
+    expect(timeline).to.deep.equal({ indexed: 1, json: true });
   });
 
   it("a transcript too long, empty, with control characters or with a script is a 400 naming the field; nothing is created", async () => {
@@ -226,10 +247,12 @@ describe("captions of finished talking videos (WebVTT)", function () {
     expect(heygenSim().model.videos.size).to.equal(videosBefore);
   });
 
-  it("deleting the project deletes its captions", async () => {
+  it("deleting the project deletes its captions and its video's speech timeline", async () => {
     const user = await consentingUser();
     const projectId = await newProject(user, true);
-    await archivedVideo(user, { projectId, transcript: SPOKEN });
+    const { project } = await archivedVideo(user, { projectId, transcript: SPOKEN });
+    const videoPath = String(project?.archivedVideoPath);
+    expect(await videoTimeline(user.uid, videoPath)).to.deep.equal({ indexed: 1, json: true });
     const captionsPath = `videos/${user.uid}/${projectId}.vtt`;
     expect((await bucket().file(captionsPath).exists())[0]).to.equal(true);
     const res = await callFunction<{ removed: { storage: string[] } }>(
@@ -240,16 +263,20 @@ describe("captions of finished talking videos (WebVTT)", function () {
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.removed.storage).to.include(captionsPath);
     expect((await bucket().file(captionsPath).exists())[0]).to.equal(false);
+    expect(await videoTimeline(user.uid, videoPath)).to.deep.equal({ indexed: 0, json: false });
   });
 
-  it("retention purges the captions with the archived video; video_status then serves none", async () => {
+  it("retention purges the captions and the speech timeline with the archived video; video_status then serves none", async () => {
     const user = await consentingUser();
     const projectId = await newProject(user, true);
-    const { videoId } = await archivedVideo(user, { projectId, transcript: SPOKEN });
+    const { videoId, project } = await archivedVideo(user, { projectId, transcript: SPOKEN });
+    const videoPath = String(project?.archivedVideoPath);
+    expect(await videoTimeline(user.uid, videoPath)).to.deep.equal({ indexed: 1, json: true });
     const captionsPath = `videos/${user.uid}/${projectId}.vtt`;
     const later = testContext({ clock: { now: () => new Date(Date.now() + 400 * DAY) } });
     expect((await purgeExpiredMedia(later)).videos).to.equal(1);
     expect((await bucket().file(captionsPath).exists())[0]).to.equal(false);
+    expect(await videoTimeline(user.uid, videoPath)).to.deep.equal({ indexed: 0, json: false });
     const after = (await db().doc(`projects/${projectId}`).get()).data();
     expect(after?.captions).to.include({ source: "transcript", path: null });
     expect((await status(user, videoId)).body).to.include({

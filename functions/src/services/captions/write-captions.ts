@@ -1,17 +1,17 @@
 /**
- * The captions of an archived video: the copy's audio (the user's recording, or
- * HeyGen's speech of the script) is analysed into a speech timeline with the known
- * words spread over its voiced stretches, and the WebVTT is written next to the copy.
- * The copy is read back from Storage into a temporary file: an MP4's index may sit at
- * its end, so it is decoded from a file, never held in memory.
+ * The speech timeline and captions of an archived video: the copy's audio (the user's
+ * recording, or HeyGen's speech of the script) gets its speech timeline, stored next to
+ * the copy like every voice's (stored-timeline.ts: cached by the audio's hash, with the
+ * known words spread over its voiced stretches), and when the words are known the WebVTT
+ * is written next to the copy too. The copy is read back from Storage into a temporary
+ * file there: an MP4's index may sit at its end, so it is decoded from a file, never
+ * held in memory.
  */
-import type { Bucket } from "@google-cloud/storage";
-import { createWriteStream } from "node:fs";
-import { pipeline } from "node:stream/promises";
+import type { AppContext } from "../../context";
+import { getBucket } from "../../clients/storage/bucket";
 import { log } from "../../logs";
 import type { CaptionsSource } from "../../store/projects";
-import { TempDir } from "../media/prepare";
-import { speechTimeline } from "../speech/compute";
+import { timelineOfAudio } from "../speech/stored-timeline";
 import { webVtt } from "../speech/webvtt";
 
 /** What captioning a video came to: the captions' path, or why there are none. */
@@ -33,24 +33,28 @@ export interface CaptionsJob {
 
 export const NO_SPEECH = "No speech was heard in the video's audio, so it has no captions.";
 
-/** Analyses the archived copy and writes its WebVTT; a failure is reported, never thrown. */
-export async function writeCaptions(bucket: Bucket, job: CaptionsJob): Promise<CaptionsOutcome> {
-  if (job.text === null) return { path: null, error: null };
-  const tmp = await TempDir.create();
+/**
+ * Stores the archived copy's speech timeline and writes its WebVTT when the words are
+ * known; a failure is reported, never thrown.
+ */
+export async function writeCaptions(
+  app: AppContext,
+  uid: string,
+  job: CaptionsJob,
+): Promise<CaptionsOutcome> {
   try {
-    const local = tmp.file("video.mp4");
-    await pipeline(
-      bucket.file(job.videoPath).createReadStream({ validation: false }),
-      createWriteStream(local),
-    );
-    const timeline = await speechTimeline(local, "video/mp4", { text: job.text });
+    const text = job.text ?? undefined;
+    const { timeline } = await timelineOfAudio(app, uid, job.videoPath, { text });
+    if (job.text === null) return { path: null, error: null };
     const words = timeline.words ?? [];
     if (words.length === 0) return { path: null, error: NO_SPEECH };
-    await bucket.file(job.captionsPath).save(webVtt(words), {
-      resumable: false,
-      contentType: "text/vtt; charset=utf-8",
-      metadata: { metadata: { heygenVideoId: job.videoId, captionsSource: job.source } },
-    });
+    await getBucket(app.config.storageBucket)
+      .file(job.captionsPath)
+      .save(webVtt(words), {
+        resumable: false,
+        contentType: "text/vtt; charset=utf-8",
+        metadata: { metadata: { heygenVideoId: job.videoId, captionsSource: job.source } },
+      });
     log.info("captions written", {
       projectId: job.projectId,
       videoId: job.videoId,
@@ -62,7 +66,5 @@ export async function writeCaptions(bucket: Bucket, job: CaptionsJob): Promise<C
     // The video is archived all the same; it plays without captions.
     log.warn("captions failed", { projectId: job.projectId, videoId: job.videoId, error: err });
     return { path: null, error: "The video's captions could not be made." };
-  } finally {
-    await tmp.dispose();
   }
 }

@@ -19,6 +19,7 @@ import { guardedGet } from "../../clients/http/guarded-download";
 import type { Captions } from "../../store/projects";
 import { captionsPath } from "../captions/captions-source";
 import { writeCaptions } from "../captions/write-captions";
+import { deleteTimelinesOf } from "../speech/stored-timeline";
 
 const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
 
@@ -124,7 +125,7 @@ export async function archiveVideo(
   }
   let captions: Captions | undefined;
   if (claimed.captions) {
-    const made = await writeCaptions(bucket, {
+    const made = await writeCaptions(app, claimed.uid, {
       projectId,
       videoId: claimed.videoId,
       ...claimed.captions,
@@ -141,9 +142,11 @@ export async function archiveVideo(
     captions,
   });
   if (written === "gone") {
-    // The owner deleted the project meanwhile: keep no copy of its video nor its captions.
+    // The owner deleted the project meanwhile: keep no copy of its video, its captions
+    // nor its speech timeline.
     await bucket.file(target).delete({ ignoreNotFound: true });
     await bucket.file(captionsPath(claimed.uid, projectId)).delete({ ignoreNotFound: true });
+    await deleteTimelinesOf(app, claimed.uid, [target]);
     log.info("project deleted during archival; copy removed", { projectId });
     return "skipped";
   }
