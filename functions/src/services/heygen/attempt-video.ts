@@ -16,7 +16,7 @@ import type { ApiError } from "../../errors";
 import { log, logUserId } from "../../logs";
 import { failSubmit, markSubmitted, type GenerationLease } from "../../store/project-generation";
 import { deferSubmit } from "../../store/project-deferral";
-import type { Project } from "../../store/projects";
+import { getProject, type Project } from "../../store/projects";
 import { TempDir } from "../media/prepare";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
@@ -33,6 +33,7 @@ import {
   stepError,
   type GenerateInput,
 } from "./generate-steps";
+import { deleteOrphanVideo, type OrphanOutcome } from "./orphan-video";
 import type { VoiceUsed } from "./voice-source";
 
 export interface CreatedVideo {
@@ -139,6 +140,8 @@ export type Settled =
   | { kind: "submitted"; video: CreatedVideo }
   /** The video exists but the lease was lost: a take-over records it (key replay or lookup). */
   | { kind: "unrecorded"; video: CreatedVideo }
+  /** The project was deleted meanwhile: its video was deleted upstream at once (or tried). */
+  | { kind: "orphaned"; video: CreatedVideo; outcome: OrphanOutcome }
   | { kind: "deferred" }
   | { kind: "defer-refused" }
   /** recorded: this run's failure was written (its lease still held). */
@@ -159,7 +162,15 @@ export async function settleAttempt(
       apiVersion: app.config.heygen.apiVersion,
       now,
     });
-    if (!recorded) return { kind: "unrecorded", video };
+    if (!recorded) {
+      if (await getProject(app.db, projectId)) return { kind: "unrecorded", video };
+      const outcome = await deleteOrphanVideo(app, {
+        uid: run.uid,
+        projectId,
+        videoId: video.videoId,
+      });
+      return { kind: "orphaned", video, outcome };
+    }
     log.info("HeyGen video created", {
       user: logUserId(run.uid),
       projectId,

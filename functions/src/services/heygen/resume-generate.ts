@@ -78,6 +78,10 @@ export async function resumeGenerate(
     log.warn("deferred generate failed", { projectId, code: settled.error.code });
     return "failed";
   }
+  if (settled.kind === "orphaned") {
+    if (settled.outcome === "deleted") await giveBack(app, claim);
+    return "failed";
+  }
   if (settled.kind === "deferred" || settled.kind === "defer-refused") return "deferred-again";
   // Recorded, or (the lease lost) left to the take-over, which records the same video.
   return "submitted";
