@@ -21,7 +21,7 @@ import { TempDir } from "../media/prepare";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import { LookNotReady } from "./ensure-look";
-import { requireGenerateConsent } from "./generate-consent";
+import { consentGate } from "./consent-gate";
 import {
   audioStep,
   createMayHaveHappened,
@@ -59,8 +59,6 @@ export const failedAttempt = (err: unknown): Attempt => ({
 export interface AttemptOptions {
   /** How long the look step waits for a new look (then: look-not-ready). */
   lookWaitMs: number;
-  /** Check the consent again after the look step (a background run waited minutes). */
-  recheckConsent: boolean;
 }
 
 /** The seed's flow, once, for the claimed attempt. */
@@ -73,23 +71,26 @@ export async function attemptVideo(
   opts: AttemptOptions,
 ): Promise<Attempt> {
   const client = heygenClientFor(app);
+  // Before each upstream call that sends the face or the voice, the consent still holds.
+  const gate = consentGate(app, uid, input);
   const tmp = await TempDir.create();
   try {
     const { voice, tts, photo } = await step("prepare", () =>
       prepareInputs(app, uid, input, project, tmp),
     );
     const folderId = await step("folder", () => ensureFolder(app, client, uid));
+    if (photo) await gate(); // the look step uploads the photo and creates the look
     const speaker = await step("look", () =>
       lookStep(app, client, uid, input, photo, opts.lookWaitMs),
     );
-    // After a long wait for the look, nothing more leaves without a consent that still holds.
-    if (opts.recheckConsent) await requireGenerateConsent(app, uid, input);
+    await gate(); // after the wait for the look, before the audio upload or the script
     const speech = tts
       ? await step("script", () => scriptStep(app, tts, speaker))
       : await step("audio", async () => {
           if (!voice) throw new Error("no voice source was chosen");
           return audioStep(app, client, uid, project, voice, attempt);
         });
+    await gate(); // the uploads done, before the video is created
     try {
       const { videoId } = await createStep(
         client,
@@ -115,7 +116,15 @@ export async function attemptVideo(
       };
     }
   } catch (err) {
-    if (err instanceof LookNotReady) return { kind: "look-not-ready", lookId: err.lookId };
+    if (err instanceof LookNotReady) {
+      // The look was created: a withdrawal during it is not left for the background run.
+      const withdrawn = await gate().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (withdrawn) return failedAttempt(withdrawn);
+      return { kind: "look-not-ready", lookId: err.lookId };
+    }
     return failedAttempt(err);
   } finally {
     await tmp.dispose();

@@ -108,7 +108,6 @@ async function claimAndAttempt(
   }
   const attempt = await attemptVideo(app, uid, input, claim.project, claim.lease.attempt, {
     lookWaitMs: app.config.heygen.lookWaitSeconds * 1000,
-    recheckConsent: false, // checked a moment ago, at the entry
   });
   const settled = await settleAttempt(
     app,

@@ -107,7 +107,6 @@ async function backgroundAttempt(
   }
   const attempt = await attemptVideo(app, project.userId, input, project, lease.attempt, {
     lookWaitMs: opts.lookWaitMs,
-    recheckConsent: true,
   });
   return attempt.kind === "look-not-ready" && pastDeadline() ? failedAttempt(tooLate()) : attempt;
 }
