@@ -22,6 +22,7 @@ import type { z } from "zod";
 import { log } from "../logs";
 import { appendHistory, leaseLive, type JobState, type Lease } from "./job-shape";
 import { eventNeedsLease, transitionFrom, type Machine } from "./state-machine";
+import { runContended } from "./contended-transaction";
 
 /** A machine as it lives on documents of type D. */
 export interface StoredMachine<S extends string, D> extends Machine<S> {
@@ -259,7 +260,7 @@ async function run<S extends string, D, C>(
       // Written since the caller read it: decide again on a fresh read.
     }
   }
-  return ref.firestore.runTransaction(async (tx: Transaction) => {
+  return runContended(ref.firestore, async (tx: Transaction) => {
     const context = await contextOf(spec, tx);
     const before = parsed(await tx.get(ref));
     if (before === null) return { outcome: "gone", before: null };
@@ -290,7 +291,7 @@ async function writeAsRead<S extends string, D, C>(
     const res = await ref.update(p.update, precondition);
     return { outcome: "written", before, after: p.after, writeTime: res.writeTime };
   }
-  return ref.firestore.runTransaction(async (tx: Transaction) => {
+  return runContended(ref.firestore, async (tx: Transaction) => {
     const context = await contextOf(spec, tx);
     const p = plan(m, lease, eventOf(context), spec, before, context);
     if (p.outcome !== "written") return { outcome: p.outcome, before };

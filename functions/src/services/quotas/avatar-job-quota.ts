@@ -12,6 +12,7 @@ import type { AppContext } from "../../context";
 import { pendingJobsOfUser } from "../../store/avatar-jobs";
 import { dayWindow, peekCount, readCount, userCounter, writeCount } from "../../store/counters";
 import { quotaExceeded } from "./video-quota";
+import { runContended } from "../../store/contended-transaction";
 
 export const USER_AVATAR_JOBS = "avatar_jobs_day";
 
@@ -55,7 +56,7 @@ export async function admitAvatarJob(
   const at = app.clock.now();
   const { window } = dayWindow(at);
   const counter = userCounter(app.db, uid, USER_AVATAR_JOBS);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const used = await readCount(tx, counter, window);
     const pending = (await tx.get(pendingJobs(app, uid))).size;
     check(app, used, pending, at);

@@ -13,6 +13,7 @@ import {
   userCounter,
   writeCount,
 } from "../../store/counters";
+import { runContended } from "../../store/contended-transaction";
 
 export const USER_VIDEOS = "heygen_videos_day";
 export const PROJECT_VIDEOS = "heygen_videos_day";
@@ -41,7 +42,7 @@ export async function reserveVideo(app: AppContext, uid: string): Promise<Reserv
   const { window, resetsInSeconds } = dayWindow(at);
   const mine = userCounter(app.db, uid, USER_VIDEOS);
   const all = projectCounter(app.db, PROJECT_VIDEOS);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const [used, usedAll] = [await readCount(tx, mine, window), await readCount(tx, all, window)];
     if (used >= videosPerUserPerDay) {
       throw quotaExceeded(
@@ -78,7 +79,7 @@ export async function reserveVideo(app: AppContext, uid: string): Promise<Reserv
 export async function releaseVideo(app: AppContext, uid: string, window: string): Promise<void> {
   const mine = userCounter(app.db, uid, USER_VIDEOS);
   const all = projectCounter(app.db, PROJECT_VIDEOS);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const [used, usedAll] = [await readCount(tx, mine, window), await readCount(tx, all, window)];
     const now = app.clock.now();
     if (used > 0) writeCount(tx, mine, window, used - 1, now);
