@@ -59,11 +59,13 @@ describe("generate: consent withdrawn while it runs", function () {
       expect((err as ApiError).code).to.equal("CONSENT_REQUIRED");
       const creates = sim.calls.filter((x) => x.path === "/v3/videos" && x.method === "POST");
       expect(creates, "no video is created").to.have.length(0);
-      expect([...sim.model.videos.values()].filter((v) => v.callbackId === projectId)).to.be.empty;
+      expect(
+        [...sim.model.videos.values()].filter((v) => v.callbackId === projectId),
+      ).to.deep.equal([]);
       if (c.purpose === "heygen_voice") {
-        expect([...sim.model.assets.keys()], "the uploaded audio is deleted").to.be.empty;
+        expect([...sim.model.assets.keys()], "the uploaded audio is deleted").to.deep.equal([]);
       } else {
-        expect([...sim.model.looks.keys()], "the look created is deleted").to.be.empty;
+        expect([...sim.model.looks.keys()], "the look created is deleted").to.deep.equal([]);
       }
       expect(await quotaUsed(uid), "the reserved video is given back").to.equal(0);
       const project = (await db().doc(`projects/${projectId}`).get()).data();
