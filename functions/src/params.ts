@@ -215,6 +215,12 @@ export const PARAMS = {
     min: 0,
     description: "Photoreal 3D jobs one user may start per UTC day",
   }),
+  PROJECTS_PER_USER_MAX: int({
+    default: 100,
+    min: 0,
+    description:
+      "Projects one user may have at once: create_project refuses more (the rules refuse client creates)",
+  }),
   QUOTA_PENDING_AVATAR_JOBS_PER_USER: int({
     default: 2,
     min: 0,
