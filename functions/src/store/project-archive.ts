@@ -182,7 +182,8 @@ export const markArchived = (
     claim,
     "archived",
     {
-      doc: { archivedVideoPath: copy.path },
+      // The client plays the archived copy: HeyGen's URL is not renewed any more.
+      doc: { archivedVideoPath: copy.path, urlRefreshAt: null },
       // Retention: the copy is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
       job: {
         nextAttemptAt: null,

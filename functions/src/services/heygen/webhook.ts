@@ -176,7 +176,14 @@ async function handleEvent(
       cause: err,
     });
   }
-  const { applied } = await recordStatus(app.db, projectId, videoId, details, app.clock.now());
+  const { applied } = await recordStatus(
+    app.db,
+    projectId,
+    videoId,
+    details,
+    app.clock.now(),
+    app.config.heygen.urlRefreshMarginMinutes * 60000,
+  );
   log.info("HeyGen webhook applied", {
     projectId,
     videoId,
