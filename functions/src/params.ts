@@ -184,7 +184,8 @@ export const PARAMS = {
   HEYGEN_URL_REFRESH_MARGIN_MINUTES: int({
     default: 24 * 60,
     min: 1,
-    description: "Completed videos whose HeyGen URL expires within this margin get a fresh URL",
+    description:
+      "A completed video's HeyGen URL is renewed this long before it expires, but not before half its lifetime has passed",
   }),
   AVATAR_JOB_DEADLINE_MINUTES: int({
     default: 60,
