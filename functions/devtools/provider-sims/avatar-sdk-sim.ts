@@ -1,10 +1,10 @@
 /**
- * Avatar SDK (MetaPerson 2.0) simulator, following photoreal-providers.md §A:
+ * Avatar SDK (MetaPerson 2.0) simulator, following its public REST API (v3):
  * OAuth2 client credentials, players (`X-PlayerUID`), multipart avatar creation,
  * `Queued → Computing (progress) → Completed | Failed`, exports, and a real export
  * zip holding a GLB of a head made from the uploaded photo (its face as the texture,
  * head/texture.ts) whose morph targets use MetaPerson's names: only the sets the export
- * parameters ask for (`mobile_51` ARKit, `visemes_15`), as the sheet says. A photo that
+ * parameters ask for (`mobile_51` ARKit, `visemes_15`), as Avatar SDK exports. A photo that
  * cannot be decoded makes the avatar fail, as a provider's "no face" does.
  */
 import { randomBytes } from "node:crypto";
@@ -222,7 +222,7 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
         bb.on("close", () => resolve());
         req.pipe(bb);
       });
-      const kind = photo ? simFileType(photo) : null; // §A3: a JPEG or PNG photo
+      const kind = photo ? simFileType(photo) : null; // the API takes a JPEG or PNG photo
       if (kind !== "image/jpeg" && kind !== "image/png")
         return reply(400, { detail: "photo: upload a JPEG or PNG image." });
       if (
@@ -270,7 +270,7 @@ export async function startAvatarSdkSim(opts: AvatarSdkSimOptions = {}): Promise
       if (!a || a.player !== player) return reply(404, { detail: "Not found." });
       return reply(200, view(a));
     }
-    // `DELETE avatar.url` (photoreal-providers.md): the avatar and its exports are gone.
+    // `DELETE avatar.url` (the API's delete): the avatar and its exports are gone.
     if (m && method === "DELETE") {
       const a = sim.avatars.get(m[1]);
       if (!a || a.player !== player) return reply(404, { detail: "Not found." });

@@ -1,10 +1,10 @@
 /**
- * The facial shape names the providers' files carry, written out from the fact sheet
- * (shared/docs/photoreal-providers.md §D), never taken from the code under test: a
+ * The facial shape names the providers' files carry, written out from Apple's ARKit
+ * list, Oculus' viseme table and each provider's documentation, never taken from the code under test: a
  * wrong name in src/services/avatar/blendshapes.ts then shows up as an unmapped shape.
  */
 
-/** §D1: the 52 ARKit blendshapes, exact names, in the table's order. */
+/** The 52 ARKit blendshapes (ARFaceAnchor.BlendShapeLocation), exact names, in Apple's order. */
 export const ARKIT_52 = [
   // Eyes (14)
   "eyeBlinkLeft",
@@ -65,10 +65,10 @@ export const ARKIT_52 = [
   "tongueOut",
 ] as const;
 
-/** §D1 notes (and §A6, §B4): MetaPerson's `mobile_51` and Didimo's ARKit poses lack tongueOut. */
+/** MetaPerson's `mobile_51` and Didimo's ARKit poses lack tongueOut. */
 export const ARKIT_51 = ARKIT_52.filter((n) => n !== "tongueOut");
 
-/** §D2, column "Didimo pose" (the Oculus codes): `oculus.<name>` in avatar_info.json. */
+/** Didimo's viseme poses (the Oculus codes): `oculus.<name>` in avatar_info.json. */
 export const DIDIMO_VISEMES = [
   "sil",
   "PP",
@@ -87,7 +87,7 @@ export const DIDIMO_VISEMES = [
   "U",
 ] as const;
 
-/** §D2, column "MetaPerson morph" (§A6 `AvatarHead`): the visemes without a prefix. */
+/** MetaPerson's viseme morphs on `AvatarHead`: the Oculus visemes without a prefix. */
 export const METAPERSON_VISEMES = [
   "sil",
   "PP",

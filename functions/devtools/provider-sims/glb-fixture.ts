@@ -8,7 +8,7 @@ import { headGlb } from "./head/head-document";
 import { metaPersonLayout } from "./head/layouts";
 import type { Mix } from "./head/mixes";
 
-/** MetaPerson's AvatarHead (photoreal-providers.md §A6): ARKit minus tongueOut, plus `sil PP … ih oh ou`. */
+/** MetaPerson's AvatarHead: ARKit minus tongueOut, plus `sil PP … ih oh ou`. */
 export const METAPERSON_HEAD_TARGETS: string[] = [...ARKIT_51, ...METAPERSON_VISEMES];
 
 export async function buildHeadGlb(

@@ -1,5 +1,5 @@
 /**
- * in3D simulator (photoreal-providers.md §C1): bearer token, `POST /scans/new`,
+ * in3D simulator (its partner API): bearer token, `POST /scans/new`,
  * `GET /scans/{id}` (created → processing once the user has scanned → completed, or
  * expired when nobody scans in time), `GET /scans/{id}/result?type=glb` → a temporary
  * URL of a real GLB. The user's scan is simulated with `sim.scan(id, photo?)` or
@@ -15,7 +15,7 @@ import { in3dGlb, selfieTexture } from "./head/selfie-head";
 import { simFileType } from "../sim-media/sniff";
 import { listenLocal } from "../listen";
 
-/** Facecap/Mixamo-style names ([U] for in3D): PascalCase with _L/_R sides. */
+/** Facecap/Mixamo-style names (in3D does not publish its own; an assumption): PascalCase with _L/_R sides. */
 export const IN3D_HEAD_TARGETS = ARKIT_52.map(in3dName);
 
 interface Scan {

@@ -113,7 +113,7 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
 
     const { body, glb } = await downloadAsset(user, jobId);
     expect(Buffer.from(glb.subarray(0, 4)).toString("latin1")).to.equal("glTF");
-    // Didimo's facial poses are skeletal (photoreal-providers.md): the map points at poses.
+    // Didimo's facial poses are skeletal (avatar_info.json): the map points at poses.
     expect(body.blendshapeMap.arkit.eyeBlinkLeft).to.equal("ARKit.eyeBlinkLeft");
     expect(body.blendshapeMap.arkit.jawOpen).to.equal("ARKit.jawOpen");
     expect(body.blendshapeMap.visemes.aa).to.equal("oculus.aa");

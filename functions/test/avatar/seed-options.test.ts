@@ -1,6 +1,6 @@
 /**
  * The photoreal options `blendshapes`, `realism` and `bodyType` mean something at each
- * provider (photoreal-providers.md), or are refused with a 400 naming the field and
+ * provider (as its API defines them), or are refused with a 400 naming the field and
  * the values that provider accepts: Avatar SDK end to end (subtype from the request or
  * the user's preferences, export sets, texture profile and LOD, a visemes-only GLB),
  * Didimo end to end (pose-set flags and profile), and the refusals per provider.

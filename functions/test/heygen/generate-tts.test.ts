@@ -563,7 +563,7 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
   });
 });
 
-describe("the HeyGen simulator's text path, validated as the fact sheets say", function () {
+describe("the HeyGen simulator's text path, validated as HeyGen validates it", function () {
   this.timeout(30000);
   useServers("heygen");
   beforeEach(() => heygenSim().reset());

@@ -60,7 +60,7 @@ describe("generate: the seed's example request and its fallback rule", function 
     expect(looks.docs.map((d) => d.get("lookStatus"))).to.deep.equal(["completed"]);
   });
 
-  it("v3 keeps the per-user folder as far as the fact sheet allows: the user's v2 folder stays, no folder call, no folder_id on create", async () => {
+  it("v3 keeps the per-user folder as far as the v3 API allows: the user's v2 folder stays, no folder call, no folder_id on create", async () => {
     const app = testContext({ apiVersion: "v3" });
     const uid = `seed-${randomUUID().slice(0, 6)}`;
     await grantConsentToUid(uid);

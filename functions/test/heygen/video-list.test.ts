@@ -1,5 +1,5 @@
 /**
- * `GET /v1/video.list` (heygen-api.md §9) at the simulator and through the v2 client:
+ * `GET /v1/video.list` (HeyGen's video listing) at the simulator and through the v2 client:
  * the v1 envelope, `limit` 0–100, the folder filter, `data.token` until null, and the
  * bounded title lookup a v2 retry uses after an ambiguous create.
  */

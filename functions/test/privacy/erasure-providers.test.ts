@@ -2,7 +2,7 @@
  * Account erasure with the other two photoreal providers (the Avatar SDK case is in
  * erasure.test.ts): the emulated functions are redeployed with PROVIDER pointing at
  * the in3D or Didimo simulator, a user gets a finished 3D avatar there, and
- * DELETE /api/me removes it as photoreal-providers.md allows: Didimo's
+ * DELETE /api/me removes it as each provider's API allows: Didimo's
  * `DELETE /v3/didimos/{key}`; in3D documents no delete, so its scan is reported
  * `not_deletable` and never called. Storage, Firestore and Auth are emptied either way.
  */
@@ -134,7 +134,7 @@ describe("account erasure with in3D: the scan cannot be deleted upstream and is 
 
     const erasureCalls = sim().calls.slice(callsBefore);
     expect(erasureCalls).to.deep.equal([]);
-    // Still at in3D: the documented API has no delete (photoreal-providers.md §C1).
+    // Still at in3D: the documented API has no delete (in3D's partner API).
     expect(sim().scans.has(providerJobId)).to.equal(true);
     const counts = await expectErased(user.uid);
     expect(counts.in3d).to.deep.equal({ avatar: { not_deletable: 1 } });

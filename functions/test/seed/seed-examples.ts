@@ -19,6 +19,8 @@ export interface ExampleOutcome {
   sentAs: string;
   /** What it gets, and for a refusal why the value is refused. */
   outcome: string;
+  /** The outcome in a few words, for the README's table. */
+  short: string;
 }
 
 const H = "heygen-integration-flow.txt";
@@ -27,6 +29,7 @@ const P = "photoreal-avatar-api.txt";
 export const SEED_EXAMPLE_OUTCOMES: readonly ExampleOutcome[] = [
   {
     id: `${H}: POST /api/heygen/generate request (minimal)`,
+    short: "200: the video is made",
     sentAs:
       "`<projectId>` → a project of the test user with a recorded voice and a photo (Storage paths under `users/{uid}/`)",
     outcome:
@@ -34,63 +37,74 @@ export const SEED_EXAMPLE_OUTCOMES: readonly ExampleOutcome[] = [
   },
   {
     id: `${H}: POST /api/heygen/generate request (explicit)`,
+    short: "400 `voiceUrl`: not the user's upload (SSRF); with the user's uploads, 200",
     sentAs: "`<projectId>` → the same kind of project; the two URLs exactly as written",
     outcome:
       "400 `INVALID_REQUEST`, `details[0].path` `voiceUrl`: `https://.../voices/voice_....webm` is not a file of this project's Storage, and generate never fetches a URL it is given (SSRF); `userAvatarUrl` `https://.../avatars/avatar_....jpg` is refused for the same reason. With the user's own uploads in their place (paths, `gs://` or Firebase download URLs under `users/{uid}/`) the same body is 200 (`heygenAvatarId: null` = absent, 1280×720, `avatarStyle: \"normal\"`)",
   },
   {
     id: `${H}: POST /api/heygen/generate response`,
+    short: "matches (keys and types)",
     sentAs: "compared with the minimal example's answer",
     outcome:
       "same keys and types (`videoId` string, `fallbackAvatarUsed` false); the answer also carries `voice`",
   },
   {
     id: `${H}: GET /api/heygen/video_status.get request`,
+    short: "200 with `status`",
     sentAs: "`<heygen_video_id>` → the minimal example's `videoId`",
     outcome: "200 with the video's `status` (the seed documents no response body)",
   },
   {
     id: `${P}: POST /avatar/jobs request (options)`,
+    short: "202 for each alternative; both jobs end `done`",
     sentAs:
       'multipart `file` (a JPEG selfie) + `options` as listed, once per alternative: `{output: "glb", blendshapes: "arkit", realism: "high"}` and `{… blendshapes: "basic" …}`',
     outcome: "202 `{jobId}` for each; both jobs end `done` with an asset",
   },
   {
     id: `${P}: POST /avatar/jobs response 202`,
+    short: "matches (keys and types)",
     sentAs: "compared with both answers",
     outcome: "same keys and types (`jobId` string)",
   },
   {
     id: `${P}: GET /avatar/jobs/:jobId response 200`,
+    short: "matches (keys and types)",
     sentAs: "`:jobId` → each job; compared with the answer once the job is done",
     outcome:
       "same keys and types: `status` one of `queued|processing|done|error`, `progress` a number, `assetId` a string (present once done)",
   },
   {
     id: `${P}: GET /avatar/assets/:assetId response 200`,
+    short: "matches (keys and types)",
     sentAs: "`:assetId` → each job's asset",
     outcome:
       "same keys and types: `url` a V4 signed URL of `avatars/{assetId}/model.glb`, `expiresIn` 3600; also `blendshapeMap`, `visemeMix`, `visemes`",
   },
   {
     id: `${P}: POST /avatar/preferences request`,
+    short: "200; `pitch`/`speed` read as relative offsets",
     sentAs: '`"abc"` → the arkit job\'s asset id',
     outcome:
       '200; read back as sent, `voice.language` `"hinglish"` stored as the locale `en-IN`, `pitch` 0.1 (+10 %) and `speed` −0.05 (5 % slower) as relative offsets, the persona\'s scores at its top level',
   },
   {
     id: `${P}: POST /avatar/preferences response 200`,
+    short: "equal: `{ok: true}`",
     sentAs: "compared with the answer",
     outcome: "equal: `{ok: true}`",
   },
   {
     id: `${P}: Blendshape/Viseme Mapping (example JSON) map`,
+    short: "served as written by default (`mouthSmile` on both sides)",
     sentAs: "compared with `visemes[group].arkit` of both assets (default `visemeMix=seed`)",
     outcome:
       "equal, group by group and weight by weight, `mouthSmile` served as `mouthSmileLeft` + `mouthSmileRight` 0.6",
   },
   {
     id: `${P}: Frontend Loader (reference snippet) snippet`,
+    short: "not an API call: the viewer loads the GLB that way",
     sentAs: "not an API call: client code",
     outcome:
       "the web client's viewer (`web/src/avatar/viewer.ts`) loads the signed URL with three.js `GLTFLoader` and finds the morph-target meshes, as the snippet describes",
@@ -128,29 +142,55 @@ export function renderSeedExamplesTable(): string {
   return ["| seed:line | example | sent as | outcome |", "|---|---|---|---|", ...rows].join("\n");
 }
 
+/** The README's short table: each example and its outcome in a few words. */
+export function renderReadmeSeedTable(): string {
+  const rows = seedExamples().map((e) => {
+    const example = e.id.slice(e.file.length + 2);
+    return `| \`${e.file}\`:${e.line} | ${cell(example)} | ${cell(outcomeOf(e.id).short)} |`;
+  });
+  return ["| seed:line | example | outcome |", "|---|---|---|", ...rows].join("\n");
+}
+
 export const SEED_EXAMPLES_DOC = path.join(REPO_ROOT, "docs", "seed-examples.md");
+export const README = path.join(REPO_ROOT, "README.md");
 const START =
   "<!-- seed-examples table: generated by `cd functions && npx tsx test/seed/seed-examples.ts` -->";
 const END = "<!-- end of the seed-examples table -->";
 
-/** The page with its table replaced by the current one. */
-export function withCurrentTable(page: string): string {
+/** `page` with the text between its START and END markers replaced by `table`. */
+function withTable(page: string, table: string, name: string): string {
   const from = page.indexOf(START);
   const to = page.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`docs/seed-examples.md has no ${START} … ${END}`);
-  return `${page.slice(0, from)}${START}\n\n${renderSeedExamplesTable()}\n\n${page.slice(to)}`;
+  if (from < 0 || to < from) throw new Error(`${name} has no ${START} … ${END}`);
+  return `${page.slice(0, from)}${START}\n\n${table}\n\n${page.slice(to)}`;
+}
+
+/** The page with its table replaced by the current one. */
+export function withCurrentTable(page: string): string {
+  return withTable(page, renderSeedExamplesTable(), "docs/seed-examples.md");
+}
+
+/** The README with its seed table replaced by the current one. */
+export function withCurrentReadmeTable(readme: string): string {
+  return withTable(readme, renderReadmeSeedTable(), "README.md");
 }
 
 if (require.main === module) {
-  const page = readFileSync(SEED_EXAMPLES_DOC, "utf8");
-  const next = withCurrentTable(page);
-  if (process.argv.includes("--check")) {
-    if (next !== page) {
-      console.error("docs/seed-examples.md is stale: run npx tsx test/seed/seed-examples.ts");
-      process.exit(1);
+  const pages = [
+    { file: SEED_EXAMPLES_DOC, render: withCurrentTable },
+    { file: README, render: withCurrentReadmeTable },
+  ];
+  for (const { file, render } of pages) {
+    const page = readFileSync(file, "utf8");
+    const next = render(page);
+    if (process.argv.includes("--check")) {
+      if (next !== page) {
+        console.error(`${file} is stale: run npx tsx test/seed/seed-examples.ts`);
+        process.exitCode = 1;
+      }
+    } else if (next !== page) {
+      writeFileSync(file, next);
+      console.log(`wrote ${file}`);
     }
-  } else {
-    writeFileSync(SEED_EXAMPLES_DOC, next);
-    console.log(`wrote ${SEED_EXAMPLES_DOC}`);
   }
 }

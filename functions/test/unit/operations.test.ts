@@ -11,15 +11,16 @@ import { operationList, type HttpsFunctionName } from "../../src/api/operations"
 import { findRoute, routesOf } from "../../src/http/router";
 import { allowedMethods } from "../../src/http/cors";
 import { API_DOC_FILE, renderOperationList, withOperationList } from "../../devtools/api-doc";
+import { REPO_ROOT } from "../../devtools/repo-root";
 
 const FUNCTIONS_DIR = path.resolve(__dirname, "..", "..");
 const sample = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, "x-$1");
 
 describe("the operation table", () => {
   it("has each operation's HTTPS path rewritten by Firebase Hosting to its function", () => {
-    const config = JSON.parse(
-      readFileSync(path.resolve(FUNCTIONS_DIR, "..", "firebase.json"), "utf8"),
-    ) as { hosting: { rewrites: { source: string; function?: { functionId: string } }[] } };
+    const config = JSON.parse(readFileSync(path.join(REPO_ROOT, "firebase.json"), "utf8")) as {
+      hosting: { rewrites: { source: string; function?: { functionId: string } }[] };
+    };
     const glob = (source: string) =>
       new RegExp(
         "^" +

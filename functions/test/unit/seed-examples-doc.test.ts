@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import {
+  README,
   SEED_EXAMPLES_DOC,
   renderSeedExamplesTable,
   seedExamples,
   unlistedExamples,
+  withCurrentReadmeTable,
   withCurrentTable,
 } from "../seed/seed-examples";
 import { optionVariants, parseSeed } from "../seed/seed-files";
@@ -18,6 +20,12 @@ describe("docs/seed-examples.md", () => {
     const page = readFileSync(SEED_EXAMPLES_DOC, "utf8");
     expect(page, "docs/seed-examples.md is stale").to.equal(withCurrentTable(page));
     expect(page).to.contain(renderSeedExamplesTable());
+  });
+
+  it("and the README's seed section carries the short form of the same list", () => {
+    const readme = readFileSync(README, "utf8");
+    expect(readme, "README.md's seed table is stale").to.equal(withCurrentReadmeTable(readme));
+    for (const e of seedExamples()) expect(readme).to.contain(`\`${e.file}\`:${e.line} |`);
   });
 });
 

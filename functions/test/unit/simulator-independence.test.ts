@@ -1,6 +1,6 @@
 /**
  * The simulators stand in for HeyGen, the providers and Cloud Storage: they follow the
- * fact sheets and nothing else. If one imported the backend's code (a constant, a
+ * providers' documented APIs and nothing else. If one imported the backend's code (a constant, a
  * parser), a wrong value in src/ would be agreed with instead of caught. This walks
  * every import, static or dynamic, from each simulator file, through devtools/, and
  * fails on any path that reaches functions/src/. (eslint's no-restricted-imports in
