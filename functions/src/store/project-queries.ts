@@ -69,22 +69,6 @@ export const unfinishedVideos = (
     after,
   );
 
-/** Completed videos whose HeyGen URL expires by `horizon`, the soonest first. */
-export const expiringVideoUrls = (
-  db: Firestore,
-  horizon: Date,
-  limit: number,
-  after: QueryDocumentSnapshot<Project> | null,
-): Promise<ProjectPage> =>
-  page(
-    projectsCollection(db)
-      .where("video.state", "==", "completed")
-      .where("videoUrlExpiresAt", "<=", horizon)
-      .orderBy("videoUrlExpiresAt"),
-    limit,
-    after,
-  );
-
 /** Archivals that are due (queued, to retry, or a dead run's lease ended), the oldest first. */
 export const dueArchives = (
   db: Firestore,
