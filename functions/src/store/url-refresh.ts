@@ -12,8 +12,8 @@ import type { ProjectDoc, ProjectPage } from "./project-queries";
 import { projectsCollection, type Project } from "./projects";
 import { parsedDocs } from "./typed";
 
-/** Two refreshes of one URL are at least this far apart. */
-export const MIN_REFRESH_INTERVAL_MS = 5 * 60_000;
+/** A URL already expired (HeyGen answered an old one) is asked for again after this. */
+export const EXPIRED_RETRY_MS = 5 * 60_000;
 
 /**
  * When to read a completed video again: null when its URL does not expire (or there
@@ -26,7 +26,7 @@ export function urlRefreshAt(
 ): Date | null {
   if (!expiresAt || opts.archived) return null;
   const left = expiresAt.getTime() - now.getTime();
-  const wait = Math.max(left / 2, left - opts.marginMs, MIN_REFRESH_INTERVAL_MS);
+  const wait = left <= 0 ? EXPIRED_RETRY_MS : Math.max(left / 2, left - opts.marginMs);
   return new Date(now.getTime() + wait);
 }
 
