@@ -18,14 +18,13 @@ import { DIDIMO_VISEMES, METAPERSON_VISEMES } from "../../functions/devtools/pro
 import { speechTimeline } from "../../functions/src/services/speech/compute";
 import { SpeechTimelineSchema, type SpeechTimeline } from "../../functions/src/services/speech/schema";
 import { sweepUntilTerminal } from "../../functions/test/helpers/avatar";
-import { useServers } from "../../functions/test/helpers/servers";
-import { useProvider } from "../../functions/test/helpers/stack";
 import type { SpeechLog } from "../src/avatar/timeline-player";
 import type { ViewerHook } from "../src/avatar/viewer-hook";
 import { VISUAL_LEAD } from "../src/avatar/coarticulation";
 import { SYNC_GOAL } from "../src/avatar/sync-offsets";
 import { WEB_URL, launch, mediaFixtures } from "./browser";
 import { PHONE, signUp } from "./steps";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 /** Visemes the heuristic cannot drive on a head with native visemes. */
 const TIMELINE_ONLY = ["TH", "DD", "kk", "CH", "SS", "nn", "RR", "I"] as const;
@@ -82,8 +81,7 @@ async function speak(page: Page, wav: string, timeline?: SpeechTimeline, delayMs
 
 describe("web client: the 3D viewer plays a speech timeline (headless Chromium)", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
+  useStack({ servers: ["storage", "heygen"], provider: "avatar-sdk" });
   let browser: Browser;
   let page: Page;
   let wav: string;

@@ -10,11 +10,10 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { sweepUntilTerminal } from "../../functions/test/helpers/avatar";
-import { clearFirestore } from "../../functions/test/helpers/firestore";
-import { avatarSdkSim, useServers } from "../../functions/test/helpers/servers";
-import { useProvider } from "../../functions/test/helpers/stack";
+import { avatarSdkSim } from "../../functions/test/helpers/servers";
 import { WEB_URL, launch } from "./browser";
 import { DESKTOP, accessible, screenshot, signUp } from "./steps";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 interface ViewerState {
   morphs: Record<string, number>;
@@ -108,15 +107,17 @@ const mouthWhileSpeaking = (page: Page) =>
 
 describe("web client: the 3D avatar page in headless Chromium", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
+  // The sweep this test runs advances every due job of the project: start from none, so
+  // jobs an earlier suite left behind are not swept (and timed) here.
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, per: "suite" },
+  });
   let browser: Browser;
   let page: Page;
 
   before(async () => {
-    // The sweep this test runs advances every due job of the project: start from none, so
-    // jobs an earlier suite left behind are not swept (and timed) here.
-    await clearFirestore();
     browser = await launch();
     const context = await browser.newContext({ viewport: DESKTOP, permissions: ["camera", "microphone"] });
     page = await context.newPage();

@@ -27,10 +27,9 @@ import type { Browser, Page } from "playwright-core";
 import { EYE, MOUTH } from "../../functions/devtools/provider-sims/head/layout";
 import { portraitJpeg } from "../../functions/devtools/provider-sims/head/portrait";
 import { sweepUntilTerminal } from "../../functions/test/helpers/avatar";
-import { useServers } from "../../functions/test/helpers/servers";
-import { useProvider } from "../../functions/test/helpers/stack";
 import { WEB_URL, launch } from "./browser";
 import { DESKTOP, screenshot, signUp } from "./steps";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 const MOUTH_STILL = 40;
 const MOUTH_OPEN = 120;
@@ -158,8 +157,7 @@ const stats = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs), m
 
 describe("web client: the 3D face moves its lips and blinks, by its pixels", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
+  useStack({ servers: ["storage", "heygen"], provider: "avatar-sdk" });
   let browser: Browser;
   let page: Page;
 

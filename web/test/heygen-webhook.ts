@@ -5,7 +5,7 @@
  * document it listens to (it polls nothing). Registered on the simulator's model, and
  * removed after the suite (the registration API itself is tested with the webhook, and
  * replays an earlier registration of the same URL by its idempotency key). Call inside
- * a describe, after its useServers("storage", "heygen").
+ * a describe, after its `useStack({ servers: ["storage", "heygen"] })`.
  */
 import { functionUrl } from "../../functions/test/helpers/env";
 import { heygenSim } from "../../functions/test/helpers/servers";

@@ -10,9 +10,9 @@ import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { WEB_URL, heygenControl, launch } from "./browser";
-import { useServers } from "../../functions/test/helpers/servers";
 import { useHeygenWebhook } from "./heygen-webhook";
 import { DESKTOP, accessible, followSteps, giveConsent, screenshot, signUp, videoPlays } from "./steps";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 async function captureAndGenerate(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Use the camera" }).click();
@@ -71,7 +71,7 @@ async function initialJs(
 
 describe("web client in headless Chromium (Hosting emulator + functions + simulators)", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
+  useStack({ servers: ["storage", "heygen"] });
   useHeygenWebhook();
   let browser: Browser;
   let context: BrowserContext;

@@ -9,13 +9,13 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { adminAuth, db } from "../../functions/test/helpers/admin";
 import { HEYGEN_SIM, WEB_URL, launch } from "./browser";
-import { useServers } from "../../functions/test/helpers/servers";
 import { useHeygenWebhook } from "./heygen-webhook";
 import { DESKTOP, accessible, followSteps, screenshot, signUp, videoPlays } from "./steps";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 describe("web client: presenter videos, export and account deletion in headless Chromium", function () {
   this.timeout(240000);
-  useServers("storage", "heygen");
+  useStack({ servers: ["storage", "heygen"] });
   useHeygenWebhook();
   let browser: Browser;
   let page: Page;

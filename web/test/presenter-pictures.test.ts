@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { HEYGEN_SIM, launch } from "./browser";
-import { useServers } from "../../functions/test/helpers/servers";
 import { DESKTOP, signUp } from "./steps";
+import { useStack } from "../../functions/test/helpers/use-stack";
 
 describe("web client: presenter pictures and voice samples in headless Chromium", function () {
   this.timeout(180000);
-  useServers("storage", "heygen");
+  useStack({ servers: ["storage", "heygen"] });
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];

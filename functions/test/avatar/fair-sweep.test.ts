@@ -8,16 +8,18 @@ import { consentingUser, postJob, storedJob } from "../helpers/avatar";
 import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { avatarSdkSim, useServers } from "../helpers/servers";
+import { avatarSdkSim } from "../helpers/servers";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 describe("fair avatar job sweeps", function () {
   this.timeout(120000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  before(() => clearFirestore());
-  after(() => clearFirestore());
+  useStack({
+    servers: ["storage"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, per: "suite" },
+    cleanAfter: { firestore: true, per: "suite" },
+  });
 
   it("300 jobs in backoff do not delay a new one", async () => {
     const created = new Date(Date.now() - 50 * 60_000); // older than the new job, not overdue

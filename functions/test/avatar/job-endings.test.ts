@@ -5,12 +5,12 @@
  */
 import { expect } from "chai";
 import { consentingUser, postJob } from "../helpers/avatar";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { avatarSdkSim, useServers } from "../helpers/servers";
+import { avatarSdkSim } from "../helpers/servers";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 const job = async (id: string) => (await db().doc(`avatar_jobs/${id}`).get()).data() ?? {};
 const minutesLater = (m: number) => ({ now: () => new Date(Date.now() + m * 60_000) });
@@ -24,14 +24,11 @@ async function submittedJob(variant: number): Promise<{ jobId: string; statusPat
 
 describe("photoreal jobs always end (Avatar SDK simulator faults)", function () {
   this.timeout(60000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    avatarSdkSim().faults.length = 0;
-  });
-  afterEach(() => {
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, provider: true },
+    cleanAfter: { provider: true },
   });
 
   it("a 403 on the status read ends the job only when the next read confirms it", async () => {

@@ -3,14 +3,12 @@ import { readFileSync } from "node:fs";
 import { functionUrl } from "../helpers/env";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { storedAsset } from "../helpers/avatar";
 import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { bucket } from "../helpers/storage";
 import { photoJpeg, photoPng, voiceWebm } from "../fixtures/media";
-import { useServers } from "../helpers/servers";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 async function postJob(
   user: TestUser,
@@ -35,9 +33,7 @@ async function postJob(
 
 describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", function () {
   this.timeout(30000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], provider: "avatar-sdk", fresh: { firestore: true } });
 
   it("queues a job for a consenting user: selfie in a server-only path, job queued at progress 0", async () => {
     const user = await consentingUser();
@@ -153,7 +149,7 @@ describe("photoreal jobs API (POST /avatar/jobs, GET /avatar/jobs/:jobId)", func
 
 describe("avatar preferences (POST/GET /avatar/preferences)", function () {
   this.timeout(30000);
-  beforeEach(clearFirestore);
+  useStack({ fresh: { firestore: true } });
 
   const prefs = (assetId: string) => ({
     assetId,

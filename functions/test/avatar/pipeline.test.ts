@@ -4,24 +4,22 @@ import { PROJECT_ID } from "../helpers/env";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
 import { consentingUser, postJob, sweepUntilTerminal, waitMs } from "../helpers/avatar";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { avatarSdkSim, useServers } from "../helpers/servers";
+import { avatarSdkSim } from "../helpers/servers";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 describe("photoreal pipeline end to end (Avatar SDK simulator)", function () {
   this.timeout(60000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    avatarSdkSim().rejectNextPhotos = null;
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, provider: true },
   });
 
   it("POST → trigger → progress → done → signed URL downloads a GLB whose morphs normalise to ARKit", async () => {

@@ -8,9 +8,9 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { storedAsset } from "../helpers/avatar";
+import { useStack } from "../helpers/use-stack";
 
 /** Richer than the seed: colours, a name, traits as words. */
 const richerExample = (assetId: string) => ({
@@ -42,7 +42,7 @@ async function userWithAsset(assetId: string): Promise<TestUser> {
 
 describe("avatar preferences: the forms beyond the seed's example", function () {
   this.timeout(30000);
-  beforeEach(clearFirestore);
+  useStack({ fresh: { firestore: true } });
 
   it("colours, a named persona with traits as words, offsets: stored as sent, the language as a locale", async () => {
     const user = await userWithAsset("forms-a1");

@@ -11,12 +11,12 @@ import { buildBlendshapeMap, ARKIT_BLENDSHAPES } from "../../src/services/avatar
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { consentingUser, postJob, storedJob, sweepUntilTerminal } from "../helpers/avatar";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { useProvider } from "../helpers/stack";
-import { avatarSdkSim, useServers } from "../helpers/servers";
+import { avatarSdkSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 interface AssetBody {
   url: string;
@@ -51,9 +51,11 @@ async function expectFinished(user: TestUser, jobId: string, provider: string) {
 
 describe("in3D end to end: POST → trigger → scanner link → scan → GLB", function () {
   this.timeout(90000);
-  useServers("storage");
-  const sim = useProvider("in3d");
-  beforeEach(clearFirestore);
+  const { provider: sim } = useStack({
+    servers: ["storage"],
+    provider: "in3d",
+    fresh: { firestore: true },
+  });
 
   it("shows the owner the scanner link, waits for the scan, then serves the GLB", async () => {
     const user = await consentingUser();
@@ -97,9 +99,7 @@ describe("in3D end to end: POST → trigger → scanner link → scan → GLB", 
 
 describe("Didimo end to end: POST → trigger → percent → zipped glTF → one GLB", function () {
   this.timeout(90000);
-  useServers("storage");
-  useProvider("didimo");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], provider: "didimo", fresh: { firestore: true } });
 
   it("stores a valid GLB and maps Didimo's skeletal poses to ARKit names and visemes", async () => {
     const user = await consentingUser();
@@ -123,9 +123,7 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
 
 describe("a job whose provider is no longer the configured one", function () {
   this.timeout(30000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], provider: "avatar-sdk", fresh: { firestore: true } });
 
   it("is never asked of the new provider and ends at the deadline with a clear message", async () => {
     const user = await consentingUser();

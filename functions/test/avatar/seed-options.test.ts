@@ -14,12 +14,11 @@ import { callFunction } from "../helpers/http";
 import { functionUrl } from "../helpers/env";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser, sweepUntilTerminal } from "../helpers/avatar";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { useProvider } from "../helpers/stack";
-import { avatarSdkSim, useServers } from "../helpers/servers";
+import { avatarSdkSim } from "../helpers/servers";
 import { photoJpeg } from "../fixtures/media";
+import { useStack } from "../helpers/use-stack";
 
 async function postWithOptions(user: TestUser, options: Record<string, unknown>, variant = 0) {
   const form = new FormData();
@@ -54,9 +53,7 @@ async function simAvatarOf(jobId: string) {
 
 describe("photoreal options at Avatar SDK (end to end)", function () {
   this.timeout(90000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], provider: "avatar-sdk", fresh: { firestore: true } });
 
   it("the seed's options as written: ARKit + visemes, 2K textures at LOD1, the female default", async () => {
     const user = await consentingUser();
@@ -156,8 +153,7 @@ describe("photoreal options at Avatar SDK (end to end)", function () {
 
 describe("photoreal options a provider cannot honour: 400 naming the field and its accepted values", function () {
   this.timeout(30000);
-  useServers("storage");
-  beforeEach(clearFirestore);
+  useStack({ servers: ["storage"], fresh: { firestore: true } });
 
   const asProvider = (name: ProviderName) => {
     const app = testContext();
@@ -202,9 +198,11 @@ describe("photoreal options a provider cannot honour: 400 naming the field and i
 
 describe("photoreal options at Didimo (end to end): pose-set flags and profile", function () {
   this.timeout(90000);
-  useServers("storage");
-  const sim = useProvider("didimo");
-  beforeEach(clearFirestore);
+  const { provider: sim } = useStack({
+    servers: ["storage"],
+    provider: "didimo",
+    fresh: { firestore: true },
+  });
 
   it("arkit/high asks for arkit + oculus_lipsync with profile standard; basic/standard for visemes + simple poses, optimized", async () => {
     const user = await consentingUser();

@@ -7,16 +7,16 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsent, POLICY_VERSION } from "../helpers/consent";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { avatarSdkSim, heygenSim } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { postSelfie, storedJob } from "../helpers/avatar";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 async function projectWithMedia(user: TestUser): Promise<string> {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -64,13 +64,10 @@ async function storeRecord(
 
 describe("consent guard: generate and POST /avatar/jobs refuse before any upload or upstream call", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: true, provider: true },
   });
 
   const cases: { name: string; setup: (user: TestUser) => Promise<void>; missing: string[] }[] = [
@@ -205,11 +202,10 @@ describe("consent guard: generate and POST /avatar/jobs refuse before any upload
 
 describe("consent guard: the trigger and the sweep check again before calling the provider", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, provider: true },
   });
 
   it("consent withdrawn after the job was created: the next submission cancels it, deletes the selfie, and never reaches the provider", async () => {

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { POLICY_VERSION } from "../helpers/consent";
+import { useStack } from "../helpers/use-stack";
 
 interface ConsentView {
   granted: boolean;
@@ -28,7 +28,7 @@ const me = (user: TestUser) =>
 
 describe("consent recorded by the server (POST /api/me/consent, GET /api/me)", function () {
   this.timeout(30000);
-  beforeEach(clearFirestore);
+  useStack({ fresh: { firestore: true } });
 
   it("records who, which purposes, the server's time, the policy version and the minimum age; answers what GET /api/me shows", async () => {
     const user = await createUser();

@@ -8,14 +8,14 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { functionUrl } from "../helpers/env";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { avatarSdkSim, heygenSim } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
@@ -23,7 +23,7 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { withdrawConsent } from "../../src/services/consent/withdraw-consent";
 import type { RemovalReport } from "../../src/services/privacy/removal-report";
 import { deliverWebhook } from "../helpers/webhook";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 interface Withdrawal {
   purpose: string;
@@ -68,15 +68,11 @@ async function heygenObjects(uid: string) {
 
 describe("consent withdrawal (DELETE /api/me/consent/{purpose})", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings({ ...TEST_HEYGEN_TIMINGS, videoProcessingMs: 5000 });
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: { timings: { videoProcessingMs: 5000 } }, provider: true },
   });
-  after(() => heygenSim().setTimings(TEST_HEYGEN_TIMINGS));
 
   it("heygen_face: the rendering video ends cancelled and is deleted at HeyGen; look, group and photo asset are gone upstream; the photo is gone from Storage; the voice stays", async () => {
     const user = await consentingUser();

@@ -24,7 +24,7 @@ import { PORTS } from "../../devtools/ports";
 import { PROJECT_ID, emulators } from "../helpers/env";
 import { createUser, type TestUser } from "../helpers/auth";
 import { TEST_BUCKET, bucket } from "../helpers/storage";
-import { useServers } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 const PASSWORD = "secret-password";
 
@@ -55,7 +55,7 @@ const bytes = (n: number, fill = 7) => new Uint8Array(n).fill(fill);
 
 describe("Storage server: Firebase Storage REST (Web SDK) under storage.rules", function () {
   this.timeout(60000);
-  useServers("storage");
+  useStack({ servers: ["storage"] });
   let owner: TestUser;
   let other: TestUser;
   let ownerApp: { app: FirebaseApp; st: FirebaseStorage };

@@ -4,10 +4,10 @@
  */
 import { expect } from "chai";
 import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
-import { avatarSdkSim, useServers } from "../helpers/servers";
-import { useProvider } from "../helpers/stack";
+import { avatarSdkSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -20,14 +20,11 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 
 describe("test waits: polling reads with a deadline", function () {
   this.timeout(30000);
-  useServers("storage");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    avatarSdkSim().faults.length = 0;
-  });
-  afterEach(() => {
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, provider: true },
+    cleanAfter: { provider: true },
   });
 
   it("waitForDoc sees a write made after it started, and names the last read at its timeout", async () => {

@@ -12,12 +12,12 @@ import { titleMarker } from "../../src/services/heygen/find-lost-video";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { addListedVideos } from "../helpers/sim-videos";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { simVideosOf } from "../helpers/sim-videos";
+import { useStack } from "../helpers/use-stack";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 const CREATE = { path: "^/v2/video/generate$", method: "POST" };
@@ -36,13 +36,11 @@ async function setUp(name: string) {
 
 describe("generate after an ambiguous create on v2 (title marker lookup)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   /** The first generate: HeyGen accepts the create, then the connection drops. */
   async function lostCreate(app: ReturnType<typeof testContext>, uid: string, projectId: string) {

@@ -11,25 +11,23 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { heygenClientFor } from "../../src/services/heygen/client";
 import { fileSize, voiceMp3 } from "../fixtures/media";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { simVideoIdsOf } from "../helpers/sim-videos";
+import { useStack } from "../helpers/use-stack";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 
 describe("generate after an ambiguous create (accepted upstream, answer lost)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   it("v3: the retry reuses the attempt and its Idempotency-Key; one video upstream, the project points at it", async () => {
     const sim = heygenSim();

@@ -3,16 +3,17 @@ import { readFileSync } from "node:fs";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { bucket } from "../helpers/storage";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { archiveVideo } from "../../src/services/heygen/archive-video";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { videoFields } from "../../src/store/project-video";
 import { heygenClientFor } from "../../src/services/heygen/client";
+import { useStack } from "../helpers/use-stack";
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,12 +36,7 @@ const status = (user: TestUser, videoId: string) =>
 
 describe("archival of finished videos into Storage", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("streams the finished video into videos/{uid}/{projectId}.mp4; video_status then serves a signed URL of it", async () => {
     const user = await consentingUser();

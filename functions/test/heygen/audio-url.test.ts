@@ -10,12 +10,12 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { heygenAudioObject } from "../../src/services/heygen/voice-source";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { bucket, uploadFile } from "../helpers/storage";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, storageServer, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim, storageServer } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { submitted } from "../helpers/videos";
+import { useStack } from "../helpers/use-stack";
 
 async function project(uid: string) {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -34,12 +34,7 @@ const createPaths = { v2: "/v2/video/generate", v3: "/v3/videos" } as const;
 
 describe("generate with HEYGEN_AUDIO_SOURCE=url: the MP3 reaches HeyGen as a signed audio_url", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   for (const apiVersion of ["v3", "v2"] as const) {
     it(`${apiVersion}: a repeat generate with the same photo is 1 HeyGen call; the simulator fetched the URL`, async () => {

@@ -6,16 +6,16 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { avatarsFor } from "../../src/services/heygen/listings";
 import { createHeygenClient } from "../../src/clients/heygen";
 import { SIMULATED_SECRETS } from "../../devtools/stack-env";
 import { projectWithVoice } from "../helpers/projects";
+import { useStack } from "../helpers/use-stack";
 
 const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "ownership");
 
@@ -26,12 +26,7 @@ const ownLook = async (uid: string): Promise<string> =>
 
 describe("ownership of HeyGen avatar ids", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("another user's look id in generate is 404 and never reaches HeyGen; the owner may use it", async () => {
     const owner = await consentingUser();

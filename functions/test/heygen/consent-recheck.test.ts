@@ -12,10 +12,10 @@ import { withdrawConsent } from "../../src/services/consent/withdraw-consent";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 
@@ -24,13 +24,11 @@ const quotaUsed = async (uid: string) =>
 
 describe("generate: consent withdrawn while it runs", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   const cases = [
     { purpose: "heygen_voice", held: "^/v3/assets$", photo: null },

@@ -17,14 +17,15 @@ import { generateBody } from "../../src/handlers/heygen-schemas";
 import type { GenerateInput } from "../../src/services/heygen/generate-steps";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim, TEST_HEYGEN_TIMINGS } from "../helpers/servers";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
 import { writeWithdrawal } from "../../src/store/consent";
 import { simVideoIdsOf } from "../helpers/sim-videos";
+import { useStack } from "../helpers/use-stack";
 
 const parseRequest = (raw: unknown): GenerateInput => generateBody.parse(raw);
 const today = () => new Date().toISOString().slice(0, 10);
@@ -68,13 +69,11 @@ async function deferredProject(
 
 describe("generate: a look not ready at once is finished in the background (202 preparing)", function () {
   this.timeout(90000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings({ ...TEST_HEYGEN_TIMINGS, lookReadyMs: 4000 });
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: { timings: { lookReadyMs: 4000 } } },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   it("answers preparing within the wait; on_project_updated creates the one video; the quota stays spent", async () => {
     const uid = `dfr-${randomUUID().slice(0, 6)}`;

@@ -9,12 +9,12 @@ import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { uploadFile } from "../helpers/storage";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { submitted } from "../helpers/videos";
+import { useStack } from "../helpers/use-stack";
 
 async function project(uid: string, withPhoto: boolean) {
   await grantConsentToUid(uid);
@@ -32,12 +32,7 @@ async function project(uid: string, withPhoto: boolean) {
 
 describe("generate flow on the legacy v2 API, and without a fallback avatar", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("v2: folder masky_{uid} once, talking_photo look, raw audio/mpeg upload on the upload host", async () => {
     const app = testContext({ apiVersion: "v2", fallback: "" });

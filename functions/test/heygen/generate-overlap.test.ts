@@ -10,11 +10,11 @@ import { randomUUID } from "node:crypto";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { projectWithVoice } from "../helpers/projects";
 import { signalTransactionOn } from "../helpers/transaction-signal";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 
@@ -26,13 +26,11 @@ const ENDPOINTS = {
 
 describe("generate: a second request while the first is held upstream (real overlap)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   for (const version of ["v3", "v2"] as const) {
     it(`${version}: the second generate, claimed while the first is held in its audio upload, returns the same video; one upload and one video upstream`, async () => {

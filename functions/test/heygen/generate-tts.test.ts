@@ -8,12 +8,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { functionUrl } from "../helpers/env";
 import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
@@ -24,6 +24,7 @@ import { defaultVoiceFor, speechSeconds, ttsLimits } from "../../devtools/heygen
 import { WEBHOOK_EVENTS } from "../../src/clients/heygen/webhooks";
 import { runFfmpeg } from "../../src/services/media/ffmpeg";
 import { submitted } from "../helpers/videos";
+import { useStack } from "../helpers/use-stack";
 
 interface GenerateReply {
   videoId: string;
@@ -91,12 +92,7 @@ async function savePreferences(uid: string, assetId: string, voice: object, upda
 
 describe("generate with a script and a HeyGen voice (v3, through the emulators)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("sends exactly script, voice_id and voice_settings to POST /v3/videos; no audio is converted or uploaded", async () => {
     const user = await consentingUser(["heygen_face"]);
@@ -433,12 +429,7 @@ describe("generate with a script and a HeyGen voice (v3, through the emulators)"
 
 describe("generate with a script on the legacy v2 API (service layer)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("sends video_inputs[0].voice {type:text, input_text, voice_id, speed, pitch}, no upload", async () => {
     const app = testContext({ apiVersion: "v2", fallback: "Daisy-inskirt-20220818" });
@@ -497,7 +488,7 @@ describe("generate with a script on the legacy v2 API (service layer)", function
 
 describe("text → completed video through HeyGen's signed webhook (v3)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
   let endpointId = "";
   before(async () => {
     const url = functionUrl("heygen_webhook", "/api/heygen/webhook");
@@ -507,11 +498,6 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
     endpointId = heygenSim().model.addWebhook(url, WEBHOOK_EVENTS).id;
   });
   after(() => heygenSim().model.webhooks.delete(endpointId));
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
 
   it("completes from the pushed event; the MP4 has an audio track as long as the script takes to speak", async () => {
     const user = await consentingUser(["heygen_face"]);
@@ -565,8 +551,7 @@ describe("text → completed video through HeyGen's signed webhook (v3)", functi
 
 describe("the HeyGen simulator's text path, validated as HeyGen validates it", function () {
   this.timeout(30000);
-  useServers("heygen");
-  beforeEach(() => heygenSim().reset());
+  useStack({ servers: ["heygen"], fresh: { heygen: true } });
 
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${heygenSim().apiUrl}${path}`, {

@@ -3,11 +3,11 @@ import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { photoJpeg, photoPng, voiceTooLong, voiceWebm } from "../fixtures/media";
+import { useStack } from "../helpers/use-stack";
 
 interface GenerateBody {
   videoId: string;
@@ -53,12 +53,7 @@ const generate = (user: TestUser, body: Record<string, unknown>) =>
 
 describe("generate (POST /api/heygen/generate) through the emulators and the HeyGen simulator", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("minimal request: the project's photo and WebM voice become a video; the voice reaches HeyGen as MP3", async () => {
     const user = await consentingUser();

@@ -15,10 +15,10 @@ import { heygenClientFor } from "../../src/services/heygen/client";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 const FALLBACK = "Daisy-inskirt-20220818";
 
@@ -27,13 +27,11 @@ const quotaUsed = async (uid: string) =>
 
 describe("generate: the project deleted while its video is created (a paid orphan)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   it("deletes the video at HeyGen at once, answers 409 saying so, and gives the video back", async () => {
     const sim = heygenSim();

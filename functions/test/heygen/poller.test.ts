@@ -5,11 +5,12 @@ import { createHeygenClient } from "../../src/clients/heygen";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { waitForRender } from "../helpers/videos";
 import { generationRun, videoRun } from "../helpers/projects";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { voiceMp3, fileSize } from "../fixtures/media";
+import { useStack } from "../helpers/use-stack";
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,12 +66,7 @@ const project = async (id: string) => (await db().doc(`projects/${id}`).get()).d
 
 describe("poll_heygen_videos (the scheduled handler's service, against the emulator and the simulator)", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("moves pending videos to completed and failed, writing only what changed", async () => {
     const ok = await projectWithVideo();

@@ -8,16 +8,16 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { projectWithVoice } from "../helpers/projects";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { ApiError } from "../../src/errors";
 import { simulatedParams, TEST_PROJECT_ID } from "../../devtools/stack-env";
 import type { TestUser } from "../helpers/auth";
 import { submitted } from "../helpers/videos";
+import { useStack } from "../helpers/use-stack";
 
 const FALLBACK = simulatedParams(TEST_PROJECT_ID).HEYGEN_FALLBACK_AVATAR_ID;
 
@@ -30,14 +30,12 @@ const generate = (user: TestUser, body: Record<string, unknown>) =>
 
 describe("generate: the seed's example request and its fallback rule", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  // The look-failure fault and the 503 faults must not reach the next suite (cleanAfter).
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  // The look-failure fault and the 503 faults must not reach the next suite.
-  afterEach(() => heygenSim().reset());
 
   it('accepts the seed\'s example as written, "heygenAvatarId": null: the photo becomes the look', async () => {
     const user = await consentingUser();

@@ -17,12 +17,12 @@ import { SIMULATED_SECRETS } from "../../devtools/stack-env";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore } from "../helpers/firestore";
 import { startVideo, waitForRender } from "../helpers/videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { voiceMp3, fileSize } from "../fixtures/media";
+import { useStack } from "../helpers/use-stack";
 
 /** A second video of the same project, created straight on the simulator. */
 async function newerVideo(projectId: string): Promise<string> {
@@ -97,15 +97,15 @@ async function expectStillOnNewer(projectId: string, newer: string) {
 
 describe("stale writes: a late result for an old video never overwrites a project that moved on", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
+  });
   let user: TestUser;
   beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
     user = await consentingUser();
   });
-  afterEach(() => heygenSim().reset());
 
   it("heygen_webhook: the success event of the old video, confirmed after the project moved on", async () => {
     const old = await startVideo(user);

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore } from "../helpers/firestore";
 import { startVideo } from "../helpers/videos";
 import { db } from "../helpers/admin";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 interface StatusBody {
   status: string;
@@ -34,12 +34,7 @@ async function statusOnceFailed(user: TestUser, videoId: string) {
 
 describe("video_status, avatars and voices", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("follows the owner's video to completed and refreshes the project, URL expiry included", async () => {
     const user = await consentingUser();

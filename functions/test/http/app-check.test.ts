@@ -10,11 +10,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { functionUrl, PROJECT_ID } from "../helpers/env";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { appCheckIssuer, useServers } from "../helpers/servers";
-import { useParams } from "../helpers/stack";
+import { appCheckIssuer } from "../helpers/servers";
 import { deliverWebhook } from "../helpers/webhook";
 import { appCheckClaims, signAppCheckToken } from "../../devtools/app-check-issuer";
 import { operationList } from "../../src/api/operations";
+import { useStack } from "../helpers/use-stack";
 
 const sample = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, "x-$1");
 
@@ -40,8 +40,7 @@ async function viaCallable(name: string, headers: Record<string, string>) {
 
 describe("App Check, enforced on both surfaces", function () {
   this.timeout(60000);
-  useServers("app-check");
-  useParams({ APP_CHECK_ENFORCED: "true" });
+  useStack({ servers: ["app-check"], params: { APP_CHECK_ENFORCED: "true" } });
   let user: TestUser;
   before(async () => {
     user = await createUser();

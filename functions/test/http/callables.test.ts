@@ -6,12 +6,11 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { photoJpeg } from "../fixtures/media";
-import { useProvider } from "../helpers/stack";
 import { functionUrl } from "../helpers/env";
 import { createUser, type TestUser } from "../helpers/auth";
-import { useServers } from "../helpers/servers";
 import { POLICY_VERSION } from "../helpers/consent";
 import { adminAuth, db } from "../helpers/admin";
+import { useStack } from "../helpers/use-stack";
 
 interface CallableReply {
   result?: unknown;
@@ -36,7 +35,7 @@ async function invoke(name: string, data: unknown, token?: string): Promise<Call
 
 describe("callables (onCall): thin wrappers with the project's error codes", function () {
   this.timeout(30000);
-  useServers("storage", "heygen");
+  useStack({ servers: ["storage", "heygen"] });
   let user: TestUser;
   before(async () => {
     user = await createUser();
@@ -152,8 +151,7 @@ describe("callables (onCall): thin wrappers with the project's error codes", fun
 
 describe("create_avatar_job_call: the selfie in base64, with the multipart route's rules", function () {
   this.timeout(60000);
-  useServers("storage");
-  useProvider("avatar-sdk");
+  useStack({ servers: ["storage"], provider: "avatar-sdk" });
 
   const selfie = async (bytes?: Buffer) => ({
     data: (bytes ?? readFileSync(await photoJpeg())).toString("base64"),

@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
-import { useServers } from "../helpers/servers";
 import { operationList } from "../../src/api/operations";
+import { useStack } from "../helpers/use-stack";
 
 const ORIGIN = "http://localhost:5173";
 const REQUESTED_HEADERS = "authorization, content-type, x-firebase-appcheck";
@@ -26,7 +26,7 @@ const preflight = (fn: string, path: string, method: string, origin = ORIGIN) =>
 describe("CORS: preflights for every method the API uses", function () {
   this.timeout(30000);
   // The withdrawal after the preflight looks for the user's inputs in Storage.
-  useServers("storage");
+  useStack({ servers: ["storage"] });
 
   const used = [...new Set(operationList().map(([, e]) => e.method))];
   it("the table uses GET, POST and DELETE", () => {

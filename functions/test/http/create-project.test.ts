@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { createUser } from "../helpers/auth";
 import { db } from "../helpers/admin";
 import { callFunction } from "../helpers/http";
-import { clearFirestore } from "../helpers/firestore";
+import { useStack } from "../helpers/use-stack";
 
 const CAP = 100;
 
@@ -21,7 +21,7 @@ type Answer = {
 
 describe("create_project (POST /api/projects)", function () {
   this.timeout(60000);
-  beforeEach(() => clearFirestore());
+  useStack({ fresh: { firestore: true } });
 
   it("creates the caller's project, then refuses past the cap with a clear 429 body", async () => {
     const user = await createUser();

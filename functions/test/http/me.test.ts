@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { POLICY_VERSION } from "../helpers/consent";
+import { useStack } from "../helpers/use-stack";
 
 describe("HTTPS round trip through the Functions emulator (me)", () => {
-  beforeEach(clearFirestore);
+  useStack({ fresh: { firestore: true } });
 
   it("answers 401 with the design's error body when no token is sent", async () => {
     const res = await callFunction("me", "/api/me");

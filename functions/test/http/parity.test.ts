@@ -18,8 +18,6 @@ import { Timestamp } from "firebase-admin/firestore";
 import { emulators } from "../helpers/env";
 import { grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { testContext } from "../helpers/context";
-import { useServers } from "../helpers/servers";
-import { useProvider } from "../helpers/stack";
 import { photoJpeg } from "../fixtures/media";
 import { PUBLIC_AVATARS, PUBLIC_VOICES } from "../../devtools/heygen-sim/model";
 import { operationList, type CallableOperationName } from "../../src/api/operations";
@@ -27,6 +25,7 @@ import type { OperationEntry } from "../../src/api/operations";
 import type { OperationImpl } from "../../src/api/operation";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
 import { requestErasure } from "../../src/services/privacy/erasure";
+import { useStack } from "../helpers/use-stack";
 
 type Input = Record<string, unknown>;
 
@@ -311,8 +310,7 @@ function steady(value: unknown, volatile: readonly string[]): unknown {
 
 describe("parity: every operation answers the same over HTTPS and as a callable", function () {
   this.timeout(90000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
+  useStack({ servers: ["storage", "heygen"], provider: "avatar-sdk" });
 
   it("has a case for every operation with both surfaces", () => {
     const both = operationList()

@@ -13,11 +13,10 @@ import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
 import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { adminAuth, db } from "../helpers/admin";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { testContext } from "../helpers/context";
 import { footprint } from "../helpers/footprint";
-import { useProvider } from "../helpers/stack";
-import { useServers } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 /** A user with a finished 3D avatar at the configured provider: the job and the footprint. */
 async function userWithAvatar(onSubmitted?: (providerJobId: string) => void) {
@@ -72,9 +71,11 @@ async function expectErased(uid: string): Promise<Record<string, Record<string, 
 
 describe("account erasure with Didimo: the didimo is deleted upstream", function () {
   this.timeout(120000);
-  useServers("storage", "heygen");
-  const sim = useProvider("didimo");
-  beforeEach(clearFirestore);
+  const { provider: sim } = useStack({
+    servers: ["storage", "heygen"],
+    provider: "didimo",
+    fresh: { firestore: true },
+  });
 
   it("DELETE /v3/didimos/{key}: gone at Didimo, in Storage, Firestore and Auth; another user's didimo stays", async () => {
     const { user, providerJobId } = await userWithAvatar();
@@ -122,9 +123,11 @@ describe("account erasure with Didimo: the didimo is deleted upstream", function
 
 describe("account erasure with in3D: the scan cannot be deleted upstream and is reported", function () {
   this.timeout(120000);
-  useServers("storage", "heygen");
-  const sim = useProvider("in3d");
-  beforeEach(clearFirestore);
+  const { provider: sim } = useStack({
+    servers: ["storage", "heygen"],
+    provider: "in3d",
+    fresh: { firestore: true },
+  });
 
   it("no call to in3D (it documents no delete), `not_deletable` in the tombstone; Storage, Firestore and Auth emptied", async () => {
     const { user, providerJobId } = await userWithAvatar((id) => sim().scan(id));

@@ -8,14 +8,14 @@ import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { adminAuth, db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { waitForRender } from "../helpers/videos";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS } from "../helpers/servers";
 import { photoJpeg } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { advanceErasures, requestErasure } from "../../src/services/privacy/erasure";
@@ -23,7 +23,7 @@ import { erasureIdFor } from "../../src/store/erasures";
 import { projectWithVoice } from "../helpers/projects";
 import { deliverWebhook } from "../helpers/webhook";
 import { footprint } from "../helpers/footprint";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 const project = (uid: string, photo: number | null) => projectWithVoice(uid, photo, "erasure");
 
@@ -39,14 +39,10 @@ async function generate(user: TestUser, projectId: string): Promise<string> {
 
 describe("account erasure", function () {
   this.timeout(180000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-    avatarSdkSim().faults.length = 0;
-    avatarSdkSim().rejectNextPhotos = null;
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: true, provider: true },
   });
 
   it("DELETE /api/me: nothing of the user is left at HeyGen (v3), the provider, Storage, Firestore or Auth; v2 objects are reported; another user is untouched", async () => {

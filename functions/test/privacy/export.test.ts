@@ -1,14 +1,12 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { callFunction } from "../helpers/http";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { uploadFile } from "../helpers/storage";
 import { consentingUser } from "../helpers/consent";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 interface ExportBody {
   uid: string;
@@ -25,12 +23,10 @@ interface ExportBody {
 
 describe("data export (GET /api/me/export)", function () {
   this.timeout(90000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: true },
   });
 
   it("returns everything stored about the caller, with short-lived signed URLs to their media, and nothing of anyone else", async () => {

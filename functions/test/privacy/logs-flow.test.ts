@@ -7,26 +7,20 @@
  */
 import { expect } from "chai";
 import { consentingUser } from "../helpers/consent";
-import { clearFirestore } from "../helpers/firestore";
 import { testContext } from "../helpers/context";
 import { projectWithVoice } from "../helpers/projects";
 import { waitForRender, submitted } from "../helpers/videos";
 import { captureLogs } from "../helpers/log-capture";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
 import { logUserId } from "../../src/logs";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { refreshVideoStatus } from "../../src/services/heygen/video-status";
 import { releaseProjectInputs } from "../../src/services/privacy/release-inputs";
 import { requestErasure, runErasure } from "../../src/services/privacy/erasure";
+import { useStack } from "../helpers/use-stack";
 
 describe("logs of a whole flow carry no uid or e-mail", function () {
   this.timeout(90000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("generate (v2, photo look) → completed → inputs released → erasure: only the pseudonym", async () => {
     const user = await consentingUser();

@@ -11,7 +11,7 @@ import { deleteUserDocuments, userDocuments } from "../../src/store/user-data";
 import { projectsOfUser } from "../../src/store/project-queries";
 import { USER_READ_PAGE_SIZE } from "../../src/store/paged-read";
 import { db } from "../helpers/admin";
-import { clearFirestore } from "../helpers/firestore";
+import { useStack } from "../helpers/use-stack";
 
 interface ObservedQuery {
   collection: string;
@@ -39,7 +39,7 @@ async function observeQueries<T>(
 
 describe("per-user reads a page at a time", function () {
   this.timeout(60000);
-  beforeEach(() => clearFirestore());
+  useStack({ fresh: { firestore: true } });
 
   it("exports and erases a user with more projects and jobs than one page, reading pages only", async () => {
     const uid = `pg-${randomUUID().slice(0, 6)}`;

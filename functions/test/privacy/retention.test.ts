@@ -1,30 +1,28 @@
 import { expect } from "chai";
 import { callFunction } from "../helpers/http";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { consentingUser } from "../helpers/consent";
 import type { TestUser } from "../helpers/auth";
 import { postJob, sweepUntilTerminal } from "../helpers/avatar";
 import { startVideo, waitForRender } from "../helpers/videos";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { purgeExpiredMedia } from "../../src/services/privacy/purge-expired-media";
 import { purgeUnusedInputs } from "../../src/services/privacy/release-inputs";
 import { generationRun, leaseUntil, projectWithVoice } from "../helpers/projects";
 import { bucket, uploadFile } from "../helpers/storage";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 const DAY = 86400000;
 
 describe("retention: archived videos and GLBs are purged after MEDIA_RETENTION_DAYS", function () {
   this.timeout(90000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: true },
   });
 
   it("the documents say until when; the scheduler deletes the files then, once, and the API says they were purged", async () => {
@@ -94,14 +92,9 @@ const present = (paths: string[]) =>
 
 describe("retention: photos and recordings are deleted once no unfinished video needs them", function () {
   this.timeout(120000);
-  useServers("storage", "heygen");
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
   const HOUR = 3600_000;
   const at = (ms: number) => testContext({ clock: { now: () => new Date(Date.now() + ms) } });
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
 
   it("a completed video's photo and recording are deleted at once, except a file another project still needs", async () => {
     const user = await consentingUser();

@@ -10,13 +10,13 @@ import { reserveVideo } from "../../src/services/quotas/video-quota";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
+import { useStack } from "../helpers/use-stack";
 
 const CONCURRENT = 25;
 
 describe("quota reservations under contention", function () {
   this.timeout(120000);
-  beforeEach(() => clearFirestore());
+  useStack({ fresh: { firestore: true } });
 
   it(`${CONCURRENT} concurrent reservations of one user's videos: each counted, or 429 with Retry-After, never a raw transaction error`, async () => {
     const app = testContext({

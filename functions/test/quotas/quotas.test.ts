@@ -8,19 +8,18 @@ import { randomUUID } from "node:crypto";
 import type { Timestamp } from "firebase-admin/firestore";
 import { callFunction } from "../helpers/http";
 import type { TestUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { bucket, uploadFile } from "../helpers/storage";
 import { testContext } from "../helpers/context";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
-import { avatarSdkSim, heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { photoJpeg, voiceWebm } from "../fixtures/media";
 import { generateVideo } from "../../src/services/heygen/generate-video";
 import { refreshVideoStatus } from "../../src/services/heygen/video-status";
 import { ApiError } from "../../src/errors";
 import type { Clock } from "../../src/context";
 import { postSelfie } from "../helpers/avatar";
-import { useProvider } from "../helpers/stack";
+import { useStack } from "../helpers/use-stack";
 
 async function voiceProject(uid: string, voice?: string): Promise<string> {
   const id = `p-${randomUUID().slice(0, 8)}`;
@@ -49,13 +48,10 @@ const counter = async (path: string) => (await db().doc(path).get()).get("count"
 
 describe("quotas and rate limits", function () {
   this.timeout(120000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-    avatarSdkSim().faults.length = 0;
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: true, provider: true },
   });
 
   it("10 concurrent generates against a quota of 5 a day: exactly 5 accepted, 5 refused with 429 QUOTA_EXCEEDED and Retry-After, untouched", async () => {

@@ -15,10 +15,10 @@ import { generateBody } from "../../src/handlers/heygen-schemas";
 import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { grantConsentToUid } from "../helpers/consent";
 import { generationRun, projectWithVoice } from "../helpers/projects";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 const VERSIONS = ["v3", "v2"] as const;
 const createPath = { v3: "/v3/videos", v2: "/v2/video/generate" } as const;
@@ -61,13 +61,11 @@ async function expectAvatarRequired(
 
 describe("generate: every path without an avatar answers 400 HEYGEN_AVATAR_REQUIRED", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    fresh: { firestore: true, heygen: true },
+    cleanAfter: { heygen: true },
   });
-  afterEach(() => heygenSim().reset());
 
   for (const version of VERSIONS) {
     it(`${version}: no photo, no heygenAvatarId, no fallback configured`, async () => {

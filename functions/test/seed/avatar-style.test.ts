@@ -13,11 +13,11 @@ import { ApiError } from "../../src/errors";
 import { db } from "../helpers/admin";
 import { callFunction } from "../helpers/http";
 import { testContext } from "../helpers/context";
-import { clearFirestore } from "../helpers/firestore";
 import { consentingUser, grantConsentToUid } from "../helpers/consent";
 import { projectWithVoice } from "../helpers/projects";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
+import { heygenSim } from "../helpers/servers";
 import { submitted } from "../helpers/videos";
+import { useStack } from "../helpers/use-stack";
 
 const PUBLIC_AVATAR = "Daisy-inskirt-20220818";
 
@@ -34,12 +34,7 @@ const framingOf = (videoId: string) => heygenSim().model.videos.get(videoId)?.fr
 
 describe("avatarStyle: honoured where HeyGen has it, refused by name where it has not", function () {
   this.timeout(60000);
-  useServers("storage", "heygen");
-  beforeEach(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
-  });
+  useStack({ servers: ["storage", "heygen"], fresh: { firestore: true, heygen: true } });
 
   it("v2, a public avatar: every style reaches HeyGen as avatar_style", async () => {
     const uid = await v2User();

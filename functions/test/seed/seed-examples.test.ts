@@ -14,16 +14,15 @@ import { callFunction } from "../helpers/http";
 import { functionUrl } from "../helpers/env";
 import { consentingUser, sweepUntilTerminal } from "../helpers/avatar";
 import type { TestUser } from "../helpers/auth";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { projectWithVoice } from "../helpers/projects";
-import { heygenSim, TEST_HEYGEN_TIMINGS, useServers } from "../helpers/servers";
-import { useProvider } from "../helpers/stack";
+import { heygenSim } from "../helpers/servers";
 import { photoJpeg } from "../fixtures/media";
 import { REPO_ROOT } from "../../devtools/repo-root";
 import { arkitWeights } from "../../src/services/avatar/blendshapes";
 import { optionVariants, type SeedExample } from "./seed-files";
 import { seedExamples, unlistedExamples } from "./seed-examples";
+import { useStack } from "../helpers/use-stack";
 
 const H = "heygen-integration-flow.txt";
 const P = "photoreal-avatar-api.txt";
@@ -81,14 +80,12 @@ async function postSelfie(user: TestUser, options: Record<string, string>, varia
 
 describe("the seeds' examples as written, over HTTP", function () {
   this.timeout(120000);
-  useServers("storage", "heygen");
-  useProvider("avatar-sdk");
-  before(async () => {
-    await clearFirestore();
-    heygenSim().reset();
-    heygenSim().setTimings(TEST_HEYGEN_TIMINGS);
+  useStack({
+    servers: ["storage", "heygen"],
+    provider: "avatar-sdk",
+    fresh: { firestore: true, heygen: true, per: "suite" },
+    cleanAfter: { heygen: true, per: "suite" },
   });
-  after(() => heygenSim().reset());
 
   it("every example of both seeds has its outcome listed, and every listed one is in a seed", () => {
     expect(unlistedExamples()).to.deep.equal({ unlisted: [], gone: [] });

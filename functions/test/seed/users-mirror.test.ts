@@ -17,9 +17,9 @@ import { doc, getDoc, setDoc, updateDoc } from "firebase/firestore";
 import { callFunction } from "../helpers/http";
 import { createUser } from "../helpers/auth";
 import { grantConsent } from "../helpers/consent";
-import { clearFirestore } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { PROJECT_ID, emulators } from "../helpers/env";
+import { useStack } from "../helpers/use-stack";
 
 const mirror = async (uid: string) => {
   const d = (await db().doc(`users/${uid}`).get()).data();
@@ -41,7 +41,7 @@ describe("users/{uid}: the seed's age_confirmed and consent_selfie, server-writt
     });
   });
   after(() => env.cleanup());
-  beforeEach(clearFirestore);
+  useStack({ fresh: { firestore: true } });
 
   it("follow the recorded consent: a grant confirms the age; consent_selfie is the avatar_3d consent", async () => {
     const user = await createUser();

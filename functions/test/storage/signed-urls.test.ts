@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { SIGNED_URL_SECONDS, signedReadUrl } from "../../src/clients/storage/bucket";
 import { bucket, TEST_BUCKET } from "../helpers/storage";
-import { useServers } from "../helpers/servers";
+import { useStack } from "../helpers/use-stack";
 
 /** X-Goog-Date's format: 20261201T150000Z. */
 const googDate = (d: Date) =>
@@ -19,7 +19,7 @@ const googDate = (d: Date) =>
 
 describe("signed read URLs: the lifetime inside the URL", function () {
   this.timeout(20000);
-  useServers("storage");
+  useStack({ servers: ["storage"] });
   const path = `avatars/t-${randomUUID().slice(0, 8)}/model.glb`;
   before(() => bucket().file(path).save(Buffer.from("glTF"), { resumable: false }));
 

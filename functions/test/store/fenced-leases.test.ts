@@ -32,7 +32,7 @@ import {
   scheduleErasureRetry,
 } from "../../src/store/erasure-lifecycle";
 import { db } from "../helpers/admin";
-import { clearFirestore } from "../helpers/firestore";
+import { useStack } from "../helpers/use-stack";
 
 /** Collects log.warn calls while `fn` runs. */
 async function warnings<T>(fn: () => Promise<T>): Promise<{ result: T; warned: unknown[][] }> {
@@ -59,7 +59,7 @@ describe("fenced leases: an expired worker's late write is refused", function ()
   this.timeout(30000);
   const t0 = new Date("2026-03-01T10:00:00Z");
   const later = (ms: number) => new Date(t0.getTime() + ms);
-  beforeEach(() => clearFirestore());
+  useStack({ fresh: { firestore: true } });
 
   it("generate: the claim taken over after its lease expired keeps the second worker's video", async () => {
     const id = `p-${randomUUID().slice(0, 8)}`;

@@ -2,11 +2,12 @@ import { expect } from "chai";
 import functionsTest from "firebase-functions-test";
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../helpers/admin";
-import { clearFirestore, waitForDoc } from "../helpers/firestore";
+import { waitForDoc } from "../helpers/firestore";
 import { PROJECT_ID } from "../helpers/env";
+import { useStack } from "../helpers/use-stack";
 
 describe("on_user_created (Firestore onDocumentCreated)", () => {
-  beforeEach(clearFirestore);
+  useStack({ fresh: { firestore: true } });
 
   it("is delivered by the emulator and stamps created_at on a new users document", async () => {
     const ref = db().doc("users/trigger-user-1");
