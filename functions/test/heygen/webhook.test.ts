@@ -129,9 +129,17 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
     const withId = { ...legacy, event_id: "signed-evt-9" };
     expect((await deliver(legacy)).body).to.include({ handled: true, status: "completed" });
     expect((await deliverV3(withId, "hdr-1")).status).to.equal(200);
+    // The archive's own read of the video is over first: nothing of this test reads
+    // HeyGen in the background while it is down, or after the test.
+    await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.archive?.state === "done");
     // Handling either again would read HeyGen (down now, so a 502): a replay must not get
-    // that far. (The archive's own background read of the video is not counted here.)
-    heygenSim().faults.push({ path: "^/v3/videos/", kind: "status", status: 503, times: 20 });
+    // that far.
+    heygenSim().faults.push({
+      path: `^/v3/videos/${videoId}$`,
+      kind: "status",
+      status: 503,
+      times: 20,
+    });
     for (const [body, header] of [
       [legacy, "hdr-fresh-1"], // the legacy body (signed, no timestamp) as a v3 delivery
       [withId, "hdr-fresh-2"], // the body's event_id is signed, the header is not
