@@ -29,6 +29,7 @@ export const {
   avatar_jobs,
   avatar_assets,
   avatar_preferences,
+  speech,
   me,
 } = httpsFunctions();
 
@@ -44,6 +45,8 @@ export const {
   avatar_asset_call,
   save_preferences_call,
   get_preferences_call,
+  compute_speech_timeline_call,
+  speech_timeline_call,
   me_call,
   record_consent_call,
   withdraw_consent_call,

@@ -47,6 +47,10 @@ export const OPERATION_RUNTIME = {
   // The selfie (≤ 10 MB, multipart or base64) is held in memory while it is checked:
   // at most 8 requests at once keeps an instance well inside 1 GiB.
   selfieUpload: { timeoutSeconds: 60, memory: "1GiB", concurrency: 8, maxInstances: 20 },
+  // A speech timeline: ffmpeg decodes the recording (≤ 100 MB, ≤ 10 minutes of audio) and
+  // the engine analyses it at ~250× real time, 4 ms of CPU per second of audio: a few
+  // seconds at most, bounded memory (streamed PCM); four at once share an instance.
+  speech: { timeoutSeconds: 120, memory: "512MiB", concurrency: 4, maxInstances: 20 },
 } satisfies Record<string, RuntimeOptions>;
 
 /** Triggers and schedules (the API's functions come from the operation table). */

@@ -1,13 +1,14 @@
 /**
- * Didimo v3 simulator (photoreal-providers.md §B): `DIDIMO-API-KEY`, multipart
+ * Didimo v3 simulator (its public REST API): `DIDIMO-API-KEY`, multipart
  * `POST /v3/didimos`, `pending → processing (percent) → done | error`, and the glTF
  * package behind `/v3/didimos/{key}/results/gltf` (redirect, or `{uri}` with
  * `DIDIMO-FOLLOW-URI: 0`). The package is a real zipped glTF of a head made from the
  * uploaded photo (head/didimo-package.ts: avatar.gltf, one .bin per mesh, animations.bin,
  * a PNG texture, avatar_info.json mapping pose names to animation frames): the face is
- * skeletal, so its meshes carry no morph targets. Only the pose sets the create asked
+ * skeletal, so its meshes carry no morph targets; each pose is two frames, the rest pose
+ * then the pose. Only the pose sets the create asked
  * for by feature flag (`arkit`, `oculus_lipsync`, `simple_poses`) are in the package, an
- * unknown `profile` is refused, as the fact sheet documents the options, and a photo that
+ * unknown `profile` is refused, as Didimo documents the options, and a photo that
  * cannot be decoded ends the didimo in `error`.
  */
 import { createHmac, randomBytes } from "node:crypto";
@@ -45,12 +46,19 @@ export interface DidimoSim {
   calls: { method: string; path: string; status: number }[];
   /** When set, packages name their buffer with this URI (tests of hostile packages). */
   packageBufferUri: string | null;
+  /** When set, packages carry this as avatar_info.json (tests of inconsistent packages). */
+  packageAvatarInfo: unknown;
   close(): Promise<void>;
 }
 
-async function packageZip(d: Didimo, bufferUri?: string): Promise<Buffer> {
+async function packageZip(
+  d: Didimo,
+  changes: { bufferUri?: string; avatarInfo?: unknown } = {},
+): Promise<Buffer> {
   if (!d.texture) throw new Error("the didimo has no model");
-  const files = await didimoPackage(d.texture, d.features, bufferUri);
+  const files = await didimoPackage(d.texture, d.features, changes.bufferUri);
+  if (changes.avatarInfo)
+    files["avatar_info.json"] = new TextEncoder().encode(JSON.stringify(changes.avatarInfo));
   const zip = new yazl.ZipFile();
   for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
   zip.end();
@@ -74,6 +82,7 @@ export async function startDidimoSim(
     timings: { processingMs: opts.processingMs ?? 600 },
     calls: [],
     packageBufferUri: null,
+    packageAvatarInfo: null,
     close: async () => undefined,
   };
   const view = (d: Didimo) => {
@@ -128,7 +137,13 @@ export async function startDidimoSim(
       };
       const d = sim.didimos.get(m[1]);
       if (!d) return reply(404, { description: "Not found" });
-      const built = sim.packageBufferUri ? packageZip(d, sim.packageBufferUri) : packageFor(d);
+      const built =
+        sim.packageBufferUri || sim.packageAvatarInfo
+          ? packageZip(d, {
+              bufferUri: sim.packageBufferUri ?? undefined,
+              avatarInfo: sim.packageAvatarInfo,
+            })
+          : packageFor(d);
       return void built.then(serve, () => res.destroy());
     }
     const fault = sim.faults.find((f) => new RegExp(f.path).test(p));
@@ -152,7 +167,7 @@ export async function startDidimoSim(
       });
       bb.on("field", (k, v) => (fields[k] = v));
       bb.on("close", async () => {
-        const t = photo ? simFileType(photo) : null; // §B2: jpg/jpeg/png
+        const t = photo ? simFileType(photo) : null; // Didimo takes jpg/jpeg/png
         if (t !== "image/jpeg" && t !== "image/png")
           return reply(400, { is_error: true, description: "photo must be jpg or png" });
         if (fields.input_type !== "photo" || fields.transfer_formats !== "gltf") {
@@ -186,7 +201,7 @@ export async function startDidimoSim(
       const d = sim.didimos.get(m[1]);
       return d ? reply(200, view(d)) : reply(404, { is_error: true, description: "Not found" });
     }
-    // `DELETE /v3/didimos/{key}` returns 204 (photoreal-providers.md): the didimo is gone.
+    // `DELETE /v3/didimos/{key}` returns 204: the didimo is gone.
     if (m && method === "DELETE") {
       if (!sim.didimos.delete(m[1]))
         return reply(404, { is_error: true, description: "Not found" });

@@ -69,6 +69,7 @@ const webhook = () => import("../handlers/heygen-webhook");
 const projects = () => import("../handlers/projects");
 const avatar = () => import("../handlers/avatar");
 const account = () => import("../handlers/me");
+const speech = () => import("../handlers/speech");
 
 const user = { auth: "user", callable: true, appCheck: true } as const;
 
@@ -198,6 +199,28 @@ export const OPERATIONS = {
     runtime: RUN.quickRead,
     secrets: [],
     load: async () => (await avatar()).getPreferences,
+  },
+  compute_speech_timeline: {
+    ...user,
+    summary:
+      "The speech timeline of a recording in the caller's Storage folder (voice, visemes, words when the text is given): computed here, or answered from the caller's timelines of the same audio; the recording is then deleted unless a video needs it",
+    method: "POST",
+    path: "/api/speech/timelines",
+    https: "speech",
+    requiresConsent: ["speech_timeline"],
+    runtime: RUN.speech,
+    secrets: [],
+    load: async () => (await speech()).computeSpeechTimeline,
+  },
+  speech_timeline: {
+    ...user,
+    summary: "One of the caller's stored speech timelines, by its id (the audio's sha256)",
+    method: "GET",
+    path: "/api/speech/timelines/:timelineId",
+    https: "speech",
+    runtime: RUN.quickRead,
+    secrets: [],
+    load: async () => (await speech()).speechTimeline,
   },
   me: {
     ...user,

@@ -1,6 +1,6 @@
 /** Request and response schemas of the account endpoints (the OpenAPI source). */
 import { z } from "zod";
-import { consentPurposeSchema } from "../store/consent";
+import { CONSENT_PURPOSES, consentPurposeSchema } from "../store/consent";
 
 export const consentBody = z
   .object({
@@ -9,7 +9,7 @@ export const consentBody = z
     purposes: z
       .array(consentPurposeSchema)
       .min(1)
-      .max(3)
+      .max(CONSENT_PURPOSES.length)
       .refine((p) => new Set(p).size === p.length, { message: "must not repeat a purpose" }),
   })
   .strict();
@@ -27,6 +27,7 @@ export const consentStateSchema = z.object({
   heygen_face: consentView,
   heygen_voice: consentView,
   avatar_3d: consentView,
+  speech_timeline: consentView,
 });
 
 const upstreamRemoval = z.object({
@@ -99,6 +100,9 @@ export const exportResponse = z.object({
   heygenLooks: z.array(record),
   heygenAssets: z.array(record),
   counters: z.array(record),
+  speechTimelines: z
+    .array(record)
+    .describe("The index of the caller's speech timelines (the JSON is under media)"),
   media: z.array(
     z.object({
       path: z.string(),

@@ -6,7 +6,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
-import { notFound } from "../errors";
+import { ownedOrNotFound } from "./ownership";
 import { at, timestampSchema } from "./job-shape";
 import { parsedDocs, zodConverter } from "./typed";
 import { readAllPages } from "./paged-read";
@@ -68,8 +68,7 @@ export async function getOwnedAsset(
   } catch {
     asset = undefined;
   }
-  if (!asset || asset.user_id !== uid) throw notFound(`Avatar asset ${assetId}`);
-  return asset;
+  return ownedOrNotFound(asset, (a) => a.user_id, uid, `Avatar asset ${assetId}`);
 }
 
 /** The user's assets (export, erasure). */

@@ -8,7 +8,7 @@
  */
 import type { Firestore, Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { z } from "zod";
-import { notFound } from "../errors";
+import { ownedOrNotFound } from "./ownership";
 import { jobShapeSchema, timestampSchema } from "./job-shape";
 import type { ReadDoc } from "./leased-transition";
 import { parsedDocs, zodConverter } from "./typed";
@@ -86,9 +86,7 @@ export const jobRef = (db: Firestore, jobId: string) => jobsCollection(db).doc(j
 export const newJobRef = (db: Firestore) => jobsCollection(db).doc();
 
 export async function getOwnedJob(db: Firestore, jobId: string, uid: string): Promise<AvatarJob> {
-  const job = await getJob(db, jobId);
-  if (!job || job.user_id !== uid) throw notFound(`Avatar job ${jobId}`);
-  return job;
+  return ownedOrNotFound(await getJob(db, jobId), (j) => j.user_id, uid, `Avatar job ${jobId}`);
 }
 
 /** The job, or null when it is missing (or not of this shape). */

@@ -8,85 +8,25 @@
  * seed finds them: `age_confirmed` is true from the first grant (every grant confirms
  * the minimum age), `consent_selfie` follows the `avatar_3d` consent (true when granted,
  * false when withdrawn). They are server-written like the rest (the rules refuse any
- * client write) and nothing decides on them: the guard reads the records above.
+ * client write) and nothing decides on them: the guard reads the records above. What the
+ * records mean and what a grant or withdrawal writes is decided in consent-records.ts.
  */
-import {
-  Timestamp,
-  type DocumentReference,
-  type Firestore,
-  type Transaction,
-} from "firebase-admin/firestore";
+import type { DocumentReference, Firestore, Transaction } from "firebase-admin/firestore";
 import { z } from "zod";
+import {
+  consentPurposeSchema,
+  consentTimestampSchema as ts,
+  grantDecision,
+  parseConsentRecords,
+  withdrawalUpdate,
+  type ConsentPolicy,
+  type ConsentPurpose,
+  type ConsentRecords,
+  type SeedUserMirror,
+} from "./consent-records";
 import { userRef } from "./users";
 
-export const CONSENT_PURPOSES = ["heygen_face", "heygen_voice", "avatar_3d"] as const;
-export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
-export const consentPurposeSchema = z.enum(CONSENT_PURPOSES);
-
-const ts = z.custom<Timestamp>((v) => typeof (v as Timestamp)?.toDate === "function");
-
-/** One purpose's stored record. */
-export const consentRecordSchema = z.object({
-  policyVersion: z.string(),
-  grantedAt: ts,
-  /** The minimum age the user confirmed being at least, when they consented. */
-  minimumAgeConfirmed: z.number().int(),
-  withdrawnAt: ts.nullish(),
-});
-export type ConsentRecord = z.infer<typeof consentRecordSchema>;
-
-export type ConsentRecords = Partial<Record<ConsentPurpose, ConsentRecord>>;
-
-/** What the API shows per purpose (GET /api/me, POST /api/me/consent). */
-export interface ConsentView {
-  granted: boolean;
-  policyVersion: string | null;
-  grantedAt: string | null;
-}
-export type ConsentState = Record<ConsentPurpose, ConsentView>;
-
-export interface ConsentPolicy {
-  policyVersion: string;
-  minimumAge: number;
-}
-
-/** Reads the records leniently: a malformed purpose counts as not recorded. */
-export function parseConsentRecords(data: unknown): ConsentRecords {
-  const out: ConsentRecords = {};
-  const raw = (data as { consent?: unknown } | undefined)?.consent;
-  if (!raw || typeof raw !== "object") return out;
-  for (const purpose of CONSENT_PURPOSES) {
-    const parsed = consentRecordSchema.safeParse((raw as Record<string, unknown>)[purpose]);
-    if (parsed.success) out[purpose] = parsed.data;
-  }
-  return out;
-}
-
-/** Granted = recorded under the current policy version, age confirmed, not withdrawn. */
-export function isGranted(record: ConsentRecord | undefined, policy: ConsentPolicy): boolean {
-  return (
-    record !== undefined &&
-    record.policyVersion === policy.policyVersion &&
-    record.minimumAgeConfirmed >= policy.minimumAge &&
-    !record.withdrawnAt
-  );
-}
-
-export function consentState(records: ConsentRecords, policy: ConsentPolicy): ConsentState {
-  const view = (purpose: ConsentPurpose): ConsentView => {
-    const r = records[purpose];
-    return {
-      granted: isGranted(r, policy),
-      policyVersion: r?.policyVersion ?? null,
-      grantedAt: r?.grantedAt.toDate().toISOString() ?? null,
-    };
-  };
-  return {
-    heygen_face: view("heygen_face"),
-    heygen_voice: view("heygen_voice"),
-    avatar_3d: view("avatar_3d"),
-  };
-}
+export * from "./consent-records";
 
 export async function getConsentRecords(db: Firestore, uid: string): Promise<ConsentRecords> {
   return parseConsentRecords((await userRef(db, uid).get()).data());
@@ -129,12 +69,6 @@ export type ConsentLogEntry =
 
 const consentLog = (db: Firestore, uid: string) => userRef(db, uid).collection("consent_log");
 
-/** The seed's `users` fields, mirrored from the consent records (server-written). */
-export interface SeedUserMirror {
-  age_confirmed: boolean;
-  consent_selfie: boolean;
-}
-
 /** Writes the grant of `purposes` (and its log entry) in one transaction. */
 export async function writeGrant(
   db: Firestore,
@@ -146,31 +80,10 @@ export async function writeGrant(
   const ref: DocumentReference = userRef(db, uid);
   return db.runTransaction(async (tx) => {
     const current = parseConsentRecords((await tx.get(ref)).data());
-    const consent: Record<string, unknown> = {};
-    const written: ConsentRecords = { ...current };
-    for (const purpose of purposes) {
-      consent[purpose] = {
-        policyVersion: policy.policyVersion,
-        grantedAt: at,
-        minimumAgeConfirmed: policy.minimumAge,
-        withdrawnAt: null,
-      };
-      written[purpose] = {
-        policyVersion: policy.policyVersion,
-        grantedAt: Timestamp.fromDate(at),
-        minimumAgeConfirmed: policy.minimumAge,
-        withdrawnAt: null,
-      };
-    }
-    tx.set(
-      ref,
-      {
-        consent,
-        age_confirmed: true,
-        consent_selfie: isGranted(written.avatar_3d, policy),
-      } satisfies SeedUserMirror & { consent: unknown },
-      { merge: true },
-    );
+    const { consent, written, mirror } = grantDecision(current, purposes, policy, at);
+    tx.set(ref, { consent, ...mirror } satisfies SeedUserMirror & { consent: unknown }, {
+      merge: true,
+    });
     const entry: ConsentLogEntry = {
       action: "grant",
       uid,
@@ -197,11 +110,8 @@ export async function writeWithdrawal(
   const ref = userRef(db, uid);
   await db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
-    const update: Record<string, unknown> = {};
-    if (parseConsentRecords(snap.data())[purpose]) update[`consent.${purpose}.withdrawnAt`] = at;
-    // The seed's mirror: no selfie consent any more (a user document is never created here).
-    if (purpose === "avatar_3d" && snap.exists) update.consent_selfie = false;
-    if (Object.keys(update).length > 0) tx.update(ref, update);
+    const update = withdrawalUpdate(snap.data(), snap.exists, purpose, at);
+    if (update) tx.update(ref, update);
   });
 }
 

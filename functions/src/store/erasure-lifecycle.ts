@@ -17,6 +17,7 @@ import {
   type ErasureState,
   type ErasureStep,
 } from "./erasures";
+import { erasureClaim } from "./erasure-claim";
 import { at, newLease, type Lease } from "./job-shape";
 import { leasedTransition, startedJob, type StoredMachine } from "./leased-transition";
 
@@ -111,12 +112,7 @@ export async function claimErasure(
   const lease: Lease = newLease(now, ERASURE_LEASE_MS);
   const r = await leasedTransition(erasureMachine, erasureRef(db, erasureId), lease, "claim", {
     now,
-    write: (e) => {
-      const due = (e.erasure.nextAttemptAt?.toMillis() ?? 0) <= now.getTime();
-      if (!e.uid || (!opts.force && !due)) return null;
-      // A run that dies holding the lease is due again when the lease ends.
-      return { job: { attempts: e.erasure.attempts + 1, nextAttemptAt: lease.until } };
-    },
+    write: (e) => erasureClaim(e, now, lease, opts.force ?? false),
   });
   if (r.outcome !== "written" || !r.before.uid) return null;
   return { erasure: r.before, uid: r.before.uid, lease: { erasureId, token: lease.token } };

@@ -9,6 +9,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { at, timestampSchema } from "./job-shape";
 import type { UserLease } from "./locks";
+import { hasLookOfVersion } from "./ownership";
 import { parsedDocs, zodConverter } from "./typed";
 import { readAllPages } from "./paged-read";
 
@@ -95,7 +96,10 @@ export async function isOwnLook(
   apiVersion?: "v2" | "v3",
 ): Promise<boolean> {
   const snap = await looks(db, uid).where("talking_photo_id", "==", lookId).limit(5).get();
-  return parsedDocs(snap).some(({ data }) => !apiVersion || data.apiVersion === apiVersion);
+  return hasLookOfVersion(
+    parsedDocs(snap).map(({ data }) => data),
+    apiVersion,
+  );
 }
 
 /** The user's own usable looks of one API version (for their avatar listing). */

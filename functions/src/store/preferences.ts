@@ -11,7 +11,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
-import { notFound } from "../errors";
+import { ownedOrNotFound } from "./ownership";
 import { getOwnedAsset } from "./avatar-assets";
 import { at, timestampSchema } from "./job-shape";
 import { parsedDocs, zodConverter } from "./typed";
@@ -104,8 +104,12 @@ export async function upsertPreferences(
 }
 
 export async function getPreferences(db: Firestore, uid: string, assetId: string) {
-  const p = await readPreferences(db, assetId);
-  if (!p || p.user_id !== uid) throw notFound(`Preferences of asset ${assetId}`);
+  const p = ownedOrNotFound(
+    await readPreferences(db, assetId),
+    (prefs) => prefs.user_id,
+    uid,
+    `Preferences of asset ${assetId}`,
+  );
   return {
     assetId,
     appearance: p.appearance,

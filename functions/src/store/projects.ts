@@ -13,7 +13,7 @@
  */
 import type { DocumentReference, Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
-import { notFound } from "../errors";
+import { ownedOrNotFound } from "./ownership";
 import { jobErrorSchema, jobShapeSchema, timestampSchema } from "./job-shape";
 import { zodConverter } from "./typed";
 
@@ -175,9 +175,7 @@ export async function getProject(db: Firestore, id: string): Promise<Project | n
 
 /** The caller's project; 404 for anyone else's (or none). */
 export async function getOwnedProject(db: Firestore, id: string, uid: string): Promise<Project> {
-  const p = await getProject(db, id);
-  if (!p || p.userId !== uid) throw notFound(`Project ${id}`);
-  return p;
+  return ownedOrNotFound(await getProject(db, id), (p) => p.userId, uid, `Project ${id}`);
 }
 
 /** A project as a trigger's event carries it (not read through the converter). */

@@ -17,7 +17,13 @@ const OWNED: readonly (readonly [string, string])[] = [
 ];
 
 /** The subcollections of users/{uid} an export shows. */
-const EXPORTED_SUBCOLLECTIONS = ["consent_log", "heygenAvatarGroups", "heygen_assets", "counters"];
+const EXPORTED_SUBCOLLECTIONS = [
+  "consent_log",
+  "heygenAvatarGroups",
+  "heygen_assets",
+  "counters",
+  "speech_timelines",
+];
 
 export interface StoredDoc {
   id: string;

@@ -101,7 +101,7 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
   this.timeout(90000);
   useStack({ servers: ["storage"], provider: "didimo", fresh: { firestore: true } });
 
-  it("stores a valid GLB and maps Didimo's skeletal poses to ARKit names and visemes", async () => {
+  it("stores a GLB with Didimo's poses baked into the 51 ARKit and 15 viseme morph targets", async () => {
     const user = await consentingUser();
     const jobId = await postJob(user, 1);
     const reads = await sweepUntilTerminal(jobId);
@@ -111,13 +111,40 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
     expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
     await expectFinished(user, jobId, "didimo");
 
-    const { body, glb } = await downloadAsset(user, jobId);
+    const { body, glb, inspection } = await downloadAsset(user, jobId);
     expect(Buffer.from(glb.subarray(0, 4)).toString("latin1")).to.equal("glTF");
-    // Didimo's facial poses are skeletal (avatar_info.json): the map points at poses.
-    expect(body.blendshapeMap.arkit.eyeBlinkLeft).to.equal("ARKit.eyeBlinkLeft");
-    expect(body.blendshapeMap.arkit.jawOpen).to.equal("ARKit.jawOpen");
-    expect(body.blendshapeMap.visemes.aa).to.equal("oculus.aa");
-    expect(body.blendshapeMap.missing.arkit).to.deep.equal(["tongueOut"]); // as in the samples
+    // Didimo's facial poses are skeletal: the adapter baked each into a morph target
+    // named with its ARKit name or viseme code, on every mesh of the head.
+    const arkit = ARKIT_BLENDSHAPES.filter((n) => n !== "tongueOut"); // Didimo's 51
+    const visemes = [
+      "sil",
+      "PP",
+      "FF",
+      "TH",
+      "DD",
+      "kk",
+      "CH",
+      "SS",
+      "nn",
+      "RR",
+      "aa",
+      "E",
+      "I",
+      "O",
+      "U",
+    ];
+    expect(inspection.targetNames).to.have.members([...arkit, ...visemes]);
+    expect(inspection.targetNames).to.have.length(51 + 15);
+    const head = inspection.meshes.find((m) => m.mesh === "ddmo_head");
+    expect(head?.targetNames).to.have.length(66);
+    expect(body.blendshapeMap.arkit.eyeBlinkLeft).to.equal("eyeBlinkLeft");
+    expect(body.blendshapeMap.arkit.jawOpen).to.equal("jawOpen");
+    expect(body.blendshapeMap.visemes.aa).to.equal("aa");
+    expect(body.blendshapeMap.visemes.I).to.equal("I");
+    expect(body.blendshapeMap.missing).to.deep.equal({ arkit: ["tongueOut"], visemes: [] });
+    expect(body.visemes.MBP).to.deep.include({ nativeViseme: "PP" });
+    const stored = await db().doc(`avatar_assets/${jobId}`).get();
+    expect(stored.get("meshes")).to.deep.include({ mesh: "ddmo_head", morphTargets: 66 });
   });
 });
 

@@ -222,10 +222,11 @@ describe("photoreal options at Didimo (end to end): pose-set flags and profile",
       features: ["oculus_lipsync", "simple_poses"],
       profile: "optimized",
     });
+    // Each pose is baked into a morph target named with its ARKit name or viseme code.
     const fullMap = await assetMap(user, full.body.jobId as string);
-    expect(fullMap.arkit.jawOpen).to.equal("ARKit.jawOpen");
+    expect(fullMap.arkit.jawOpen).to.equal("jawOpen");
     const basicMap = await assetMap(user, basic.body.jobId as string);
     expect(basicMap.arkit).to.deep.equal({}); // ARKit poses only when asked for
-    expect(basicMap.visemes.aa).to.equal("oculus.aa");
+    expect(basicMap.visemes.aa).to.equal("aa");
   });
 });

@@ -11,7 +11,10 @@ interface ConsentView {
   policyVersion: string | null;
   grantedAt: string | null;
 }
-type ConsentState = Record<"heygen_face" | "heygen_voice" | "avatar_3d", ConsentView>;
+type ConsentState = Record<
+  "heygen_face" | "heygen_voice" | "avatar_3d" | "speech_timeline",
+  ConsentView
+>;
 
 const post = (user: TestUser, body: unknown) =>
   callFunction<{ consent: ConsentState; error?: string; details?: Record<string, unknown> }>(

@@ -8,7 +8,12 @@ import { recordConsent } from "../../src/services/consent/record-consent";
 import type { ConsentPurpose } from "../../src/store/consent";
 
 export const POLICY_VERSION = simulatedParams(TEST_PROJECT_ID).CONSENT_POLICY_VERSION;
-export const ALL_PURPOSES: ConsentPurpose[] = ["heygen_face", "heygen_voice", "avatar_3d"];
+export const ALL_PURPOSES: ConsentPurpose[] = [
+  "heygen_face",
+  "heygen_voice",
+  "avatar_3d",
+  "speech_timeline",
+];
 
 export async function grantConsent(
   user: TestUser,

@@ -34,7 +34,7 @@ describe("HTTPS round trip through the Functions emulator (me)", () => {
       hasHeygenFolder: false,
       policyVersion: POLICY_VERSION,
       minimumAge: 18,
-      consent: { heygen_face: none, heygen_voice: none, avatar_3d: none },
+      consent: { heygen_face: none, heygen_voice: none, avatar_3d: none, speech_timeline: none },
     });
   });
 

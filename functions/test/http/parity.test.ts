@@ -18,13 +18,15 @@ import { Timestamp } from "firebase-admin/firestore";
 import { emulators } from "../helpers/env";
 import { grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { testContext } from "../helpers/context";
-import { photoJpeg } from "../fixtures/media";
+import { photoJpeg, speechWebm } from "../fixtures/media";
+import { uploadFile } from "../helpers/storage";
 import { PUBLIC_AVATARS, PUBLIC_VOICES } from "../../devtools/heygen-sim/model";
 import { operationList, type CallableOperationName } from "../../src/api/operations";
 import type { OperationEntry } from "../../src/api/operations";
 import type { OperationImpl } from "../../src/api/operation";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
 import { requestErasure } from "../../src/services/privacy/erasure";
+import { timelineOfUpload } from "../../src/services/speech/stored-timeline";
 import { useStack } from "../helpers/use-stack";
 
 type Input = Record<string, unknown>;
@@ -85,6 +87,15 @@ async function sameUserAgain(user: TestUser): Promise<TestUser> {
   expect(body.localId).to.equal(user.uid);
   return { ...user, idToken: body.idToken };
 }
+
+/** espeak-ng speech uploaded to the user's folder; answers its path. */
+async function spokenUpload(user: TestUser, name: string): Promise<string> {
+  const file = await speechWebm("parity", "Both surfaces hear the same sentence.");
+  return uploadFile(file, `users/${user.uid}/${name}.webm`, "audio/webm");
+}
+
+/** The timeline each speech_timeline case's user has stored, by uid. */
+const timelineIds = new Map<string, string>();
 
 const CASES: Record<CallableOperationName, Case> = {
   generate: {
@@ -199,6 +210,25 @@ const CASES: Record<CallableOperationName, Case> = {
       return { assetId };
     },
     invalid: {},
+  },
+  compute_speech_timeline: {
+    // The recording is deleted once its timeline exists: uploaded again for each surface,
+    // and the second surface is answered from the cache.
+    prepare: async (user) => {
+      await grantConsent(user, ["speech_timeline"]);
+      return { audio: await spokenUpload(user, "parity") };
+    },
+    invalid: { audio: "", text: 42 },
+    volatile: ["cached", "computeMs"],
+  },
+  speech_timeline: {
+    setup: async (user) => {
+      await grantConsent(user, ["speech_timeline"]);
+      const audio = await spokenUpload(user, "stored");
+      timelineIds.set(user.uid, (await timelineOfUpload(testContext(), user.uid, { audio })).id);
+    },
+    prepare: async (user) => ({ timelineId: timelineIds.get(user.uid) ?? "" }),
+    invalid: { timelineId: "not-a-sha256" },
   },
   me: { prepare: async () => ({}), invalid: { fields: "all" } },
   record_consent: {

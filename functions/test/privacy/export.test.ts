@@ -60,6 +60,7 @@ describe("data export (GET /api/me/export)", function () {
       "avatar_3d",
       "heygen_face",
       "heygen_voice",
+      "speech_timeline",
     ]);
     expect(body.consentLog.map((e) => e.action)).to.deep.equal(["grant"]);
     expect(body.projects.map((p) => p.id)).to.deep.equal([projectId]);

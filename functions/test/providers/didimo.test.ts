@@ -3,12 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startDidimoSim, type DidimoSim } from "../../devtools/provider-sims/didimo-sim";
-import { DidimoProvider, poseNamesOf } from "../../src/clients/providers/didimo";
+import { DidimoProvider, posesOf, posesToBake } from "../../src/clients/providers/didimo";
 import { uriEscape } from "../../src/clients/providers/gltf-package";
 import { ProviderError, type ProviderStatus } from "../../src/clients/providers/types";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
 import { photoJpeg } from "../fixtures/media";
+import { ARKIT_51, DIDIMO_VISEMES } from "../../devtools/provider-sims/face-names";
+import { PoseBakeError } from "../../src/clients/providers/didimo-bake";
+import { NodeIO } from "@gltf-transform/core";
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,9 +32,10 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
   beforeEach(() => {
     sim.rejectNextPhotos = null;
     sim.packageBufferUri = null;
+    sim.packageAvatarInfo = null;
   });
 
-  it("creates from a photo, follows percent, repackages the zipped glTF as one GLB, and maps its poses to ARKit", async () => {
+  it("creates from a photo, follows percent, bakes the zipped glTF's poses into the morph targets of one GLB", async () => {
     const p = new DidimoProvider(sim.url, sim.apiKey);
     const { providerJobId } = await p.submit({
       selfiePath: await photoJpeg(),
@@ -42,12 +46,23 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
     const glb = readFileSync(model.glbPath);
     expect(glb.subarray(0, 4).toString("latin1")).to.equal("glTF");
     const info = await inspectGlb(glb);
-    expect(info.targetNames).to.deep.equal([]); // skeletal poses, no morph targets
-    const map = buildBlendshapeMap(model.poseNames ?? []);
-    expect(map.arkit.jawOpen).to.equal("ARKit.jawOpen");
-    expect(map.visemes.PP).to.equal("oculus.PP");
+    // The 51 ARKit poses and 15 visemes, baked into every mesh under their own names.
+    expect(info.targetNames).to.deep.equal([...ARKIT_51, ...DIDIMO_VISEMES]);
+    expect(info.meshes.map((m) => [m.mesh, m.targetNames.length])).to.deep.equal([
+      ["ddmo_head", 66],
+      ["ddmo_eyeLeft", 66],
+      ["ddmo_eyeRight", 66],
+      ["ddmo_mouth", 66],
+    ]);
+    const map = buildBlendshapeMap(info.targetNames);
+    expect(map.arkit.jawOpen).to.equal("jawOpen");
+    expect(map.visemes.PP).to.equal("PP");
     expect(map.missing.arkit).to.deep.equal(["tongueOut"]);
     expect(map.missing.visemes).to.deep.equal([]);
+    expect(map.unmapped).to.deep.equal([]);
+    const doc = await new NodeIO().readBinary(glb);
+    expect(doc.getRoot().listSkins()).to.deep.equal([]); // the rig is baked in and dropped
+    expect(doc.getRoot().listAnimations()).to.deep.equal([]);
     const storage = sim.calls.find((c) => c.path.startsWith("/storage/"));
     expect(storage?.status).to.equal(200); // fetched without the API key
   });
@@ -111,10 +126,43 @@ describe("Didimo adapter against its simulator (real HTTP)", function () {
     expect(uriEscape("data:application/octet-stream;base64,AAAA", "/p", "/p")).to.equal(null);
   });
 
-  it("reads pose names from flat or nested avatar_info.json", () => {
-    expect(
-      poseNamesOf({ "ARKit.jawOpen": [1, 2], oculus: { PP: [3] }, version: "2" }),
-    ).to.deep.equal(["ARKit.jawOpen", "oculus.PP"]);
+  it("reads poses from flat or nested avatar_info.json and names their morph targets", () => {
+    const poses = posesOf({
+      "ARKit.jawOpen": [1, 2],
+      oculus: { PP: [3], ih: [4, 5] },
+      animationFrames: { ARKit: { eyeBlink_L: [6, 7] } },
+      simple: { smile: [8, 9], broken: [-1] },
+      version: "2",
+    });
+    expect(poses).to.deep.equal([
+      { name: "ARKit.jawOpen", frames: [1, 2] },
+      { name: "oculus.PP", frames: [3] },
+      { name: "oculus.ih", frames: [4, 5] },
+      { name: "animationFrames.ARKit.eyeBlink_L", frames: [6, 7] },
+      { name: "simple.smile", frames: [8, 9] },
+    ]);
+    expect(posesToBake([...poses, { name: "jawOpen", frames: [10, 11] }])).to.deep.equal([
+      { morphName: "jawOpen", frames: [1, 2] },
+      { morphName: "PP", frames: [3] },
+      { morphName: "I", frames: [4, 5] },
+      { morphName: "eyeBlinkLeft", frames: [6, 7] },
+      { morphName: "simple.smile", frames: [8, 9] },
+    ]);
+  });
+
+  it("ends a package whose poses name frames its animation lacks as unusable, not as a provider outage", async () => {
+    const p = new DidimoProvider(sim.url, sim.apiKey);
+    const { providerJobId } = await p.submit({
+      selfiePath: await photoJpeg(),
+      contentType: "image/jpeg",
+    });
+    await settle(p, providerJobId);
+    sim.packageAvatarInfo = { poses: { "ARKit.jawOpen": [0, 999] } };
+    const err = await p
+      .download(providerJobId, mkdtempSync(path.join(os.tmpdir(), "didimo-")))
+      .catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(PoseBakeError);
+    expect((err as Error).message).to.match(/frame 999 of an animation with 132 frames/);
   });
 
   it("deletes a didimo with DELETE /v3/didimos/{key} (204): gone at the provider", async () => {

@@ -51,6 +51,7 @@ const COLLECTIONS: {
   { path: `users/${OWNER}/heygen_assets/d1`, base: {} },
   { path: `users/${OWNER}/counters/d1`, base: {} },
   { path: `users/${OWNER}/locks/d1`, base: {} },
+  { path: `users/${OWNER}/speech_timelines/d1`, base: {} },
   { path: "avatar_jobs/d1", base: { user_id: OWNER } },
   { path: "avatar_assets/d1", base: { user_id: OWNER } },
   { path: "preferences/d1", base: { user_id: OWNER } },

@@ -7,9 +7,7 @@
  *
  * Every .ts, .mjs and .rules file under functions/src, functions/devtools,
  * functions/test, web/src and web/test, and the root .rules files, is scanned line by
- * line. NOT_YET_CLEANED lists the files still being rewritten on other branches; it
- * only shrinks: an entry whose file has no hit left fails too, so it is removed then.
- * This file is the one not scanned, since it has to spell the patterns out.
+ * line. This file is the one not scanned, since it has to spell the patterns out.
  */
 import { expect } from "chai";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -26,9 +24,6 @@ const SCANNED_DIRS = [
 const SCANNED_EXTENSIONS = [".ts", ".mjs", ".rules"];
 /** Named, not taken from __filename: the mutation-testing sandbox runs a copy of it. */
 const SELF = "functions/test/unit/no-outside-references.test.ts";
-
-/** Files that still cite the notes; the lead empties this once those rewrites merge. */
-const NOT_YET_CLEANED: readonly string[] = ["functions/devtools/provider-sims/didimo-sim.ts"];
 
 /** What counts as a reference to the private notes, each with the name a failure shows. */
 const OUTSIDE_REFERENCES: ReadonlyArray<{ name: string; pattern: RegExp }> = [
@@ -101,15 +96,9 @@ describe("source comments cite no files outside the repository", () => {
     expect(files.some((f) => f.includes("node_modules/"))).to.equal(false);
   });
 
-  it("no file outside the not-yet-cleaned list refers to the notes (file:line listed)", () => {
-    const unexpected = hits.filter((h) => !NOT_YET_CLEANED.includes(h.file)).map(show);
-    expect(unexpected, unexpected.join("\n")).to.deep.equal([]);
-  });
-
-  it("every file on the not-yet-cleaned list still refers to them (the list only shrinks)", () => {
-    const stale = NOT_YET_CLEANED.filter((file) => !hits.some((h) => h.file === file));
-    expect(stale, `now clean, remove from NOT_YET_CLEANED: ${stale.join(", ")}`).to.deep.equal([]);
-    expect([...NOT_YET_CLEANED].sort()).to.deep.equal([...new Set(NOT_YET_CLEANED)].sort());
+  it("no file refers to the notes (file:line listed)", () => {
+    const found = hits.map(show);
+    expect(found, found.join("\n")).to.deep.equal([]);
   });
 
   it("the check finds each kind of reference, and lets a public RFC section through", () => {

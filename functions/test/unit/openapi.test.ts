@@ -71,7 +71,12 @@ describe("openapi.json", () => {
     const parsed = JSON.parse(rendered);
     const [purpose] = parsed.paths["/api/me/consent/{purpose}"].delete.parameters;
     expect(purpose).to.include({ name: "purpose", in: "path", required: true });
-    expect(purpose.schema.enum).to.deep.equal(["heygen_face", "heygen_voice", "avatar_3d"]);
+    expect(purpose.schema.enum).to.deep.equal([
+      "heygen_face",
+      "heygen_voice",
+      "avatar_3d",
+      "speech_timeline",
+    ]);
     expect(parsed.paths["/api/me/consent/{purpose}"].delete).to.not.have.property("requestBody");
     const [videoId] = parsed.paths["/api/heygen/video_status.get"].get.parameters;
     expect(videoId).to.include({ name: "video_id", in: "query", required: true });

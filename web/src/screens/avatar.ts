@@ -3,8 +3,9 @@
  * → progress bar and named steps from the job document (onSnapshot) → in3D's
  * "continue in the app" link when the job has an `action` → the server's message with
  * Try again on failure → when done, the three.js viewer (its own chunk, loaded only
- * here) with blink, idle and lip-sync (to a speech timeline when one is given, else to
- * the sound), and the preferences form.
+ * here) with blink, idle and lip-sync (to the voice's speech timeline, which the server
+ * computes from the uploaded recording when the user consented to speech_timeline; to
+ * the sound until it arrives, or without it), and the preferences form.
  * The screen follows the user's latest job; the viewer shows their latest finished avatar.
  */
 import type { ScreenContext } from "../main";
@@ -15,6 +16,7 @@ import { photoCapture } from "../ui/photo-capture";
 import { stepList } from "../ui/steps";
 import { AVATAR_STEPS, avatarStepOf, type AvatarJobDoc, type AvatarStepId } from "../ui/avatar-job";
 import { avatarVoice } from "../ui/avatar-voice";
+import { voiceTimeline } from "../ui/voice-timeline";
 import { preferencesForm } from "../ui/preferences-form";
 import type { Viewer } from "../avatar/viewer";
 
@@ -163,9 +165,26 @@ export default async function avatar(ctx: ScreenContext): Promise<() => void> {
       viewer = await createViewer(stage, asset);
       if (disposed) return viewer.dispose();
       const v = viewer;
-      // The mouth follows the sound of the chosen audio. A speech timeline for it, given as
-      // `timelinePromise`, takes over the moment it arrives (the viewer cross-fades).
-      const voice = avatarVoice((audio) => v.speak(audio, {}), () => v.stopSpeaking());
+      // The mouth follows the sound of the chosen audio until its speech timeline, computed
+      // by the server from the uploaded recording (`timelinePromise`), arrives and takes
+      // over (the viewer cross-fades). Without the speech_timeline consent nothing is
+      // uploaded and the sound alone moves the mouth.
+      const withTimeline = me.consent.speech_timeline.granted;
+      const speakWithTimeline = (audio: Blob) => {
+        const timelinePromise = voiceTimeline(ctx.user.uid, audio);
+        timelinePromise.then(
+          () => voice.setNote("This voice's timeline is ready: the mouth follows your words."),
+          (err: Error) => voice.setNote(`This voice has no timeline (${err.message}): the mouth follows the sound.`),
+        );
+        return v.speak(audio, { timelinePromise });
+      };
+      const voice = avatarVoice(
+        (audio) => (withTimeline ? speakWithTimeline(audio) : v.speak(audio, {})),
+        () => v.stopSpeaking(),
+        withTimeline
+          ? "Your voice is uploaded and analysed by Masky (never sent to anyone else); the recording is deleted once its timeline is made."
+          : "The mouth follows the sound. Allow speech timelines on the consent page for a mouth that follows your words.",
+      );
       cleanups.push(voice.stop);
       speechBox.replaceChildren(speechBox.firstChild as Node, voice.el);
       prefsBox.replaceChildren(prefsBox.firstChild as Node, preferencesForm(assetId));

@@ -25,6 +25,11 @@ export const PURPOSES: readonly { id: ConsentPurpose; title: string; text: strin
     title: "Your selfie for a 3D avatar",
     text: "Your selfie is sent to our 3D provider, which builds a 3D head from it. The selfie is deleted as soon as the head is made; the 3D model is kept in Masky's storage until the retention period ends or you delete your account.",
   },
+  {
+    id: "speech_timeline",
+    title: "Your voice for your 3D avatar's lip-sync",
+    text: "When your 3D avatar speaks with your voice, the recording is uploaded to Masky and analysed by Masky itself (it is never sent to anyone else) to find when you speak, which mouth shape you make and when. The recording is deleted as soon as that is done (unless a talking video still needs it); the result, which holds no sound, is kept for about a day, or until you untick this choice or delete your account.",
+  },
 ];
 
 export default async function consent(ctx: ScreenContext): Promise<void> {

@@ -5,9 +5,12 @@ import { voiceRecorder } from "./voice-recorder";
 export interface AvatarVoice {
   el: HTMLElement;
   stop(): void;
+  /** Replaces the line that says what happens to the voice (e.g. its timeline arrived). */
+  setNote(text: string): void;
 }
 
-export function avatarVoice(speak: (audio: Blob) => Promise<void>, stopSpeaking: () => void): AvatarVoice {
+/** `note`: what happens to the voice (uploaded for its timeline, or the sound alone). */
+export function avatarVoice(speak: (audio: Blob) => Promise<void>, stopSpeaking: () => void, note: string): AvatarVoice {
   let chosen: Blob | null = null;
   const play = h("button", { type: "button", class: "primary", disabled: true }, "Speak with my avatar");
   const stopBtn = h("button", { type: "button", class: "secondary", hidden: true }, "Stop speaking");
@@ -43,13 +46,15 @@ export function avatarVoice(speak: (audio: Blob) => Promise<void>, stopSpeaking:
     }
   });
   stopBtn.addEventListener("click", () => stopSpeaking());
+  const noteEl = h("p", { class: "muted", id: "speech-note", "aria-live": "polite" }, note);
   const el = h(
     "div",
     { class: "capture" },
     recorder.el,
     h("div", { class: "row" }, file, fileLabel),
     h("div", { class: "row" }, play, stopBtn),
+    noteEl,
     status,
   );
-  return { el, stop: recorder.stop };
+  return { el, stop: recorder.stop, setNote: (text) => (noteEl.textContent = text) };
 }

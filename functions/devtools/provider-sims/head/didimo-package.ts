@@ -3,8 +3,10 @@
  * with one `.bin` per mesh (`ddmo_head`, `ddmo_eyeLeft`, `ddmo_eyeRight`, `ddmo_mouth`)
  * and `animations.bin`, a PNG texture, `avatar_info.json` (pose name → frame indices)
  * and `metadata.json`. The face is skinned to the rig of didimo-rig.ts and carries no
- * morph targets: every pose is a pair of animation frames of the rig, the pose held on
- * both (what Didimo puts on the two frames is not documented). No eyelash mesh.
+ * morph targets: every pose is a pair of animation frames of the rig, the rest pose on
+ * the first and the full pose on the second, as Didimo's Unity SDK reads them (its
+ * importer takes each pose clip's first keyframe as the rest pose and plays a pose by
+ * moving through its clip from there). No eyelash mesh.
  */
 import { Document, NodeIO, type Buffer as GltfBuffer, type Node } from "@gltf-transform/core";
 import { ARKIT_51, DIDIMO_VISEMES } from "../face-names";
@@ -15,7 +17,7 @@ import type { HeadTextureFile } from "./head-document";
 import { SIMPLE_POSE_MIXES, VISEME_MIXES, type Mix } from "./mixes";
 
 const FPS = 30;
-const MESHES: [string, (keyof HeadParts)[]][] = [
+export const MESHES: [string, (keyof HeadParts)[]][] = [
   ["ddmo_head", ["skin"]],
   ["ddmo_eyeLeft", ["eyeLeft"]],
   ["ddmo_eyeRight", ["eyeRight"]],
@@ -51,13 +53,14 @@ function addPoseAnimation(doc: Document, buffer: GltfBuffer, nodes: Node[], fram
     const translations = new Float32Array(times.length * 3);
     const rotations = new Float32Array(times.length * 4);
     frames.forEach((pose, f) => {
-      for (const frame of [2 * f, 2 * f + 1]) {
-        translations.set(
-          pose[i].translation.map((c, k) => c + rest[k]),
-          frame * 3,
-        );
-        rotations.set(pose[i].rotation, frame * 4);
-      }
+      // First frame: the rest pose; second: the pose.
+      translations.set(rest, 2 * f * 3);
+      rotations.set([0, 0, 0, 1], 2 * f * 4);
+      translations.set(
+        pose[i].translation.map((c, k) => c + rest[k]),
+        (2 * f + 1) * 3,
+      );
+      rotations.set(pose[i].rotation, (2 * f + 1) * 4);
     });
     for (const [path, type, array] of [
       ["translation", "VEC3", translations],

@@ -5,9 +5,11 @@
  * `blendshapes` asks for (feature flags) and the `profile` its `realism` asks for,
  * `GET /v3/didimos/{key}` for status/percent, and the glTF package fetched through
  * `DIDIMO-FOLLOW-URI: 0` (JSON `{uri}`, then a GET without the key). The package is a
- * zipped glTF whose facial poses are skeletal animation frames, not morph targets: it
- * is repackaged as one GLB (glTF-Transform) and the pose names (from avatar_info.json,
- * e.g. `ARKit.eyeBlinkLeft: [16, 17]`) are returned for the blendshape map.
+ * zipped glTF whose facial poses are skeletal animation frames, not morph targets
+ * (avatar_info.json names each pose's frames, e.g. `ARKit.eyeBlinkLeft: [16, 17]`):
+ * every pose is baked into a morph target named with its ARKit name or Oculus viseme
+ * code (didimo-bake.ts), the rig dropped, and the result written as one GLB
+ * (glTF-Transform), so its face moves like the other providers'.
  * Unknown (no public source settles them): the exact layout of avatar_info.json (any
  * nested name → frame list is read) and whether the v3 API is still sold.
  */
@@ -26,6 +28,9 @@ import { downloadToFile, providerRequest } from "./http";
 import { providerDownloadHosts } from "./download-hosts";
 import { extractAll } from "./zip";
 import { assertUrisInPackage } from "./gltf-package";
+import { bakePoses, type PoseToBake } from "./didimo-bake";
+import { MAX_MODEL_BYTES } from "./size-limit";
+import { normaliseMorphName } from "../../services/avatar/blendshapes";
 
 const didimoSchema = z.object({
   key: z.string(),
@@ -37,16 +42,34 @@ const didimoSchema = z.object({
     .default([]),
 });
 
+const frameList = z.array(z.number().int().nonnegative()).min(1);
+
 /** Every `name → [frame, …]` pair of avatar_info.json, nested keys joined with ".". */
-export function poseNamesOf(info: unknown, prefix = ""): string[] {
+export function posesOf(info: unknown, prefix = ""): { name: string; frames: number[] }[] {
   if (!info || typeof info !== "object") return [];
-  const out: string[] = [];
+  const out: { name: string; frames: number[] }[] = [];
   for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
     const name = prefix ? `${prefix}.${k}` : k;
-    if (Array.isArray(v) && v.every((x) => typeof x === "number")) out.push(name);
-    else out.push(...poseNamesOf(v, k === "poses" ? prefix : name)); // a "poses" wrapper adds no name
+    const frames = frameList.safeParse(v);
+    if (frames.success) out.push({ name, frames: frames.data });
+    else out.push(...posesOf(v, k === "poses" ? prefix : name)); // a "poses" wrapper adds no name
   }
   return out;
+}
+
+/**
+ * The morph target each pose becomes: its ARKit name or viseme code (`ARKit.jawOpen` →
+ * `jawOpen`, `oculus.PP` → `PP`), other poses under their own name; the first pose of a
+ * name wins.
+ */
+export function posesToBake(poses: { name: string; frames: number[] }[]): PoseToBake[] {
+  const out = new Map<string, PoseToBake>();
+  for (const { name, frames } of poses) {
+    const n = normaliseMorphName(name);
+    const morphName = !n ? name : n.kind === "arkit" ? n.name : n.code;
+    if (!out.has(morphName)) out.set(morphName, { morphName, frames });
+  }
+  return [...out.values()];
 }
 
 /** Didimo's pose-set flags per `blendshapes` option: ARKit 51 + Oculus visemes, or visemes + simple expressions. */
@@ -158,16 +181,20 @@ export class DidimoProvider implements PhotorealProvider {
     const { NodeIO } = require("@gltf-transform/core") as typeof import("@gltf-transform/core");
     const io = new NodeIO();
     const doc = await io.read(gltfPath);
+    const infoFile = files.find((f) => path.basename(f) === "avatar_info.json");
+    let info: unknown = {};
+    try {
+      if (infoFile) info = JSON.parse(await fsp.readFile(path.join(unpacked, infoFile), "utf8"));
+    } catch {
+      throw new ProviderError("upstream", "Didimo's avatar_info.json is not valid JSON");
+    }
+    bakePoses(doc, posesToBake(posesOf(info)), MAX_MODEL_BYTES);
     // The package keeps one .bin per mesh plus animations.bin; a GLB holds one buffer.
     const [buffer, ...others] = doc.getRoot().listBuffers();
     for (const accessor of doc.getRoot().listAccessors()) accessor.setBuffer(buffer ?? null);
     others.forEach((b) => b.dispose());
     const glbPath = path.join(dir, "model.glb");
     await fsp.writeFile(glbPath, await io.writeBinary(doc));
-    const infoFile = files.find((f) => path.basename(f) === "avatar_info.json");
-    const poseNames = infoFile
-      ? poseNamesOf(JSON.parse(await fsp.readFile(path.join(unpacked, infoFile), "utf8")))
-      : [];
-    return { glbPath, poseNames };
+    return { glbPath };
   }
 }

@@ -43,8 +43,6 @@ export interface ProviderStatus {
 export interface DownloadedModel {
   /** Local path of a GLB file. */
   glbPath: string;
-  /** Extra morph/pose names to record in blendshape_map (Didimo's skeletal poses). */
-  poseNames?: string[];
 }
 
 export interface PhotorealProvider {

@@ -46,7 +46,7 @@ export async function finalizeJob(
     const model = await provider.download(providerJobId, tmp.dir);
     const bytes = await fsp.readFile(model.glbPath); // glTF parsing needs the whole file
     const info = await inspectGlb(bytes);
-    const map = buildBlendshapeMap([...info.targetNames, ...(model.poseNames ?? [])]);
+    const map = buildBlendshapeMap(info.targetNames);
     // blendshapes "basic" asks for visemes only: the mouth then moves by its `aa`, not jawOpen.
     const basic = job.options.blendshapes === "basic";
     if (!map.arkit.jawOpen && !(basic && map.visemes.aa)) {

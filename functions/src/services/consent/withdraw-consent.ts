@@ -31,6 +31,12 @@ export async function withdrawConsent(
   if (purpose === "avatar_3d") await removeAvatar3dInputs(app, uid, removed, cancel.message);
   if (purpose === "heygen_face") await removeHeygenFaceInputs(app, uid, removed, cancel);
   if (purpose === "heygen_voice") await removeHeygenVoiceInputs(app, uid, removed, cancel);
+  if (purpose === "speech_timeline") {
+    const { deleteAllTimelines } = await import("../speech/stored-timeline");
+    const gone = await deleteAllTimelines(app, uid);
+    removed.storage.push(...gone.storage);
+    removed.firestore.push(...gone.firestore);
+  }
   await appendConsentLog(app.db, uid, {
     action: "withdraw",
     uid,

@@ -1,11 +1,12 @@
 /**
  * `heygenAvatarId` is accepted only when it is in HeyGen's public catalogue, is the
  * configured fallback, or is one of the caller's own looks (v3) / talking photos (v2).
- * Anything else, another user's look included, is 404: the id is never sent upstream.
+ * Anything else, another user's look included, is 404: the id is never sent upstream
+ * (the decision: store/ownership.ts `avatarIdUse`).
  */
 import type { AppContext } from "../../context";
-import { ApiError } from "../../errors";
 import { isOwnLook } from "../../store/looks";
+import { avatarIdUse } from "../../store/ownership";
 import { publicAvatars } from "./listings";
 
 export async function requireUsableAvatarId(
@@ -13,12 +14,9 @@ export async function requireUsableAvatarId(
   uid: string,
   avatarId: string,
 ): Promise<"own" | "public"> {
-  if (await isOwnLook(app.db, uid, avatarId, app.config.heygen.apiVersion)) return "own";
-  if (avatarId === app.config.heygen.fallbackAvatarId) return "public";
-  const { items } = await publicAvatars(app);
-  if (items.some((a) => a.id === avatarId)) return "public";
-  throw new ApiError(
-    "NOT_FOUND",
-    `Avatar ${avatarId} is not in HeyGen's public catalogue and is not one of your photo avatars; pick one from GET /api/heygen/avatars.`,
-  );
+  return avatarIdUse(avatarId, {
+    ownLook: await isOwnLook(app.db, uid, avatarId, app.config.heygen.apiVersion),
+    fallbackAvatarId: app.config.heygen.fallbackAvatarId,
+    inCatalogue: async () => (await publicAvatars(app)).items.some((a) => a.id === avatarId),
+  });
 }

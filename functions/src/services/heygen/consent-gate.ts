@@ -10,7 +10,8 @@
 import type { AppContext } from "../../context";
 import type { ConsentPurpose } from "../../store/consent";
 import { log, logUserId } from "../../logs";
-import { consentPolicy, consentRequiredError, missingConsent } from "../consent/guard";
+import { consentRequiredError } from "../consent/consent-decisions";
+import { consentPolicy, missingConsent } from "../consent/guard";
 import { withdrawnMessage } from "../consent/withdraw-consent";
 import { emptyReport } from "../privacy/removal-report";
 import { removeHeygenFaceInputs, removeHeygenVoiceInputs } from "../privacy/remove-heygen-inputs";

@@ -13,6 +13,8 @@ import { getOwnedProject, type Project } from "../../store/projects";
 import { deleteProjectDoc } from "../../store/project-queries";
 import { heygenClients, NOT_DELETABLE_ON_V2 } from "../privacy/remove-heygen-inputs";
 import { emptyReport, removeUpstream, type RemovalReport } from "../privacy/removal-report";
+import { projectInputPaths } from "../privacy/release-inputs";
+import { deleteTimelinesOf } from "../speech/stored-timeline";
 import { archivePath } from "./archive-video";
 
 export async function deleteProjectMedia(
@@ -29,6 +31,11 @@ export async function deleteProjectMedia(
     await getBucket(app.config.storageBucket).file(path).delete({ ignoreNotFound: true });
     report.storage.push(path);
   }
+  // The speech timelines of the project's recording and of its video go with the project.
+  const audio = [...projectInputPaths(app, p.userId, p), ...paths];
+  const timelines = await deleteTimelinesOf(app, p.userId, audio);
+  report.storage.push(...timelines.storage);
+  report.firestore.push(...timelines.firestore);
   // Already deleted (or known not deletable) by a withdrawal or an erasure: not asked again.
   if (p.heygenVideoId && !p.heygenVideoDeletedAt) {
     const videoId = p.heygenVideoId;

@@ -3,11 +3,13 @@
  * the project is the caller's (404), an explicit `heygenAvatarId` is public or their
  * own (404), and consent covers what goes to HeyGen: a recorded voice
  * (`heygen_voice`; a script spoken by a HeyGen voice needs none); the user's face when their photo is used or the avatar id is one
- * of their own looks (`heygen_face`), not for a public avatar or the fallback.
+ * of their own looks (`heygen_face`), not for a public avatar or the fallback (the
+ * decision: consent-decisions.ts `generatePurposesFor`).
  */
 import type { AppContext } from "../../context";
 import type { ConsentPurpose } from "../../store/consent";
 import { getOwnedProject } from "../../store/projects";
+import { generatePurposesFor } from "../consent/consent-decisions";
 import { requireConsent } from "../consent/guard";
 import type { GenerateInput } from "./generate-steps";
 import { requireUsableAvatarId } from "./avatar-ownership";
@@ -20,13 +22,13 @@ export async function generatePurposes(
 ): Promise<ConsentPurpose[]> {
   // 404 for another user's project comes before any consent answer.
   const project = await getOwnedProject(app.db, input.projectId, uid);
-  const purposes: ConsentPurpose[] = [];
-  if (chooseVoiceSource(input, project).source === "recorded") purposes.push("heygen_voice");
-  const usesFace = input.heygenAvatarId
-    ? (await requireUsableAvatarId(app, uid, input.heygenAvatarId)) === "own"
-    : Boolean(input.userAvatarUrl ?? project.avatarUrl);
-  if (usesFace) purposes.push("heygen_face");
-  return purposes;
+  return generatePurposesFor({
+    voice: chooseVoiceSource(input, project).source,
+    avatarId: input.heygenAvatarId
+      ? await requireUsableAvatarId(app, uid, input.heygenAvatarId)
+      : undefined,
+    photoUrl: input.userAvatarUrl ?? project.avatarUrl,
+  });
 }
 
 /** The guard of `generate`: 404 for a foreign project or avatar id, then 403 CONSENT_REQUIRED naming what is missing. */

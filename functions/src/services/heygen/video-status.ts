@@ -17,6 +17,7 @@ import {
 } from "../../store/project-video";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
+import { firstOwned } from "../../store/ownership";
 import { takeRateLimitToken } from "../quotas/rate-limit";
 
 export async function findOwnedProjectByVideo(
@@ -24,10 +25,9 @@ export async function findOwnedProjectByVideo(
   uid: string,
   videoId: string,
 ): Promise<{ id: string; project: Project }> {
-  for (const { id, project } of await projectsOfVideo(db, videoId)) {
-    if (project.userId === uid) return { id, project };
-  }
-  throw notFound(`Video ${videoId}`);
+  const owned = firstOwned(await projectsOfVideo(db, videoId), (p) => p.project.userId, uid);
+  if (!owned) throw notFound(`Video ${videoId}`);
+  return owned;
 }
 
 /** A video as the answer shows it: from HeyGen's answer, or from the stored project. */

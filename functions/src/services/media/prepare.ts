@@ -46,7 +46,7 @@ export class TempDir {
   }
 }
 
-async function download(
+export async function download(
   bucket: Bucket,
   ref: StorageReference,
   target: string,

@@ -23,6 +23,7 @@ import { projectsOfUser } from "../../store/project-queries";
 import { getUser } from "../../store/users";
 import { deleteUserDocuments } from "../../store/user-data";
 import { removeLostVideos } from "./erase-lost-videos";
+import { countReport, stepFailure } from "./erasure-plan";
 import { emptyReport, type RemovalReport } from "./removal-report";
 import { removeAvatar3dInputs } from "./remove-avatar-3d";
 import {
@@ -32,33 +33,6 @@ import {
 } from "./remove-heygen-inputs";
 
 const ERASED = { code: "ACCOUNT_ERASED", message: "Cancelled: the account is being erased." };
-
-/** Counts of a report, by system → kind → outcome (no ids). */
-export function countReport(report: RemovalReport): ErasureCounts {
-  const counts: ErasureCounts = {};
-  const add = (system: string, kind: string, outcome: string, n = 1) => {
-    counts[system] ??= {};
-    counts[system][kind] ??= {};
-    counts[system][kind][outcome] = (counts[system][kind][outcome] ?? 0) + n;
-  };
-  for (const u of report.upstream) add(u.system, u.kind, u.outcome);
-  if (report.storage.length) add("storage", "object", "deleted", report.storage.length);
-  if (report.firestore.length) add("firestore", "document", "deleted", report.firestore.length);
-  if (report.cancelled.avatarJobs.length)
-    add("jobs", "avatar_job", "cancelled", report.cancelled.avatarJobs.length);
-  if (report.cancelled.videos.length)
-    add("jobs", "video", "cancelled", report.cancelled.videos.length);
-  return counts;
-}
-
-function throwOnFailures(report: RemovalReport, step: ErasureStep): void {
-  const failed = report.upstream.filter((u) => u.outcome === "failed");
-  if (failed.length > 0) {
-    throw new Error(
-      `${step}: ${failed.length} upstream delete(s) failed (${failed.map((f) => `${f.system} ${f.kind}`).join(", ")}); retried later`,
-    );
-  }
-}
 
 async function consentStep(app: AppContext, uid: string, report: RemovalReport) {
   const at = app.clock.now();
@@ -136,7 +110,8 @@ export async function runErasureStep(
 ): Promise<ErasureCounts> {
   const report = emptyReport();
   await STEP_RUNNERS[step](app, uid, report);
-  throwOnFailures(report, step);
+  const failure = stepFailure(report, step);
+  if (failure) throw failure;
   const counts = countReport(report);
   if (step === "auth") counts.auth = { user: { deleted: 1 } };
   return counts;

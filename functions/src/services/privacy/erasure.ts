@@ -4,7 +4,8 @@
  * with a lease (overlapping runs never work at once), does the steps not yet done
  * (erasure-steps.ts) and records each one; a failure is recorded with the next
  * attempt time (1, 5, 15, 60, 180, 360 minutes) and `advance_erasures` resumes it.
- * When every step is done the uid is removed: the tombstone remains.
+ * When every step is done the uid is removed: the tombstone remains. What is left, when a
+ * retry is due and what is counted are decided in erasure-plan.ts.
  */
 import type { AppContext } from "../../context";
 import { notFound } from "../../errors";
@@ -14,7 +15,6 @@ import {
   erasureIdFor,
   getErasure,
   openErasureIds,
-  type ErasureCounts,
   type ErasureState,
 } from "../../store/erasures";
 import {
@@ -24,21 +24,8 @@ import {
   recordErasureStep,
   scheduleErasureRetry,
 } from "../../store/erasure-lifecycle";
+import { erasureRetry, mergeCounts, stepsLeft } from "./erasure-plan";
 import { runErasureStep } from "./erasure-steps";
-
-const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
-
-function mergeCounts(into: ErasureCounts, add: ErasureCounts): ErasureCounts {
-  for (const [system, kinds] of Object.entries(add)) {
-    into[system] ??= {};
-    for (const [kind, outcomes] of Object.entries(kinds)) {
-      into[system][kind] ??= {};
-      for (const [outcome, n] of Object.entries(outcomes))
-        into[system][kind][outcome] = (into[system][kind][outcome] ?? 0) + n;
-    }
-  }
-  return into;
-}
 
 /** Creates the user's erasure once; a second request answers the same id. */
 export async function requestErasure(
@@ -66,21 +53,19 @@ export async function runErasure(
   if (!claim) return "busy";
   const { erasure: claimed, uid, lease } = claim;
   const counts = claimed.counts;
-  for (const step of ERASURE_STEPS) {
-    if (claimed.steps[step]) continue;
+  for (const step of stepsLeft(claimed.steps)) {
     try {
       mergeCounts(counts, await runErasureStep(app, uid, step));
     } catch (err) {
-      const runs = claimed.erasure.attempts;
-      const delay = RETRY_DELAYS_MIN[Math.min(runs, RETRY_DELAYS_MIN.length - 1)];
       const now = app.clock.now();
+      const retry = erasureRetry(claimed.erasure.attempts, now);
       await scheduleErasureRetry(app.db, lease, {
         step,
         message: (err as Error).message,
-        nextAttemptAt: new Date(now.getTime() + delay * 60000),
+        nextAttemptAt: retry.at,
         now,
       });
-      log.warn("erasure step failed; retried later", { erasureId, step, delayMin: delay });
+      log.warn("erasure step failed; retried later", { erasureId, step, delayMin: retry.delayMin });
       return "retrying";
     }
     // A run whose lease was taken over stops here: the newer run carries on.

@@ -1,7 +1,7 @@
 /**
  * `GET /api/me/export`: one JSON document with everything stored about the caller
  * (account and consent, consent log, projects, photoreal jobs and assets,
- * preferences, HeyGen looks and assets, quota counters) and short-lived signed URLs
+ * preferences, HeyGen looks and assets, quota counters, speech timelines) and short-lived signed URLs
  * (SIGNED_URL_SECONDS) to every media object of theirs in Storage.
  */
 import { Timestamp } from "firebase-admin/firestore";
@@ -58,6 +58,7 @@ export async function exportUserData(app: AppContext, uid: string) {
     heygenLooks: docs("heygenAvatarGroups"),
     heygenAssets: docs("heygen_assets"),
     counters: docs("counters"),
+    speechTimelines: docs("speech_timelines"),
     media,
   };
 }

@@ -26,7 +26,9 @@ import { isDeferred } from "../../store/project-generation";
 import { projectsOfUser } from "../../store/project-queries";
 import { videoInFlight } from "../../store/project-video";
 import { generationState, getProject, videoState, type Project } from "../../store/projects";
+import { forgetTimelinesAt } from "../../store/speech-timelines";
 import { resolveStorageReference } from "../media/storage-reference";
+import { isTimelineObject, timelinePathOf } from "../speech/timeline-paths";
 
 const HOUR_MS = 3600_000;
 
@@ -86,9 +88,26 @@ async function userInputs(app: AppContext, uid: string, nowMs: number): Promise<
     const need = projectNeed(p, updateTime.toMillis(), nowMs, windowMs);
     if (need === "running") result.generating = true;
     if (need === "none") continue;
-    for (const path of projectInputPaths(app, uid, p)) result.needed.add(path);
+    for (const path of projectInputPaths(app, uid, p)) {
+      result.needed.add(path);
+      // The recording's speech timeline lives as long as the recording.
+      result.needed.add(timelinePathOf(path));
+    }
   }
   return result;
+}
+
+/**
+ * Whether an unfinished video of the user still needs this upload (a project names it,
+ * or a generate of the user is running and may read it).
+ */
+export async function inputNeededByVideo(
+  app: AppContext,
+  uid: string,
+  path: string,
+): Promise<boolean> {
+  const { needed, generating } = await userInputs(app, uid, app.clock.now().getTime());
+  return generating || needed.has(path);
 }
 
 /**
@@ -162,6 +181,7 @@ export async function purgeUnusedInputs(
         continue;
       }
       await file.delete({ ignoreNotFound: true });
+      if (isTimelineObject(file.name)) await forgetTimelinesAt(app.db, uid, [file.name]);
       report.deleted++;
     }
   } while (pageToken && Date.now() - started < opts.budgetMs);

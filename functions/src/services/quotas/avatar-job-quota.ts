@@ -5,43 +5,27 @@
  * creates the job (so concurrent posts cannot pass together). The daily limit is also
  * checked once, with one read, before the selfie is stored: a user who used up the day
  * is refused without an upload for every try until midnight, while the pending limit
- * lifts within minutes (a post refused by it has its selfie deleted again).
+ * lifts within minutes (a post refused by it has its selfie deleted again). The decision:
+ * quota-decisions.ts `admitAvatarJobDecision`.
  */
 import type { Transaction } from "firebase-admin/firestore";
 import type { AppContext } from "../../context";
 import { pendingJobsOfUser } from "../../store/avatar-jobs";
 import { dayWindow, peekCount, readCount, userCounter, writeCount } from "../../store/counters";
-import { quotaExceeded } from "./video-quota";
+import { admitAvatarJobDecision } from "./quota-decisions";
 import { runContended } from "../../store/contended-transaction";
 
 export const USER_AVATAR_JOBS = "avatar_jobs_day";
 
 const pendingJobs = (app: AppContext, uid: string) => pendingJobsOfUser(app.db, uid);
 
-function check(app: AppContext, usedToday: number, pending: number, at: Date): void {
-  const { avatarJobsPerUserPerDay, pendingAvatarJobsPerUser } = app.config.quotas;
-  const { window, resetsInSeconds } = dayWindow(at);
-  if (pending >= pendingAvatarJobsPerUser) {
-    throw quotaExceeded(
-      `You have ${pending} avatars in progress, the most at once; wait until one is done.`,
-      { scope: "pending", limit: pendingAvatarJobsPerUser },
-      60,
-    );
-  }
-  if (usedToday >= avatarJobsPerUserPerDay) {
-    throw quotaExceeded(
-      `You have started ${usedToday} avatars today, the daily limit; try again after midnight UTC.`,
-      { scope: "user", limit: avatarJobsPerUserPerDay, window },
-      resetsInSeconds,
-    );
-  }
-}
+const limits = (app: AppContext) => app.config.quotas;
 
 /** Fails fast (429) on the daily limit before the selfie is uploaded; not authoritative. */
 export async function precheckAvatarJob(app: AppContext, uid: string): Promise<void> {
   const at = app.clock.now();
   const used = await peekCount(userCounter(app.db, uid, USER_AVATAR_JOBS), at);
-  check(app, used, 0, at);
+  admitAvatarJobDecision({ today: used, pending: 0 }, limits(app), at);
 }
 
 /**
@@ -59,8 +43,8 @@ export async function admitAvatarJob(
   await runContended(app.db, async (tx) => {
     const used = await readCount(tx, counter, window);
     const pending = (await tx.get(pendingJobs(app, uid))).size;
-    check(app, used, pending, at);
-    writeCount(tx, counter, window, used + 1, at);
+    const today = admitAvatarJobDecision({ today: used, pending }, limits(app), at);
+    writeCount(tx, counter, window, today, at);
     create(tx);
   });
 }

@@ -2,10 +2,10 @@
  * The HeyGen video budget: per user per UTC day (QUOTA_VIDEOS_PER_USER_PER_DAY) and
  * for the whole project (QUOTA_HEYGEN_VIDEOS_PER_DAY), reserved in one Firestore
  * transaction before anything is written or sent, and given back when the generate
- * ends without a new video (an in-flight video returned, or a failure).
+ * ends without a new video (an in-flight video returned, or a failure). The decisions:
+ * quota-decisions.ts.
  */
 import type { AppContext } from "../../context";
-import { ApiError } from "../../errors";
 import {
   dayWindow,
   projectCounter,
@@ -13,6 +13,7 @@ import {
   userCounter,
   writeCount,
 } from "../../store/counters";
+import { releaseVideoDecision, reserveVideoDecision } from "./quota-decisions";
 import { runContended } from "../../store/contended-transaction";
 
 export const USER_VIDEOS = "heygen_videos_day";
@@ -25,41 +26,19 @@ export interface Reservation {
   release(): Promise<void>;
 }
 
-export function quotaExceeded(
-  message: string,
-  details: Record<string, unknown>,
-  retryAfterSeconds: number,
-): ApiError {
-  return new ApiError("QUOTA_EXCEEDED", message, {
-    details,
-    headers: { "Retry-After": String(retryAfterSeconds) },
-  });
-}
-
 export async function reserveVideo(app: AppContext, uid: string): Promise<Reservation> {
-  const { videosPerUserPerDay, heygenVideosPerDay } = app.config.quotas;
   const at = app.clock.now();
-  const { window, resetsInSeconds } = dayWindow(at);
+  const { window } = dayWindow(at);
   const mine = userCounter(app.db, uid, USER_VIDEOS);
   const all = projectCounter(app.db, PROJECT_VIDEOS);
   await runContended(app.db, async (tx) => {
-    const [used, usedAll] = [await readCount(tx, mine, window), await readCount(tx, all, window)];
-    if (used >= videosPerUserPerDay) {
-      throw quotaExceeded(
-        `You have started ${used} videos today, the daily limit; try again after midnight UTC.`,
-        { scope: "user", limit: videosPerUserPerDay, window },
-        resetsInSeconds,
-      );
-    }
-    if (usedAll >= heygenVideosPerDay) {
-      throw quotaExceeded(
-        "The service has used today's video budget; try again after midnight UTC.",
-        { scope: "project", limit: heygenVideosPerDay, window },
-        resetsInSeconds,
-      );
-    }
-    writeCount(tx, mine, window, used + 1, at);
-    writeCount(tx, all, window, usedAll + 1, at);
+    const used = {
+      user: await readCount(tx, mine, window),
+      project: await readCount(tx, all, window),
+    };
+    const next = reserveVideoDecision(used, app.config.quotas, at);
+    writeCount(tx, mine, window, next.user, at);
+    writeCount(tx, all, window, next.project, at);
   });
   let released = false;
   return {
@@ -80,9 +59,13 @@ export async function releaseVideo(app: AppContext, uid: string, window: string)
   const mine = userCounter(app.db, uid, USER_VIDEOS);
   const all = projectCounter(app.db, PROJECT_VIDEOS);
   await runContended(app.db, async (tx) => {
-    const [used, usedAll] = [await readCount(tx, mine, window), await readCount(tx, all, window)];
+    const used = {
+      user: await readCount(tx, mine, window),
+      project: await readCount(tx, all, window),
+    };
+    const next = releaseVideoDecision(used);
     const now = app.clock.now();
-    if (used > 0) writeCount(tx, mine, window, used - 1, now);
-    if (usedAll > 0) writeCount(tx, all, window, usedAll - 1, now);
+    if (next.user !== null) writeCount(tx, mine, window, next.user, now);
+    if (next.project !== null) writeCount(tx, all, window, next.project, now);
   });
 }

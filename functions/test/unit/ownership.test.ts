@@ -1,0 +1,142 @@
+/**
+ * The ownership decisions (src/store/ownership.ts): a document is the caller's only when
+ * its owner is their uid, anything else is the same 404; a HeyGen video id is theirs
+ * through their own project; a look id through their look of the API version in use; an
+ * explicit avatar id must be theirs, the fallback or in the public catalogue.
+ */
+import { expect } from "chai";
+import { ApiError } from "../../src/errors";
+import {
+  avatarIdUse,
+  firstOwned,
+  hasLookOfVersion,
+  ownedBy,
+  ownedOrNotFound,
+} from "../../src/store/ownership";
+
+interface Doc {
+  userId?: string | null;
+  n: number;
+}
+const owner = (d: Doc) => d.userId;
+
+function notFoundOf(fn: () => unknown): ApiError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(ApiError);
+    return err as ApiError;
+  }
+  throw new Error("expected 404");
+}
+
+describe("ownedBy and ownedOrNotFound: a document is the caller's", () => {
+  it("answers the caller's own document", () => {
+    const doc = { userId: "u1", n: 1 };
+    expect(ownedBy("u1", "u1")).to.equal(true);
+    expect(ownedOrNotFound(doc, owner, "u1", "Project p1")).to.equal(doc);
+  });
+
+  it("answers the same 404 for another user's, an ownerless and a missing document", () => {
+    const messages = [
+      notFoundOf(() => ownedOrNotFound({ userId: "u2", n: 1 }, owner, "u1", "Project p1")),
+      notFoundOf(() => ownedOrNotFound({ userId: null, n: 1 }, owner, "u1", "Project p1")),
+      notFoundOf(() => ownedOrNotFound({ n: 1 }, owner, "u1", "Project p1")),
+      notFoundOf(() => ownedOrNotFound<Doc>(null, owner, "u1", "Project p1")),
+      notFoundOf(() => ownedOrNotFound<Doc>(undefined, owner, "u1", "Project p1")),
+    ].map((e) => [e.code, e.status, e.message]);
+    for (const m of messages)
+      expect(m).to.deep.equal(["NOT_FOUND", 404, "Project p1 was not found, or it is not yours."]);
+  });
+
+  it("an empty owner is nobody's, not a match for an empty uid's absence", () => {
+    expect(ownedBy(undefined, "u1")).to.equal(false);
+    expect(ownedBy("", "u1")).to.equal(false);
+    expect(ownedBy("u1", "u12")).to.equal(false);
+  });
+});
+
+describe("firstOwned: a HeyGen video id is the caller's through their project", () => {
+  it("answers the caller's project among those naming the video", () => {
+    const items = [
+      { userId: "u2", n: 1 },
+      { userId: "u1", n: 2 },
+      { userId: "u1", n: 3 },
+    ];
+    expect(firstOwned(items, owner, "u1")).to.equal(items[1]);
+  });
+
+  it("answers nothing when no project naming it is theirs", () => {
+    expect(firstOwned([{ userId: "u2", n: 1 }], owner, "u1")).to.equal(undefined);
+    expect(firstOwned<Doc>([], owner, "u1")).to.equal(undefined);
+  });
+});
+
+describe("hasLookOfVersion: a look id is the caller's", () => {
+  const looks = [{ apiVersion: "v2" }];
+  it("only a look of the API version in use counts; no version asked: any look", () => {
+    expect(hasLookOfVersion(looks, "v2")).to.equal(true);
+    expect(hasLookOfVersion(looks, "v3")).to.equal(false);
+    expect(hasLookOfVersion(looks, undefined)).to.equal(true);
+    expect(hasLookOfVersion([], undefined)).to.equal(false);
+    expect(hasLookOfVersion([{ apiVersion: "v3" }, { apiVersion: "v2" }], "v2")).to.equal(true);
+  });
+});
+
+describe("avatarIdUse: an explicit heygenAvatarId", () => {
+  const catalogue = (ids: string[]) => {
+    const asked: number[] = [];
+    return { asked, inCatalogue: async () => (asked.push(1), ids.includes("pub")) };
+  };
+
+  it("one of the caller's looks is their own, without asking the catalogue", async () => {
+    const c = catalogue(["pub"]);
+    const use = await avatarIdUse("look1", {
+      ownLook: true,
+      fallbackAvatarId: "look1",
+      inCatalogue: c.inCatalogue,
+    });
+    expect(use).to.equal("own");
+    expect(c.asked).to.have.length(0);
+  });
+
+  it("the configured fallback is public, without asking the catalogue", async () => {
+    const c = catalogue([]);
+    const use = await avatarIdUse("fb", {
+      ownLook: false,
+      fallbackAvatarId: "fb",
+      inCatalogue: c.inCatalogue,
+    });
+    expect(use).to.equal("public");
+    expect(c.asked).to.have.length(0);
+  });
+
+  it("an id in the public catalogue is public", async () => {
+    const c = catalogue(["pub"]);
+    const use = await avatarIdUse("pub", {
+      ownLook: false,
+      fallbackAvatarId: null,
+      inCatalogue: c.inCatalogue,
+    });
+    expect(use).to.equal("public");
+    expect(c.asked).to.have.length(1);
+  });
+
+  it("anything else, another user's look included, is 404 and never sent on", async () => {
+    let err: unknown;
+    try {
+      await avatarIdUse("theirs", {
+        ownLook: false,
+        fallbackAvatarId: "fb",
+        inCatalogue: async () => false,
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(ApiError);
+    expect((err as ApiError).code).to.equal("NOT_FOUND");
+    expect((err as ApiError).message).to.equal(
+      "Avatar theirs is not in HeyGen's public catalogue and is not one of your photo avatars; pick one from GET /api/heygen/avatars.",
+    );
+  });
+});
