@@ -138,6 +138,9 @@ describe("web client in headless Chromium (Hosting emulator + functions + simula
     assert.equal(steps[steps.length - 1], "Done");
     assert.deepEqual(statusCalls, [], "no status polling");
     await videoPlays(page);
+    // No transcript typed: the page says the video has no captions.
+    await page.getByText("No captions: no transcript was typed for this recording.").waitFor();
+    assert.equal(await page.locator("#result-video track").count(), 0);
     await accessible(page, "talking video, done");
     await screenshot(page, "3-talking-video");
     await page.getByRole("link", { name: "My data" }).click();

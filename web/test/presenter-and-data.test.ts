@@ -10,8 +10,10 @@ import type { Browser, Page } from "playwright-core";
 import { adminAuth, db } from "../../functions/test/helpers/admin";
 import { HEYGEN_SIM, WEB_URL, launch } from "./browser";
 import { useHeygenWebhook } from "./heygen-webhook";
-import { DESKTOP, accessible, followSteps, screenshot, signUp, videoPlays } from "./steps";
+import { DESKTOP, accessible, captionsShowAndHide, followSteps, screenshot, signUp, videoPlays } from "./steps";
 import { useStack } from "../../functions/test/helpers/use-stack";
+
+const SCRIPT = "Hello from Masky. This video was made from a script.";
 
 describe("web client: presenter videos, export and account deletion in headless Chromium", function () {
   this.timeout(240000);
@@ -50,13 +52,14 @@ describe("web client: presenter videos, export and account deletion in headless 
     assert.ok(((await page.getByLabel("Voice sample").getAttribute("src")) ?? "").startsWith(`${HEYGEN_SIM}/media/previews/voices/`));
     const create = page.getByRole("button", { name: "Create my talking video" });
     assert.equal(await create.isDisabled(), true, "no script yet");
-    await page.getByLabel("What the presenter says").fill("Hello from Masky. This video was made from a script.");
+    await page.getByLabel("What the presenter says").fill(SCRIPT);
     await accessible(page, "talking video, presenter");
     await screenshot(page, "8-talking-video-presenter");
     await create.click();
     const steps = await followSteps(page, "Done");
     assert.equal(steps.at(-1), "Done", steps.join(" → "));
     await videoPlays(page);
+    await captionsShowAndHide(page, SCRIPT);
 
     await page.getByRole("link", { name: "My data" }).click();
     await page.locator("[data-project]").first().waitFor();

@@ -90,3 +90,20 @@ export async function videoPlays(page: Page): Promise<void> {
   assert.equal(res.status, 200);
   assert.ok((await res.arrayBuffer()).byteLength > 1000);
 }
+
+/** The player's captions: a `<track>` showing by default with the expected words; the toggle hides and shows it. */
+export async function captionsShowAndHide(page: Page, spoken: string): Promise<void> {
+  const player = page.locator("#result-video");
+  await page.locator('#result-video track[kind="captions"]').waitFor({ state: "attached" });
+  const mode = () => player.evaluate((v) => (v as HTMLVideoElement).textTracks[0]?.mode);
+  assert.equal(await mode(), "showing", "captions are on by default");
+  await page.waitForFunction(() => ((document.querySelector("#result-video") as HTMLVideoElement).textTracks[0]?.cues?.length ?? 0) > 0);
+  const text = await player.evaluate((v) =>
+    Array.from((v as HTMLVideoElement).textTracks[0].cues ?? [], (c) => (c as VTTCue).text).join(" "),
+  );
+  assert.deepEqual(text.split(/\s+/), spoken.split(/\s+/));
+  await page.getByRole("button", { name: "Hide captions" }).click();
+  assert.equal(await mode(), "hidden");
+  await page.getByRole("button", { name: "Show captions" }).click();
+  assert.equal(await mode(), "showing");
+}

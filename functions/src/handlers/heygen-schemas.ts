@@ -10,7 +10,12 @@ import {
   SPEED_RANGE,
   scriptChars,
 } from "../services/heygen/speech-limits";
-import { voiceUsedSchema } from "../store/projects";
+import {
+  hasControlCharacters,
+  TRANSCRIPT_MAX_CHARS,
+  transcriptChars,
+} from "../services/captions/captions-source";
+import { captionsSourceSchema, voiceUsedSchema } from "../store/projects";
 import { removalReportSchema } from "./me-schemas";
 
 const dimension = z
@@ -28,6 +33,20 @@ const script = z
     message: `must be at most ${SCRIPT_MAX_CHARS} characters`,
   })
   .meta({ description: `Text the avatar speaks (trimmed; 1–${SCRIPT_MAX_CHARS} characters)` });
+
+const transcript = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .refine((s) => transcriptChars(s) <= TRANSCRIPT_MAX_CHARS, {
+    message: `must be at most ${TRANSCRIPT_MAX_CHARS} characters`,
+  })
+  .refine((s) => !hasControlCharacters(s), {
+    message: "must not contain control characters (line breaks and tabs are fine)",
+  })
+  .meta({
+    description: `What the recording says, typed by the user: the video's captions (trimmed; 1–${TRANSCRIPT_MAX_CHARS} characters). Without it a recorded video has no captions.`,
+  });
 
 export const voiceSettingsSchema = z
   .object({
@@ -58,6 +77,7 @@ const generateFields = z
       .optional()
       .meta({ description: "A voice of GET /api/heygen/voices (script only)" }),
     voiceSettings: voiceSettingsSchema.optional(),
+    transcript: transcript.optional(),
     userAvatarUrl: z.string().min(1).max(2048).optional(),
     heygenAvatarId: z.string().min(1).max(200).nullable().optional().meta({
       description:
@@ -71,7 +91,8 @@ const generateFields = z
 
 /**
  * Exactly one voice source: the recorded voice (`voiceUrl`, or the project's) or a
- * `script` with an optional `voiceId` and `voiceSettings`.
+ * `script` with an optional `voiceId` and `voiceSettings`; a `transcript` only with a
+ * recorded voice.
  */
 export const generateBody = generateFields.superRefine((b, ctx) => {
   if (b.voiceUrl !== undefined && b.script !== undefined) {
@@ -79,6 +100,13 @@ export const generateBody = generateFields.superRefine((b, ctx) => {
       code: "custom",
       path: ["script"],
       message: "send either voiceUrl (a recorded voice) or script (text to speak), not both",
+    });
+  }
+  if (b.script !== undefined && b.transcript !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["transcript"],
+      message: "is only used with a recorded voice (a script is its own transcript)",
     });
   }
   if (b.script === undefined) {
@@ -98,7 +126,7 @@ export const generateRecordedShape = generateFields.omit({
   voiceSettings: true,
 });
 export const generateScriptShape = generateFields
-  .omit({ voiceUrl: true })
+  .omit({ voiceUrl: true, transcript: true })
   .extend({ script: script });
 
 export const videoStatusQuery = z.object({ video_id: z.string().min(1).max(200) });
@@ -153,6 +181,14 @@ export const videoStatusResponse = z.object({
     .meta({ description: "Signed URL (1 h) of the archived MP4, once archived" }),
   archivedVideoUrlExpiresIn: z.number().nullable(),
   archiveState: z.string().nullable(),
+  captionsUrl: z.string().nullable().meta({
+    description:
+      "Signed URL (1 h) of the video's WebVTT captions, once the archived video has them",
+  }),
+  captionsSource: captionsSourceSchema.nullable().meta({
+    description:
+      "What the captions are made of: the script, the typed transcript, or none (a recording without a transcript)",
+  }),
 });
 
 export const avatarsResponse = z.object({

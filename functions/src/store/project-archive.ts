@@ -17,6 +17,8 @@ import {
   projectSchema,
   videoState,
   type ArchiveState,
+  type Captions,
+  type CaptionsPlan,
   type Project,
 } from "./projects";
 
@@ -114,6 +116,17 @@ export interface ArchiveClaim {
   attempts: number;
   apiVersion: "v2" | "v3";
   lease: Lease;
+  /** The captions to write with the copy; null for a video from before captions. */
+  captions: CaptionsPlan | null;
+}
+
+/** The words of the video's captions: the script kept for them, or the typed transcript. */
+export function captionsToWrite(p: Pick<Project, "captions" | "transcript">): CaptionsPlan | null {
+  const c = p.captions;
+  if (!c) return null;
+  if (c.source === "script") return { source: c.source, text: c.script };
+  if (c.source === "transcript") return { source: c.source, text: p.transcript ?? null };
+  return { source: "none", text: null };
 }
 
 /**
@@ -143,6 +156,7 @@ export async function claimArchive(
     attempts: p.archive.attempts,
     apiVersion: p.video.apiVersion,
     lease,
+    captions: captionsToWrite(p),
   };
 }
 
@@ -174,7 +188,7 @@ export const markArchived = (
   db: Firestore,
   projectId: string,
   claim: Pick<ArchiveClaim, "lease" | "videoId">,
-  copy: { path: string; now: Date; retainUntil: Date },
+  copy: { path: string; now: Date; retainUntil: Date; captions?: Captions },
 ): Promise<LeasedWrite> =>
   underArchiveLease(
     db,
@@ -182,8 +196,13 @@ export const markArchived = (
     claim,
     "archived",
     {
-      // The client plays the archived copy: HeyGen's URL is not renewed any more.
-      doc: { archivedVideoPath: copy.path, urlRefreshAt: null },
+      // The captions are written with the copy; a script's words are no longer kept. The
+      // client plays the archived copy: HeyGen's URL is not renewed any more.
+      doc: {
+        archivedVideoPath: copy.path,
+        urlRefreshAt: null,
+        ...(copy.captions ? { captions: copy.captions } : {}),
+      },
       // Retention: the copy is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
       job: {
         nextAttemptAt: null,
@@ -211,7 +230,7 @@ export const scheduleArchiveRetry = (
     retry.now,
   );
 
-/** done → purged, while the project still holds this copy; true when this call purged it. */
+/** done → purged (the copy and its captions), while the project still holds this copy; true when this call purged it. */
 export async function markPurged(
   db: Firestore,
   projectId: string,
@@ -222,7 +241,13 @@ export async function markPurged(
     now,
     write: (p) =>
       p.archivedVideoPath === path
-        ? { doc: { archivedVideoPath: null }, job: { retainUntil: null, purgedAt: now } }
+        ? {
+            doc: {
+              archivedVideoPath: null,
+              ...(p.captions ? { captions: { ...p.captions, path: null } } : {}),
+            },
+            job: { retainUntil: null, purgedAt: now },
+          }
         : null,
   });
   return r.outcome === "written";

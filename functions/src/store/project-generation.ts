@@ -26,6 +26,7 @@ import {
   projectSchema,
   RECORDED_VOICE,
   voiceUsedSchema,
+  type CaptionsPlan,
   type GenerationState,
   type Project,
   type VoiceUsed,
@@ -196,11 +197,14 @@ export async function markSubmitted(
     fallbackAvatarUsed: boolean;
     voice: VoiceUsed;
     scriptSha256: string | null;
+    /** The new video's captions (absent: none, as for a recording without a transcript). */
+    captions?: CaptionsPlan;
     apiVersion: "v2" | "v3";
     now: Date;
   },
 ): Promise<boolean> {
   const now = fields.now;
+  const captions = fields.captions ?? { source: "none", text: null };
   const r = await leasedTransition(generationMachine, projectRef(db, id), lease, "submitted", {
     now,
     write: () => ({
@@ -215,6 +219,15 @@ export async function markSubmitted(
         thumbnailUrl: null,
         durationSeconds: null,
         archivedVideoPath: null,
+        // The script waits here for the captions (written with the archive); a
+        // transcript stays: it is what the user typed for this recording.
+        transcript: captions.source === "transcript" ? captions.text : null,
+        captions: {
+          source: captions.source,
+          script: captions.source === "script" ? captions.text : null,
+          path: null,
+          error: null,
+        },
         heygenVideoDeletedAt: null,
         updatedAt: now,
       },

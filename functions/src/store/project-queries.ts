@@ -99,19 +99,19 @@ export async function stalledDeferredIds(
   return snap.docs.map((d) => d.id);
 }
 
-/** Archived copies whose retention ended: `{id, path}` of projects in state done. */
+/** Archived copies whose retention ended: `{id, path, captionsPath}` of projects in state done. */
 export async function expiredArchives(
   db: Firestore,
   now: Date,
   limit: number,
-): Promise<{ id: string; path: string }[]> {
+): Promise<{ id: string; path: string; captionsPath: string | null }[]> {
   const snap = await projectsCollection(db)
     .where("archive.retainUntil", "<=", now)
     .limit(limit)
     .get();
   return parsedDocs(snap).flatMap(({ doc, data }) =>
     data.archive?.state === "done" && data.archivedVideoPath
-      ? [{ id: doc.id, path: data.archivedVideoPath }]
+      ? [{ id: doc.id, path: data.archivedVideoPath, captionsPath: data.captions?.path ?? null }]
       : [],
   );
 }

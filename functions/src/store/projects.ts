@@ -119,6 +119,30 @@ export const archiveRunSchema = jobShapeSchema(ARCHIVE_STATES).extend({
   purgedAt: timestampSchema.nullable().default(null),
 });
 
+export const captionsSourceSchema = z.enum(["script", "transcript", "none"]);
+
+/**
+ * The WebVTT captions of the current video, written when the video is archived
+ * (services/captions/write-captions.ts) next to its copy in Storage.
+ */
+export const captionsSchema = z.object({
+  source: captionsSourceSchema,
+  /** A script's words until its captions are written (then null: the captions hold them). */
+  script: z.string().nullable().default(null),
+  /** The captions in Storage (`videos/{uid}/{projectId}.vtt`); null until written. */
+  path: z.string().nullable().default(null),
+  /** Why the captions could not be made (no speech heard, the analysis failed). */
+  error: z.string().nullable().default(null),
+});
+export type Captions = z.infer<typeof captionsSchema>;
+export type CaptionsSource = z.infer<typeof captionsSourceSchema>;
+
+/** The captions a new video will get: their source and words (null: none). */
+export interface CaptionsPlan {
+  source: CaptionsSource;
+  text: string | null;
+}
+
 /** projects/{projectId}. */
 export const projectSchema = z.object({
   userId: z.string(),
@@ -141,6 +165,9 @@ export const projectSchema = z.object({
   fallbackAvatarUsed: z.boolean().nullish(),
   /** The voice of the current video; a script is kept only as its sha256 (it can be personal). */
   voice: voiceUsedSchema.extend({ scriptSha256: z.string().nullable() }).nullish(),
+  /** What the user typed the recording says (their video's captions); null for a script. */
+  transcript: z.string().nullish(),
+  captions: captionsSchema.nullish(),
   /** Mirror: the archive's copy of the current video. */
   archivedVideoPath: z.string().nullish(),
   /** Set once the video was deleted at HeyGen (or is known not deletable there). */

@@ -3,7 +3,7 @@
  * uploads (progress) → project → generate; or a public presenter + a HeyGen voice + a
  * script (text-to-speech, nothing uploaded) → project → generate. Then live status:
  * the step the server writes on the project document (onSnapshot, no polling) → the
- * finished video plays and downloads. A failure shows the server's message and a retry that calls generate
+ * finished video plays (with its captions, on by default) and downloads. A failure shows the server's message and a retry that calls generate
  * again for the same project with the same request.
  */
 import type { ScreenContext } from "../main";
@@ -16,6 +16,7 @@ import { presenterPicker, type PresenterChoice } from "../ui/presenter-picker";
 import { downloadUrl, uploadWithProgress } from "../ui/uploads";
 import { STEPS, stepOf, type ProjectDoc, type StepId } from "../ui/project-status";
 import { stepList } from "../ui/steps";
+import { showCaptions, transcriptField } from "../ui/captions";
 
 const extensionOf = (type: string) =>
   ({ "image/png": "png", "image/jpeg": "jpg", "audio/mp4": "m4a", "audio/ogg": "ogg" })[type] ?? "webm";
@@ -32,6 +33,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
     (go.disabled = own() ? !(ownAllowed && photo.value() && voice.value()) : !presenter.value());
   const photo = photoCapture("photo", update);
   const voice = voiceRecorder(update);
+  const transcript = transcriptField();
   const presenter = presenterPicker(update);
   cleanups.push(photo.stop, voice.stop);
 
@@ -57,7 +59,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
           " to send them to HeyGen.",
         ),
     h("section", { "aria-labelledby": "photo-h" }, h("h2", { id: "photo-h" }, "1. Your photo"), photo.el),
-    h("section", { "aria-labelledby": "voice-h" }, h("h2", { id: "voice-h" }, "2. Your voice"), voice.el),
+    h("section", { "aria-labelledby": "voice-h" }, h("h2", { id: "voice-h" }, "2. Your voice"), voice.el, transcript.el),
   );
   const presenterSection = h(
     "section",
@@ -87,7 +89,8 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
   const retry = h("button", { type: "button", class: "secondary", hidden: true }, "Try again");
   const player = h("video", { controls: true, playsinline: true, hidden: true, id: "result-video" });
   const download = h("a", { class: "button secondary", hidden: true, download: "masky-video.mp4" }, "Download the video");
-  statusBox.append(error, retry, player, download);
+  const captionsBox = h("div", { class: "captions" });
+  statusBox.append(error, retry, player, captionsBox, download);
 
   mount(
     "Talking video",
@@ -100,8 +103,8 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
   showMode();
 
   let projectId: string | null = null;
-  /** What generate is asked besides the project (the presenter's script and voice). */
-  let request: Partial<PresenterChoice> = {};
+  /** What generate is asked besides the project (the presenter's script and voice, or the transcript). */
+  let request: Partial<PresenterChoice> & { transcript?: string } = {};
   let lastStep: StepId | null = null;
 
   const generate = async () => {
@@ -134,6 +137,11 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
         download.href = src;
         player.hidden = false;
         download.hidden = false;
+        // Captions are written with the saved copy of the video.
+        if (p.archivedVideoPath)
+          await showCaptions(player, captionsBox, p).catch((err: Error) =>
+            captionsBox.replaceChildren(h("p", { class: "muted" }, `No captions: ${err.message}.`)),
+          );
       }
     }
   };
@@ -166,7 +174,8 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
       }
       return;
     }
-    request = {};
+    const typed = transcript.value();
+    request = typed ? { transcript: typed } : {};
     const photoBlob = photo.value();
     const voiceBlob = voice.value();
     if (!photoBlob || !voiceBlob) return;

@@ -8,6 +8,8 @@ export interface ProjectDoc {
   step?: StepId | null;
   videoUrl?: string | null;
   archivedVideoPath?: string | null;
+  /** The captions written with the saved video (their path), or why there are none. */
+  captions?: { source: "script" | "transcript" | "none"; path: string | null; error: string | null } | null;
   error?: { code?: string | null; message: string } | null;
 }
 

@@ -3,7 +3,9 @@
  * from HeyGen into Storage at `videos/{uid}/{projectId}.mp4` (never held in memory).
  * Claimed under a fenced lease (store/project-archive.ts) so overlapping runs never
  * archive twice at once; a failure is recorded with the next attempt time and retried
- * by the poller; archival never touches the video's status fields.
+ * by the poller; archival never touches the video's status fields. The copy's captions
+ * (`videos/{uid}/{projectId}.vtt`) are made from it before the archive is recorded; a
+ * video whose captions fail is archived all the same, its captions' error recorded.
  */
 import type { Bucket } from "@google-cloud/storage";
 import { pipeline } from "node:stream/promises";
@@ -14,6 +16,9 @@ import { log } from "../../logs";
 import { claimArchive, markArchived, scheduleArchiveRetry } from "../../store/project-archive";
 import { heygenClientFor } from "./client";
 import { guardedGet } from "../../clients/http/guarded-download";
+import type { Captions } from "../../store/projects";
+import { captionsPath } from "../captions/captions-source";
+import { writeCaptions } from "../captions/write-captions";
 
 const RETRY_DELAYS_MIN = [1, 5, 15, 60, 180, 360];
 
@@ -117,15 +122,28 @@ export async function archiveVideo(
     });
     return "failed";
   }
+  let captions: Captions | undefined;
+  if (claimed.captions) {
+    const made = await writeCaptions(bucket, {
+      projectId,
+      videoId: claimed.videoId,
+      ...claimed.captions,
+      videoPath: target,
+      captionsPath: captionsPath(claimed.uid, projectId),
+    });
+    captions = { source: claimed.captions.source, script: null, ...made };
+  }
   const now = app.clock.now();
   const written = await markArchived(app.db, projectId, claimed, {
     path: target,
     now,
     retainUntil: new Date(now.getTime() + app.config.mediaRetentionDays * 86400000),
+    captions,
   });
   if (written === "gone") {
-    // The owner deleted the project meanwhile: keep no copy of its video.
+    // The owner deleted the project meanwhile: keep no copy of its video nor its captions.
     await bucket.file(target).delete({ ignoreNotFound: true });
+    await bucket.file(captionsPath(claimed.uid, projectId)).delete({ ignoreNotFound: true });
     log.info("project deleted during archival; copy removed", { projectId });
     return "skipped";
   }

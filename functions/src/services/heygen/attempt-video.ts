@@ -18,6 +18,8 @@ import { failSubmit, markSubmitted, type GenerationLease } from "../../store/pro
 import { deferSubmit } from "../../store/project-deferral";
 import { getProject, type Project } from "../../store/projects";
 import { TempDir } from "../media/prepare";
+import { captionsPlan } from "../captions/captions-source";
+import type { CaptionsPlan } from "../../store/projects";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import { LookNotReady } from "./ensure-look";
@@ -42,6 +44,8 @@ export interface CreatedVideo {
   /** The voice the video is spoken with (recorded, or a script's HeyGen voice and settings). */
   voice: VoiceUsed;
   scriptSha256: string | null;
+  /** What the video's captions will be made of (written when it is archived). */
+  captions: CaptionsPlan;
 }
 
 /** What one attempt came to. */
@@ -106,6 +110,7 @@ export async function attemptVideo(
         fallbackAvatarUsed: speaker.fallbackAvatarUsed,
         voice: speech.used,
         scriptSha256: speech.scriptSha256,
+        captions: captionsPlan(tts ? { script: tts.script } : { transcript: input.transcript }),
       };
       return { kind: "created", video };
     } catch (err) {

@@ -1,6 +1,6 @@
 /**
- * `DELETE /api/projects/{id}`: a project takes its media with it: the archived MP4 in
- * Storage and the video at HeyGen (v3 `DELETE /v3/videos/{id}`; v2 documents no
+ * `DELETE /api/projects/{id}`: a project takes its media with it: the archived MP4 and
+ * its captions in Storage and the video at HeyGen (v3 `DELETE /v3/videos/{id}`; v2 documents no
  * delete: reported), then the document itself (the rules forbid a client delete, so
  * nothing is orphaned). Both deletes treat "already gone" as done, so a repeated
  * request is harmless. A late webhook for the video finds no project and creates
@@ -16,6 +16,7 @@ import { emptyReport, removeUpstream, type RemovalReport } from "../privacy/remo
 import { projectInputPaths } from "../privacy/release-inputs";
 import { deleteTimelinesOf } from "../speech/stored-timeline";
 import { archivePath } from "./archive-video";
+import { captionsPath } from "../captions/captions-source";
 
 export async function deleteProjectMedia(
   app: AppContext,
@@ -23,8 +24,9 @@ export async function deleteProjectMedia(
   p: Project,
 ): Promise<RemovalReport> {
   const report = emptyReport();
-  const paths = new Set([archivePath(p.userId, projectId)]);
+  const paths = new Set([archivePath(p.userId, projectId), captionsPath(p.userId, projectId)]);
   if (p.archivedVideoPath) paths.add(p.archivedVideoPath);
+  if (p.captions?.path) paths.add(p.captions.path);
   for (const path of paths) {
     const [exists] = await getBucket(app.config.storageBucket).file(path).exists();
     if (!exists) continue;

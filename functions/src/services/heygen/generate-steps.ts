@@ -38,6 +38,8 @@ import {
 
 export interface GenerateInput extends VoiceRequest {
   projectId: string;
+  /** What a recording says, typed by the user: its captions. */
+  transcript?: string;
   userAvatarUrl?: string;
   /** null (as the seed sends it) is the same as absent: the photo, else the fallback. */
   heygenAvatarId?: string | null;

@@ -52,6 +52,10 @@ const viewOfDetails = (d: VideoDetails): VideoView => ({
 /** The archive's state as the answer names it (none: null). */
 const archiveStateOf = (p: Project) => (archiveState(p) === "none" ? null : archiveState(p));
 
+/** What the video's captions are made of (null: a video from before captions, or another's). */
+const captionsSourceOf = (p: Project, videoId: string) =>
+  p.heygenVideoId === videoId ? (p.captions?.source ?? null) : null;
+
 /** The response body, from HeyGen's answer just read or from the stored project. */
 async function statusBody(
   app: AppContext,
@@ -61,6 +65,7 @@ async function statusBody(
   project: Project,
 ) {
   let archived: { url: string; expiresIn: number } | null = null;
+  let captions: { url: string } | null = null;
   if (project.archivedVideoPath && project.heygenVideoId === videoId) {
     const { signedReadUrl } = await import("../../clients/storage/bucket");
     archived = await signedReadUrl(
@@ -68,6 +73,10 @@ async function statusBody(
       project.archivedVideoPath,
       app.clock.now(),
     );
+    // The captions go with the archived copy (written with it, purged with it).
+    const captionsPath = project.captions?.path;
+    if (captionsPath)
+      captions = await signedReadUrl(app.config.storageBucket, captionsPath, app.clock.now());
   }
   return {
     videoId,
@@ -84,6 +93,8 @@ async function statusBody(
     archivedVideoUrl: archived?.url ?? null,
     archivedVideoUrlExpiresIn: archived?.expiresIn ?? null,
     archiveState: archiveStateOf(project),
+    captionsUrl: captions?.url ?? null,
+    captionsSource: captionsSourceOf(project, videoId),
   };
 }
 
@@ -159,5 +170,7 @@ function cancelledBody(projectId: string, videoId: string, p: Project) {
     archivedVideoUrl: null,
     archivedVideoUrlExpiresIn: null,
     archiveState: archiveStateOf(p),
+    captionsUrl: null,
+    captionsSource: captionsSourceOf(p, videoId),
   };
 }

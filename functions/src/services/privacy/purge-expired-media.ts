@@ -1,5 +1,5 @@
 /**
- * `purge_expired_media` (scheduled daily): archived videos and GLBs are kept
+ * `purge_expired_media` (scheduled daily): archived videos (with their captions) and GLBs are kept
  * MEDIA_RETENTION_DAYS after they were stored (`archive.retainUntil` on the project,
  * `retain_until` on the asset: the user's documents say until when), then deleted
  * from Storage; the documents record it (`archive.state: "purged"`, `purged_at`).
@@ -19,9 +19,10 @@ export async function purgeExpiredMedia(
   const bucket = getBucket(app.config.storageBucket);
   const report = { videos: 0, glbs: 0 };
 
-  for (const { id, path } of await expiredArchives(app.db, now, 200)) {
+  for (const { id, path, captionsPath } of await expiredArchives(app.db, now, 200)) {
     if (!(await markPurged(app.db, id, path, now))) continue;
     await bucket.file(path).delete({ ignoreNotFound: true });
+    if (captionsPath) await bucket.file(captionsPath).delete({ ignoreNotFound: true });
     report.videos++;
   }
 
