@@ -130,6 +130,8 @@ export interface QuotaConfig {
   videoStatusPerUserPerMinute: number;
   videoStatusFreshSeconds: number;
   heygenVideosPerDay: number;
+  /** Projects one user may have at once. */
+  projectsPerUser: number;
 }
 
 /** The param values that are given (an undefined one is left out, so it keeps its value). */
@@ -147,6 +149,7 @@ export const quotaParams = (q: Partial<QuotaConfig> = {}): Partial<ParamValues> 
     QUOTA_VIDEOS_PER_USER_PER_DAY: q.videosPerUserPerDay,
     QUOTA_AVATAR_JOBS_PER_USER_PER_DAY: q.avatarJobsPerUserPerDay,
     QUOTA_PENDING_AVATAR_JOBS_PER_USER: q.pendingAvatarJobsPerUser,
+    PROJECTS_PER_USER_MAX: q.projectsPerUser,
     RATE_VIDEO_STATUS_PER_USER_PER_MINUTE: q.videoStatusPerUserPerMinute,
     VIDEO_STATUS_FRESH_SECONDS: q.videoStatusFreshSeconds,
     QUOTA_HEYGEN_VIDEOS_PER_DAY: q.heygenVideosPerDay,
@@ -248,6 +251,7 @@ export function buildConfig(
       videoStatusPerUserPerMinute: v.RATE_VIDEO_STATUS_PER_USER_PER_MINUTE,
       videoStatusFreshSeconds: v.VIDEO_STATUS_FRESH_SECONDS,
       heygenVideosPerDay: v.QUOTA_HEYGEN_VIDEOS_PER_DAY,
+      projectsPerUser: v.PROJECTS_PER_USER_MAX,
     },
     mediaRetentionDays: v.MEDIA_RETENTION_DAYS,
     inputRetentionHours: v.INPUT_RETENTION_HOURS,

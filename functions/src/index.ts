@@ -38,6 +38,7 @@ export const {
   video_status_call,
   avatars_call,
   voices_call,
+  create_project_call,
   delete_project_call,
   create_avatar_job_call,
   avatar_job_call,

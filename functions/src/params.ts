@@ -184,7 +184,8 @@ export const PARAMS = {
   HEYGEN_URL_REFRESH_MARGIN_MINUTES: int({
     default: 24 * 60,
     min: 1,
-    description: "Completed videos whose HeyGen URL expires within this margin get a fresh URL",
+    description:
+      "A completed video's HeyGen URL is renewed this long before it expires, but not before half its lifetime has passed",
   }),
   AVATAR_JOB_DEADLINE_MINUTES: int({
     default: 60,
@@ -214,6 +215,12 @@ export const PARAMS = {
     default: 5,
     min: 0,
     description: "Photoreal 3D jobs one user may start per UTC day",
+  }),
+  PROJECTS_PER_USER_MAX: int({
+    default: 100,
+    min: 0,
+    description:
+      "Projects one user may have at once: create_project refuses more (the rules refuse client creates)",
   }),
   QUOTA_PENDING_AVATAR_JOBS_PER_USER: int({
     default: 2,

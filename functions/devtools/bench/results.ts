@@ -18,6 +18,8 @@ export interface BenchResults {
     seconds: { "1": number; "4": number; "20": number };
     speedup: { "4": number; "20": number };
   };
+  /** One poller run over completed videos: status reads against those due for a URL renewal. */
+  pollerRefresh: { completed: number; due: number; reads: number };
   archiveRssMb: number;
   webhookToCompletedMs: { p50: number; p95: number };
   /** The speech timeline engine on the espeak-ng reference set (devtools/speech-reference). */
@@ -106,6 +108,12 @@ function rows(r: BenchResults): Row[] {
       `${p.speedup["4"]}× / ${p.speedup["20"]}×`,
       "≥ 15× at 20",
       p.speedup["20"] >= 15,
+    ],
+    [
+      `Poller status reads per run, ${r.pollerRefresh.completed} completed videos (${r.pollerRefresh.due} due for a URL renewal, half archived)`,
+      String(r.pollerRefresh.reads),
+      `≤ ${r.pollerRefresh.due} (the due ones)`,
+      r.pollerRefresh.reads <= r.pollerRefresh.due,
     ],
     [
       "RSS added by archiving a 200 MB video (20 MB with BENCH_QUICK=1)",

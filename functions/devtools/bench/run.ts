@@ -30,6 +30,7 @@ import { BENCH_PROJECT_ID, benchContext, clearProject } from "./context";
 import { installFirestoreMeter } from "./firestore-meter";
 import { measureGenerateCosts, type GenerateCost } from "./generate-costs";
 import { measurePoller } from "./poller-speed";
+import { measurePollerRefresh } from "./poller-refresh";
 import { r1, r2, renderTable, updateReadme, type BenchResults } from "./results";
 import { SimControl } from "./sim-control";
 import { measureWebhookLatency } from "./webhook-latency";
@@ -128,6 +129,10 @@ async function main(): Promise<number> {
       `poller: ${SIZES.pollerN} pending at ${SIZES.latencyMs} ms, concurrency 1, 4, 20`,
       () => measurePoller(params, sim, SIZES.pollerN, SIZES.latencyMs),
     );
+    const refresh = await stage(
+      `poller: ${SIZES.pollerN} completed videos, status reads of one run`,
+      () => measurePollerRefresh(params, sim, SIZES.pollerN),
+    );
     const webhook = await stage(`webhook → completed: ${SIZES.webhookN} videos (+1 warm-up)`, () =>
       measureWebhookLatency(params, sim, SIZES.webhookN),
     );
@@ -168,6 +173,7 @@ async function main(): Promise<number> {
         seconds: { "1": r2(secondsAt(1)), "4": r2(secondsAt(4)), "20": r2(secondsAt(20)) },
         speedup: { "4": r1(secondsAt(1) / secondsAt(4)), "20": r1(secondsAt(1) / secondsAt(20)) },
       },
+      pollerRefresh: refresh,
       archiveRssMb: r1(archive.growthMb),
       webhookToCompletedMs: { p50: Math.round(webhook.p50), p95: Math.round(webhook.p95) },
       timeline: {

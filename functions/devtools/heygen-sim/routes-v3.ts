@@ -77,7 +77,8 @@ function v3LookView(model: SimModel, look: SimLook) {
   };
 }
 
-function page<T>(items: T[], req: SimRequest, maxLimit: number): SimReply {
+/** One page of a v3 list: `limit` (capped), `token` an offset, `has_more` / `next_token`. */
+export function page<T>(items: T[], req: SimRequest, maxLimit: number): SimReply {
   const limit = Math.min(Number(req.query.get("limit") ?? 20) || 20, maxLimit);
   const start = Number(req.query.get("token") ?? 0) || 0;
   const slice = items.slice(start, start + limit);

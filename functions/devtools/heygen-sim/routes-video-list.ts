@@ -1,11 +1,14 @@
 /**
- * Legacy `GET /v1/video.list` of the simulator (HeyGen's List Videos reference): the v1
+ * The video lists of the simulator. v3 `GET /v3/videos`: `limit` up to 100, `token`,
+ * `folder_id`, and `title` (HeyGen does not say how it matches; here a substring, so a
+ * title marker finds its videos), newest first. Legacy `GET /v1/video.list` (HeyGen's List Videos reference): the v1
  * envelope, `limit` 0–100, `folder_id` filter, and an opaque `token` passed back until it
  * is null. Videos come newest first (HeyGen does not document an order; the client's
  * bounded title lookup relies on it, and this is where that choice is made visible).
  */
 import { errorReply, ok, type SimRoute } from "./http";
 import type { SimModel } from "./model";
+import { page } from "./routes-v3";
 
 /** What `limit` is when left out (not documented; HeyGen's own lists default to 10–100). */
 const DEFAULT_LIMIT = 100;
@@ -20,6 +23,29 @@ function decodeToken(token: string): number | null {
 
 export function videoListRoutes(model: SimModel): SimRoute[] {
   return [
+    {
+      method: "GET",
+      host: "api",
+      api: "v3",
+      pattern: /^\/v3\/videos$/,
+      async handle(req) {
+        const title = req.query.get("title");
+        const folderId = req.query.get("folder_id");
+        const all = [...model.videos.values()]
+          .reverse()
+          .filter(
+            (v) => (!title || v.title.includes(title)) && (!folderId || v.folderId === folderId),
+          )
+          .map((v) => ({
+            id: v.id,
+            title: v.title,
+            status: model.videoStatus(v),
+            created_at: Math.floor(v.createdAt / 1000),
+            folder_id: v.folderId,
+          }));
+        return page(all, req, 100);
+      },
+    },
     {
       method: "GET",
       host: "api",

@@ -128,6 +128,16 @@ export const OPERATIONS = {
     secrets: ["HEYGEN_API_KEY", "HEYGEN_WEBHOOK_SECRET"],
     load: async () => (await webhook()).heygenWebhook,
   },
+  create_project: {
+    ...user,
+    summary: "Create a project for the caller (at most PROJECTS_PER_USER_MAX per user)",
+    method: "POST",
+    path: "/api/projects",
+    https: "projects",
+    runtime: RUN.json,
+    secrets: [],
+    load: async () => (await projects()).createProject,
+  },
   delete_project: {
     ...user,
     summary:

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ownedOrNotFound } from "./ownership";
 import { at, timestampSchema } from "./job-shape";
 import { parsedDocs, zodConverter } from "./typed";
+import { readAllPages } from "./paged-read";
 
 /** The blendshape map served with the asset (services/avatar/blendshapes.ts builds it). */
 export const blendshapeMapSchema = z.object({
@@ -75,7 +76,7 @@ export async function assetsOfUser(
   db: Firestore,
   uid: string,
 ): Promise<{ id: string; asset: AvatarAsset }[]> {
-  const snap = await assets(db).where("user_id", "==", uid).get();
+  const snap = await readAllPages(assets(db).where("user_id", "==", uid));
   return parsedDocs(snap).map(({ doc, data }) => ({ id: doc.id, asset: data }));
 }
 

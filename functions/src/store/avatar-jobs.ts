@@ -12,6 +12,7 @@ import { ownedOrNotFound } from "./ownership";
 import { jobShapeSchema, timestampSchema } from "./job-shape";
 import type { ReadDoc } from "./leased-transition";
 import { parsedDocs, zodConverter } from "./typed";
+import { deleteAllPages, readAllPages } from "./paged-read";
 
 export const jobOptionsSchema = z
   .object({
@@ -102,7 +103,7 @@ export async function jobsOfUser(
   db: Firestore,
   uid: string,
 ): Promise<{ id: string; job: AvatarJob }[]> {
-  const snap = await jobsCollection(db).where("user_id", "==", uid).get();
+  const snap = await readAllPages(jobsCollection(db).where("user_id", "==", uid));
   return parsedDocs(snap).map(({ doc, data }) => ({ id: doc.id, job: data }));
 }
 
@@ -170,7 +171,5 @@ export async function keepProviderJobId(
 
 /** Deletes the user's jobs; returns their paths. */
 export async function deleteJobsOfUser(db: Firestore, uid: string): Promise<string[]> {
-  const snap = await jobsCollection(db).where("user_id", "==", uid).get();
-  for (const doc of snap.docs) await doc.ref.delete();
-  return snap.docs.map((d) => d.ref.path);
+  return deleteAllPages(jobsCollection(db).where("user_id", "==", uid));
 }

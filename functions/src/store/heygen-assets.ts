@@ -7,6 +7,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { at, timestampSchema } from "./job-shape";
 import { parsedDocs, zodConverter } from "./typed";
+import { readAllPages } from "./paged-read";
 
 /** users/{uid}/heygen_assets/{assetId}. */
 export const heygenAssetSchema = z.object({
@@ -41,7 +42,7 @@ export async function listHeygenAssets(
   kind?: HeygenAsset["kind"],
 ): Promise<HeygenAsset[]> {
   const base = heygenAssets(db, uid);
-  const snap = await (kind ? base.where("kind", "==", kind) : base).get();
+  const snap = await readAllPages(kind ? base.where("kind", "==", kind) : base);
   return parsedDocs(snap).map(({ data }) => data);
 }
 

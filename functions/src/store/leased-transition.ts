@@ -27,6 +27,7 @@ import {
   type TransitionSpec,
   type StoredMachine,
 } from "./transition-plan";
+import { runContended } from "./contended-transaction";
 
 export { startedJob } from "./transition-plan";
 export type {
@@ -101,7 +102,7 @@ async function run<S extends string, D, C>(
       // Written since the caller read it: decide again on a fresh read.
     }
   }
-  return ref.firestore.runTransaction(async (tx: Transaction) => {
+  return runContended(ref.firestore, async (tx: Transaction) => {
     const context = await contextOf(spec, tx);
     const before = parsed(await tx.get(ref));
     if (before === null) return { outcome: "gone", before: null };
@@ -132,7 +133,7 @@ async function writeAsRead<S extends string, D, C>(
     const res = await ref.update(p.update, precondition);
     return { outcome: "written", before, after: p.after, writeTime: res.writeTime };
   }
-  return ref.firestore.runTransaction(async (tx: Transaction) => {
+  return runContended(ref.firestore, async (tx: Transaction) => {
     const context = await contextOf(spec, tx);
     const p = planTransition(m, lease, eventOf(context), spec, before, context);
     if (p.outcome !== "written") return { outcome: p.outcome, before };

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { ApiError } from "../errors";
 import { log } from "../logs";
 import { leaseLive, leaseSchema, newLease } from "./job-shape";
+import { runContended } from "./contended-transaction";
 
 /** users/{uid}/locks/{name}. */
 export const lockSchema = z.object({ lease: leaseSchema });
@@ -46,7 +47,7 @@ export async function withUserLock<T>(
   };
   const until = () => Timestamp.fromMillis(Date.now() + leaseMs);
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
-    const got = await db.runTransaction(async (tx) => {
+    const got = await runContended(db, async (tx) => {
       if (leaseLive(read((await tx.get(ref)).data()), new Date())) return false;
       tx.set(ref, { lease: { token, until: until() } });
       return true;
@@ -70,7 +71,7 @@ export async function withUserLock<T>(
   const renewal = setInterval(() => void renew(), Math.max(1000, Math.floor(leaseMs / 3)));
   const lease: UserLease = {
     async commit(write) {
-      const ok = await db.runTransaction(async (tx) => {
+      const ok = await runContended(db, async (tx) => {
         if (!held((await tx.get(ref)).data())) return false;
         write(tx);
         return true;
@@ -87,7 +88,7 @@ export async function withUserLock<T>(
     return await fn(lease);
   } finally {
     clearInterval(renewal);
-    await db.runTransaction(async (tx) => {
+    await runContended(db, async (tx) => {
       if (read((await tx.get(ref)).data())?.token === token) tx.delete(ref);
     });
   }

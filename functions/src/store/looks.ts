@@ -11,6 +11,7 @@ import { at, timestampSchema } from "./job-shape";
 import type { UserLease } from "./locks";
 import { hasLookOfVersion } from "./ownership";
 import { parsedDocs, zodConverter } from "./typed";
+import { readAllPages } from "./paged-read";
 
 export const lookDocSchema = z.object({
   avatar_group_id: z.string(),
@@ -107,7 +108,7 @@ export async function listOwnLooks(
   uid: string,
   apiVersion: "v2" | "v3",
 ): Promise<LookDoc[]> {
-  const snap = await looks(db, uid).where("apiVersion", "==", apiVersion).get();
+  const snap = await readAllPages(looks(db, uid).where("apiVersion", "==", apiVersion));
   return parsedDocs(snap).flatMap(({ data }) => (data.lookStatus === "completed" ? [data] : []));
 }
 
@@ -116,7 +117,7 @@ export async function looksOfUser(
   db: Firestore,
   uid: string,
 ): Promise<{ id: string; look: LookDoc }[]> {
-  return parsedDocs(await looks(db, uid).get()).map(({ doc, data }) => ({
+  return parsedDocs(await readAllPages(looks(db, uid))).map(({ doc, data }) => ({
     id: doc.id,
     look: data,
   }));

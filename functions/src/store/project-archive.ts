@@ -196,8 +196,13 @@ export const markArchived = (
     claim,
     "archived",
     {
-      // The captions are written with the copy; a script's words are no longer kept.
-      doc: { archivedVideoPath: copy.path, ...(copy.captions ? { captions: copy.captions } : {}) },
+      // The captions are written with the copy; a script's words are no longer kept. The
+      // client plays the archived copy: HeyGen's URL is not renewed any more.
+      doc: {
+        archivedVideoPath: copy.path,
+        urlRefreshAt: null,
+        ...(copy.captions ? { captions: copy.captions } : {}),
+      },
       // Retention: the copy is purged after MEDIA_RETENTION_DAYS (purge_expired_media).
       job: {
         nextAttemptAt: null,

@@ -215,6 +215,7 @@ export async function markSubmitted(
         fallbackAvatarUsed: fields.fallbackAvatarUsed,
         videoUrl: null,
         videoUrlExpiresAt: null,
+        urlRefreshAt: null,
         thumbnailUrl: null,
         durationSeconds: null,
         archivedVideoPath: null,

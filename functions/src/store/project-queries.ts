@@ -6,6 +6,7 @@
 import type { Firestore, Query, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { projectRef, projectsCollection, type Project } from "./projects";
 import { parsedDocs } from "./typed";
+import { deleteAllPages, readAllPages } from "./paged-read";
 
 export interface ProjectDoc {
   id: string;
@@ -36,7 +37,7 @@ async function page(
 
 /** The user's projects. */
 export async function projectsOfUser(db: Firestore, uid: string): Promise<ProjectDoc[]> {
-  const snap = await projectsCollection(db).where("userId", "==", uid).get();
+  const snap = await readAllPages(projectsCollection(db).where("userId", "==", uid));
   return parsedDocs(snap).map(({ doc, data }) => ({
     id: doc.id,
     project: data,
@@ -64,22 +65,6 @@ export const unfinishedVideos = (
     projectsCollection(db)
       .where("video.state", "in", ["pending", "processing"])
       .orderBy("updatedAt"),
-    limit,
-    after,
-  );
-
-/** Completed videos whose HeyGen URL expires by `horizon`, the soonest first. */
-export const expiringVideoUrls = (
-  db: Firestore,
-  horizon: Date,
-  limit: number,
-  after: QueryDocumentSnapshot<Project> | null,
-): Promise<ProjectPage> =>
-  page(
-    projectsCollection(db)
-      .where("video.state", "==", "completed")
-      .where("videoUrlExpiresAt", "<=", horizon)
-      .orderBy("videoUrlExpiresAt"),
     limit,
     after,
   );
@@ -153,7 +138,5 @@ export async function deleteProjectDoc(db: Firestore, id: string): Promise<strin
 
 /** Deletes the user's projects; returns their paths. */
 export async function deleteProjectsOfUser(db: Firestore, uid: string): Promise<string[]> {
-  const snap = await projectsCollection(db).where("userId", "==", uid).get();
-  for (const doc of snap.docs) await doc.ref.delete();
-  return snap.docs.map((d) => d.ref.path);
+  return deleteAllPages(projectsCollection(db).where("userId", "==", uid));
 }

@@ -23,6 +23,7 @@ import {
   type VideoState,
 } from "./projects";
 import { isTerminal } from "./state-machine";
+import { urlRefreshAt } from "./url-refresh";
 
 /**
  * Terminal video states: HeyGen's two, plus our own `cancelled` (consent withdrawn or
@@ -138,12 +139,21 @@ export const heygenFailure = (d: VideoDetails): JobError | null =>
     ? (d.error ?? { code: null, message: "HeyGen could not render the video" })
     : null;
 
-/** HeyGen's view of a video as the project's top-level fields keep it. */
-export function videoFields(d: VideoDetails, now: Date) {
+/**
+ * HeyGen's view of a video as the project's top-level fields keep it, and when its URL
+ * is to be renewed (never once the video is archived).
+ */
+export function videoFields(
+  d: VideoDetails,
+  now: Date,
+  refresh: { marginMs: number; archived: boolean },
+) {
+  const expiresAt = parseUrlExpiry(d.videoUrl);
   return {
     heygenStatus: d.status,
     videoUrl: d.videoUrl,
-    videoUrlExpiresAt: parseUrlExpiry(d.videoUrl),
+    videoUrlExpiresAt: expiresAt,
+    urlRefreshAt: urlRefreshAt(expiresAt, now, refresh),
     thumbnailUrl: d.thumbnailUrl,
     durationSeconds: d.durationSeconds,
     updatedAt: now,
@@ -162,6 +172,8 @@ export async function recordStatus(
   videoId: string,
   details: VideoDetails,
   now: Date,
+  /** HEYGEN_URL_REFRESH_MARGIN_MINUTES, in ms. */
+  refreshMarginMs: number,
 ): Promise<{ project: Project | null; applied: boolean }> {
   const to = normaliseStatus(details.status);
   const r = await leasedTransition(videoMachine, projectRef(db, projectId), null, "heygenStatus", {
@@ -171,7 +183,10 @@ export async function recordStatus(
       p.heygenVideoId !== videoId
         ? null
         : {
-            doc: videoFields(details, now),
+            doc: videoFields(details, now, {
+              marginMs: refreshMarginMs,
+              archived: archiveState(p) === "done",
+            }),
             job: {
               error: heygenFailure(details),
               checkedAt: now,

@@ -156,6 +156,8 @@ export const projectSchema = z.object({
   step: z.enum(PROJECT_STEPS).nullish(),
   videoUrl: z.string().nullish(),
   videoUrlExpiresAt: timestampSchema.nullish(),
+  /** When the poller reads the completed video again to renew its URL (store/url-refresh.ts). */
+  urlRefreshAt: timestampSchema.nullish(),
   thumbnailUrl: z.string().nullish(),
   durationSeconds: z.number().nullish(),
   /** Mirror: the failure a person sees (the generation's or the video's), null otherwise. */

@@ -42,7 +42,7 @@ export function zodConverter<S extends z.ZodType<DocumentData>>(
 
 /** The documents of a query page that parse, with their snapshots; malformed ones are logged and left out. */
 export function parsedDocs<T>(
-  snap: QuerySnapshot<T>,
+  snap: Pick<QuerySnapshot<T>, "docs">,
 ): { doc: QueryDocumentSnapshot<T>; data: T }[] {
   const out: { doc: QueryDocumentSnapshot<T>; data: T }[] = [];
   for (const doc of snap.docs) {

@@ -6,6 +6,7 @@
  */
 import type { DocumentData, DocumentSnapshot, Firestore } from "firebase-admin/firestore";
 import { userRef } from "./users";
+import { deleteAllPages, readAllPages } from "./paged-read";
 
 /** The top-level collections holding a user's documents, and the field naming the owner. */
 const OWNED: readonly (readonly [string, string])[] = [
@@ -43,9 +44,11 @@ export async function userDocuments(db: Firestore, uid: string): Promise<UserDoc
   const user = userRef(db, uid);
   const [account, ...owned] = await Promise.all([
     user.get(),
-    ...OWNED.map(([c, field]) => db.collection(c).where(field, "==", uid).get()),
+    ...OWNED.map(([c, field]) => readAllPages(db.collection(c).where(field, "==", uid))),
   ]);
-  const subs = await Promise.all(EXPORTED_SUBCOLLECTIONS.map((c) => user.collection(c).get()));
+  const subs = await Promise.all(
+    EXPORTED_SUBCOLLECTIONS.map((c) => readAllPages(user.collection(c))),
+  );
   const collections: Record<string, StoredDoc[]> = {};
   OWNED.forEach(([c], i) => (collections[c] = stored(owned[i].docs)));
   EXPORTED_SUBCOLLECTIONS.forEach((c, i) => (collections[c] = stored(subs[i].docs)));
@@ -56,15 +59,10 @@ export async function userDocuments(db: Firestore, uid: string): Promise<UserDoc
 export async function deleteUserDocuments(db: Firestore, uid: string): Promise<string[]> {
   const deleted: string[] = [];
   for (const [c, field] of OWNED) {
-    const snap = await db.collection(c).where(field, "==", uid).get();
-    for (const doc of snap.docs) {
-      await doc.ref.delete();
-      deleted.push(doc.ref.path);
-    }
+    deleted.push(...(await deleteAllPages(db.collection(c).where(field, "==", uid))));
   }
   // Jobs cancelled before may still be written by a trigger in flight: read once more.
-  const late = await db.collection("avatar_jobs").where("user_id", "==", uid).get();
-  for (const doc of late.docs) await doc.ref.delete();
+  await deleteAllPages(db.collection("avatar_jobs").where("user_id", "==", uid));
   const user = userRef(db, uid);
   for (const c of await user.listCollections()) {
     deleted.push(...(await c.listDocuments()).map((d) => d.path));

@@ -14,15 +14,21 @@ import { zodConverter } from "./typed";
 /** Longer than HeyGen's 24 h of redeliveries, with room for clock skew and late retries. */
 export const WEBHOOK_EVENT_TTL_MS = 3 * 24 * 3600 * 1000;
 
+/**
+ * What an event is known by: `event-id` (the body's event_id) or `type-video` (event
+ * type + video id, when the body has no event_id), both covered by the signature; and
+ * `delivery-id` (the unsigned Heygen-Event-Id header), only ever an extra key.
+ */
+export const WEBHOOK_KEY_SOURCES = ["event-id", "type-video", "delivery-id"] as const;
+
 export interface WebhookEventKey {
-  /** `event-id` (Heygen-Event-Id or the body's event_id) or `type-video` (legacy fallback). */
-  source: "event-id" | "type-video";
+  source: (typeof WEBHOOK_KEY_SOURCES)[number];
   key: string;
 }
 
 /** webhook_events/{sha256 of the key}. */
 export const webhookEventSchema = z.object({
-  source: z.enum(["event-id", "type-video"]),
+  source: z.enum(WEBHOOK_KEY_SOURCES),
   key: z.string(),
   event_type: z.string(),
   video_id: z.string().nullable(),
@@ -39,23 +45,35 @@ function webhookEventRef(db: Firestore, k: WebhookEventKey) {
   return db.collection("webhook_events").doc(id).withConverter(zodConverter(webhookEventSchema));
 }
 
-export async function wasHandled(db: Firestore, k: WebhookEventKey): Promise<boolean> {
-  return (await webhookEventRef(db, k).get()).exists;
+/** The first of the keys an event already handled was recorded under, or null. */
+export async function wasHandled(
+  db: Firestore,
+  keys: readonly WebhookEventKey[],
+): Promise<WebhookEventKey | null> {
+  if (keys.length === 0) return null;
+  const snaps = await db.getAll(...keys.map((k) => webhookEventRef(db, k)));
+  const i = snaps.findIndex((s) => s.exists);
+  return i < 0 ? null : keys[i];
 }
 
+/** Records the event as handled under each of its keys (one batch). */
 export async function markHandled(
   db: Firestore,
-  k: WebhookEventKey,
+  keys: readonly WebhookEventKey[],
   event: { eventType: string; videoId: string | null; outcome: string },
   now: Date,
 ): Promise<void> {
-  await webhookEventRef(db, k).set({
-    source: k.source,
-    key: k.key,
-    event_type: event.eventType,
-    video_id: event.videoId,
-    outcome: event.outcome,
-    received_at: at(now),
-    expireAt: at(new Date(now.getTime() + WEBHOOK_EVENT_TTL_MS)),
-  });
+  const batch = db.batch();
+  for (const k of keys) {
+    batch.set(webhookEventRef(db, k), {
+      source: k.source,
+      key: k.key,
+      event_type: event.eventType,
+      video_id: event.videoId,
+      outcome: event.outcome,
+      received_at: at(now),
+      expireAt: at(new Date(now.getTime() + WEBHOOK_EVENT_TTL_MS)),
+    });
+  }
+  await batch.commit();
 }

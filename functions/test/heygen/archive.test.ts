@@ -92,7 +92,10 @@ describe("archival of finished videos into Storage", function () {
     );
     await db()
       .doc(`projects/${projectId}`)
-      .update({ ...videoFields(details, new Date()), "video.state": "completed" });
+      .update({
+        ...videoFields(details, new Date(), { marginMs: 3600000, archived: false }),
+        "video.state": "completed",
+      });
     // A slow download keeps the first run busy while the second one arrives.
     heygenSim().faults.push({ path: "^/media/videos/", kind: "slow", delayMs: 1500 });
     const first = archiveVideo(ctx, projectId);

@@ -5,6 +5,7 @@ import { createHeygenClient } from "../../src/clients/heygen";
 import { pollHeygenVideos } from "../../src/services/heygen/poll-videos";
 import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
+import { waitForDoc } from "../helpers/firestore";
 import { waitForRender } from "../helpers/videos";
 import { generationRun, videoRun } from "../helpers/projects";
 import { heygenSim } from "../helpers/servers";
@@ -58,6 +59,9 @@ async function projectWithVideo(opts: { submittedAt?: Date; apiVersion?: "v2" | 
   return { projectId, videoId };
 }
 
+/** A clock `ms` ahead of real time (HeyGen's URLs still expire in real time). */
+const later = (ms: number) => ({ now: () => new Date(Date.now() + ms) });
+
 const project = async (id: string) => (await db().doc(`projects/${id}`).get()).data() ?? {};
 
 describe("poll_heygen_videos (the scheduled handler's service, against the emulator and the simulator)", function () {
@@ -85,19 +89,65 @@ describe("poll_heygen_videos (the scheduled handler's service, against the emula
 
   it("refreshes a completed video's URL before it expires", async () => {
     const { projectId, videoId } = await projectWithVideo();
+    // Not archived (its download keeps failing): an archived video is not refreshed.
+    heygenSim().faults.push({
+      path: `^/media/videos/${videoId}`,
+      kind: "status",
+      status: 500,
+      times: 1000,
+    });
     await waitForRender(videoId);
     heygenSim().setTimings({ urlTtlSeconds: 120 });
     await pollHeygenVideos(testContext(), { budgetMs: 20000 });
     const first = await project(projectId);
     expect(first.heygenStatus).to.equal("completed");
     heygenSim().setTimings({ urlTtlSeconds: 7 * 24 * 3600 });
-    const report = await pollHeygenVideos(testContext(), { budgetMs: 20000 });
+    // Due at half its 2-minute lifetime (store/url-refresh.ts), not before.
+    expect((await pollHeygenVideos(testContext(), { budgetMs: 20000 })).refreshed).to.equal(0);
+    const report = await pollHeygenVideos(testContext({ clock: later(61_000) }), {
+      budgetMs: 20000,
+    });
     expect(report.refreshed).to.equal(1);
     const second = await project(projectId);
     expect(second.videoUrl).to.not.equal(first.videoUrl);
     expect(second.videoUrlExpiresAt.toMillis()).to.be.greaterThan(
       first.videoUrlExpiresAt.toMillis() + 3600_000,
     );
+  });
+
+  it("re-reads a completed video only when half its URL's lifetime has passed, and an archived one never", async () => {
+    heygenSim().setTimings({ urlTtlSeconds: 3600 }); // a contract mock's 1-hour URLs
+    const live = await projectWithVideo();
+    const kept = await projectWithVideo();
+    // The live video's archival keeps failing (its download): only `kept` is archived.
+    heygenSim().faults.push({
+      path: `^/media/videos/${live.videoId}`,
+      kind: "status",
+      status: 500,
+      times: 1000,
+    });
+    await waitForRender(live.videoId);
+    await waitForRender(kept.videoId);
+    await pollHeygenVideos(testContext(), { budgetMs: 20000 });
+    await waitForDoc(db().doc(`projects/${kept.projectId}`), (d) => d?.archive?.state === "done");
+    // The margin (60 minutes here) covers the whole hour: the old schedule read both
+    // completed videos again on every run.
+    for (let i = 0; i < 3; i++) {
+      const run = await pollHeygenVideos(testContext(), { budgetMs: 20000 });
+      expect(run.checked, `run ${i + 1}: no status read before a refresh is due`).to.equal(0);
+    }
+    expect((await project(kept.projectId)).urlRefreshAt ?? null).to.equal(null);
+    expect((await project(live.projectId)).urlRefreshAt).to.be.instanceOf(Timestamp);
+    const report = await pollHeygenVideos(testContext({ clock: later(31 * 60_000) }), {
+      budgetMs: 20000,
+    });
+    expect(report.checked, "only the live video is read").to.equal(1);
+    expect(report.refreshed).to.equal(1);
+    // Renewed at the run's time (31 minutes ahead), 29 minutes before its new URL
+    // expires: the next refresh is half of that later.
+    const next = (await project(live.projectId)).urlRefreshAt.toMillis();
+    expect(next - Date.now()).to.be.within(44 * 60_000, 47 * 60_000);
+    heygenSim().faults.length = 0;
   });
 
   it("fails a render stuck past the deadline, also when HeyGen's status read keeps failing", async () => {

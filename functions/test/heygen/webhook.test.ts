@@ -105,7 +105,9 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
     const again = await deliverV3(event, "evt-1");
     expect(again.status).to.equal(200);
     expect(again.body).to.include({ duplicate: true, handled: false });
-    const other = await deliverV3(event, "evt-2");
+    // Another event (its own signed event_id) is handled, and needs HeyGen.
+    const second = { ...event, event_id: "body-2" };
+    const other = await deliverV3(second, "evt-2");
     expect(other.status).to.equal(502);
     heygenSim().faults.length = 0;
     const stored = (await db().collection("webhook_events").where("key", "==", "evt-1").get()).docs;
@@ -114,7 +116,41 @@ describe("heygen_webhook (POST /api/heygen/webhook)", function () {
       (stored[0].get("expireAt").toMillis() - stored[0].get("received_at").toMillis()) / 86400000;
     expect(ttlDays).to.equal(3);
     // A 502 is not recorded: HeyGen's retry of evt-2 is handled.
-    expect((await deliverV3(event, "evt-2")).body).to.include({ status: "completed" });
+    expect((await deliverV3(second, "evt-2")).body).to.include({ status: "completed" });
+  });
+
+  it("refuses to handle a captured signed body again under a fresh, unsigned event id header", async () => {
+    const { projectId, videoId } = await startVideo(await consentingUser());
+    await waitForRender(videoId);
+    const legacy = {
+      event_type: "avatar_video.success",
+      event_data: { video_id: videoId, callback_id: projectId },
+    };
+    const withId = { ...legacy, event_id: "signed-evt-9" };
+    expect((await deliver(legacy)).body).to.include({ handled: true, status: "completed" });
+    expect((await deliverV3(withId, "hdr-1")).status).to.equal(200);
+    // The archive's own read of the video is over first: nothing of this test reads
+    // HeyGen in the background while it is down, or after the test.
+    await waitForDoc(db().doc(`projects/${projectId}`), (d) => d?.archive?.state === "done");
+    // Handling either again would read HeyGen (down now, so a 502): a replay must not get
+    // that far.
+    heygenSim().faults.push({
+      path: `^/v3/videos/${videoId}$`,
+      kind: "status",
+      status: 503,
+      times: 20,
+    });
+    for (const [body, header] of [
+      [legacy, "hdr-fresh-1"], // the legacy body (signed, no timestamp) as a v3 delivery
+      [withId, "hdr-fresh-2"], // the body's event_id is signed, the header is not
+    ] as const) {
+      const replay = await deliverV3(body, header);
+      expect(replay.status, header).to.equal(200);
+      expect(replay.body, header).to.include({ duplicate: true, handled: false });
+    }
+    // The same legacy bytes, again with only the `signature` header.
+    expect((await deliver(legacy)).body).to.include({ duplicate: true });
+    heygenSim().faults.length = 0;
   });
 
   it("answers 404 for a video HeyGen does not know (no retry) and ends the project's video", async () => {

@@ -137,6 +137,11 @@ const CASES: Record<CallableOperationName, Case> = {
     prepare: async () => ({ language: "english", gender: "male" }),
     invalid: { sort: "x" },
   },
+  create_project: {
+    prepare: async () => ({ name: "Both surfaces", voiceUrl: "users/u/voice.webm" }),
+    invalid: { name: "" },
+    volatile: ["projectId"],
+  },
   delete_project: {
     prepare: async (user) => {
       await db().doc(`projects/gone-${user.uid}`).set({ userId: user.uid, name: "To delete" });

@@ -104,9 +104,9 @@ describe("firestore.rules", () => {
   });
 
   describe("projects/{projectId}", () => {
-    it("lets a user create their own project with the client fields only", async () => {
+    it("refuses every client create of a project (POST /api/projects creates, within the cap)", async () => {
       const alice = env.authenticatedContext("alice").firestore();
-      await assertSucceeds(
+      await assertFails(
         setDoc(doc(alice, "projects/p1"), {
           userId: "alice",
           name: "Hello",

@@ -41,7 +41,8 @@ const COLLECTIONS: {
   {
     path: "projects/d1",
     base: { userId: OWNER, name: "My project" },
-    clientCreates: ["userId", "name", "voiceUrl", "avatarUrl"],
+    // Created by the server only (create_project, within the per-user cap).
+    clientCreates: [],
     clientUpdates: ["name", "voiceUrl", "avatarUrl"],
   },
   { path: `users/${OWNER}`, base: {} },

@@ -32,6 +32,7 @@ describe("config.buildConfig", () => {
       videoStatusPerUserPerMinute: 30,
       videoStatusFreshSeconds: 10,
       heygenVideosPerDay: 200,
+      projectsPerUser: 100,
     });
   });
 

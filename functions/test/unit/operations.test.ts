@@ -56,7 +56,9 @@ describe("the operation table", () => {
       "GET, POST, DELETE, OPTIONS",
     );
     const projects = routesOf("projects");
-    expect(allowedMethods(projects.routes.map((r) => r.entry.method))).to.equal("DELETE, OPTIONS");
+    expect(allowedMethods(projects.routes.map((r) => r.entry.method))).to.equal(
+      "POST, DELETE, OPTIONS",
+    );
   });
 
   it("gives every operation of a signed-in user a callable and App Check; HeyGen's webhook neither", () => {

@@ -31,7 +31,8 @@ export default async function myData(ctx: ScreenContext): Promise<() => void> {
   );
   const uid = ctx.user.uid;
   const stopProjects = fs.onSnapshot(
-    fs.query(fs.collection(db, "projects"), fs.where("userId", "==", uid)),
+    // At most PROJECTS_PER_USER_MAX projects exist per user; the listing asks for no more.
+    fs.query(fs.collection(db, "projects"), fs.where("userId", "==", uid), fs.limit(100)),
     (snap) => {
       const items = snap.docs.map((d) => {
         const p = d.data() as ProjectDoc;

@@ -150,8 +150,9 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
   /** The project document, then its live status and generate. */
   const start = async (fields: { name: string; voiceUrl?: string; avatarUrl?: string }) => {
     const { db, fs } = await firestore();
-    const ref = await fs.addDoc(fs.collection(db, "projects"), { userId: ctx.user.uid, ...fields });
-    projectId = ref.id;
+    // The server creates it (within the per-user cap of projects).
+    projectId = (await call("create_project", fields)).projectId;
+    const ref = fs.doc(db, "projects", projectId);
     statusBox.hidden = false;
     cleanups.push(fs.onSnapshot(ref, (snap) => void show((snap.data() ?? {}) as ProjectDoc)));
     await generate();

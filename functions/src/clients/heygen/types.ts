@@ -138,6 +138,11 @@ export interface HeygenClient {
     folderId: string | undefined,
     limits?: VideoLookupLimits,
   ): Promise<ListedVideo | null>;
+  /**
+   * The videos whose title contains `part`, newest first, within the client's page
+   * bound. Present where the API filters a listing by title (v3 `GET /v3/videos`).
+   */
+  listVideosByTitle?(part: string): Promise<ListedVideo[]>;
   listAvatars(): Promise<AvatarSummary[]>;
   listVoices(): Promise<VoiceSummary[]>;
   /**

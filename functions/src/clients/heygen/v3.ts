@@ -22,6 +22,7 @@ import type {
   AvatarSummary,
   CreateVideoInput,
   HeygenClient,
+  ListedVideo,
   Look,
   MediaFile,
   UploadedAsset,
@@ -286,6 +287,28 @@ export class HeygenV3Client implements HeygenClient {
       if (!token) break;
     }
     return out;
+  }
+
+  /** `GET /v3/videos?title=`: HeyGen does not document the match, so it is checked here too. */
+  async listVideosByTitle(part: string): Promise<ListedVideo[]> {
+    const videos = await this.listAll(
+      "/v3/videos",
+      z.object({
+        id: z.string(),
+        title: nullableString,
+        status: z.string().default("unknown"),
+        created_at: z.number().nullish(),
+      }),
+      { title: part, limit: 100 },
+    );
+    return videos
+      .filter((v) => v.title?.includes(part))
+      .map((v) => ({
+        videoId: v.id,
+        status: v.status,
+        createdAt: v.created_at ?? null,
+        title: v.title,
+      }));
   }
 
   async listAvatars(): Promise<AvatarSummary[]> {

@@ -16,14 +16,14 @@ import type { ApiError } from "../../errors";
 import { log, logUserId } from "../../logs";
 import { failSubmit, markSubmitted, type GenerationLease } from "../../store/project-generation";
 import { deferSubmit } from "../../store/project-deferral";
-import type { Project } from "../../store/projects";
+import { getProject, type Project } from "../../store/projects";
 import { TempDir } from "../media/prepare";
 import { captionsPlan } from "../captions/captions-source";
 import type { CaptionsPlan } from "../../store/projects";
 import { heygenClientFor } from "./client";
 import { ensureFolder } from "./ensure-folder";
 import { LookNotReady } from "./ensure-look";
-import { requireGenerateConsent } from "./generate-consent";
+import { consentGate } from "./consent-gate";
 import {
   audioStep,
   createMayHaveHappened,
@@ -35,6 +35,7 @@ import {
   stepError,
   type GenerateInput,
 } from "./generate-steps";
+import { deleteOrphanVideo, type OrphanOutcome } from "./orphan-video";
 import type { VoiceUsed } from "./voice-source";
 
 export interface CreatedVideo {
@@ -62,8 +63,6 @@ export const failedAttempt = (err: unknown): Attempt => ({
 export interface AttemptOptions {
   /** How long the look step waits for a new look (then: look-not-ready). */
   lookWaitMs: number;
-  /** Check the consent again after the look step (a background run waited minutes). */
-  recheckConsent: boolean;
 }
 
 /** The seed's flow, once, for the claimed attempt. */
@@ -76,23 +75,26 @@ export async function attemptVideo(
   opts: AttemptOptions,
 ): Promise<Attempt> {
   const client = heygenClientFor(app);
+  // Before each upstream call that sends the face or the voice, the consent still holds.
+  const gate = consentGate(app, uid, input);
   const tmp = await TempDir.create();
   try {
     const { voice, tts, photo } = await step("prepare", () =>
       prepareInputs(app, uid, input, project, tmp),
     );
     const folderId = await step("folder", () => ensureFolder(app, client, uid));
+    if (photo) await gate(); // the look step uploads the photo and creates the look
     const speaker = await step("look", () =>
       lookStep(app, client, uid, input, photo, opts.lookWaitMs),
     );
-    // After a long wait for the look, nothing more leaves without a consent that still holds.
-    if (opts.recheckConsent) await requireGenerateConsent(app, uid, input);
+    await gate(); // after the wait for the look, before the audio upload or the script
     const speech = tts
       ? await step("script", () => scriptStep(app, tts, speaker))
       : await step("audio", async () => {
           if (!voice) throw new Error("no voice source was chosen");
           return audioStep(app, client, uid, project, voice, attempt);
         });
+    await gate(); // the uploads done, before the video is created
     try {
       const { videoId } = await createStep(
         client,
@@ -119,7 +121,15 @@ export async function attemptVideo(
       };
     }
   } catch (err) {
-    if (err instanceof LookNotReady) return { kind: "look-not-ready", lookId: err.lookId };
+    if (err instanceof LookNotReady) {
+      // The look was created: a withdrawal during it is not left for the background run.
+      const withdrawn = await gate().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (withdrawn) return failedAttempt(withdrawn);
+      return { kind: "look-not-ready", lookId: err.lookId };
+    }
     return failedAttempt(err);
   } finally {
     await tmp.dispose();
@@ -144,6 +154,8 @@ export type Settled =
   | { kind: "submitted"; video: CreatedVideo }
   /** The video exists but the lease was lost: a take-over records it (key replay or lookup). */
   | { kind: "unrecorded"; video: CreatedVideo }
+  /** The project was deleted meanwhile: its video was deleted upstream at once (or tried). */
+  | { kind: "orphaned"; video: CreatedVideo; outcome: OrphanOutcome }
   | { kind: "deferred" }
   | { kind: "defer-refused" }
   /** recorded: this run's failure was written (its lease still held). */
@@ -164,7 +176,15 @@ export async function settleAttempt(
       apiVersion: app.config.heygen.apiVersion,
       now,
     });
-    if (!recorded) return { kind: "unrecorded", video };
+    if (!recorded) {
+      if (await getProject(app.db, projectId)) return { kind: "unrecorded", video };
+      const outcome = await deleteOrphanVideo(app, {
+        uid: run.uid,
+        projectId,
+        videoId: video.videoId,
+      });
+      return { kind: "orphaned", video, outcome };
+    }
     log.info("HeyGen video created", {
       user: logUserId(run.uid),
       projectId,

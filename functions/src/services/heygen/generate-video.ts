@@ -21,6 +21,7 @@ import { reserveVideo } from "../quotas/video-quota";
 import { attemptVideo, settleAttempt } from "./attempt-video";
 import { previousCreateMayExist } from "./find-lost-video";
 import { requireGenerateConsent } from "./generate-consent";
+import { projectDeletedError } from "./orphan-video";
 import type { GenerateInput } from "./generate-steps";
 import type { VoiceUsed } from "./voice-source";
 
@@ -107,7 +108,6 @@ async function claimAndAttempt(
   }
   const attempt = await attemptVideo(app, uid, input, claim.project, claim.lease.attempt, {
     lookWaitMs: app.config.heygen.lookWaitSeconds * 1000,
-    recheckConsent: false, // checked a moment ago, at the entry
   });
   const settled = await settleAttempt(
     app,
@@ -128,6 +128,12 @@ async function claimAndAttempt(
     }
     case "unrecorded":
       return { error: tookOver(), usedReservation: true };
+    case "orphaned":
+      // Deleted at HeyGen: nothing was made for the user, the video goes back to the quota.
+      return {
+        error: projectDeletedError(settled.outcome),
+        usedReservation: settled.outcome !== "deleted",
+      };
     case "deferred":
       // The rest runs in the background (on_project_updated → resume-generate.ts),
       // which owns the reserved video from here on: it gives it back if it fails.

@@ -10,10 +10,9 @@ import type { AppContext } from "../../context";
 import { HeygenError } from "../../clients/heygen/errors";
 import type { HeygenClient, VideoDetails } from "../../clients/heygen";
 import { log } from "../../logs";
-import type { Project } from "../../store/projects";
+import { archiveState, type Project } from "../../store/projects";
 import {
   dueArchives,
-  expiringVideoUrls,
   unfinishedVideos,
   type ProjectDoc,
   type ProjectPage,
@@ -24,6 +23,7 @@ import {
   recordReadFailure,
   recordStatus,
 } from "../../store/project-video";
+import { clearUrlRefresh, dueUrlRefreshes } from "../../store/url-refresh";
 import { heygenClientFor } from "./client";
 import { judgeReadFailure } from "./read-failures";
 import { archiveVideo } from "./archive-video";
@@ -72,6 +72,7 @@ async function forEachLimited<T>(
 export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Promise<PollReport> {
   const started = Date.now();
   const { pollConcurrency, renderDeadlineMinutes, urlRefreshMarginMinutes } = app.config.heygen;
+  const marginMs = urlRefreshMarginMinutes * 60000;
   const report: PollReport = {
     checked: 0,
     updated: 0,
@@ -105,6 +106,9 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     if (!p.heygenVideoId || !p.video) return;
     const videoId = p.heygenVideoId;
     const video = p.video;
+    if (refresh && (video.state !== "completed" || archiveState(p) === "done")) {
+      return clearUrlRefresh(app.db, id); // archived or no longer completed: nothing to renew
+    }
     const now = app.clock.now();
     const overdue =
       !refresh && now.getTime() - video.submittedAt.toMillis() > renderDeadlineMinutes * 60000;
@@ -132,11 +136,12 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
       if (overdue) await endVideo(id, videoId, deadlineError, now);
       return;
     }
-    // A good read ends the back-off; nothing is written when nothing changed.
+    // A good read ends the back-off; nothing is written when nothing changed, except
+    // that a refresh always writes when the URL is to be renewed next.
     const backingOff = video.attempts > 0 || video.authFailures > 0 || !!video.nextAttemptAt;
     const news = changed(p, details);
-    if (news || backingOff) {
-      const { applied } = await recordStatus(app.db, id, videoId, details, now);
+    if (news || backingOff || refresh) {
+      const { applied } = await recordStatus(app.db, id, videoId, details, now, marginMs);
       if (applied && news) report[refresh ? "refreshed" : "updated"]++;
     }
     if (overdue && !isTerminalVideoStatus(details.status)) {
@@ -165,10 +170,9 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     pollConcurrency,
     (d) => visit(d, false),
   );
-  // Completed videos whose signed URL expires soon.
-  const horizon = new Date(app.clock.now().getTime() + urlRefreshMarginMinutes * 60000);
+  // Completed videos whose URL renewal is due (never archived ones: store/url-refresh.ts).
   await runPages(
-    (after) => expiringVideoUrls(app.db, horizon, pageSize, after),
+    (after) => dueUrlRefreshes(app.db, app.clock.now(), pageSize, after),
     pollConcurrency,
     (d) => visit(d, true),
   );

@@ -78,6 +78,10 @@ export async function resumeGenerate(
     log.warn("deferred generate failed", { projectId, code: settled.error.code });
     return "failed";
   }
+  if (settled.kind === "orphaned") {
+    if (settled.outcome === "deleted") await giveBack(app, claim);
+    return "failed";
+  }
   if (settled.kind === "deferred" || settled.kind === "defer-refused") return "deferred-again";
   // Recorded, or (the lease lost) left to the take-over, which records the same video.
   return "submitted";
@@ -103,7 +107,6 @@ async function backgroundAttempt(
   }
   const attempt = await attemptVideo(app, project.userId, input, project, lease.attempt, {
     lookWaitMs: opts.lookWaitMs,
-    recheckConsent: true,
   });
   return attempt.kind === "look-not-ready" && pastDeadline() ? failedAttempt(tooLate()) : attempt;
 }

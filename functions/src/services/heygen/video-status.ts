@@ -143,7 +143,14 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
     throw heygenToApiError(err, "reading the video status");
   }
   // The answer is about the video asked for, whether or not the project still follows it.
-  const { project } = await recordStatus(app.db, id, videoId, details, app.clock.now());
+  const { project } = await recordStatus(
+    app.db,
+    id,
+    videoId,
+    details,
+    app.clock.now(),
+    app.config.heygen.urlRefreshMarginMinutes * 60000,
+  );
   return statusBody(app, id, videoId, viewOfDetails(details), project ?? stored);
 }
 

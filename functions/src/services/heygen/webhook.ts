@@ -18,8 +18,9 @@ import {
   notFoundMessage,
   recordStatus,
 } from "../../store/project-video";
-import { markHandled, wasHandled, type WebhookEventKey } from "../../store/webhook-events";
+import { markHandled, wasHandled } from "../../store/webhook-events";
 import { heygenClientFor } from "./client";
+import { webhookDedupeKeys } from "./webhook-dedupe";
 
 export const HANDLED_EVENTS = new Set(["avatar_video.success", "avatar_video.fail"]);
 const TIMESTAMP_TOLERANCE_S = 300;
@@ -36,9 +37,10 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 /**
  * Constant-time check of the body signature; throws 401 on any mismatch. The HMAC
  * covers the raw body only (HeyGen's v3 webhook reference), so a v3 delivery (`Heygen-Signature`)
- * must also carry `Heygen-Timestamp` within 5 minutes of now: with the event-id dedupe
- * that bounds replays. Legacy deliveries (`signature`) have no timestamp; one given is
- * checked too.
+ * must also carry `Heygen-Timestamp` within 5 minutes of now. Neither header is signed,
+ * and legacy deliveries (`signature`) carry no timestamp at all (one given is checked
+ * too), so what bounds a replay is the dedupe on what the signature does cover, the
+ * body (`handleHeygenEvent`).
  */
 export function verifySignature(
   rawBody: Buffer,
@@ -91,20 +93,6 @@ export type WebhookOutcome = {
 };
 
 /**
- * The key a redelivery of this event shares (HeyGen's v3 webhook reference: dedupe by event id):
- * `Heygen-Event-Id`, else the body's `event_id`, else event type + video id.
- */
-function dedupeKey(
-  headers: Record<string, string | string[] | undefined>,
-  parsed: z.infer<typeof eventSchema>,
-): WebhookEventKey | null {
-  const id = header(headers, "heygen-event-id")?.trim() || parsed.event_id;
-  if (id) return { source: "event-id", key: id };
-  const videoId = parsed.event_data.video_id;
-  return videoId ? { source: "type-video", key: `${parsed.event_type}:${videoId}` } : null;
-}
-
-/**
  * Handles one verified delivery. A redelivery of an event already handled is answered
  * 200 without work. 404 when HeyGen does not know the video (permanent: the project's
  * video ends failed, HeyGen need not retry); 502 only when HeyGen could not be asked
@@ -121,19 +109,25 @@ export async function handleHeygenEvent(
   } catch {
     throw new ApiError("INVALID_REQUEST", "The webhook body is not a HeyGen event.");
   }
-  const key = dedupeKey(headers, parsed);
-  if (key && (await wasHandled(app.db, key))) {
-    log.info("HeyGen webhook: duplicate delivery acknowledged", { source: key.source });
+  const keys = webhookDedupeKeys({
+    eventType: parsed.event_type,
+    eventId: parsed.event_id,
+    videoId: parsed.event_data.video_id,
+    deliveryId: header(headers, "heygen-event-id"),
+  });
+  const seen = await wasHandled(app.db, keys);
+  if (seen) {
+    log.info("HeyGen webhook: duplicate delivery acknowledged", { source: seen.source });
     return { handled: false, duplicate: true, reason: "event already handled" };
   }
   const outcome = await handleEvent(app, parsed);
   // A video event HeyGen's read does not confirm yet (success while still processing)
   // is not recorded: a redelivery checks again.
   const unconfirmed = outcome.status !== undefined && !isTerminalVideoStatus(outcome.status);
-  if (key && !unconfirmed) {
+  if (keys.length > 0 && !unconfirmed) {
     await markHandled(
       app.db,
-      key,
+      keys,
       {
         eventType: parsed.event_type,
         videoId: parsed.event_data.video_id ?? null,
@@ -182,7 +176,14 @@ async function handleEvent(
       cause: err,
     });
   }
-  const { applied } = await recordStatus(app.db, projectId, videoId, details, app.clock.now());
+  const { applied } = await recordStatus(
+    app.db,
+    projectId,
+    videoId,
+    details,
+    app.clock.now(),
+    app.config.heygen.urlRefreshMarginMinutes * 60000,
+  );
   log.info("HeyGen webhook applied", {
     projectId,
     videoId,

@@ -4,7 +4,8 @@
  *
  * 1. consent: every purpose withdrawn (new work refused, the trigger and sweeps
  *    stop), pending work cancelled, inputs deleted (Storage, HeyGen, provider).
- * 2. heygen: every video of the user at HeyGen (v3); the v2 folder is reported.
+ * 2. heygen: every video of the user at HeyGen (v3), also those no project records,
+ *    found by their title marker; the v2 folder is reported.
  * 3. storage: every object under users/{uid}/, selfies/{uid}/, videos/{uid}/ and
  *    the user's avatars/{assetId}/.
  * 4. firestore: projects, avatar_jobs, avatar_assets, preferences, then users/{uid}
@@ -21,6 +22,7 @@ import type { ErasureCounts, ErasureStep } from "../../store/erasures";
 import { projectsOfUser } from "../../store/project-queries";
 import { getUser } from "../../store/users";
 import { deleteUserDocuments } from "../../store/user-data";
+import { removeLostVideos } from "./erase-lost-videos";
 import { countReport, stepFailure } from "./erasure-plan";
 import { emptyReport, type RemovalReport } from "./removal-report";
 import { removeAvatar3dInputs } from "./remove-avatar-3d";
@@ -41,10 +43,13 @@ async function consentStep(app: AppContext, uid: string, report: RemovalReport) 
 }
 
 async function heygenStep(app: AppContext, uid: string, report: RemovalReport) {
-  for (const { id, project: p } of await projectsOfUser(app.db, uid)) {
+  const projects = await projectsOfUser(app.db, uid);
+  for (const { id, project: p } of projects) {
     if (!p.heygenVideoId || p.heygenVideoDeletedAt) continue;
     await removeProjectVideo(app, id, p.heygenVideoId, p.video?.apiVersion ?? "v3", report);
   }
+  // Videos the projects do not record, found by their title marker.
+  await removeLostVideos(app, projects, report);
   const folderId = (await getUser(app.db, uid))?.heygenFolderId;
   if (folderId) {
     report.upstream.push({

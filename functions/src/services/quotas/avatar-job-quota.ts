@@ -13,6 +13,7 @@ import type { AppContext } from "../../context";
 import { pendingJobsOfUser } from "../../store/avatar-jobs";
 import { dayWindow, peekCount, readCount, userCounter, writeCount } from "../../store/counters";
 import { admitAvatarJobDecision } from "./quota-decisions";
+import { runContended } from "../../store/contended-transaction";
 
 export const USER_AVATAR_JOBS = "avatar_jobs_day";
 
@@ -39,7 +40,7 @@ export async function admitAvatarJob(
   const at = app.clock.now();
   const { window } = dayWindow(at);
   const counter = userCounter(app.db, uid, USER_AVATAR_JOBS);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const used = await readCount(tx, counter, window);
     const pending = (await tx.get(pendingJobs(app, uid))).size;
     const today = admitAvatarJobDecision({ today: used, pending }, limits(app), at);

@@ -6,6 +6,7 @@
 import type { AppContext } from "../../context";
 import { minuteWindow, readCount, userCounter, writeCount } from "../../store/counters";
 import { rateLimitDecision } from "./quota-decisions";
+import { runContended } from "../../store/contended-transaction";
 
 export async function takeRateLimitToken(
   app: AppContext,
@@ -17,7 +18,7 @@ export async function takeRateLimitToken(
   const at = app.clock.now();
   const { window } = minuteWindow(at);
   const ref = userCounter(app.db, uid, name);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const used = await readCount(tx, ref, window);
     writeCount(tx, ref, window, rateLimitDecision(used, perMinute, at, what), at);
   });

@@ -14,6 +14,7 @@ import {
   writeCount,
 } from "../../store/counters";
 import { releaseVideoDecision, reserveVideoDecision } from "./quota-decisions";
+import { runContended } from "../../store/contended-transaction";
 
 export const USER_VIDEOS = "heygen_videos_day";
 export const PROJECT_VIDEOS = "heygen_videos_day";
@@ -30,7 +31,7 @@ export async function reserveVideo(app: AppContext, uid: string): Promise<Reserv
   const { window } = dayWindow(at);
   const mine = userCounter(app.db, uid, USER_VIDEOS);
   const all = projectCounter(app.db, PROJECT_VIDEOS);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const used = {
       user: await readCount(tx, mine, window),
       project: await readCount(tx, all, window),
@@ -57,7 +58,7 @@ export async function reserveVideo(app: AppContext, uid: string): Promise<Reserv
 export async function releaseVideo(app: AppContext, uid: string, window: string): Promise<void> {
   const mine = userCounter(app.db, uid, USER_VIDEOS);
   const all = projectCounter(app.db, PROJECT_VIDEOS);
-  await app.db.runTransaction(async (tx) => {
+  await runContended(app.db, async (tx) => {
     const used = {
       user: await readCount(tx, mine, window),
       project: await readCount(tx, all, window),
