@@ -25,5 +25,7 @@ describe("urlRefreshAt", () => {
 
   it("asks again a little later for a URL that has expired already", () => {
     expect(urlRefreshAt(at(-MIN), NOW, live(DAY))).to.deep.equal(at(EXPIRED_RETRY_MS));
+    // Expiring this very moment counts as expired, not as "renew now, on every run".
+    expect(urlRefreshAt(at(0), NOW, live(DAY))).to.deep.equal(at(EXPIRED_RETRY_MS));
   });
 });

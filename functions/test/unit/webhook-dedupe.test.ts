@@ -50,5 +50,10 @@ describe("webhookDedupeKeys", () => {
     expect(
       webhookDedupeKeys({ eventType: SUCCESS, eventId: " ", videoId: "v1", deliveryId: "  " }),
     ).to.deep.equal([{ source: "type-video", key: `${SUCCESS}:v1` }]);
+    // The same video with stray spaces is the same event; a blank video id is none.
+    expect(webhookDedupeKeys({ eventType: SUCCESS, videoId: " v1 " })).to.deep.equal([
+      { source: "type-video", key: `${SUCCESS}:v1` },
+    ]);
+    expect(webhookDedupeKeys({ eventType: SUCCESS, videoId: "  " })).to.deep.equal([]);
   });
 });
