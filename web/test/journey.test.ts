@@ -141,6 +141,8 @@ describe("web client in headless Chromium (Hosting emulator + functions + simula
     // No transcript typed: the page says the video has no captions.
     await page.getByText("No captions: no transcript was typed for this recording.").waitFor();
     assert.equal(await page.locator("#result-video track").count(), 0);
+    // The uploads are long done: their progress bar is gone.
+    assert.equal(await page.locator("#upload-progress").isVisible(), false, "upload progress shown");
     await accessible(page, "talking video, done");
     await screenshot(page, "3-talking-video");
     await page.getByRole("link", { name: "My data" }).click();

@@ -202,6 +202,7 @@ export default async function video(ctx: ScreenContext): Promise<() => void> {
         (f) => (progress.value = Math.round(((photoDone + f * voiceBlob.size) / total) * 100)),
       );
       await start({ name: `Talking video ${new Date(stamp).toLocaleString()}`, voiceUrl, avatarUrl });
+      progressBox.hidden = true; // uploaded and submitted: the steps below take over
     } catch (err) {
       statusBox.hidden = false;
       showError(error, `Upload failed: ${(err as Error).message}`);
