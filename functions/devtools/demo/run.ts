@@ -234,16 +234,14 @@ async function main(): Promise<number> {
     );
     const createProject = async (name: string, files?: { photo: string; voice: string }) => {
       const { photo, voice } = files ?? (await uploadInputs());
-      const ref = await addDoc(collection(firestore, "projects"), {
-        userId: user.uid,
-        name,
-        voiceUrl: voice,
-        avatarUrl: photo,
+      // The server creates projects (within the per-user cap); the rules refuse a client's.
+      const created = await api<{ projectId: string }>(user.token, "projects", "/api/projects", {
+        body: { name, voiceUrl: voice, avatarUrl: photo },
       });
-      return ref.id;
+      return created.projectId;
     };
     const projectId = await step(
-      "create a project (client write)",
+      "create a project (POST /api/projects)",
       () => createProject("Demo talking video", uploads),
       (id) => `projects/${id}`,
     );
