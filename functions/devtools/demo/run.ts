@@ -39,15 +39,7 @@ import {
   getAuth,
   signInWithEmailAndPassword,
 } from "firebase/auth";
-import {
-  addDoc,
-  collection,
-  connectFirestoreEmulator,
-  doc,
-  getDoc,
-  getFirestore,
-  terminate,
-} from "firebase/firestore";
+import { connectFirestoreEmulator, doc, getDoc, getFirestore, terminate } from "firebase/firestore";
 import { CACHE_DIR } from "../harness/paths";
 import { ensureDevSigner } from "../dev-signer";
 import { PORTS, localUrl } from "../ports";
@@ -369,11 +361,12 @@ async function main(): Promise<number> {
     const textVideo = await step(
       "POST /api/heygen/generate with a script and a HeyGen voice (no audio upload)",
       async () => {
-        const id = await addDoc(collection(firestore, "projects"), {
-          userId: user.uid,
-          name: "Demo video from text",
-          avatarUrl: (await uploadInputs()).photo,
-        }).then((ref) => ref.id);
+        const { projectId: id } = await api<{ projectId: string }>(
+          user.token,
+          "projects",
+          "/api/projects",
+          { body: { name: "Demo video from text", avatarUrl: (await uploadInputs()).photo } },
+        );
         const g = await api<{ videoId: string; voice: { voiceId: string; speed: number } }>(
           user.token,
           "generate",
