@@ -385,7 +385,13 @@ async function main(): Promise<number> {
         );
         const p = await projectData(textVideo.projectId);
         const kept = p.voice as { source?: string; scriptSha256?: string } | undefined;
-        if (kept?.source !== "tts" || !kept.scriptSha256 || JSON.stringify(p).includes(script))
+        // The script waits in captions.script until its captions are written; nowhere else.
+        const elsewhere = Object.entries(p).filter(([field]) => field !== "captions");
+        if (
+          kept?.source !== "tts" ||
+          !kept.scriptSha256 ||
+          JSON.stringify(elsewhere).includes(script)
+        )
           throw new Error(`the project should keep the voice source and a hash, not the script`);
         return p.durationSeconds as number;
       },
@@ -495,7 +501,7 @@ async function main(): Promise<number> {
         const prefs = {
           assetId: assetId.assetId,
           appearance: { hairColor: "#3b2a1a", glasses: false },
-          voice: { pitch: 1, speed: 1.05, language: "en-US" },
+          voice: { pitch: 0.1, speed: -0.05, language: "en-US" },
           persona: { name: "Demo", traits: { warmth: 0.7, humor: 0.5 } },
         };
         await api(user.token, "avatar_preferences", "/avatar/preferences", { body: prefs });
