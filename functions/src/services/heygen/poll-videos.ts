@@ -21,8 +21,8 @@ import {
   endVideo as endProjectVideo,
   isTerminalVideoStatus,
   recordReadFailure,
-  recordStatus,
 } from "../../store/project-video";
+import { recordVideoStatus } from "./record-video-status";
 import { clearUrlRefresh, dueUrlRefreshes } from "../../store/url-refresh";
 import { heygenClientFor } from "./client";
 import { judgeReadFailure } from "./read-failures";
@@ -71,8 +71,7 @@ async function forEachLimited<T>(
 
 export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Promise<PollReport> {
   const started = Date.now();
-  const { pollConcurrency, renderDeadlineMinutes, urlRefreshMarginMinutes } = app.config.heygen;
-  const marginMs = urlRefreshMarginMinutes * 60000;
+  const { pollConcurrency, renderDeadlineMinutes } = app.config.heygen;
   const report: PollReport = {
     checked: 0,
     updated: 0,
@@ -141,7 +140,7 @@ export async function pollHeygenVideos(app: AppContext, opts: PollOptions): Prom
     const backingOff = video.attempts > 0 || video.authFailures > 0 || !!video.nextAttemptAt;
     const news = changed(p, details);
     if (news || backingOff || refresh) {
-      const { applied } = await recordStatus(app.db, id, videoId, details, now, marginMs);
+      const { applied } = await recordVideoStatus(app, id, videoId, details, now);
       if (applied && news) report[refresh ? "refreshed" : "updated"]++;
     }
     if (overdue && !isTerminalVideoStatus(details.status)) {

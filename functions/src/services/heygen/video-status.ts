@@ -9,12 +9,8 @@ import type { VideoDetails } from "../../clients/heygen";
 import { notFound } from "../../errors";
 import { archiveState, videoState, type Project } from "../../store/projects";
 import { projectsOfVideo } from "../../store/project-queries";
-import {
-  heygenFailure,
-  normaliseStatus,
-  parseUrlExpiry,
-  recordStatus,
-} from "../../store/project-video";
+import { heygenFailure, normaliseStatus, parseUrlExpiry } from "../../store/project-video";
+import { recordVideoStatus } from "./record-video-status";
 import { heygenClientFor } from "./client";
 import { heygenToApiError } from "./upstream-errors";
 import { firstOwned } from "../../store/ownership";
@@ -143,14 +139,7 @@ export async function refreshVideoStatus(app: AppContext, uid: string, videoId: 
     throw heygenToApiError(err, "reading the video status");
   }
   // The answer is about the video asked for, whether or not the project still follows it.
-  const { project } = await recordStatus(
-    app.db,
-    id,
-    videoId,
-    details,
-    app.clock.now(),
-    app.config.heygen.urlRefreshMarginMinutes * 60000,
-  );
+  const { project } = await recordVideoStatus(app, id, videoId, details);
   return statusBody(app, id, videoId, viewOfDetails(details), project ?? stored);
 }
 

@@ -16,8 +16,8 @@ import {
   isTerminalVideoStatus,
   normaliseStatus,
   notFoundMessage,
-  recordStatus,
 } from "../../store/project-video";
+import { recordVideoStatus } from "./record-video-status";
 import { markHandled, wasHandled } from "../../store/webhook-events";
 import { heygenClientFor } from "./client";
 import { webhookDedupeKeys } from "./webhook-dedupe";
@@ -176,14 +176,7 @@ async function handleEvent(
       cause: err,
     });
   }
-  const { applied } = await recordStatus(
-    app.db,
-    projectId,
-    videoId,
-    details,
-    app.clock.now(),
-    app.config.heygen.urlRefreshMarginMinutes * 60000,
-  );
+  const { applied } = await recordVideoStatus(app, projectId, videoId, details);
   log.info("HeyGen webhook applied", {
     projectId,
     videoId,
