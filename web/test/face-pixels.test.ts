@@ -22,7 +22,7 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { facePage, headFromSelfie, probe, recordAndSpeak, release, stats, type Sample, type ViewerHooks } from "./face-probe";
+import { facePage, headFromSelfie, judgeFace, probe, release, type ViewerHooks } from "./face-probe";
 import { useStack } from "../../functions/test/helpers/use-stack";
 import { screenshot } from "./steps";
 
@@ -46,33 +46,12 @@ describe("web client: the 3D face moves its lips and blinks, by its pixels", fun
   it("a selfie file → a head with that face; the mouth opens only while it speaks; the eyes close when it blinks", async () => {
     await headFromSelfie(page);
 
-    // At rest: open eyes, closed lips, the selfie's skin on the face.
-    const rest = (await probe(page, { timeoutMs: 15000, until: "quiet" })).at(-1) as Sample;
-    console.log(`      at rest: ${JSON.stringify(rest)}`);
-    assert.ok(rest.skin >= SKIN_SHARE, `${(rest.skin * 100).toFixed(0)} % of the cheeks show the selfie's skin`);
-
-    const silent = await probe(page, { timeoutMs: 2500 });
-    const silence = stats(silent.map((s) => s.mouth));
-    const open = stats(silent.filter((s) => s.blink === 0).map((s) => s.eyes));
-    console.log(`      silence: mouth ${JSON.stringify(silence)}, open eyes ${JSON.stringify(open)} (${silent.length} frames)`);
-    assert.ok(silent.length >= 5, `${silent.length} frames in 2.5 s`);
-    assert.ok(silence.max - silence.min <= MOUTH_STILL, `the mouth changed in silence: ${JSON.stringify(silence)}`);
-    assert.ok(open.min > 40, `the open eyes show their whites: ${JSON.stringify(open)}`);
-
-    // The idle blink (every 1–8 s): wait for the lids to be closed.
-    const blinking = await probe(page, { timeoutMs: 20000, until: { blink: 0.95 } });
-    const closed = blinking.at(-1) as Sample;
-    console.log(`      blink ${closed.blink.toFixed(2)}: eye whites ${closed.eyes} (open ${open.mean})`);
-    assert.ok(closed.blink >= 0.95, "the avatar blinked within 20 s");
-    assert.ok(closed.eyes < open.mean * BLINK_SHARE, `eye whites ${closed.eyes} while blinking, ${open.mean} open`);
-
-    // Speech: record the (fake) microphone, play it back through the avatar.
-    await recordAndSpeak(page);
-    const spoken = (await probe(page, { timeoutMs: 4000 })).filter((s) => s.speaking);
-    const speech = stats(spoken.map((s) => s.mouth));
-    console.log(`      speech: mouth ${JSON.stringify(speech)} (${spoken.length} frames)`);
-    assert.ok(spoken.length >= 5, `${spoken.length} frames while speaking`);
-    assert.ok(speech.max - silence.max >= MOUTH_OPEN, `the mouth opened by ${speech.max - silence.max} pixels`);
+    const { silence } = await judgeFace(page, {
+      mouthStill: MOUTH_STILL,
+      mouthOpen: MOUTH_OPEN,
+      blinkShare: BLINK_SHARE,
+      skinShare: SKIN_SHARE,
+    });
 
     // Mid-word: speak again and hold the first clearly open mouth for the screenshot.
     await page.getByRole("button", { name: "Speak with my avatar" }).click();

@@ -189,3 +189,48 @@ export async function facePage(): Promise<{ browser: Browser; page: Page }> {
   });
   return { browser, page };
 }
+
+/** What a face test demands of its head (each test says why its values). */
+export interface FaceThresholds {
+  /** At most this many mouth pixels of change across 2.5 s of silence. */
+  mouthStill: number;
+  /** While speaking, the largest mouth count exceeds the silent maximum by at least this. */
+  mouthOpen: number;
+  /** With the lids closed, the eye whites drop below this share of the open eyes' mean. */
+  blinkShare: number;
+  /** At least this share of the cheek box shows the selfie's (warm) skin. */
+  skinShare: number;
+}
+
+/**
+ * The shared judgement of a finished head on the page: at rest it shows the selfie's
+ * skin; in silence the mouth stays still and the open eyes show their whites; the idle
+ * blink (every 1–8 s) closes the lids; the recorded voice played through the avatar opens
+ * the mouth. Returns the silent mouth's figures for what a test checks next.
+ */
+export async function judgeFace(page: Page, t: FaceThresholds): Promise<{ silence: ReturnType<typeof stats> }> {
+  const rest = (await probe(page, { timeoutMs: 15000, until: "quiet" })).at(-1) as Sample;
+  console.log(`      at rest: ${JSON.stringify(rest)}`);
+  assert.ok(rest.skin >= t.skinShare, `${(rest.skin * 100).toFixed(0)} % of the cheeks show the selfie's skin`);
+
+  const silent = await probe(page, { timeoutMs: 2500 });
+  const silence = stats(silent.map((s) => s.mouth));
+  const open = stats(silent.filter((s) => s.blink === 0).map((s) => s.eyes));
+  console.log(`      silence: mouth ${JSON.stringify(silence)}, open eyes ${JSON.stringify(open)} (${silent.length} frames)`);
+  assert.ok(silent.length >= 5, `${silent.length} frames in 2.5 s`);
+  assert.ok(silence.max - silence.min <= t.mouthStill, `the mouth changed in silence: ${JSON.stringify(silence)}`);
+  assert.ok(open.min > 40, `the open eyes show their whites: ${JSON.stringify(open)}`);
+
+  const closed = (await probe(page, { timeoutMs: 20000, until: { blink: 0.95 } })).at(-1) as Sample;
+  console.log(`      blink ${closed.blink.toFixed(2)}: eye whites ${closed.eyes} (open ${open.mean})`);
+  assert.ok(closed.blink >= 0.95, "the avatar blinked within 20 s");
+  assert.ok(closed.eyes < open.mean * t.blinkShare, `eye whites ${closed.eyes} while blinking, ${open.mean} open`);
+
+  await recordAndSpeak(page);
+  const spoken = (await probe(page, { timeoutMs: 4000 })).filter((s) => s.speaking);
+  const speech = stats(spoken.map((s) => s.mouth));
+  console.log(`      speech: mouth ${JSON.stringify(speech)} (${spoken.length} frames)`);
+  assert.ok(spoken.length >= 5, `${spoken.length} frames while speaking`);
+  assert.ok(speech.max - silence.max >= t.mouthOpen, `the mouth opened by ${speech.max - silence.max} pixels`);
+  return { silence };
+}
