@@ -7,7 +7,11 @@
 import { expect } from "chai";
 import { advanceAvatarJobs } from "../../src/services/avatar/advance-jobs";
 import { inspectGlb } from "../../src/services/avatar/glb";
-import { buildBlendshapeMap, ARKIT_BLENDSHAPES } from "../../src/services/avatar/blendshapes";
+import {
+  buildBlendshapeMap,
+  ARKIT_BLENDSHAPES,
+  VISEMES,
+} from "../../src/services/avatar/blendshapes";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { consentingUser, postJob, storedJob, sweepUntilTerminal } from "../helpers/avatar";
@@ -116,23 +120,7 @@ describe("Didimo end to end: POST → trigger → percent → zipped glTF → on
     // Didimo's facial poses are skeletal: the adapter baked each into a morph target
     // named with its ARKit name or viseme code, on every mesh of the head.
     const arkit = ARKIT_BLENDSHAPES.filter((n) => n !== "tongueOut"); // Didimo's 51
-    const visemes = [
-      "sil",
-      "PP",
-      "FF",
-      "TH",
-      "DD",
-      "kk",
-      "CH",
-      "SS",
-      "nn",
-      "RR",
-      "aa",
-      "E",
-      "I",
-      "O",
-      "U",
-    ];
+    const visemes = VISEMES; // the 15 Oculus codes, silence included
     expect(inspection.targetNames).to.have.members([...arkit, ...visemes]);
     expect(inspection.targetNames).to.have.length(51 + 15);
     const head = inspection.meshes.find((m) => m.mesh === "ddmo_head");
