@@ -89,38 +89,47 @@ describe("avatarIdUse: an explicit heygenAvatarId", () => {
     return { asked, inCatalogue: async () => (asked.push(1), ids.includes("pub")) };
   };
 
-  it("one of the caller's looks is their own, without asking the catalogue", async () => {
-    const c = catalogue(["pub"]);
-    const use = await avatarIdUse("look1", {
+  const cases = [
+    {
+      what: "one of the caller's looks is their own, without asking the catalogue",
+      id: "look1",
       ownLook: true,
       fallbackAvatarId: "look1",
-      inCatalogue: c.inCatalogue,
-    });
-    expect(use).to.equal("own");
-    expect(c.asked).to.have.length(0);
-  });
-
-  it("the configured fallback is public, without asking the catalogue", async () => {
-    const c = catalogue([]);
-    const use = await avatarIdUse("fb", {
+      public: ["pub"],
+      use: "own",
+      asked: 0,
+    },
+    {
+      what: "the configured fallback is public, without asking the catalogue",
+      id: "fb",
       ownLook: false,
       fallbackAvatarId: "fb",
-      inCatalogue: c.inCatalogue,
-    });
-    expect(use).to.equal("public");
-    expect(c.asked).to.have.length(0);
-  });
-
-  it("an id in the public catalogue is public", async () => {
-    const c = catalogue(["pub"]);
-    const use = await avatarIdUse("pub", {
+      public: [],
+      use: "public",
+      asked: 0,
+    },
+    {
+      what: "an id in the public catalogue is public",
+      id: "pub",
       ownLook: false,
       fallbackAvatarId: null,
-      inCatalogue: c.inCatalogue,
+      public: ["pub"],
+      use: "public",
+      asked: 1,
+    },
+  ];
+  for (const t of cases) {
+    it(t.what, async () => {
+      const c = catalogue(t.public);
+      const use = await avatarIdUse(t.id, {
+        ownLook: t.ownLook,
+        fallbackAvatarId: t.fallbackAvatarId,
+        inCatalogue: c.inCatalogue,
+      });
+      expect(use).to.equal(t.use);
+      expect(c.asked).to.have.length(t.asked);
     });
-    expect(use).to.equal("public");
-    expect(c.asked).to.have.length(1);
-  });
+  }
 
   it("anything else, another user's look included, is 404 and never sent on", async () => {
     let err: unknown;
