@@ -13,6 +13,8 @@ import type { AddressInfo } from "node:net";
 import { LOCALHOST } from "./ports";
 
 export const APP_CHECK_JWKS_PATH = "/v1/jwks";
+/** Local only: a fresh token for the local project, for the web client on localhost. */
+export const APP_CHECK_TOKEN_PATH = "/v1/token";
 /** A made-up project number: the emulated project has none. */
 export const LOCAL_PROJECT_NUMBER = "123456789012";
 
@@ -59,7 +61,8 @@ export interface AppCheckIssuer {
   close(): Promise<void>;
 }
 
-export function startAppCheckIssuer(port: number): Promise<AppCheckIssuer> {
+/** `projectId`: the project whose tokens `GET /v1/token` gives the web client. */
+export function startAppCheckIssuer(port: number, projectId: string): Promise<AppCheckIssuer> {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const kid = randomUUID();
   const jwks = {
@@ -74,6 +77,18 @@ export function startAppCheckIssuer(port: number): Promise<AppCheckIssuer> {
         "Cache-Control": "public, max-age=21600",
       });
       res.end(JSON.stringify(jwks));
+      return;
+    }
+    if (req.method === "GET" && req.url === APP_CHECK_TOKEN_PATH) {
+      // The web client's custom provider on localhost (web/src/app-check.ts): what
+      // reCAPTCHA Enterprise and App Check's exchange give a deployed page.
+      const token = signAppCheckToken(appCheckClaims(projectId), privateKey, kid);
+      res.writeHead(200, {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        "Access-Control-Allow-Origin": "*",
+      });
+      res.end(JSON.stringify({ token, expireTimeMillis: Date.now() + 3600_000 }));
       return;
     }
     res.writeHead(404).end();

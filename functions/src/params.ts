@@ -144,11 +144,11 @@ export const PARAMS = {
     description:
       "Extra hosts (`host`, `host:port` or `*.suffix`, comma-separated) HeyGen's video files may be downloaded from, besides the API host, `*.heygen.ai` and `*.heygen.com`",
   }),
-  // The page has no App Check provider against the emulators.
+  // Off by default: a web client built without an App Check site key sends no token.
   APP_CHECK_ENFORCED: bool({
     default: false,
     description:
-      "Every operation but HeyGen's webhook, HTTPS and callable alike, refuses requests without a valid App Check token (`X-Firebase-AppCheck`); turn it on once the web app registers App Check",
+      "Every operation but HeyGen's webhook, HTTPS and callable alike, refuses requests without a valid App Check token (`X-Firebase-AppCheck`); turn it on once the web client is built with its reCAPTCHA Enterprise site key (`VITE_APP_CHECK_SITE_KEY`, docs/web-client.md)",
   }),
   APP_CHECK_JWKS_URL: str({
     default: "https://firebaseappcheck.googleapis.com/v1/jwks",

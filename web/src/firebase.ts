@@ -1,7 +1,7 @@
 /**
  * The Firebase app, configured from Hosting's `/__/firebase/init.json` (no keys in
  * the bundle). On localhost the page talks to the emulators and the local Storage
- * server; their addresses are the ones in firebase.json.
+ * server; their addresses are the ones in firebase.json. App Check: ./app-check.ts.
  */
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
 import {
@@ -10,6 +10,7 @@ import {
   initializeAuth,
   type Auth,
 } from "firebase/auth";
+import { startAppCheck } from "./app-check";
 
 export const isLocal = ["localhost", "127.0.0.1"].includes(location.hostname);
 
@@ -40,8 +41,10 @@ async function loadConfig(): Promise<Firebase["config"]> {
 }
 
 export function firebase(): Promise<Firebase> {
-  ready ??= loadConfig().then((config) => {
+  ready ??= loadConfig().then(async (config) => {
     const app = initializeApp(config);
+    // Before any other service: they attach App Check's token once it is initialised.
+    await startAppCheck(app, isLocal);
     // initializeAuth without the popup resolver keeps the sign-in page small; the Google
     // button loads the resolver when pressed.
     const auth = initializeAuth(app, { persistence: browserLocalPersistence });

@@ -37,7 +37,8 @@ export async function accessible(page: Page, screen: string): Promise<void> {
   );
 }
 
-export async function signUp(page: Page): Promise<string> {
+/** Creates an account on the sign-in screen; what the page shows next is the caller's to check. */
+export async function createAccount(page: Page): Promise<string> {
   const email = `web-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.test`;
   await page.goto(`${WEB_URL}/`);
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -45,6 +46,12 @@ export async function signUp(page: Page): Promise<string> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("secret-password");
   await page.getByRole("button", { name: "Create account" }).click();
+  return email;
+}
+
+/** A new account, on the consent screen a new user meets first. */
+export async function signUp(page: Page): Promise<string> {
+  const email = await createAccount(page);
   await page.getByRole("heading", { name: "Your consent" }).waitFor();
   return email;
 }

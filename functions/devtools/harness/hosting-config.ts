@@ -4,7 +4,8 @@
  * emulator joins the two; an absolute path does not work), and a CSP that also allows
  * the emulators' origins (the page on 127.0.0.1 talks to the Auth, Firestore, Functions
  * emulators and the local Storage server directly) and shows the HeyGen simulator's
- * media (presenter pictures, voice samples: what HeyGen's CDN serves in production).
+ * media (presenter pictures, voice samples: what HeyGen's CDN serves in production)
+ * and fetch App Check tokens from the local issuer.
  * Production keeps firebase.json's CSP: the origin, the Firebase endpoints and HeyGen
  * only, never a local address.
  */
@@ -31,6 +32,8 @@ export function emulatorOrigins(emulators: Record<string, { port?: number }>): s
 
 /** Where the local stack's pictures and sounds come from besides the emulators: the HeyGen simulator. */
 export const SIMULATOR_MEDIA_ORIGINS = [localUrl(PORTS.heygenApi)];
+/** Where the page on localhost gets App Check tokens when asked to (web/src/app-check.ts). */
+export const LOCAL_APP_CHECK_ORIGINS = [localUrl(PORTS.appCheck)];
 
 const EXTENDED = ["connect-src", "img-src", "media-src"];
 const MEDIA = ["img-src", "media-src"];
@@ -48,6 +51,7 @@ export function withEmulatorCsp(
       const extra = [
         ...(EXTENDED.includes(name) ? origins : []),
         ...(MEDIA.includes(name) ? mediaOrigins : []),
+        ...(name === "connect-src" ? LOCAL_APP_CHECK_ORIGINS : []),
       ];
       return extra.length ? `${d} ${extra.join(" ")}` : d;
     })

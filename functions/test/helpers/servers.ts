@@ -24,6 +24,7 @@ import { PORTS } from "../../devtools/ports";
 import { SIMULATED_PROVIDERS, SIMULATED_SECRETS } from "../../devtools/stack-env";
 import { publicKeyOf } from "../../devtools/dev-signer";
 import { startAppCheckIssuer, type AppCheckIssuer } from "../../devtools/app-check-issuer";
+import { PROJECT_ID } from "./env";
 
 /** Fast but realistic: looks and renders take a moment, so waiting code is exercised. */
 export const TEST_HEYGEN_TIMINGS = {
@@ -82,7 +83,7 @@ const starters: { [N in ServerName]: () => Promise<Servers[N]> } = {
       apiKey: SIMULATED_PROVIDERS.didimo.apiKey,
       processingMs: 600,
     }),
-  "app-check": () => startAppCheckIssuer(PORTS.appCheck),
+  "app-check": () => startAppCheckIssuer(PORTS.appCheck, PROJECT_ID),
 };
 
 const starting: { [N in ServerName]?: Promise<Servers[N]> } = {};

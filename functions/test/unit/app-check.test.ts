@@ -6,6 +6,8 @@
 import { expect } from "chai";
 import { generateKeyPairSync } from "node:crypto";
 import {
+  APP_CHECK_JWKS_PATH,
+  APP_CHECK_TOKEN_PATH,
   appCheckClaims,
   signAppCheckToken,
   startAppCheckIssuer,
@@ -31,7 +33,7 @@ async function refusal(p: Promise<unknown>): Promise<ApiError> {
 describe("App Check tokens", () => {
   let issuer: AppCheckIssuer;
   before(async () => {
-    issuer = await startAppCheckIssuer(0);
+    issuer = await startAppCheckIssuer(0, PROJECT);
   });
   after(() => issuer.close());
   beforeEach(clearKeyCache);
@@ -46,6 +48,15 @@ describe("App Check tokens", () => {
   it("accepts a token App Check's key signed for this project, and names the app", async () => {
     const claims = await verify(issuer.mint(PROJECT));
     expect(claims.appId).to.match(/:web:/);
+  });
+
+  it("gives the local web client (any origin) a valid token of its project, for about an hour", async () => {
+    const res = await fetch(issuer.url.replace(APP_CHECK_JWKS_PATH, APP_CHECK_TOKEN_PATH));
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    const body = (await res.json()) as { token: string; expireTimeMillis: number };
+    expect((await verify(body.token)).appId).to.match(/:web:/);
+    expect(body.expireTimeMillis - Date.now()).to.be.within(3500_000, 3600_000);
   });
 
   it("refuses a forged token: the same claims and key id, signed with another key", async () => {

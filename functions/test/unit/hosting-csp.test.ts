@@ -1,7 +1,8 @@
 /**
  * The page's Content-Security-Policy: the deployed one (firebase.json) names no local
  * address; the local stacks' one (written by the harness) adds the emulators and lets
- * the page show the HeyGen simulator's presenter pictures and voice samples.
+ * the page show the HeyGen simulator's presenter pictures and voice samples, and take
+ * App Check tokens from the local issuer.
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
@@ -43,6 +44,18 @@ describe("the page's Content-Security-Policy, deployed and local", () => {
     }
   });
 
+  it("deployed: scripts from the origin and reCAPTCHA (App Check's provider, web/src/app-check.ts) only", () => {
+    const deployed = csp(firebaseJson().hosting);
+    expect(deployed.get("script-src")).to.deep.equal([
+      "'self'",
+      "https://www.google.com/recaptcha/",
+      "https://www.gstatic.com/recaptcha/",
+    ]);
+    expect(deployed.get("connect-src")).to.include(
+      "https://content-firebaseappcheck.googleapis.com",
+    );
+  });
+
   it("local: images and media also from the HeyGen simulator; the emulators reachable; the rest as deployed", () => {
     const { hosting, emulators } = firebaseJson();
     const deployed = csp(hosting);
@@ -53,6 +66,7 @@ describe("the page's Content-Security-Policy, deployed and local", () => {
     expect(local.get("connect-src")).not.to.include(simulator);
     expect(local.get("connect-src")).to.include(localUrl(emulators.auth?.port ?? 0));
     expect(local.get("connect-src")).to.include(localUrl(PORTS.storage));
+    expect(local.get("connect-src")).to.include(localUrl(PORTS.appCheck));
     for (const [name, sources] of deployed) {
       expect(local.get(name), name).to.include.members(sources);
       if (!["connect-src", "img-src", "media-src"].includes(name)) {
