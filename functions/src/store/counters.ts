@@ -9,6 +9,7 @@ import { z } from "zod";
 import { at, timestampSchema } from "./job-shape";
 import { zodConverter } from "./typed";
 import { countInWindow, dayWindow } from "./counter-windows";
+import { userRef } from "./users";
 
 export { dayWindow, minuteWindow } from "./counter-windows";
 
@@ -25,7 +26,7 @@ const converter = zodConverter(counterSchema);
 export type CounterRef = DocumentReference<Counter>;
 
 export const userCounter = (db: Firestore, uid: string, name: string): CounterRef =>
-  db.collection("users").doc(uid).collection("counters").doc(name).withConverter(converter);
+  userRef(db, uid).collection("counters").doc(name).withConverter(converter);
 
 export const projectCounter = (db: Firestore, name: string): CounterRef =>
   db.collection("quota_counters").doc(name).withConverter(converter);

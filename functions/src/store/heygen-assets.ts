@@ -8,6 +8,7 @@ import { z } from "zod";
 import { at, timestampSchema } from "./job-shape";
 import { parsedDocs, zodConverter } from "./typed";
 import { readAllPages } from "./paged-read";
+import { userRef } from "./users";
 
 /** users/{uid}/heygen_assets/{assetId}. */
 export const heygenAssetSchema = z.object({
@@ -19,11 +20,7 @@ export const heygenAssetSchema = z.object({
 export type HeygenAsset = z.infer<typeof heygenAssetSchema>;
 
 const heygenAssets = (db: Firestore, uid: string) =>
-  db
-    .collection("users")
-    .doc(uid)
-    .collection("heygen_assets")
-    .withConverter(zodConverter(heygenAssetSchema));
+  userRef(db, uid).collection("heygen_assets").withConverter(zodConverter(heygenAssetSchema));
 
 export async function rememberHeygenAsset(
   db: Firestore,

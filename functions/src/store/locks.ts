@@ -15,6 +15,7 @@ import { ApiError } from "../errors";
 import { log } from "../logs";
 import { leaseLive, leaseSchema, newLease } from "./job-shape";
 import { runContended } from "./contended-transaction";
+import { userRef } from "./users";
 
 /** users/{uid}/locks/{name}. */
 export const lockSchema = z.object({ lease: leaseSchema });
@@ -33,7 +34,7 @@ export async function withUserLock<T>(
   fn: (lease: UserLease) => Promise<T>,
   opts: { leaseMs?: number; waitMs?: number } = {},
 ): Promise<T> {
-  const ref = db.collection("users").doc(uid).collection("locks").doc(name);
+  const ref = userRef(db, uid).collection("locks").doc(name);
   const leaseMs = opts.leaseMs ?? USER_LOCK_LEASE_MS;
   const { token } = newLease(new Date(), leaseMs);
   const deadline = Date.now() + (opts.waitMs ?? 90000);

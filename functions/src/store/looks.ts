@@ -12,6 +12,7 @@ import type { UserLease } from "./locks";
 import { hasLookOfVersion } from "./ownership";
 import { parsedDocs, zodConverter } from "./typed";
 import { readAllPages } from "./paged-read";
+import { userRef } from "./users";
 
 export const lookDocSchema = z.object({
   avatar_group_id: z.string(),
@@ -28,11 +29,7 @@ export const lookDocSchema = z.object({
 export type LookDoc = z.infer<typeof lookDocSchema>;
 
 const looks = (db: Firestore, uid: string) =>
-  db
-    .collection("users")
-    .doc(uid)
-    .collection("heygenAvatarGroups")
-    .withConverter(zodConverter(lookDocSchema));
+  userRef(db, uid).collection("heygenAvatarGroups").withConverter(zodConverter(lookDocSchema));
 
 export async function findLook(
   db: Firestore,

@@ -10,6 +10,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { at, timestampSchema } from "./job-shape";
 import { parsedDocs, zodConverter } from "./typed";
+import { userRef } from "./users";
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -28,9 +29,7 @@ export const speechTimelineIndexSchema = z.object({
 export type SpeechTimelineIndex = z.infer<typeof speechTimelineIndexSchema>;
 
 const timelines = (db: Firestore, uid: string) =>
-  db
-    .collection("users")
-    .doc(uid)
+  userRef(db, uid)
     .collection("speech_timelines")
     .withConverter(zodConverter(speechTimelineIndexSchema));
 
