@@ -15,20 +15,12 @@ import {
 } from "../../devtools/app-check-issuer";
 import { requireAppCheck, verifyAppCheckToken } from "../../src/http/app-check";
 import { clearKeyCache, publicKeyFor } from "../../src/http/jwks";
-import { ApiError } from "../../src/errors";
 import type { AppContext } from "../../src/context";
+import { rejectedApiError } from "../helpers/api-errors";
 
 const PROJECT = "demo-app-check";
 
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error("the token was accepted");
-}
+const refusal = (p: Promise<unknown>) => rejectedApiError(p, "the token was accepted");
 
 describe("App Check tokens", () => {
   let issuer: AppCheckIssuer;

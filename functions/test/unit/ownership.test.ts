@@ -5,7 +5,6 @@
  * explicit avatar id must be theirs, the fallback or in the public catalogue.
  */
 import { expect } from "chai";
-import { ApiError } from "../../src/errors";
 import {
   avatarIdUse,
   firstOwned,
@@ -13,6 +12,7 @@ import {
   ownedBy,
   ownedOrNotFound,
 } from "../../src/store/ownership";
+import { rejectedApiError, thrownApiError } from "../helpers/api-errors";
 
 interface Doc {
   userId?: string | null;
@@ -20,15 +20,7 @@ interface Doc {
 }
 const owner = (d: Doc) => d.userId;
 
-function notFoundOf(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error("expected 404");
-}
+const notFoundOf = (fn: () => unknown) => thrownApiError(fn, "expected 404");
 
 describe("ownedBy and ownedOrNotFound: a document is the caller's", () => {
   it("answers the caller's own document", () => {
@@ -132,19 +124,16 @@ describe("avatarIdUse: an explicit heygenAvatarId", () => {
   }
 
   it("anything else, another user's look included, is 404 and never sent on", async () => {
-    let err: unknown;
-    try {
-      await avatarIdUse("theirs", {
+    const err = await rejectedApiError(
+      avatarIdUse("theirs", {
         ownLook: false,
         fallbackAvatarId: "fb",
         inCatalogue: async () => false,
-      });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).to.be.instanceOf(ApiError);
-    expect((err as ApiError).code).to.equal("NOT_FOUND");
-    expect((err as ApiError).message).to.equal(
+      }),
+      "expected 404",
+    );
+    expect(err.code).to.equal("NOT_FOUND");
+    expect(err.message).to.equal(
       "Avatar theirs is not in HeyGen's public catalogue and is not one of your photo avatars; pick one from GET /api/heygen/avatars.",
     );
   });

@@ -5,7 +5,6 @@
  * windows they count in and the Retry-After a refusal carries.
  */
 import { expect } from "chai";
-import { ApiError } from "../../src/errors";
 import {
   admitAvatarJobDecision,
   quotaExceeded,
@@ -14,18 +13,11 @@ import {
   reserveVideoDecision,
 } from "../../src/services/quotas/quota-decisions";
 import { countInWindow, dayWindow, minuteWindow } from "../../src/store/counter-windows";
+import { thrownApiError } from "../helpers/api-errors";
 
 const AT = new Date("2026-12-01T23:59:30.250Z");
 
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = (fn: () => unknown) => thrownApiError(fn, "expected a refusal");
 
 describe("counter windows", () => {
   it("a day is the UTC date; it resets at the next UTC midnight, rounded up to whole seconds", () => {

@@ -5,22 +5,15 @@
  */
 import { expect } from "chai";
 import { resolveStorageReference } from "../../src/services/media/storage-reference";
-import { ApiError } from "../../src/errors";
+import { thrownApiError } from "../helpers/api-errors";
 
 const BUCKET = "demo-masky-test.appspot.com";
 const UID = "u1";
 const resolve = (value: string, isEmulator: boolean) =>
   resolveStorageReference(value, { bucket: BUCKET, uid: UID, isEmulator, field: "voiceUrl" });
 
-function refusal(value: string, isEmulator: boolean): ApiError {
-  try {
-    resolve(value, isEmulator);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error(`${value} was accepted`);
-}
+const refusal = (value: string, isEmulator: boolean) =>
+  thrownApiError(() => resolve(value, isEmulator), `${value} was accepted`);
 
 const emulatorUrl = (host: string) =>
   `http://${host}/v0/b/${BUCKET}/o/users%2F${UID}%2Fvoice.webm?alt=media`;
