@@ -16,11 +16,9 @@ import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim } from "../helpers/servers";
 import { useStack } from "../helpers/use-stack";
+import { videosUsedToday } from "../helpers/quotas";
 
 const FALLBACK = "Daisy-inskirt-20220818";
-
-const quotaUsed = async (uid: string) =>
-  ((await db().doc(`users/${uid}/counters/heygen_videos_day`).get()).get("count") as number) ?? 0;
 
 describe("generate: consent withdrawn while it runs", function () {
   this.timeout(60000);
@@ -70,7 +68,7 @@ describe("generate: consent withdrawn while it runs", function () {
         const left = [...sim.model.looks.keys()].filter((k) => !looksBefore.has(k));
         expect(left, "the look created is deleted").to.deep.equal([]);
       }
-      expect(await quotaUsed(uid), "the reserved video is given back").to.equal(0);
+      expect(await videosUsedToday(uid), "the reserved video is given back").to.equal(0);
       const project = (await db().doc(`projects/${projectId}`).get()).data();
       expect(project?.heygenVideoId ?? null).to.equal(null);
     });

@@ -26,14 +26,10 @@ import { createUser } from "../helpers/auth";
 import { writeWithdrawal } from "../../src/store/consent";
 import { simVideoIdsOf } from "../helpers/sim-videos";
 import { useStack } from "../helpers/use-stack";
+import { videosUsedToday } from "../helpers/quotas";
 
 const parseRequest = (raw: unknown): GenerateInput => generateBody.parse(raw);
 const today = () => new Date().toISOString().slice(0, 10);
-
-const usedToday = async (uid: string): Promise<number> => {
-  const c = (await db().doc(`users/${uid}/counters/heygen_videos_day`).get()).data();
-  return c?.window === today() ? (c.count as number) : 0;
-};
 
 const states = (data: FirebaseFirestore.DocumentData | undefined, machine = "generation") =>
   ((data?.[machine]?.history ?? []) as { state: string }[]).map((h) => h.state);
@@ -92,7 +88,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     // Asked again while preparing: the same answer, no second video reserved.
     const again = await generateVideo(app, uid, { projectId });
     expect(again).to.include({ status: "preparing", videoId: null });
-    expect(await usedToday(uid)).to.equal(1);
+    expect(await videosUsedToday(uid)).to.equal(1);
 
     // The functions emulator runs on_project_updated, which finishes it.
     const done = await waitForDoc(
@@ -105,7 +101,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     expect(done?.step).to.equal("rendering");
     expect(done?.generation?.deferred ?? null, "the stored request is gone").to.equal(null);
     expect(states(done)).to.deep.equal(["submitting", "preparing", "submitting", "submitted"]);
-    expect(await usedToday(uid), "the deferred video is still counted once").to.equal(1);
+    expect(await videosUsedToday(uid), "the deferred video is still counted once").to.equal(1);
   });
 
   it("over HTTP: 202 with the preparing body, then the project gets its video", async () => {
@@ -142,7 +138,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     ]);
     expect(outcomes.sort()).to.deep.equal(["not-deferred", "submitted"]);
     expect(simVideoIdsOf(projectId)).to.have.length(1);
-    expect(await usedToday(uid)).to.equal(1);
+    expect(await videosUsedToday(uid)).to.equal(1);
   });
 
   it("consent withdrawn meanwhile: nothing is sent, the project fails with the reason, the video goes back to the quota", async () => {
@@ -157,7 +153,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     expect(p?.generation?.state).to.equal("failed");
     expect(p?.error?.code).to.equal("CONSENT_REQUIRED");
     expect(heygenSim().calls, "no HeyGen call").to.have.length(0);
-    expect(await usedToday(uid)).to.equal(0);
+    expect(await videosUsedToday(uid)).to.equal(0);
   });
 
   it("past its deadline the deferred generate fails with a clear error and gives the video back", async () => {
@@ -174,7 +170,7 @@ describe("generate: a look not ready at once is finished in the background (202 
     expect(p?.error?.message).to.match(
       /did not finish preparing your photo avatar within 30 minutes/,
     );
-    expect(await usedToday(uid)).to.equal(0);
+    expect(await videosUsedToday(uid)).to.equal(0);
   });
 
   it("the poller takes over a deferred generate nobody ran, and leaves a fresh one to its trigger", async () => {
@@ -220,7 +216,7 @@ describe("generate: a look not ready at once is finished in the background (202 
       sent.filter((c) => c === "POST /v3/assets"),
       "only the photo went",
     ).to.have.length(1);
-    expect(await usedToday(uid)).to.equal(0);
+    expect(await videosUsedToday(uid)).to.equal(0);
   });
 
   it("generate on a deferred project answers preparing without reserving: at the daily limit, and when its background worker died", async () => {
@@ -235,7 +231,7 @@ describe("generate: a look not ready at once is finished in the background (202 
         state: string;
       };
       expect(g.state, "the background run's claim is left to its take-over").to.equal(state);
-      expect(await usedToday(uid), "the deferred video counted once").to.equal(1);
+      expect(await videosUsedToday(uid), "the deferred video counted once").to.equal(1);
     }
   });
 });

@@ -13,17 +13,14 @@ import { videoTitle } from "../../src/services/heygen/find-lost-video";
 import { runErasureStep } from "../../src/services/privacy/erasure-steps";
 import { heygenClientFor } from "../../src/services/heygen/client";
 import { ApiError } from "../../src/errors";
-import { db } from "../helpers/admin";
 import { testContext } from "../helpers/context";
 import { projectWithVoice } from "../helpers/projects";
 import { grantConsentToUid } from "../helpers/consent";
 import { heygenSim } from "../helpers/servers";
 import { useStack } from "../helpers/use-stack";
+import { videosUsedToday } from "../helpers/quotas";
 
 const FALLBACK = "Daisy-inskirt-20220818";
-
-const quotaUsed = async (uid: string) =>
-  ((await db().doc(`users/${uid}/counters/heygen_videos_day`).get()).get("count") as number) ?? 0;
 
 describe("generate: the project deleted while its video is created (a paid orphan)", function () {
   this.timeout(60000);
@@ -57,7 +54,7 @@ describe("generate: the project deleted while its video is created (a paid orpha
     expect(created, "the create went through").to.have.length(1);
     const left = [...sim.model.videos.values()].filter((v) => v.callbackId === projectId);
     expect(left, "no video of the deleted project stays at HeyGen").to.deep.equal([]);
-    expect(await quotaUsed(uid), "the reserved video is given back").to.equal(0);
+    expect(await videosUsedToday(uid), "the reserved video is given back").to.equal(0);
   });
 
   it("erasure deletes a video no project records, found by the project's title marker", async () => {
