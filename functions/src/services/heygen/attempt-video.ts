@@ -76,7 +76,7 @@ export async function attemptVideo(
 ): Promise<Attempt> {
   const client = heygenClientFor(app);
   // Before each upstream call that sends the face or the voice, the consent still holds.
-  const gate = consentGate(app, uid, input);
+  const gate = consentGate(app, uid, input, project);
   const tmp = await TempDir.create();
   try {
     const { voice, tts, photo } = await step("prepare", () =>

@@ -9,6 +9,7 @@
  */
 import type { AppContext } from "../../context";
 import type { ConsentPurpose } from "../../store/consent";
+import type { Project } from "../../store/projects";
 import { log, logUserId } from "../../logs";
 import { consentRequiredError } from "../consent/consent-decisions";
 import { consentPolicy, missingConsent } from "../consent/guard";
@@ -20,11 +21,19 @@ import type { GenerateInput } from "./generate-steps";
 
 export type ConsentGate = () => Promise<void>;
 
-/** The gate of one run: the purposes are worked out once, the consent read at every call. */
-export function consentGate(app: AppContext, uid: string, input: GenerateInput): ConsentGate {
+/**
+ * The gate of one run over the claimed project (what the run sends): the purposes are
+ * worked out once, the consent read at every call.
+ */
+export function consentGate(
+  app: AppContext,
+  uid: string,
+  input: GenerateInput,
+  project: Project,
+): ConsentGate {
   let purposes: Promise<ConsentPurpose[]> | null = null;
   return async () => {
-    purposes ??= generatePurposes(app, uid, input);
+    purposes ??= generatePurposes(app, uid, input, project);
     const missing = await missingConsent(app, uid, await purposes);
     if (missing.length === 0) return;
     const report = emptyReport();

@@ -62,10 +62,11 @@ export async function generateVideo(
   uid: string,
   input: GenerateInput,
 ): Promise<GenerateAnswer> {
-  await requireGenerateConsent(app, uid, input);
+  // 404 for another user's project comes before any consent answer.
+  const project = await getOwnedProject(app.db, input.projectId, uid);
+  await requireGenerateConsent(app, uid, input, project);
   // Deferred already: the same 202, without reserving (a user at the limit is not refused).
-  if (isDeferred(await getOwnedProject(app.db, input.projectId, uid)))
-    return preparingAnswer(input.projectId);
+  if (isDeferred(project)) return preparingAnswer(input.projectId);
   const quota = await reserveVideo(app, uid);
   let outcome: Outcome;
   try {

@@ -101,7 +101,7 @@ async function backgroundAttempt(
   try {
     input = opts.parseRequest({ ...deferred.request, projectId });
     // Nothing leaves for HeyGen without a consent that still holds now.
-    await requireGenerateConsent(app, project.userId, input);
+    await requireGenerateConsent(app, project.userId, input, project);
   } catch (err) {
     return failedAttempt(err);
   }
