@@ -80,7 +80,7 @@ export const on_avatar_job_created = onDocumentCreated(
   async (event) => (await documents()).avatarJobCreated(event.params.jobId),
 );
 
-/** A user document the client created: the server stamps created_at. */
+/** A user document created without a created_at: the server stamps it. */
 export const on_user_created = onDocumentCreated(
   { ...RUNTIME.on_user_created, document: "users/{uid}" },
   async (event) => (await documents()).userCreated(event.params.uid),

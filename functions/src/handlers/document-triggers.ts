@@ -37,7 +37,7 @@ export async function avatarJobCreated(jobId: string): Promise<void> {
   await submitAvatarJob(getAppContext(), jobId);
 }
 
-/** users/{uid} created by the client: the server stamps created_at. */
+/** users/{uid} created without a created_at: the server stamps it. */
 export async function userCreated(uid: string): Promise<void> {
   const { onUserCreated } = await import("./on-user-created");
   await onUserCreated(getAppContext(), uid);

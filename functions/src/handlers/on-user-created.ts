@@ -1,4 +1,4 @@
-/** `users/{uid}` created by the client (consent fields only): the server stamps `created_at`. */
+/** `users/{uid}` created without a `created_at` (anything but the first consent grant): stamp it. */
 import type { AppContext } from "../context";
 import { log, logUserId } from "../logs";
 import { stampUserCreated } from "../store/users";

@@ -79,9 +79,13 @@ export async function writeGrant(
 ): Promise<ConsentRecords> {
   const ref: DocumentReference = userRef(db, uid);
   return db.runTransaction(async (tx) => {
-    const current = parseConsentRecords((await tx.get(ref)).data());
+    const snap = await tx.get(ref);
+    const current = parseConsentRecords(snap.data());
     const { consent, written, mirror } = grantDecision(current, purposes, policy, at);
-    tx.set(ref, { consent, ...mirror } satisfies SeedUserMirror & { consent: unknown }, {
+    // The first grant creates the account: it is born with its created_at, so no reader
+    // (GET /api/me, the export) sees it without one while on_user_created is on its way.
+    const born = snap.exists ? {} : { created_at: at };
+    tx.set(ref, { consent, ...mirror, ...born } satisfies SeedUserMirror & { consent: unknown }, {
       merge: true,
     });
     const entry: ConsentLogEntry = {

@@ -1,6 +1,7 @@
 /**
- * users/{uid}: written by the server only (rules). `created_at` is stamped by
- * on_user_created, `heygenFolderId` by the HeyGen folder step (under the user lock),
+ * users/{uid}: written by the server only (rules). `created_at` is set by the first
+ * consent grant, which creates the document (consent.ts), and stamped by on_user_created
+ * on a document anything else created, `heygenFolderId` by the HeyGen folder step (under the user lock),
  * `consent.{purpose}` by consent.ts, which also writes the seed's `age_confirmed` and
  * `consent_selfie` as a mirror of it (nothing decides on the mirror).
  */

@@ -23,11 +23,12 @@ const post = (user: TestUser, body: unknown) =>
     { method: "POST", token: user.idToken, body },
   );
 const me = (user: TestUser) =>
-  callFunction<{ consent: ConsentState; ageConfirmed: boolean; consentSelfie: boolean }>(
-    "me",
-    "/api/me",
-    { token: user.idToken },
-  );
+  callFunction<{
+    consent: ConsentState;
+    ageConfirmed: boolean;
+    consentSelfie: boolean;
+    createdAt: string | null;
+  }>("me", "/api/me", { token: user.idToken });
 
 describe("consent recorded by the server (POST /api/me/consent, GET /api/me)", function () {
   this.timeout(30000);
@@ -69,6 +70,27 @@ describe("consent recorded by the server (POST /api/me/consent, GET /api/me)", f
       minimumAgeConfirmed: 18,
     });
     expect(log.docs[0].get("purposes")).to.deep.equal(["heygen_face", "heygen_voice"]);
+  });
+
+  it("the first grant creates the account with its created_at: GET /api/me shows it at once, at the grant's time", async () => {
+    // Before, created_at came only from on_user_created, a trigger that lands later: an
+    // export or GET /api/me right after the first consent saw an account without one.
+    const user = await createUser();
+    const res = await post(user, {
+      policyVersion: POLICY_VERSION,
+      ageConfirmed: true,
+      purposes: ["avatar_3d"],
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const account = await me(user);
+    expect(account.body.createdAt).to.equal(res.body.consent.avatar_3d.grantedAt);
+    // A later grant keeps it.
+    await post(user, {
+      policyVersion: POLICY_VERSION,
+      ageConfirmed: true,
+      purposes: ["heygen_face"],
+    });
+    expect((await me(user)).body.createdAt).to.equal(account.body.createdAt);
   });
 
   it("re-posting adds purposes and refreshes the ones given, keeping the others", async () => {
