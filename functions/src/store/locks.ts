@@ -21,8 +21,11 @@ import { userRef } from "./users";
 export const lockSchema = z.object({ lease: leaseSchema });
 
 export interface UserLease {
-  /** Runs `write` in a transaction only while this lease still holds the lock. */
-  commit(write: (tx: Transaction) => void): Promise<void>;
+  /**
+   * Runs `write` in a transaction only while this lease still holds the lock; `write`
+   * may read (after the lock's read, before its own writes) and then write.
+   */
+  commit(write: (tx: Transaction) => unknown): Promise<void>;
 }
 
 export const USER_LOCK_LEASE_MS = 120000;
@@ -74,7 +77,7 @@ export async function withUserLock<T>(
     async commit(write) {
       const ok = await runContended(db, async (tx) => {
         if (!held((await tx.get(ref)).data())) return false;
-        write(tx);
+        await write(tx);
         return true;
       });
       if (!ok) {

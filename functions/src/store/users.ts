@@ -1,7 +1,7 @@
 /**
- * users/{uid}: written by the server only (rules). `created_at` is set by the first
- * consent grant, which creates the document (consent.ts), and stamped by on_user_created
- * on a document anything else created, `heygenFolderId` by the HeyGen folder step (under the user lock),
+ * users/{uid}: written by the server only (rules). `created_at` is set by the write
+ * that creates the document (the first consent grant in consent.ts, or the HeyGen folder
+ * step below), and stamped by on_user_created on a document created any other way, `heygenFolderId` by the HeyGen folder step (under the user lock),
  * `consent.{purpose}` by consent.ts, which also writes the seed's `age_confirmed` and
  * `consent_selfie` as a mirror of it (nothing decides on the mirror).
  */
@@ -45,14 +45,21 @@ export async function stampUserCreated(db: Firestore, uid: string, now: Date): P
   });
 }
 
-/** Records the user's HeyGen folder, under the `heygen-folder` lock: refused when its lease was lost. */
+/**
+ * Records the user's HeyGen folder, under the `heygen-folder` lock: refused when its
+ * lease was lost. The first write of a user who never consented (the presenter way)
+ * creates the document, with its `created_at`.
+ */
 export async function saveHeygenFolderId(
   lease: UserLease,
   db: Firestore,
   uid: string,
   folderId: string,
+  now: Date,
 ): Promise<void> {
-  await lease.commit((tx) =>
-    tx.set(userRef(db, uid), { heygenFolderId: folderId }, { merge: true }),
-  );
+  const ref = userRef(db, uid);
+  await lease.commit(async (tx) => {
+    const born = (await tx.get(ref)).exists ? {} : { created_at: at(now) };
+    tx.set(ref, { heygenFolderId: folderId, ...born }, { merge: true });
+  });
 }

@@ -5,6 +5,8 @@ import { db } from "../helpers/admin";
 import { waitForDoc } from "../helpers/firestore";
 import { PROJECT_ID } from "../helpers/env";
 import { useStack } from "../helpers/use-stack";
+import { withUserLock } from "../../src/store/locks";
+import { saveHeygenFolderId } from "../../src/store/users";
 
 describe("on_user_created (Firestore onDocumentCreated)", () => {
   useStack({ fresh: { firestore: true } });
@@ -14,6 +16,25 @@ describe("on_user_created (Firestore onDocumentCreated)", () => {
     await ref.set({ heygenFolderId: "f1" });
     const data = await waitForDoc(ref, (d) => d?.created_at instanceof Timestamp);
     expect(data?.heygenFolderId).to.equal("f1");
+  });
+
+  it("a users document the HeyGen folder step creates is born with its created_at (no wait for the trigger)", async () => {
+    // The presenter way needs no consent, so on API v2 the folder step can be the first
+    // write of a user: GET /api/me and the export read created_at right after it.
+    const born = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+    await withUserLock(db(), "trigger-user-3", "heygen-folder", (lease) =>
+      saveHeygenFolderId(lease, db(), "trigger-user-3", "f3", born),
+    );
+    const data = (await db().doc("users/trigger-user-3").get()).data();
+    expect(data?.heygenFolderId).to.equal("f3");
+    expect((data?.created_at as Timestamp | undefined)?.toDate()).to.deep.equal(born);
+    // A user who already has one keeps it.
+    await withUserLock(db(), "trigger-user-3", "heygen-folder", (lease) =>
+      saveHeygenFolderId(lease, db(), "trigger-user-3", "f4", new Date()),
+    );
+    const again = (await db().doc("users/trigger-user-3").get()).data();
+    expect(again?.heygenFolderId).to.equal("f4");
+    expect((again?.created_at as Timestamp).toDate()).to.deep.equal(born);
   });
 
   describe("the exported handler, wrapped with firebase-functions-test", () => {

@@ -31,7 +31,7 @@ export async function ensureFolder(
       if (again) return again;
       const name = folderName(uid);
       const id = (await client.findFolder(name)) ?? (await client.createFolder(name));
-      await saveHeygenFolderId(lease, app.db, uid, id);
+      await saveHeygenFolderId(lease, app.db, uid, id, app.clock.now());
       return id;
     });
   } catch (err) {
