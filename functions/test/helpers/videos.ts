@@ -6,6 +6,7 @@ import type { TestUser } from "./auth";
 import { db } from "./admin";
 import { uploadFile } from "./storage";
 import { heygenSim } from "./servers";
+import { waitUntil } from "./wait";
 import { voiceWebm } from "../fixtures/media";
 import type { GenerateAnswer, GenerateResult } from "../../src/services/heygen/generate-video";
 
@@ -28,17 +29,15 @@ export async function startVideo(user: TestUser): Promise<{ projectId: string; v
   return { projectId, videoId: res.body.videoId };
 }
 
-/** Waits until the simulator has finished (or failed) the render of this video. */
+/** Waits until the simulator has finished (or failed) the render of this video; throws past 15 s. */
 export async function waitForRender(videoId: string): Promise<void> {
   const sim = heygenSim();
   const video = sim.model.videos.get(videoId);
-  for (
-    let i = 0;
-    i < 100 && video && !["completed", "failed"].includes(sim.model.videoStatus(video));
-    i++
-  ) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  if (!video) throw new Error(`the HeyGen simulator has no video ${videoId}`);
+  await waitUntil(
+    () => ["completed", "failed"].includes(sim.model.videoStatus(video)),
+    `the render of ${videoId}`,
+  );
 }
 
 /** The answer of a generate that created its video inline (not deferred: 202 preparing). */

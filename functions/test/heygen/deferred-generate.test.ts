@@ -196,14 +196,13 @@ describe("generate: a look not ready at once is finished in the background (202 
     await grantConsentToUid(uid, ["heygen_face", "heygen_voice"]);
     const projectId = await deferredProject(uid);
     const app = testContext();
+    // The user withdraws the voice consent while the run's look request is at HeyGen
+    // (held there until then: ordered, not guessed with a sleep).
+    const look = heygenSim().hold("^/v3/avatars$", "POST");
     const run = resumeGenerate(app, projectId, { lookWaitMs: 20000, parseRequest });
-    // The run has made the look and waits for it: the user withdraws the voice consent.
-    await waitForDoc(
-      db().doc(`projects/${projectId}`),
-      (d) => d?.generation?.state === "submitting",
-    );
-    await new Promise((r) => setTimeout(r, 800));
+    await look.reached;
     await writeWithdrawal(db(), uid, "heygen_voice", new Date());
+    look.release();
     expect(await run).to.equal("failed");
     const p = (await db().doc(`projects/${projectId}`).get()).data();
     expect(p?.error?.code).to.equal("CONSENT_REQUIRED");

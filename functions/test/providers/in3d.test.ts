@@ -7,13 +7,12 @@ import { In3dProvider } from "../../src/clients/providers/in3d";
 import { ProviderError } from "../../src/clients/providers/types";
 import { inspectGlb } from "../../src/services/avatar/glb";
 import { buildBlendshapeMap } from "../../src/services/avatar/blendshapes";
-
-const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { waitUntil } from "../helpers/wait";
 
 describe("in3D adapter against its simulator (real HTTP)", function () {
   this.timeout(20000);
   let sim: In3dSim;
-  before(async () => (sim = await startIn3dSim({ processingMs: 300 })));
+  before(async () => (sim = await startIn3dSim({ processingMs: 1500 })));
   after(() => sim.close());
 
   it("creates a scan, hands the user the scanner link, waits, then downloads a GLB that normalises to ARKit", async () => {
@@ -25,8 +24,12 @@ describe("in3D adapter against its simulator (real HTTP)", function () {
       progress: 0.1,
     });
     sim.scan(sub.providerJobId);
+    // Read at once, well inside the 1.5 s processing (300 ms raced a loaded machine).
     expect((await p.status(sub.providerJobId)).state).to.equal("processing");
-    await waitMs(350);
+    await waitUntil(
+      async () => (await p.status(sub.providerJobId)).state === "done",
+      "the scan processed",
+    );
     expect(await p.status(sub.providerJobId)).to.deep.equal({ state: "done", progress: 1 });
     const { glbPath } = await p.download(
       sub.providerJobId,

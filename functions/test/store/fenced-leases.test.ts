@@ -33,6 +33,8 @@ import {
 } from "../../src/store/erasure-lifecycle";
 import { db } from "../helpers/admin";
 import { useStack } from "../helpers/use-stack";
+import { waitUntil } from "../helpers/wait";
+import type { Timestamp } from "firebase-admin/firestore";
 
 /** Collects log.warn calls while `fn` runs. */
 async function warnings<T>(fn: () => Promise<T>): Promise<{ result: T; warned: unknown[][] }> {
@@ -237,16 +239,24 @@ describe("fenced leases: an expired worker's late write is refused", function ()
     const uid = `u-${randomUUID().slice(0, 8)}`;
     const lockRef = db().doc(`users/${uid}/locks/heygen-folder`);
     const target = db().doc(`users/${uid}`);
-    // Longer than the lease: the renewal keeps it, so the write goes through.
+    // Longer than the lease: the renewal keeps it, so the write goes through. The step
+    // runs until its first lease has run out and a renewal has carried the lock past now
+    // (observed, not slept: a fixed sleep raced the renewal on a loaded machine).
+    const leaseUntilMs = async () =>
+      ((await lockRef.get()).get("lease.until") as Timestamp).toMillis();
     await withUserLock(
       db(),
       uid,
       "heygen-folder",
       async (lease) => {
-        await new Promise((r) => setTimeout(r, 2500));
+        const first = await leaseUntilMs();
+        await waitUntil(
+          async () => Date.now() > first && (await leaseUntilMs()) > Date.now() + 500,
+          "the lock renewed past its first lease",
+        );
         await lease.commit((tx) => tx.set(target, { heygenFolderId: "f-1" }, { merge: true }));
       },
-      { leaseMs: 1500 },
+      { leaseMs: 3000 },
     );
     expect((await target.get()).get("heygenFolderId")).to.equal("f-1");
 
