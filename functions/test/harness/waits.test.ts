@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { consentingUser, postJob, sweepUntilTerminal } from "../helpers/avatar";
-import { waitForDoc } from "../helpers/firestore";
+import { clearFirestore, waitForDoc } from "../helpers/firestore";
 import { db } from "../helpers/admin";
 import { avatarSdkSim } from "../helpers/servers";
 import { useStack } from "../helpers/use-stack";
@@ -25,6 +25,25 @@ describe("test waits: polling reads with a deadline", function () {
     provider: "avatar-sdk",
     fresh: { firestore: true, provider: true },
     cleanAfter: { provider: true },
+  });
+
+  it("clearFirestore waits out a transaction that holds a document for longer than the emulator's 2 s", async () => {
+    // A run failed in a suite's beforeEach: "Could not clear Firestore: 409 Transaction
+    // lock timeout", the last test's trigger still in a transaction.
+    const ref = db().doc("harness/held");
+    await ref.set({ n: 1 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const tx = db().runTransaction(async (t) => {
+      await t.get(ref);
+      await held;
+      t.update(ref, { n: 2 });
+    });
+    await new Promise((r) => setTimeout(r, 200)); // the transaction holds the document
+    setTimeout(release, 3000);
+    await clearFirestore();
+    await tx;
+    expect((await ref.get()).exists).to.equal(false);
   });
 
   it("waitForDoc sees a write made after it started, and names the last read at its timeout", async () => {

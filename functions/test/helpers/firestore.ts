@@ -2,12 +2,24 @@
 import type { DocumentReference, DocumentData } from "firebase-admin/firestore";
 import { PROJECT_ID, emulators } from "./env";
 
-export async function clearFirestore(): Promise<void> {
-  const res = await fetch(
-    `http://${emulators.firestore()}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`,
-    { method: "DELETE" },
-  );
-  if (!res.ok) throw new Error(`Could not clear Firestore: ${res.status} ${await res.text()}`);
+/**
+ * Deletes every document. The emulator waits 2 s for a document a transaction holds,
+ * then answers 409 "Transaction lock timeout" (a trigger of the last test may still be
+ * in one): that answer is retried until the transaction is over.
+ */
+export async function clearFirestore(attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(
+      `http://${emulators.firestore()}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`,
+      { method: "DELETE" },
+    );
+    if (res.ok) return;
+    const body = await res.text();
+    if (res.status !== 409 || attempt >= attempts) {
+      throw new Error(`Could not clear Firestore: ${res.status} ${body}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /**
