@@ -21,8 +21,7 @@ const SESSION_KEY = "masky.appCheck";
 /** `VITE_APP_CHECK_SITE_KEY` of the build's environment ("" when unset): vite.config.mts. */
 declare const __APP_CHECK_SITE_KEY__: string;
 
-type Source =
-  { kind: "recaptcha-enterprise"; siteKey: string } | { kind: "local" } | null;
+type Source = { kind: "recaptcha-enterprise"; siteKey: string } | { kind: "local" } | null;
 
 /**
  * `?appcheck=local` is kept for the tab as soon as this module runs, before the page
@@ -40,36 +39,21 @@ function appCheckSource(isLocal: boolean): Source {
   const siteKey = __APP_CHECK_SITE_KEY__;
   if (siteKey) return { kind: "recaptcha-enterprise", siteKey };
   if (!isLocal) return null;
-  return sessionStorage.getItem(SESSION_KEY) === "local"
-    ? { kind: "local" }
-    : null;
+  return sessionStorage.getItem(SESSION_KEY) === "local" ? { kind: "local" } : null;
 }
 
-async function localToken(): Promise<{
-  token: string;
-  expireTimeMillis: number;
-}> {
+async function localToken(): Promise<{ token: string; expireTimeMillis: number }> {
   const res = await fetch(LOCAL_APP_CHECK_TOKEN_URL, { cache: "no-store" });
-  if (!res.ok)
-    throw new Error(`the local App Check issuer answered ${res.status}`);
-  const body = (await res.json()) as {
-    token?: unknown;
-    expireTimeMillis?: unknown;
-  };
-  if (
-    typeof body.token !== "string" ||
-    typeof body.expireTimeMillis !== "number"
-  ) {
+  if (!res.ok) throw new Error(`the local App Check issuer answered ${res.status}`);
+  const body = (await res.json()) as { token?: unknown; expireTimeMillis?: unknown };
+  if (typeof body.token !== "string" || typeof body.expireTimeMillis !== "number") {
     throw new Error("the local App Check issuer answered without a token");
   }
   return { token: body.token, expireTimeMillis: body.expireTimeMillis };
 }
 
 /** Initialises App Check on `app` when the page has a source of tokens; before any other service is used. */
-export async function startAppCheck(
-  app: FirebaseApp,
-  isLocal: boolean,
-): Promise<boolean> {
+export async function startAppCheck(app: FirebaseApp, isLocal: boolean): Promise<boolean> {
   const source = appCheckSource(isLocal);
   if (!source) return false;
   const ac = await import("firebase/app-check");

@@ -21,20 +21,14 @@ function functionCalls(page: Page): { url: string; token: boolean }[] {
   const calls: { url: string; token: boolean }[] = [];
   page.on("request", (req) => {
     if (!req.url().startsWith(FUNCTIONS) || req.method() !== "POST") return;
-    calls.push({
-      url: req.url(),
-      token: Boolean(req.headers()["x-firebase-appcheck"]),
-    });
+    calls.push({ url: req.url(), token: Boolean(req.headers()["x-firebase-appcheck"]) });
   });
   return calls;
 }
 
 describe("web client: App Check enforced", function () {
   this.timeout(180000);
-  useStack({
-    servers: ["storage", "heygen", "app-check"],
-    params: { APP_CHECK_ENFORCED: "true" },
-  });
+  useStack({ servers: ["storage", "heygen", "app-check"], params: { APP_CHECK_ENFORCED: "true" } });
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -55,10 +49,7 @@ describe("web client: App Check enforced", function () {
     await page.getByRole("heading", { name: "Something went wrong" }).waitFor();
     const alert = await page.getByRole("alert").innerText();
     assert.match(alert, /could not be verified \(App Check\)/);
-    assert.ok(
-      calls.length > 0 && calls.every((c) => !c.token),
-      JSON.stringify(calls),
-    );
+    assert.ok(calls.length > 0 && calls.every((c) => !c.token), JSON.stringify(calls));
   });
 
   it("with App Check's tokens the page signs up, records consent and opens the talking-video screen, each call carrying a token", async () => {
@@ -71,10 +62,7 @@ describe("web client: App Check enforced", function () {
     for (const name of ["me_call", "record_consent_call"]) {
       assert.ok(names.includes(name), `${name} among ${names.join(" ")}`);
     }
-    assert.ok(
-      calls.every((c) => c.token),
-      JSON.stringify(calls),
-    );
+    assert.ok(calls.every((c) => c.token), JSON.stringify(calls));
   });
 
   it("the ?appcheck=local choice holds for the tab from the first page on, even one left before it started", async () => {
@@ -87,9 +75,6 @@ describe("web client: App Check enforced", function () {
     const calls = functionCalls(page);
     await signUp(page); // a plain `/`: the tab's choice, not the address, brings App Check
     await giveConsent(page);
-    assert.ok(
-      calls.length > 0 && calls.every((c) => c.token),
-      JSON.stringify(calls),
-    );
+    assert.ok(calls.length > 0 && calls.every((c) => c.token), JSON.stringify(calls));
   });
 });
