@@ -3,7 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { callFunction } from "../helpers/http";
 import { createUser, type TestUser } from "../helpers/auth";
 import { db } from "../helpers/admin";
-import { POLICY_VERSION } from "../helpers/consent";
+import { grantConsent, POLICY_VERSION } from "../helpers/consent";
 import { useStack } from "../helpers/use-stack";
 
 interface ConsentView {
@@ -22,6 +22,9 @@ const post = (user: TestUser, body: unknown) =>
     "/api/me/consent",
     { method: "POST", token: user.idToken, body },
   );
+/** POST /api/me/consent as the consent screen sends it: the current policy, age confirmed. */
+const grant = (user: TestUser, purposes: string[]) =>
+  post(user, { policyVersion: POLICY_VERSION, ageConfirmed: true, purposes });
 const me = (user: TestUser) =>
   callFunction<{
     consent: ConsentState;
@@ -37,11 +40,7 @@ describe("consent recorded by the server (POST /api/me/consent, GET /api/me)", f
   it("records who, which purposes, the server's time, the policy version and the minimum age; answers what GET /api/me shows", async () => {
     const user = await createUser();
     const before = Date.now();
-    const res = await post(user, {
-      policyVersion: POLICY_VERSION,
-      ageConfirmed: true,
-      purposes: ["heygen_face", "heygen_voice"],
-    });
+    const res = await grant(user, ["heygen_face", "heygen_voice"]);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const face = res.body.consent.heygen_face;
     expect(face.granted).to.equal(true);
@@ -76,36 +75,20 @@ describe("consent recorded by the server (POST /api/me/consent, GET /api/me)", f
     // Before, created_at came only from on_user_created, a trigger that lands later: an
     // export or GET /api/me right after the first consent saw an account without one.
     const user = await createUser();
-    const res = await post(user, {
-      policyVersion: POLICY_VERSION,
-      ageConfirmed: true,
-      purposes: ["avatar_3d"],
-    });
+    const res = await grant(user, ["avatar_3d"]);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const account = await me(user);
     expect(account.body.createdAt).to.equal(res.body.consent.avatar_3d.grantedAt);
     // A later grant keeps it.
-    await post(user, {
-      policyVersion: POLICY_VERSION,
-      ageConfirmed: true,
-      purposes: ["heygen_face"],
-    });
+    await grantConsent(user, ["heygen_face"]);
     expect((await me(user)).body.createdAt).to.equal(account.body.createdAt);
   });
 
   it("re-posting adds purposes and refreshes the ones given, keeping the others", async () => {
     const user = await createUser();
-    const first = await post(user, {
-      policyVersion: POLICY_VERSION,
-      ageConfirmed: true,
-      purposes: ["heygen_face"],
-    });
+    const first = await grant(user, ["heygen_face"]);
     await new Promise((r) => setTimeout(r, 20));
-    const second = await post(user, {
-      policyVersion: POLICY_VERSION,
-      ageConfirmed: true,
-      purposes: ["heygen_face", "avatar_3d"],
-    });
+    const second = await grant(user, ["heygen_face", "avatar_3d"]);
     expect(second.status).to.equal(200);
     expect(second.body.consent.avatar_3d.granted).to.equal(true);
     expect(Date.parse(second.body.consent.heygen_face.grantedAt as string)).to.be.greaterThan(
