@@ -24,7 +24,7 @@ import {
   type ConsentRecords,
   type SeedUserMirror,
 } from "./consent-records";
-import { userRef } from "./users";
+import { bornAt, userRef } from "./users";
 
 export * from "./consent-records";
 
@@ -82,12 +82,14 @@ export async function writeGrant(
     const snap = await tx.get(ref);
     const current = parseConsentRecords(snap.data());
     const { consent, written, mirror } = grantDecision(current, purposes, policy, at);
-    // The first grant creates the account: it is born with its created_at, so no reader
-    // (GET /api/me, the export) sees it without one while on_user_created is on its way.
-    const born = snap.exists ? {} : { created_at: at };
-    tx.set(ref, { consent, ...mirror, ...born } satisfies SeedUserMirror & { consent: unknown }, {
-      merge: true,
-    });
+    // The first grant creates the account, with its created_at.
+    tx.set(
+      ref,
+      { consent, ...mirror, ...bornAt(snap, at) } satisfies SeedUserMirror & { consent: unknown },
+      {
+        merge: true,
+      },
+    );
     const entry: ConsentLogEntry = {
       action: "grant",
       uid,

@@ -1,11 +1,17 @@
 /**
  * users/{uid}: written by the server only (rules). `created_at` is set by the write
- * that creates the document (the first consent grant in consent.ts, or the HeyGen folder
- * step below), and stamped by on_user_created on a document created any other way, `heygenFolderId` by the HeyGen folder step (under the user lock),
+ * that creates the document (`bornAt`: the first consent grant in consent.ts, or the
+ * HeyGen folder step below), and stamped by on_user_created on a document created any
+ * other way; `heygenFolderId` by the HeyGen folder step (under the user lock),
  * `consent.{purpose}` by consent.ts, which also writes the seed's `age_confirmed` and
  * `consent_selfie` as a mirror of it (nothing decides on the mirror).
  */
-import type { DocumentReference, Firestore } from "firebase-admin/firestore";
+import type {
+  DocumentReference,
+  DocumentSnapshot,
+  Firestore,
+  Timestamp,
+} from "firebase-admin/firestore";
 import { z } from "zod";
 import { at, timestampSchema } from "./job-shape";
 import type { UserLease } from "./locks";
@@ -31,6 +37,15 @@ export async function getUser(db: Firestore, uid: string): Promise<UserDoc | nul
   if (!snap.exists) return null;
   const parsed = userDocSchema.safeParse(snap.data());
   return parsed.success ? parsed.data : {};
+}
+
+/**
+ * The fields a write to users/{uid} adds when it creates the document (read in its
+ * transaction): `created_at`, so that no reader sees the account without one while
+ * on_user_created is on its way.
+ */
+export function bornAt(snap: DocumentSnapshot, now: Date): { created_at?: Timestamp } {
+  return snap.exists ? {} : { created_at: at(now) };
 }
 
 /** Stamps `created_at` once; safe to run twice (transaction + state guard). */
@@ -59,7 +74,6 @@ export async function saveHeygenFolderId(
 ): Promise<void> {
   const ref = userRef(db, uid);
   await lease.commit(async (tx) => {
-    const born = (await tx.get(ref)).exists ? {} : { created_at: at(now) };
-    tx.set(ref, { heygenFolderId: folderId, ...born }, { merge: true });
+    tx.set(ref, { heygenFolderId: folderId, ...bornAt(await tx.get(ref), now) }, { merge: true });
   });
 }
